@@ -1,27 +1,36 @@
-// EventQueue implementation: radix-heap redistribution and lazy cancellation. See event_queue.h.
+// EventQueue implementation: radix buckets, the sorted run, lazy cancellation. See event_queue.h.
 #include "sim/event_queue.h"
 
 #include <algorithm>
 
 namespace shardsim {
 namespace {
-// Min-heap order on (key, seq) for the cancelled set: std heap functions build a max-heap, so the
-// comparator is "greater".
+// Min-heap order on (key, seq) for the cancelled set (std heap functions build a max-heap).
 bool CancelGreater(const EventHandle& a, const EventHandle& b) {
   return a.key != b.key ? a.key > b.key : a.seq > b.seq;
 }
 }  // namespace
 
+void EventQueue::InsertIntoRun(const QueuedEvent& e) {
+  // e has the largest sequence number so far: it goes after every pending event with key <= its
+  // own. Usually that is the end of the run, so search from the back.
+  if (head_ == run_.size()) {
+    run_.clear();
+    head_ = 0;
+  }
+  size_t i = run_.size();
+  while (i > head_ && run_[i - 1].key > e.key) --i;
+  run_.insert(run_.begin() + static_cast<std::ptrdiff_t>(i), e);
+}
+
 bool EventQueue::Cancel(EventHandle& h) {
   if (!h.valid() || h.seq >= next_seq_) return false;
   const EventHandle copy = h;
   h = EventHandle{};
-  // Events fire in (key, seq) order, so an event whose key is below the last redistribution
-  // minimum has fired. Within bucket 0 (key == last_), entries before head0_ have fired.
-  if (copy.key < last_) return false;
-  if (copy.key == last_) {
-    const auto& b0 = buckets_[0];
-    if (head0_ >= b0.size() || copy.seq < b0[head0_].seq) return false;
+  // Events fire in (key, seq) order, so one at or before the last popped event has fired.
+  if (popped_any_ &&
+      (copy.key < popped_key_ || (copy.key == popped_key_ && copy.seq <= popped_seq_))) {
+    return false;
   }
   cancelled_.push_back(copy);
   std::push_heap(cancelled_.begin(), cancelled_.end(), CancelGreater);
@@ -38,45 +47,45 @@ bool EventQueue::IsCancelled(const QueuedEvent& e) {
   return true;
 }
 
-// Moves the lowest non-empty bucket into bucket 0 if its minimum key is <= limit_key.
-bool EventQueue::RefillBucketZero(uint64_t limit_key) {
-  auto& b0 = buckets_[0];
-  b0.clear();
-  head0_ = 0;
+// Makes the lowest radix bucket the new run (sorted if small, else redistributed so that its
+// minimum key forms the run), if its minimum key is <= limit_key.
+bool EventQueue::Refill(uint64_t limit_key) {
   if (occupied_ == 0) return false;
-  const int b = __builtin_ctzll(occupied_) + 1;
+  const int b = __builtin_ctzll(occupied_);
   auto& src = buckets_[b];
   SHARDSIM_CHECK(!src.empty(), "occupancy mask out of sync");
   uint64_t min_key = src[0].key;
   for (const QueuedEvent& e : src) min_key = std::min(min_key, e.key);
   if (min_key > limit_key) return false;
-  last_ = min_key;
-  // Every entry of bucket b differs from the new last_ below bit b-1, so it lands in a lower
-  // bucket; order within each target bucket stays the scan order, i.e. sequence order.
-  for (const QueuedEvent& e : src) {
-    const int nb = BucketOf(e.key);
-    buckets_[nb].push_back(e);
-    if (nb != 0) occupied_ |= uint64_t{1} << (nb - 1);
-  }
-  src.clear();
-  occupied_ &= ~(uint64_t{1} << (b - 1));
-  return true;
-}
-
-bool EventQueue::PopUntil(uint64_t limit_key, QueuedEvent* out) {
-  for (;;) {
-    auto& b0 = buckets_[0];
-    if (head0_ == b0.size()) {
-      if (!RefillBucketZero(limit_key)) return false;
+  run_.clear();
+  head_ = 0;
+  occupied_ &= ~(uint64_t{1} << b);
+  if (src.size() <= kSortThreshold) {
+    // Every other bucket's keys exceed this bucket's, so the run may take all of it.
+    run_.swap(src);
+    if (run_.size() > 1) {
+      std::sort(run_.begin(), run_.end(), [](const QueuedEvent& x, const QueuedEvent& y) {
+        return x.key != y.key ? x.key < y.key : x.seq < y.seq;
+      });
     }
-    const QueuedEvent& e = b0[head0_];
-    if (e.key > limit_key) return false;
-    ++head0_;
-    if (IsCancelled(e)) continue;
-    *out = e;
-    --size_;
+    last_ = run_.back().key;
     return true;
   }
+  // Redistribute relative to the minimum: equal keys form the run (in sequence order), the rest
+  // land in lower buckets, each of which is empty now, so scan order (= sequence order) holds.
+  last_ = min_key;
+  for (const QueuedEvent& e : src) {
+    const uint64_t x = e.key ^ last_;
+    if (x == 0) {
+      run_.push_back(e);
+    } else {
+      const int nb = 64 - __builtin_clzll(x);
+      buckets_[nb].push_back(e);
+      occupied_ |= uint64_t{1} << nb;
+    }
+  }
+  src.clear();
+  return true;
 }
 
 }  // namespace shardsim

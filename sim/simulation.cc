@@ -12,7 +12,8 @@ uint32_t Simulation::Add(std::unique_ptr<Component> c) {
   SHARDSIM_CHECK(!started_, "components must be added before the run starts");
   SHARDSIM_CHECK(c != nullptr);
   for (const auto& existing : components_) {
-    SHARDSIM_CHECK(existing->name() != c->name(), "component names key RNG streams: must be unique");
+    SHARDSIM_CHECK(existing->name() != c->name(),
+                   "component names key RNG streams: must be unique");
   }
   const auto id = static_cast<uint32_t>(components_.size());
   components_.push_back(std::move(c));
@@ -34,7 +35,7 @@ void Simulation::StartIfNeeded() {
 }
 
 void Simulation::RunLoop(uint64_t limit_key) {
-  QueuedEvent e;
+  QueuedEvent e{};
   while (!stopped_ && queue_.PopUntil(limit_key, &e)) {
     now_ = e.time();
     ++events_processed_;

@@ -103,6 +103,8 @@ class Simulation {
   // Calls every component's Finish at Now(). Idempotent.
   void Finish();
   void Stop() { stopped_ = true; }
+  // Clears a Stop() so the run can continue (benchmarks and step-wise drivers).
+  void ResumeAfterStop() { stopped_ = false; }
   bool stopped() const { return stopped_; }
 
   SimTime Now() const { return now_; }

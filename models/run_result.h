@@ -1,0 +1,122 @@
+// RunResult: everything one simulation run reports, as plain structs (no behaviour). Models fill
+// it at the end of a run; reports/ turns it into result.json, CSV and text. The field names of the
+// JSON contract (see reports/result_json.h) follow these names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shardsim {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+// Quantiles of a latency distribution, in milliseconds. count = samples behind them.
+struct LatencySummary {
+  uint64_t count = 0;
+  double mean_ms = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double p999_ms = 0;
+  double max_ms = 0;
+};
+
+struct ProducerResult {
+  std::string name;
+  std::string api;                   // "PutRecord", "PutRecords" or "KPL"
+  int64_t instances = 0;
+  uint64_t records_produced = 0;     // user records created by the application
+  uint64_t records_accepted = 0;     // unique user records stored by the stream
+  uint64_t records_throttled = 0;    // record attempts refused by a shard limit
+  uint64_t records_retried = 0;      // record attempts that were retries
+  uint64_t records_dropped = 0;      // gave up: attempts exhausted, TTL expired or oversized
+  uint64_t records_oversized = 0;    // of dropped: data + key over the stream's max record size
+  uint64_t records_in_flight = 0;    // at the end of the run: buffered, backing off or in a call
+  uint64_t duplicates = 0;           // extra stored copies created by retries after timeouts
+  uint64_t calls = 0;                // API calls made (PutRecord / PutRecords)
+  uint64_t calls_timed_out = 0;
+  uint64_t kinesis_records_sent = 0; // KPL: aggregated records; otherwise equal to user attempts
+  uint64_t bytes_accepted = 0;       // data + partition key bytes stored (aggregates for KPL)
+  LatencySummary put_latency;        // per call, from send to response or timeout
+  LatencySummary record_latency;     // per accepted record, from creation to acceptance
+};
+
+struct KeyShare {
+  std::string key;
+  uint64_t records = 0;
+  double share = 0;  // of the shard's offered records
+};
+
+struct ShardResult {
+  std::string shard_id;
+  std::string starting_hash_key;  // decimal
+  std::string ending_hash_key;    // decimal
+  std::string state = "OPEN";
+  std::vector<std::string> parent_shard_ids;
+  uint64_t records_in = 0;        // Kinesis records accepted
+  uint64_t bytes_in = 0;
+  uint64_t records_offered = 0;   // accepted + throttled attempts
+  double peak_records_per_s = 0;  // accepted, highest one-second window
+  double peak_bytes_per_s = 0;
+  double peak_offered_records_per_s = 0;
+  double peak_offered_bytes_per_s = 0;
+  uint64_t throttled_records = 0;
+  uint64_t throttled_by_records_limit = 0;
+  uint64_t throttled_by_bytes_limit = 0;
+  double expected_share = 0;      // of the stream's traffic, from key weights and hash ranges
+  std::vector<KeyShare> top_keys;
+};
+
+struct Finding {
+  std::string kind;      // e.g. "hot_shard", "hot_key", "write_throttling", "oversized_records"
+  std::string severity;  // "critical", "warning", "info"
+  std::string subject;   // what it is about: a shard id, a producer, the stream
+  std::string evidence;  // the numbers that show it
+  std::string recommendation;
+  std::string new_starting_hash_key;  // hot_shard: where a SplitShard balances the traffic
+};
+
+struct Conservation {
+  bool ok = true;
+  uint64_t produced = 0;
+  uint64_t accepted = 0;
+  uint64_t dropped = 0;
+  uint64_t in_flight = 0;
+  uint64_t duplicates = 0;
+  std::string detail;  // which identity failed, if any
+};
+
+struct Assumption {
+  std::string name;
+  std::string value;
+  std::string source;  // fact-sheet reference, or "UNCONFIRMED: configurable at <pointer>"
+};
+
+// One CSV time-series table: a header and rows of numbers, one row per window.
+struct SeriesTable {
+  std::string name;  // file stem, e.g. "shards" -> shards.csv
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+};
+
+struct RunResult {
+  int schema_version = kResultSchemaVersion;
+  std::string scenario;
+  uint64_t seed = 0;
+  double duration_s = 0;
+  std::string stream_mode;
+  int open_shards = 0;
+  // Per-shard write limits the run enforced (fact sheet section 1); reports compute utilisation.
+  double write_limit_records_per_sec = 1000;
+  double write_limit_bytes_per_sec = 1024 * 1024;
+  uint64_t events_processed = 0;
+  Conservation conservation;
+  std::vector<ProducerResult> producers;
+  std::vector<ShardResult> shards;
+  std::vector<Finding> findings;
+  std::vector<Assumption> assumptions;
+  std::vector<SeriesTable> series;
+};
+
+}  // namespace shardsim

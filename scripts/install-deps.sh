@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages shardsim needs, only those missing (idempotent, fast when done).
+# Usage: scripts/install-deps.sh [--with-chromium]
+set -euo pipefail
+pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libboost-dev libboost-program-options-dev
+      nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev)
+if [[ "${1:-}" == "--with-chromium" ]]; then pkgs+=(chromium); fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "shardsim: installing ${missing[*]}" >&2
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Command (b) of the README, and what CI runs (.ci/run): install what is missing, build the
+# Release suite and an ASan+UBSan suite, run both with ctest. Long tests (label "long") and
+# benchmarks are not part of it: run them with `ctest --test-dir build -L long` and
+# `build/bench/shardsim_bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs="$(nproc)"
+
+echo "== Release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHARDSIM_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build -j"$jobs" -LE long --output-on-failure --timeout 600
+
+echo "== ASan+UBSan build and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHARDSIM_SANITIZE=ON \
+  -DSHARDSIM_BUILD_BENCH=OFF -DSHARDSIM_WERROR=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan -j"$jobs" -LE long --output-on-failure --timeout 900
