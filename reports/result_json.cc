@@ -1,0 +1,149 @@
+// RunResult -> result.json. ordered_json keeps insertion order, and insertion follows the struct
+// field order, so the key order is part of the code, not of a hash or sort. Pure, thread-safe.
+#include "reports/result_json.h"
+
+#include <cmath>
+
+#include "reports/csv_writer.h"
+
+namespace shardsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Number(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return v == 0 ? 0.0 : v;  // -0 -> 0
+}
+
+Json LatencyToJson(const LatencySummary& l) {
+  Json j = Json::object();
+  j["mean"] = Number(l.mean_ms);
+  j["p50"] = Number(l.p50_ms);
+  j["p90"] = Number(l.p90_ms);
+  j["p99"] = Number(l.p99_ms);
+  j["p999"] = Number(l.p999_ms);
+  j["max"] = Number(l.max_ms);
+  j["count"] = l.count;
+  return j;
+}
+
+Json ConservationToJson(const Conservation& c) {
+  Json j = Json::object();
+  j["ok"] = c.ok;
+  j["produced"] = c.produced;
+  j["accepted"] = c.accepted;
+  j["dropped"] = c.dropped;
+  j["in_flight"] = c.in_flight;
+  j["duplicates"] = c.duplicates;
+  j["detail"] = c.detail;
+  return j;
+}
+
+Json ProducerToJson(const ProducerResult& p) {
+  Json j = Json::object();
+  j["name"] = p.name;
+  j["api"] = p.api;
+  j["instances"] = p.instances;
+  j["records_produced"] = p.records_produced;
+  j["records_accepted"] = p.records_accepted;
+  j["records_throttled"] = p.records_throttled;
+  j["records_retried"] = p.records_retried;
+  j["records_dropped"] = p.records_dropped;
+  j["records_oversized"] = p.records_oversized;
+  j["records_in_flight"] = p.records_in_flight;
+  j["duplicates"] = p.duplicates;
+  j["calls"] = p.calls;
+  j["calls_timed_out"] = p.calls_timed_out;
+  j["kinesis_records_sent"] = p.kinesis_records_sent;
+  j["bytes_accepted"] = p.bytes_accepted;
+  j["put_latency_ms"] = LatencyToJson(p.put_latency);
+  j["record_latency_ms"] = LatencyToJson(p.record_latency);
+  return j;
+}
+
+Json ShardToJson(const ShardResult& s) {
+  Json j = Json::object();
+  j["shard_id"] = s.shard_id;
+  j["starting_hash_key"] = s.starting_hash_key;
+  j["ending_hash_key"] = s.ending_hash_key;
+  j["state"] = s.state;
+  j["parent_shard_ids"] = s.parent_shard_ids;
+  j["records_in"] = s.records_in;
+  j["bytes_in"] = s.bytes_in;
+  j["records_offered"] = s.records_offered;
+  j["peak_records_per_s"] = Number(s.peak_records_per_s);
+  j["peak_bytes_per_s"] = Number(s.peak_bytes_per_s);
+  j["peak_offered_records_per_s"] = Number(s.peak_offered_records_per_s);
+  j["peak_offered_bytes_per_s"] = Number(s.peak_offered_bytes_per_s);
+  j["throttled_records"] = s.throttled_records;
+  j["throttled_by_records_limit"] = s.throttled_by_records_limit;
+  j["throttled_by_bytes_limit"] = s.throttled_by_bytes_limit;
+  j["expected_share"] = Number(s.expected_share);
+  Json keys = Json::array();
+  for (const KeyShare& k : s.top_keys) {
+    Json kj = Json::object();
+    kj["key"] = k.key;
+    kj["records"] = k.records;
+    kj["share"] = Number(k.share);
+    keys.push_back(std::move(kj));
+  }
+  j["top_keys"] = std::move(keys);
+  return j;
+}
+
+Json FindingToJson(const Finding& f) {
+  Json j = Json::object();
+  j["kind"] = f.kind;
+  j["severity"] = f.severity;
+  j["subject"] = f.subject;
+  j["evidence"] = f.evidence;
+  j["recommendation"] = f.recommendation;
+  if (!f.new_starting_hash_key.empty()) j["new_starting_hash_key"] = f.new_starting_hash_key;
+  return j;
+}
+
+Json AssumptionToJson(const Assumption& a) {
+  Json j = Json::object();
+  j["name"] = a.name;
+  j["value"] = a.value;
+  j["source"] = a.source;
+  return j;
+}
+
+template <typename T, typename F>
+Json ArrayOf(const std::vector<T>& items, F to_json) {
+  Json a = Json::array();
+  for (const T& item : items) a.push_back(to_json(item));
+  return a;
+}
+
+}  // namespace
+
+nlohmann::ordered_json ResultToJson(const RunResult& r) {
+  Json j = Json::object();
+  j["schema_version"] = r.schema_version;
+  j["scenario"] = r.scenario;
+  j["seed"] = r.seed;
+  j["duration_s"] = Number(r.duration_s);
+  j["stream_mode"] = r.stream_mode;
+  j["open_shards"] = r.open_shards;
+  j["write_limit_records_per_sec"] = Number(r.write_limit_records_per_sec);
+  j["write_limit_bytes_per_sec"] = Number(r.write_limit_bytes_per_sec);
+  j["events_processed"] = r.events_processed;
+  j["conservation"] = ConservationToJson(r.conservation);
+  j["producers"] = ArrayOf(r.producers, ProducerToJson);
+  j["shards"] = ArrayOf(r.shards, ShardToJson);
+  j["findings"] = ArrayOf(r.findings, FindingToJson);
+  j["assumptions"] = ArrayOf(r.assumptions, AssumptionToJson);
+  j["series_files"] = ArrayOf(r.series, [](const SeriesTable& t) { return Json(SeriesPath(t)); });
+  return j;
+}
+
+std::string ResultJsonText(const RunResult& result) {
+  return ResultToJson(result).dump(2, ' ', /*ensure_ascii=*/false,
+                                   nlohmann::ordered_json::error_handler_t::replace) +
+         "\n";
+}
+
+}  // namespace shardsim

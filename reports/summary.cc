@@ -1,0 +1,291 @@
+// SummaryText: fixed sections, each a small table whose columns size to their contents and whose
+// text columns shrink (cut with "...") until the line fits kSummaryWidthColumns. Exact quantities
+// (duration, limits) use models/units.h; measured ones (peaks, latencies) are rounded here for
+// reading, since the exact forms ("1000123B/s") are hard to scan. Pure function, thread-safe.
+#include "reports/summary.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "models/units.h"
+#include "sim/check.h"
+#include "sim/time.h"
+
+namespace shardsim {
+namespace {
+
+constexpr int kIndent = 2;
+constexpr int kGap = 2;
+constexpr int kMinShrunkWidth = 8;
+constexpr int kTopShards = 3;
+
+// Terminal columns of UTF-8 text: one per code point (continuation bytes are 10xxxxxx).
+int Width(std::string_view s) {
+  int w = 0;
+  for (char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return w;
+}
+
+// `s` cut to at most `width` columns, ending in "..." when cut; never splits a code point.
+std::string Fit(std::string_view s, int width) {
+  if (Width(s) <= width) return std::string(s);
+  if (width <= 3) return std::string(static_cast<size_t>(std::max(width, 0)), '.');
+  const int keep = width - 3;
+  int seen = 0;
+  size_t end = 0;
+  for (; end < s.size(); ++end) {
+    const bool starts_code_point = (static_cast<unsigned char>(s[end]) & 0xC0) != 0x80;
+    if (starts_code_point && seen++ == keep) break;
+  }
+  return std::string(s.substr(0, end)) + "...";
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  const std::to_chars_result r =
+      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed, decimals);
+  if (r.ec != std::errc()) return "?";  // only for |v| > 1e60, which no count reaches
+  std::string s(buf, r.ptr);
+  // -0.0001 rounds to "-0.0"; a sign on zero only confuses a reader.
+  if (s[0] == '-' && s.find_first_not_of("0.", 1) == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+// 1234567 -> "1,234,567".
+std::string Grouped(uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Count(double v) {
+  if (!std::isfinite(v)) return "-";
+  if (v >= 0 && v < 9007199254740992.0 && v == std::floor(v)) {
+    return Grouped(static_cast<uint64_t>(v));
+  }
+  return Fixed(v, 1);
+}
+
+// Three significant figures in the unit that keeps the number under 1000: "41.3ms", "2.50s".
+std::string Millis(double ms) {
+  if (!std::isfinite(ms)) return "-";
+  if (ms >= 10'000) return Fixed(ms / 1000, ms >= 100'000 ? 0 : 1) + "s";
+  if (ms >= 100) return Fixed(ms, 0) + "ms";
+  if (ms >= 10) return Fixed(ms, 1) + "ms";
+  if (ms >= 1) return Fixed(ms, 2) + "ms";
+  return Fixed(ms, 3) + "ms";
+}
+
+// Binary units, to match the 1 MiB/s shard limit: "1.39MiB".
+std::string ApproxBytes(double bytes) {
+  if (!std::isfinite(bytes)) return "-";
+  constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  size_t u = 0;
+  while (std::fabs(bytes) >= 1024 && u + 1 < std::size(kUnits)) {
+    bytes /= 1024;
+    ++u;
+  }
+  const int decimals = u == 0 || std::fabs(bytes) >= 100 ? 0 : std::fabs(bytes) >= 10 ? 1 : 2;
+  return Fixed(bytes, decimals) + std::string(kUnits[u]);
+}
+
+std::string Percent(double fraction) {
+  if (!std::isfinite(fraction)) return "-";
+  if (fraction > 0 && fraction < 0.005) return "<1%";
+  return Fixed(fraction * 100, 0) + "%";
+}
+
+std::string PercentOneDecimal(double fraction) {
+  if (!std::isfinite(fraction)) return "-";
+  return Fixed(fraction * 100, 1) + "%";
+}
+
+struct Column {
+  std::string header;
+  bool right = false;   // numbers align right
+  bool shrink = false;  // text that may be cut to fit the width
+};
+
+// Header row plus rows, indented, columns separated by kGap spaces, no trailing spaces.
+std::string Table(const std::vector<Column>& cols,
+                  const std::vector<std::vector<std::string>>& rows) {
+  std::vector<int> width(cols.size());
+  for (size_t c = 0; c < cols.size(); ++c) {
+    width[c] = Width(cols[c].header);
+    for (const auto& row : rows) width[c] = std::max(width[c], Width(row[c]));
+  }
+  auto total = [&] {
+    int t = kIndent + kGap * static_cast<int>(cols.size() - 1);
+    for (int w : width) t += w;
+    return t;
+  };
+  // Shrink the widest shrinkable column one column at a time: cuts spread over long names.
+  while (total() > kSummaryWidthColumns) {
+    int widest = -1;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (cols[c].shrink && width[c] > kMinShrunkWidth &&
+          (widest < 0 || width[c] > width[static_cast<size_t>(widest)])) {
+        widest = static_cast<int>(c);
+      }
+    }
+    if (widest < 0) break;
+    --width[static_cast<size_t>(widest)];
+  }
+  std::string out;
+  auto emit = [&](const std::vector<std::string>& cells) {
+    std::string line(kIndent, ' ');
+    for (size_t c = 0; c < cols.size(); ++c) {
+      const std::string text = Fit(cells[c], width[c]);
+      const std::string pad(static_cast<size_t>(width[c] - Width(text)), ' ');
+      if (c > 0) line.append(kGap, ' ');
+      line += cols[c].right ? pad + text : text + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  };
+  std::vector<std::string> headers;
+  for (const Column& c : cols) headers.push_back(c.header);
+  emit(headers);
+  for (const auto& row : rows) emit(row);
+  return out;
+}
+
+std::string Line(std::string_view text) { return Fit(text, kSummaryWidthColumns) + "\n"; }
+
+std::string DurationText(double seconds) {
+  // FormatDuration is exact to the nanosecond; beyond int64 ns (292 years) fall back to seconds.
+  if (std::isfinite(seconds) && seconds >= 0 && seconds < 9.2e9) {
+    return FormatDuration(SimDuration::FromSeconds(seconds));
+  }
+  return Count(seconds) + "s";
+}
+
+std::string Header(const RunResult& r) {
+  std::string s = r.scenario.empty() ? "(unnamed scenario)" : r.scenario;
+  s += ": " + DurationText(r.duration_s) + " simulated, seed " + std::to_string(r.seed);
+  if (!r.stream_mode.empty()) s += ", " + r.stream_mode;
+  s += ", " + std::to_string(r.open_shards) + (r.open_shards == 1 ? " open shard" : " open shards");
+  s += ", " + Grouped(r.events_processed) + " events";
+  return Line(s);
+}
+
+std::string Producers(const RunResult& r) {
+  if (r.producers.empty()) return "Producers: none\n";
+  const std::vector<Column> cols = {{"name", false, true},       {"api", false, false},
+                                    {"produced", true, false},   {"accepted", true, false},
+                                    {"throttled", true, false},  {"dropped", true, false},
+                                    {"duplicates", true, false}, {"put p99", true, false}};
+  std::vector<std::vector<std::string>> rows;
+  for (const ProducerResult& p : r.producers) {
+    rows.push_back({p.name, p.api, Grouped(p.records_produced), Grouped(p.records_accepted),
+                    Grouped(p.records_throttled), Grouped(p.records_dropped), Grouped(p.duplicates),
+                    p.put_latency.count == 0 ? "-" : Millis(p.put_latency.p99_ms)});
+  }
+  return "Producers\n" + Table(cols, rows);
+}
+
+struct ShardLoad {
+  const ShardResult* shard = nullptr;
+  double utilisation = 0;
+  bool by_bytes = false;
+};
+
+ShardLoad LoadOf(const ShardResult& s, double records_limit, double bytes_limit) {
+  auto ratio = [](double peak, double limit) {
+    return std::isfinite(peak) && std::isfinite(limit) && limit > 0 && peak > 0 ? peak / limit
+                                                                                : 0.0;
+  };
+  const double records =
+      ratio(std::max(s.peak_records_per_s, s.peak_offered_records_per_s), records_limit);
+  const double bytes = ratio(std::max(s.peak_bytes_per_s, s.peak_offered_bytes_per_s), bytes_limit);
+  return {&s, std::max(records, bytes), bytes > records};
+}
+
+const KeyShare* TopKey(const ShardResult& s) {
+  const KeyShare* top = nullptr;
+  for (const KeyShare& k : s.top_keys) {
+    if (top == nullptr || k.records > top->records) top = &k;
+  }
+  return top;
+}
+
+std::string HottestShards(const RunResult& r) {
+  std::vector<ShardLoad> loads;
+  for (const ShardResult& s : r.shards) {
+    const ShardLoad l = LoadOf(s, r.write_limit_records_per_sec, r.write_limit_bytes_per_sec);
+    if (l.utilisation > 0) loads.push_back(l);
+  }
+  if (loads.empty()) return "Hottest shards: none (no writes)\n";
+  std::stable_sort(loads.begin(), loads.end(), [](const ShardLoad& a, const ShardLoad& b) {
+    return a.utilisation > b.utilisation;
+  });
+  if (loads.size() > kTopShards) loads.resize(kTopShards);
+
+  const std::vector<Column> cols = {{"shard", false, true},    {"load", true, false},
+                                    {"limit", false, false},   {"peak rec/s", true, false},
+                                    {"peak B/s", true, false}, {"throttled", true, false},
+                                    {"share", true, false},    {"top key", false, true}};
+  std::vector<std::vector<std::string>> rows;
+  for (const ShardLoad& l : loads) {
+    const ShardResult& s = *l.shard;
+    const KeyShare* top = TopKey(s);
+    rows.push_back({s.shard_id, Percent(l.utilisation), l.by_bytes ? "bytes" : "records",
+                    Count(std::max(s.peak_records_per_s, s.peak_offered_records_per_s)),
+                    ApproxBytes(std::max(s.peak_bytes_per_s, s.peak_offered_bytes_per_s)) + "/s",
+                    Grouped(s.throttled_records),
+                    top == nullptr ? "-" : PercentOneDecimal(top->share),
+                    top == nullptr ? "-" : top->key});
+  }
+  const std::string title = "Hottest shards (peak one-second load, accepted + throttled, vs " +
+                            FormatRecordRate(r.write_limit_records_per_sec) + " and " +
+                            FormatByteRate(r.write_limit_bytes_per_sec) + " per shard)";
+  return Line(title) + Table(cols, rows);
+}
+
+std::string ConservationText(const Conservation& c) {
+  std::string s = c.ok ? "Conservation: ok" : "Conservation: FAILED";
+  if (!c.detail.empty()) s += ": " + c.detail;
+  return Line(s) + Line("  produced " + Grouped(c.produced) + "  accepted " + Grouped(c.accepted) +
+                        "  dropped " + Grouped(c.dropped) + "  in flight " + Grouped(c.in_flight) +
+                        "  duplicates " + Grouped(c.duplicates));
+}
+
+int SeverityRank(std::string_view severity) {
+  if (severity == "critical") return 0;
+  if (severity == "warning") return 1;
+  if (severity == "info") return 2;
+  return 3;
+}
+
+std::string Findings(const std::vector<Finding>& findings) {
+  if (findings.empty()) return "Findings: none\n";
+  std::vector<const Finding*> sorted;
+  for (const Finding& f : findings) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
+    return SeverityRank(a->severity) < SeverityRank(b->severity);
+  });
+  const std::vector<Column> cols = {
+      {"severity", false, false}, {"subject", false, true}, {"finding", false, true}};
+  std::vector<std::vector<std::string>> rows;
+  for (const Finding* f : sorted) {
+    rows.push_back({f->severity, f->subject, f->kind + ": " + f->evidence});
+  }
+  return "Findings (" + std::to_string(findings.size()) + ")\n" + Table(cols, rows);
+}
+
+}  // namespace
+
+std::string SummaryText(const RunResult& result) {
+  return Header(result) + "\n" + Producers(result) + "\n" + HottestShards(result) + "\n" +
+         ConservationText(result.conservation) + "\n" + Findings(result.findings);
+}
+
+}  // namespace shardsim
