@@ -1,0 +1,132 @@
+// `shardsim route`: validation, hashing and output of the route command. See route.h.
+#include "cli/route.h"
+
+#include <cstdint>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "models/hash_key.h"
+#include "models/shard_map.h"
+
+namespace shardsim {
+namespace {
+
+constexpr int64_t kMaxErrorsShown = 20;
+
+struct RouteEntry {
+  std::string partition_key;
+  std::optional<std::string> explicit_hash_key;
+};
+
+// nlohmann's message minus its "[json.exception.parse_error.101] parse error at line 1, " prefix:
+// the input is one line, so only the column is news.
+std::string JsonParseMessage(const nlohmann::json::parse_error& e) {
+  std::string_view what = e.what();
+  if (const size_t p = what.find("] "); p != std::string_view::npos) what.remove_prefix(p + 2);
+  constexpr std::string_view kLineOne = "parse error at line 1, ";
+  if (what.starts_with(kLineOne)) what.remove_prefix(kLineOne.size());
+  return std::string(what);
+}
+
+// Fills `entry` from one JSONL line; returns an error message, empty when the line is valid.
+std::string ParseJsonLine(std::string_view line, RouteEntry* entry) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    return "invalid JSON: " + JsonParseMessage(e);
+  }
+  if (!j.is_object()) return std::string("expected a JSON object, got ") + j.type_name();
+  for (const auto& [name, value] : j.items()) {
+    if (name == "partition_key") {
+      if (!value.is_string()) {
+        return std::string("partition_key must be a string, got ") + value.type_name();
+      }
+      entry->partition_key = value.get<std::string>();
+    } else if (name == "explicit_hash_key") {
+      if (!value.is_string()) {
+        return std::string("explicit_hash_key must be a string of decimal digits, got ") +
+               value.type_name();
+      }
+      entry->explicit_hash_key = value.get<std::string>();
+    } else {
+      return "unknown field " + nlohmann::json(name).dump() +
+             " (allowed: partition_key, explicit_hash_key)";
+    }
+  }
+  if (!j.contains("partition_key")) return "partition_key is required";
+  return "";
+}
+
+}  // namespace
+
+int RunRoute(int shards, RouteInput input, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (shards < 1 || shards > kRouteMaxShards) {
+    err << "route: --shards must be between 1 and " << kRouteMaxShards << ", got " << shards
+        << "\n";
+    return 2;
+  }
+  const ShardMap map = ShardMap::CreateStream(shards);
+  Md5Hasher hasher;
+  // Buffered so that an invalid line anywhere leaves stdout empty: no partial output.
+  std::string output;
+  int64_t errors = 0;
+  int64_t line_number = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_number;
+    RouteEntry entry;
+    std::string error;
+    if (input == RouteInput::kKeys) {
+      std::string_view key = line;
+      if (key.ends_with('\r')) key.remove_suffix(1);
+      entry.partition_key = key;
+    } else {
+      error = ParseJsonLine(line, &entry);
+    }
+    std::optional<HashKey> hash_key;
+    if (error.empty() && ValidPartitionKey(entry.partition_key, &error)) {
+      // Kinesis still requires a valid partition key when an explicit hash key overrides it.
+      hash_key = entry.explicit_hash_key
+                     ? ParseHashKey(*entry.explicit_hash_key, &error, "explicit_hash_key")
+                     : hasher.PartitionKeyHash(entry.partition_key);
+    }
+    if (!hash_key) {
+      if (++errors <= kMaxErrorsShown) err << "line " << line_number << ": " << error << "\n";
+      continue;
+    }
+    if (errors > 0) continue;  // the output will be dropped anyway
+    output += "{\"partition_key\": ";
+    output += nlohmann::json(entry.partition_key).dump();
+    output += ", \"hash_key\": \"";
+    output += hash_key->ToDecimal();
+    output += "\", \"shard_id\": \"";
+    output += ShardIdString(map.Lookup(*hash_key));
+    output += "\"}\n";
+  }
+  if (in.bad()) {
+    err << "route: read error after line " << line_number << "; nothing written\n";
+    return 2;
+  }
+  if (errors > 0) {
+    if (errors > kMaxErrorsShown) {
+      err << "... and " << errors - kMaxErrorsShown << " more invalid lines\n";
+    }
+    err << "route: " << errors << " of " << line_number
+        << " lines invalid; nothing written to stdout\n";
+    return 2;
+  }
+  out << output;
+  out.flush();
+  if (!out) {
+    err << "route: failed to write the output\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace shardsim

@@ -1,0 +1,181 @@
+// End-to-end tests for `shardsim route` (cli/route): exact output lines for small inputs, with
+// hash keys from Python's hashlib and shards from the AWS-verified 3-shard ranges, and the
+// all-or-nothing error behaviour.
+#include "cli/route.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+namespace shardsim {
+namespace {
+
+struct RouteRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+RouteRun RunOn(int shards, RouteInput input, const std::string& text) {
+  std::istringstream in(text);
+  std::ostringstream out, err;
+  const int code = RunRoute(shards, input, in, out, err);
+  return {code, out.str(), err.str()};
+}
+
+// python3: int(hashlib.md5(k).hexdigest(), 16); shard = min(h // (2**128 // 3), 2).
+constexpr const char* kLineA =
+    R"({"partition_key": "a", "hash_key": "16955237001963240173058271559858726497", )"
+    R"("shard_id": "shardId-000000000000"})"
+    "\n";
+constexpr const char* kLineB =
+    R"({"partition_key": "b", "hash_key": "195289424170611159128911017612795795343", )"
+    R"("shard_id": "shardId-000000000001"})"
+    "\n";
+
+TEST(RouteTest, KeysFileRoutesEachLineInOrder) {
+  const RouteRun r = RunOn(3, RouteInput::kKeys, "a\nb\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(kLineA) + kLineB);
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(RouteTest, KeysFileStripsOneCarriageReturnAndNeedsNoFinalNewline) {
+  const RouteRun r = RunOn(3, RouteInput::kKeys, "a\r\nb");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(kLineA) + kLineB);
+}
+
+TEST(RouteTest, KeysFileWithTabAndUnicode) {
+  const RouteRun r =
+      RunOn(3, RouteInput::kKeys, "a\tb\n\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87-\xf0\x9f\x94\x91\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(
+      r.out,
+      "{\"partition_key\": \"a\\tb\", \"hash_key\": \"148203957669714466870823449206248177696\", "
+      "\"shard_id\": \"shardId-000000000001\"}\n"
+      "{\"partition_key\": \"\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87-\xf0\x9f\x94\x91\", "
+      "\"hash_key\": \"310955279035442261340063556077498676343\", "
+      "\"shard_id\": \"shardId-000000000002\"}\n");
+}
+
+TEST(RouteTest, OneShardTakesEverything) {
+  const RouteRun r = RunOn(1, RouteInput::kKeys, "b\n");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("\"shard_id\": \"shardId-000000000000\""), std::string::npos);
+}
+
+TEST(RouteTest, JsonlKeysMayHoldEscapedNewlinesAndTabs) {
+  const RouteRun r = RunOn(3, RouteInput::kJsonl,
+                           "{\"partition_key\": \"a\\nb\"}\n"
+                           "{\"partition_key\": \"a\\tb\"}\n"
+                           "{\"partition_key\": \"a\"}\r\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(
+      r.out,
+      "{\"partition_key\": \"a\\nb\", \"hash_key\": \"187248265541139504471097719817101072128\", "
+      "\"shard_id\": \"shardId-000000000001\"}\n"
+      "{\"partition_key\": \"a\\tb\", \"hash_key\": \"148203957669714466870823449206248177696\", "
+      "\"shard_id\": \"shardId-000000000001\"}\n" +
+          std::string(kLineA));
+}
+
+TEST(RouteTest, ExplicitHashKeyOverridesTheKeyHashAtRangeEdges) {
+  const RouteRun r = RunOn(
+      3, RouteInput::kJsonl,
+      R"({"partition_key": "a", "explicit_hash_key": "113427455640312821154458202477256070485"})"
+      "\n"
+      R"({"explicit_hash_key": "113427455640312821154458202477256070484", "partition_key": "b"})"
+      "\n");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"partition_key\": \"a\", \"hash_key\": \"113427455640312821154458202477256070485\", "
+            "\"shard_id\": \"shardId-000000000001\"}\n"
+            "{\"partition_key\": \"b\", \"hash_key\": \"113427455640312821154458202477256070484\", "
+            "\"shard_id\": \"shardId-000000000000\"}\n");
+}
+
+TEST(RouteTest, InvalidKeysGiveLineNumberedErrorsAndNoOutput) {
+  const RouteRun r = RunOn(3, RouteInput::kKeys, "a\n\n" + std::string(300, 'k') + "\nb\n\xff\n");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "line 2: partition_key must be 1 to 256 characters, got 0\n"
+            "line 3: partition_key must be 1 to 256 characters, got 300\n"
+            "line 5: partition_key is not valid UTF-8: invalid UTF-8 byte 0xff at byte offset 0\n"
+            "route: 3 of 5 lines invalid; nothing written to stdout\n");
+}
+
+TEST(RouteTest, KeyOf256CharactersPassesAnd257Fails) {
+  EXPECT_EQ(RunOn(2, RouteInput::kKeys, std::string(256, 'x') + "\n").code, 0);
+  const RouteRun r = RunOn(2, RouteInput::kKeys, std::string(257, 'x') + "\n");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("line 1: partition_key must be 1 to 256 characters, got 257"),
+            std::string::npos);
+}
+
+TEST(RouteTest, InvalidJsonlLinesNameTheRule) {
+  const RouteRun r = RunOn(3, RouteInput::kJsonl,
+                           "{\"partition_key\": \"a\"}\n"                                 // 1 ok
+                           "{\"partition_key\": \"a\"\n"                                  // 2
+                           "[\"a\"]\n"                                                    // 3
+                           "{\"partition_key\": \"a\", \"data\": 1}\n"                    // 4
+                           "{\"explicit_hash_key\": \"1\"}\n"                             // 5
+                           "{\"partition_key\": 5}\n"                                     // 6
+                           "{\"partition_key\": \"a\", \"explicit_hash_key\": \"01\"}\n"  // 7
+                           "{\"partition_key\": \"a\", \"explicit_hash_key\": "
+                           "\"340282366920938463463374607431768211456\"}\n"          // 8
+                           "{\"partition_key\": \"a\", \"explicit_hash_key\": 1}\n"  // 9
+                           "\n"                                                      // 10
+                           "{\"partition_key\": \"\"}\n");                           // 11
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  const auto has = [&](const std::string& s) {
+    EXPECT_NE(r.err.find(s), std::string::npos) << "missing: " << s << "\nin:\n" << r.err;
+  };
+  has("line 2: invalid JSON: ");
+  has("line 3: expected a JSON object, got array\n");
+  has("line 4: unknown field \"data\" (allowed: partition_key, explicit_hash_key)\n");
+  has("line 5: partition_key is required\n");
+  has("line 6: partition_key must be a string, got number\n");
+  has("line 7: explicit_hash_key must be a decimal integer matching 0|[1-9][0-9]{0,38}");
+  has("line 8: explicit_hash_key must be in the range [0, 2^128-1]");
+  has("line 9: explicit_hash_key must be a string of decimal digits, got number\n");
+  has("line 10: invalid JSON: ");
+  has("line 11: partition_key must be 1 to 256 characters, got 0\n");
+  has("route: 10 of 11 lines invalid; nothing written to stdout\n");
+  EXPECT_EQ(r.err.find("line 1:"), std::string::npos);
+}
+
+TEST(RouteTest, ManyErrorsAreCappedButCounted) {
+  std::string input;
+  for (int i = 0; i < 25; ++i) input += "\n";
+  const RouteRun r = RunOn(3, RouteInput::kKeys, input);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("line 20: "), std::string::npos);
+  EXPECT_EQ(r.err.find("line 21: "), std::string::npos);
+  EXPECT_NE(r.err.find("... and 5 more invalid lines\nroute: 25 of 25 lines invalid"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(RouteTest, RejectsShardCountsOutOfRange) {
+  for (int shards : {0, -3, kRouteMaxShards + 1}) {
+    const RouteRun r = RunOn(shards, RouteInput::kKeys, "a\n");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err,
+              "route: --shards must be between 1 and 100000, got " + std::to_string(shards) + "\n");
+  }
+}
+
+TEST(RouteTest, EmptyInputIsEmptyOutput) {
+  const RouteRun r = RunOn(4, RouteInput::kJsonl, "");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+}
+
+}  // namespace
+}  // namespace shardsim
