@@ -2,7 +2,7 @@
 
 add_library(shardsim_warnings INTERFACE)
 target_compile_options(shardsim_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
-                       -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference)
+                       -Wnon-virtual-dtor -Wold-style-cast -Wcast-align)
 if(SHARDSIM_WERROR)
   target_compile_options(shardsim_warnings INTERFACE -Werror)
 endif()

@@ -24,22 +24,23 @@ struct LatencySummary {
 
 struct ProducerResult {
   std::string name;
-  std::string api;                   // "PutRecord", "PutRecords" or "KPL"
+  std::string api;  // "PutRecord", "PutRecords" or "KPL"
   int64_t instances = 0;
-  uint64_t records_produced = 0;     // user records created by the application
-  uint64_t records_accepted = 0;     // unique user records stored by the stream
-  uint64_t records_throttled = 0;    // record attempts refused by a shard limit
-  uint64_t records_retried = 0;      // record attempts that were retries
-  uint64_t records_dropped = 0;      // gave up: attempts exhausted, TTL expired or oversized
-  uint64_t records_oversized = 0;    // of dropped: data + key over the stream's max record size
-  uint64_t records_in_flight = 0;    // at the end of the run: buffered, backing off or in a call
-  uint64_t duplicates = 0;           // extra stored copies created by retries after timeouts
-  uint64_t calls = 0;                // API calls made (PutRecord / PutRecords)
+  uint64_t records_produced = 0;   // user records created by the application
+  uint64_t records_accepted = 0;   // unique user records stored by the stream
+  uint64_t records_throttled = 0;  // record attempts refused by a shard limit
+  uint64_t records_retried = 0;    // record attempts that were retries
+  uint64_t records_dropped = 0;    // gave up: attempts exhausted, TTL expired or oversized
+  uint64_t records_oversized = 0;  // of dropped: data + key over the stream's max record size
+  uint64_t records_in_flight = 0;  // at the end of the run: buffered, backing off or in a call
+  uint64_t duplicates = 0;         // extra stored copies created by retries after timeouts
+  uint64_t calls = 0;              // API calls made (PutRecord / PutRecords)
   uint64_t calls_timed_out = 0;
-  uint64_t kinesis_records_sent = 0; // KPL: aggregated records; otherwise equal to user attempts
-  uint64_t bytes_accepted = 0;       // data + partition key bytes stored (aggregates for KPL)
-  LatencySummary put_latency;        // per call, from send to response or timeout
-  LatencySummary record_latency;     // per accepted record, from creation to acceptance
+  uint64_t kinesis_records_sent = 0;  // KPL: aggregated records; otherwise equal to user attempts
+  uint64_t kinesis_records_accepted = 0;  // Kinesis records the stream stored (incl. duplicates)
+  uint64_t bytes_accepted = 0;            // data + partition key bytes stored (aggregates for KPL)
+  LatencySummary put_latency;             // per call, from send to response or timeout
+  LatencySummary record_latency;          // per accepted record, from creation to acceptance
 };
 
 struct KeyShare {
@@ -54,7 +55,7 @@ struct ShardResult {
   std::string ending_hash_key;    // decimal
   std::string state = "OPEN";
   std::vector<std::string> parent_shard_ids;
-  uint64_t records_in = 0;        // Kinesis records accepted
+  uint64_t records_in = 0;  // Kinesis records accepted
   uint64_t bytes_in = 0;
   uint64_t records_offered = 0;   // accepted + throttled attempts
   double peak_records_per_s = 0;  // accepted, highest one-second window
@@ -64,7 +65,7 @@ struct ShardResult {
   uint64_t throttled_records = 0;
   uint64_t throttled_by_records_limit = 0;
   uint64_t throttled_by_bytes_limit = 0;
-  double expected_share = 0;      // of the stream's traffic, from key weights and hash ranges
+  double expected_share = 0;  // of the stream's traffic, from key weights and hash ranges
   std::vector<KeyShare> top_keys;
 };
 

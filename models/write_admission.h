@@ -38,8 +38,12 @@ class WriteAdmitter {
   // Decides one record of `bytes` (data + partition key) arriving at `now`, and consumes
   // capacity when admitted. When both limits would be exceeded the records limit is reported.
   WriteLimit Admit(WriteAdmissionState& s, SimTime now, int64_t bytes) const {
+    return Admit(s, now, now.nanos() / 1'000'000'000, bytes);
+  }
+  // The same with the one-second window index of `now` computed by the caller.
+  WriteLimit Admit(WriteAdmissionState& s, SimTime now, int64_t second, int64_t bytes) const {
     if (limits_.admission == WriteAdmission::kWindow) {
-      const int64_t w = now.nanos() / 1'000'000'000;
+      const int64_t w = second;
       if (w != s.window) {
         s.window = w;
         s.records_used = 0;

@@ -56,6 +56,7 @@ Json ProducerToJson(const ProducerResult& p) {
   j["calls"] = p.calls;
   j["calls_timed_out"] = p.calls_timed_out;
   j["kinesis_records_sent"] = p.kinesis_records_sent;
+  j["kinesis_records_accepted"] = p.kinesis_records_accepted;
   j["bytes_accepted"] = p.bytes_accepted;
   j["put_latency_ms"] = LatencyToJson(p.put_latency);
   j["record_latency_ms"] = LatencyToJson(p.record_latency);

@@ -1,0 +1,185 @@
+// RunScenario: wiring, execution, conservation and result assembly. See run.h.
+#include "models/run.h"
+
+#include <memory>
+
+#include "models/arrivals.h"
+#include "models/key_space.h"
+#include "models/kpl_producer.h"
+#include "models/producer.h"
+#include "models/scenario_loader.h"
+#include "models/stream.h"
+#include "models/units.h"
+#include "models/write_findings.h"
+#include "sim/simulation.h"
+
+namespace shardsim {
+
+const std::set<std::string>& ImplementedFeatures() {
+  static const std::set<std::string> kImplemented = {
+      std::string(kFeatureProducers),
+      std::string(kFeatureArrivalTrace),
+      std::string(kFeatureExplicitHashKey),
+      std::string(kFeatureKpl),
+  };
+  return kImplemented;
+}
+
+namespace {
+
+std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
+  const WriteLimitsSpec& w = s.stream.write_limits;
+  std::vector<Assumption> a;
+  a.push_back({"shard write limit (records)", FormatRecordRate(static_cast<double>(w.records_per_sec)),
+               "fact sheet 1: 1,000 records/s per shard"});
+  a.push_back({"shard write limit (bytes)", FormatByteRate(static_cast<double>(w.bytes_per_sec)),
+               "fact sheet 1: 1 MB/s per shard incl. partition keys; MiB (2^20) modelled, "
+               "10^6 vs 2^20 enforcement UNCONFIRMED"});
+  a.push_back({"write admission",
+               w.admission == WriteAdmission::kWindow
+                   ? "fixed one-second windows aligned to t = 0"
+                   : "token bucket, depth " + std::to_string(w.bucket_depth_sec) + " s of capacity",
+               "UNCONFIRMED (fact sheet 1): configurable at /stream/write_limits/admission"});
+  a.push_back({"record size limit", FormatBytes(s.stream.max_record_size_bytes) + " data + key",
+               "fact sheet 1: MaxRecordSizeInKiB, default 1 MiB; oversized records are dropped "
+               "by the producer before any call (the real request-level exception is "
+               "UNCONFIRMED)"});
+  a.push_back({"throttle decision", "per record, in request order, at the call's completion",
+               "fact sheet 1: PutRecords partial failure semantics"});
+  for (const ProducerSpec& p : s.producers) {
+    a.push_back({"call latency of " + p.name,
+                 p.api.call_latency.dist == LatencyDist::kLognormal
+                     ? "lognormal median " + FormatDuration(p.api.call_latency.median) + ", p99 " +
+                           FormatDuration(p.api.call_latency.p99)
+                     : "as configured",
+                 "UNCONFIRMED (no AWS figure): configurable at /producers/<i>/api/call_latency"});
+  }
+  a.push_back({"call timeout", "a call slower than retry.call_timeout was stored by the shard "
+               "but is retried: the retry is a duplicate",
+               "fact sheet 10: retries after ambiguous timeouts duplicate records"});
+  return a;
+}
+
+}  // namespace
+
+RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
+  RunOutcome outcome;
+  const SimDuration duration = options.duration.value_or(scenario.duration);
+  const SimTime end = SimTime::Zero() + duration;
+  const uint64_t seed = options.seed.value_or(scenario.seed);
+
+  Stream stream(scenario.stream, scenario.series_interval);
+  std::vector<std::unique_ptr<RateProfile>> profiles;
+  std::vector<std::unique_ptr<KeySpace>> key_spaces;
+  std::vector<SizeSampler> sizes;
+  for (const ProducerSpec& p : scenario.producers) {
+    auto size = SizeSampler::FromSpec(p.record_size);
+    if (!size.ok()) {
+      outcome.input_errors.push_back(size.error);
+      continue;
+    }
+    sizes.push_back(std::move(*size.value));
+    auto profile = RateProfile::FromSpec(p, duration);
+    if (!profile.ok()) {
+      outcome.input_errors.push_back(profile.error);
+      continue;
+    }
+    profiles.push_back(std::make_unique<RateProfile>(std::move(*profile.value)));
+    std::string error;
+    auto keys = KeySpace::Create(p.keys, stream.shard_map(), &error);
+    if (!keys.has_value()) {
+      outcome.input_errors.push_back("producer " + p.name + ": keys: " + error);
+      continue;
+    }
+    key_spaces.push_back(std::make_unique<KeySpace>(std::move(*keys)));
+  }
+  if (!outcome.input_errors.empty()) return outcome;
+
+  Simulation sim({.seed = seed, .replication = options.replication});
+  std::vector<ProducerGroup*> groups;
+  std::vector<KplProducerGroup*> kpl_groups;
+  for (size_t i = 0; i < scenario.producers.size(); ++i) {
+    const ProducerSpec& p = scenario.producers[i];
+    if (p.api.type == ApiType::kKpl) {
+      kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(p, *profiles[i], *key_spaces[i],
+                                                          std::move(sizes[i]), stream, end));
+    } else {
+      groups.push_back(&sim.Emplace<ProducerGroup>(p, *profiles[i], *key_spaces[i],
+                                                   std::move(sizes[i]), stream, end));
+    }
+  }
+  sim.RunUntil(end);
+  sim.Finish();
+  stream.Finish(end);
+
+  RunResult r;
+  r.scenario = scenario.name;
+  r.seed = seed;
+  r.duration_s = duration.seconds();
+  r.stream_mode = scenario.stream.mode == StreamMode::kProvisioned ? "PROVISIONED" : "ON_DEMAND";
+  r.open_shards = stream.shard_map().open_count();
+  r.write_limit_records_per_sec = static_cast<double>(scenario.stream.write_limits.records_per_sec);
+  r.write_limit_bytes_per_sec = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
+  r.events_processed = sim.events_processed();
+
+  // Producers in scenario order, whichever model runs them.
+  std::vector<KeyUsage> usage;
+  size_t next_plain = 0, next_kpl = 0;
+  for (const ProducerSpec& p : scenario.producers) {
+    if (p.api.type == ApiType::kKpl) {
+      const KplProducerGroup* g = kpl_groups[next_kpl++];
+      r.producers.push_back(g->Result());
+      usage.push_back({&g->keys(), &g->key_offered()});
+    } else {
+      const ProducerGroup* g = groups[next_plain++];
+      r.producers.push_back(g->Result());
+      usage.push_back({&g->keys(), &g->key_offered()});
+    }
+  }
+
+  // Conservation: per producer, and the stream's stored records against the producers' view.
+  Conservation& c = r.conservation;
+  uint64_t stored_by_producers = 0;
+  for (const ProducerResult& p : r.producers) {
+    c.produced += p.records_produced;
+    c.accepted += p.records_accepted;
+    c.dropped += p.records_dropped;
+    c.in_flight += p.records_in_flight;
+    c.duplicates += p.duplicates;
+    stored_by_producers += p.kinesis_records_accepted;
+    if (p.records_produced != p.records_accepted + p.records_dropped + p.records_in_flight) {
+      c.ok = false;
+      c.detail += "producer " + p.name + ": produced " + std::to_string(p.records_produced) +
+                  " != accepted " + std::to_string(p.records_accepted) + " + dropped " +
+                  std::to_string(p.records_dropped) + " + in flight " +
+                  std::to_string(p.records_in_flight) + "; ";
+    }
+  }
+  if (stored_by_producers != stream.total_records_in()) {
+    c.ok = false;
+    c.detail += "stream stored " + std::to_string(stream.total_records_in()) +
+                " Kinesis records, producers report " + std::to_string(stored_by_producers) + "; ";
+  }
+
+  r.shards = stream.ShardResults();
+  // Expected share per shard: the groups' exact key-weight shares, weighted by their mean rates.
+  double total_rate = 0;
+  for (const auto& profile : profiles) total_rate += profile->MeanRatePerSec();
+  if (total_rate > 0) {
+    for (size_t g = 0; g < key_spaces.size(); ++g) {
+      const std::vector<double> shares = key_spaces[g]->ExpectedShardShares(stream.shard_map());
+      const double w = profiles[g]->MeanRatePerSec() / total_rate;
+      for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {
+        r.shards[s].expected_share += w * shares[s];
+      }
+    }
+  }
+  FillTopKeys(usage, static_cast<size_t>(scenario.analysis.top_keys), &r);
+  AddWritePathFindings(scenario, stream, usage, &r);
+  r.assumptions = WritePathAssumptions(scenario);
+  r.series = stream.ShardSeries();
+  outcome.result = std::move(r);
+  return outcome;
+}
+
+}  // namespace shardsim

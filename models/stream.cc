@@ -1,0 +1,104 @@
+// Stream: end-of-window bookkeeping and results. See stream.h.
+#include "models/stream.h"
+
+#include <algorithm>
+
+#include "sim/check.h"
+
+namespace shardsim {
+
+Stream::Stream(const StreamSpec& spec, SimDuration series_interval)
+    : spec_(spec),
+      map_(ShardMap::CreateStream(static_cast<int>(spec.shards))),
+      admitter_(spec.write_limits),
+      series_ns_(series_interval.nanos()),
+      shards_(map_.shards().size()) {
+  SHARDSIM_CHECK(series_ns_ > 0);
+}
+
+void Stream::CloseSecond(ShardStats& s, int64_t next_second) {
+  s.peak_records = std::max(s.peak_records, s.sec_records);
+  s.peak_bytes = std::max(s.peak_bytes, s.sec_bytes);
+  s.peak_offered_records = std::max(s.peak_offered_records, s.sec_offered_records);
+  s.peak_offered_bytes = std::max(s.peak_offered_bytes, s.sec_offered_bytes);
+  s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
+  s.second = next_second;
+}
+
+void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
+  SHARDSIM_CHECK(next_window > s.window, "time went backwards");
+  s.series.push_back({s.win_records, s.win_throttled, s.win_bytes});
+  // Windows without traffic in between.
+  while (static_cast<int64_t>(s.series.size()) < next_window) s.series.push_back({0, 0, 0});
+  s.win_records = s.win_throttled = 0;
+  s.win_bytes = 0;
+  s.window = next_window;
+}
+
+void Stream::Finish(SimTime end) {
+  RollStream(stream_second_ + 1);
+  const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
+  for (ShardStats& s : shards_) {
+    CloseSecond(s, s.second + 1);
+    if (static_cast<int64_t>(s.series.size()) < windows) CloseWindow(s, windows);
+  }
+}
+
+std::vector<ShardResult> Stream::ShardResults() const {
+  std::vector<ShardResult> out;
+  for (const Shard& shard : map_.shards()) {
+    const ShardStats& s = shards_[static_cast<size_t>(shard.index)];
+    ShardResult r;
+    r.shard_id = ShardIdString(shard.index);
+    r.starting_hash_key = shard.range.start.ToDecimal();
+    r.ending_hash_key = shard.range.end.ToDecimal();
+    r.state = shard.state == ShardState::kOpen ? "OPEN" : "CLOSED";
+    if (shard.parent >= 0) r.parent_shard_ids.push_back(ShardIdString(shard.parent));
+    if (shard.adjacent_parent >= 0) r.parent_shard_ids.push_back(ShardIdString(shard.adjacent_parent));
+    r.records_in = s.records_in;
+    r.bytes_in = s.bytes_in;
+    r.records_offered = s.offered;
+    r.peak_records_per_s = static_cast<double>(s.peak_records);
+    r.peak_bytes_per_s = static_cast<double>(s.peak_bytes);
+    r.peak_offered_records_per_s = static_cast<double>(s.peak_offered_records);
+    r.peak_offered_bytes_per_s = static_cast<double>(s.peak_offered_bytes);
+    r.throttled_records = s.throttled;
+    r.throttled_by_records_limit = s.throttled_by_records;
+    r.throttled_by_bytes_limit = s.throttled_by_bytes;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<SeriesTable> Stream::ShardSeries() const {
+  std::vector<SeriesTable> out;
+  const double width_s = static_cast<double>(series_ns_) * 1e-9;
+  for (const Shard& shard : map_.shards()) {
+    const ShardStats& s = shards_[static_cast<size_t>(shard.index)];
+    SeriesTable t;
+    t.name = ShardIdString(shard.index);
+    t.columns = {"time_s", "records_in", "bytes_in", "throttled_records"};
+    t.rows.reserve(s.series.size());
+    for (size_t i = 0; i < s.series.size(); ++i) {
+      const Window& w = s.series[i];
+      t.rows.push_back({static_cast<double>(i) * width_s, static_cast<double>(w.records),
+                        static_cast<double>(w.bytes), static_cast<double>(w.throttled)});
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+uint64_t Stream::total_records_in() const {
+  uint64_t n = 0;
+  for (const ShardStats& s : shards_) n += s.records_in;
+  return n;
+}
+
+uint64_t Stream::total_throttled() const {
+  uint64_t n = 0;
+  for (const ShardStats& s : shards_) n += s.throttled;
+  return n;
+}
+
+}  // namespace shardsim
