@@ -164,6 +164,7 @@ std::optional<KeySpace> KeySpace::Create(const KeySpec& spec, const ShardMap& ma
       ks.stored_base_ = ks.template_count_;
       ks.zipf_.emplace(ks.template_count_, spec.zipf_exponent);
       ks.zipf_harmonic_ = Zipf::GeneralizedHarmonic(ks.template_count_, spec.zipf_exponent);
+      if (ks.template_count_ <= kMaxZipfAliasKeys) ks.BuildZipfAlias();
       break;
     case KeyDist::kHotKey: {
       if (!(spec.hot_share > 0 && spec.hot_share <= 1)) {
@@ -534,6 +535,40 @@ std::optional<SplitPoint> KeySpace::SplitByWeight(
     best->dominant_key_id = items[heaviest].id;
   }
   return best;
+}
+
+// Vose's alias method over the exact Zipf probabilities, packed into 8 bytes per key: the
+// threshold as a 32-bit fraction (high half) and the alias (low half). Quantising the threshold
+// changes a key's probability by at most 2^-32 / n, far below any sampling error.
+void KeySpace::BuildZipfAlias() {
+  const size_t n = template_count_;
+  std::vector<double> scaled(n);
+  const double s = zipf_->s();
+  for (size_t k = 0; k < n; ++k) {
+    scaled[k] = std::pow(static_cast<double>(k) + 1, -s) / zipf_harmonic_ * static_cast<double>(n);
+  }
+  std::vector<uint32_t> small, large;
+  for (size_t k = n; k-- > 0;) (scaled[k] < 1.0 ? small : large).push_back(static_cast<uint32_t>(k));
+  zipf_alias_.assign(n, 0);
+  auto pack = [](double threshold, uint32_t alias) {
+    const double t = std::min(std::max(threshold, 0.0), 1.0) * 4294967296.0;
+    const uint64_t q = t >= 4294967295.0 ? 0xffffffffULL : static_cast<uint64_t>(t);
+    return q << 32 | alias;
+  };
+  while (!small.empty() && !large.empty()) {
+    const uint32_t lo = small.back();
+    small.pop_back();
+    const uint32_t l = large.back();
+    zipf_alias_[lo] = pack(scaled[lo], l);
+    scaled[l] = (scaled[l] + scaled[lo]) - 1.0;
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  // Leftovers are full columns (their scaled weight is 1 up to rounding).
+  for (uint32_t k : large) zipf_alias_[k] = pack(1.0, k);
+  for (uint32_t k : small) zipf_alias_[k] = pack(1.0, k);
 }
 
 }  // namespace shardsim
