@@ -190,10 +190,12 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   const Stream::Instant at = stream_.At(now);
   size_t kept = 0;
   for (Record r : c.records) {
+    const bool first = r.attempts == 0;
     ++r.attempts;
-    if (!key_offered_.empty() && r.key_id < key_offered_.size()) ++key_offered_[r.key_id];
+    if (first && !key_offered_.empty() && r.key_id < key_offered_.size()) ++key_offered_[r.key_id];
     const int64_t bytes = static_cast<int64_t>(r.data_bytes) + r.key_bytes;
-    const WriteLimit result = stream_.Put(r.shard, at, bytes);
+    const WriteLimit result =
+        stream_.Put(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns));
     if (result == WriteLimit::kNone) {
       bytes_accepted_ += static_cast<uint64_t>(bytes);
       if (r.flags & kStoredCopy) {

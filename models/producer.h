@@ -39,7 +39,7 @@ class ProducerGroup : public Component {
   void Finish(Context& ctx) override;
 
   ProducerResult Result() const;
-  // Offered records (attempts) per key id; empty when the key space is not counted.
+  // Records per key id (first attempts); empty when the key space is not counted.
   const std::vector<uint64_t>& key_offered() const { return key_offered_; }
   const KeySpace& keys() const { return keys_; }
   const ProducerSpec& spec() const { return spec_; }

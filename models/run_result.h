@@ -46,7 +46,7 @@ struct ProducerResult {
 struct KeyShare {
   std::string key;
   uint64_t records = 0;
-  double share = 0;  // of the shard's offered records
+  double share = 0;  // of the shard's records (first attempts)
 };
 
 struct ShardResult {
@@ -57,11 +57,14 @@ struct ShardResult {
   std::vector<std::string> parent_shard_ids;
   uint64_t records_in = 0;  // Kinesis records accepted
   uint64_t bytes_in = 0;
-  uint64_t records_offered = 0;   // accepted + throttled attempts
+  uint64_t records_offered = 0;   // accepted + throttled attempts, retries included
+  uint64_t first_attempts = 0;    // records offered for the first time (demand)
   double peak_records_per_s = 0;  // accepted, highest one-second window
   double peak_bytes_per_s = 0;
   double peak_offered_records_per_s = 0;
   double peak_offered_bytes_per_s = 0;
+  double peak_demand_records_per_s = 0;  // first attempts only, busiest second
+  double peak_demand_bytes_per_s = 0;
   uint64_t throttled_records = 0;
   uint64_t throttled_by_records_limit = 0;
   uint64_t throttled_by_bytes_limit = 0;

@@ -21,7 +21,10 @@ void Stream::CloseSecond(ShardStats& s, int64_t next_second) {
   s.peak_bytes = std::max(s.peak_bytes, s.sec_bytes);
   s.peak_offered_records = std::max(s.peak_offered_records, s.sec_offered_records);
   s.peak_offered_bytes = std::max(s.peak_offered_bytes, s.sec_offered_bytes);
+  s.peak_demand_records = std::max(s.peak_demand_records, s.sec_demand_records);
+  s.peak_demand_bytes = std::max(s.peak_demand_bytes, s.sec_demand_bytes);
   s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
+  s.sec_demand_records = s.sec_demand_bytes = 0;
   s.second = next_second;
 }
 
@@ -36,7 +39,6 @@ void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
 }
 
 void Stream::Finish(SimTime end) {
-  RollStream(stream_second_ + 1);
   const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
   for (ShardStats& s : shards_) {
     CloseSecond(s, s.second + 1);
@@ -58,10 +60,13 @@ std::vector<ShardResult> Stream::ShardResults() const {
     r.records_in = s.records_in;
     r.bytes_in = s.bytes_in;
     r.records_offered = s.offered;
+    r.first_attempts = s.first_attempts;
     r.peak_records_per_s = static_cast<double>(s.peak_records);
     r.peak_bytes_per_s = static_cast<double>(s.peak_bytes);
     r.peak_offered_records_per_s = static_cast<double>(s.peak_offered_records);
     r.peak_offered_bytes_per_s = static_cast<double>(s.peak_offered_bytes);
+    r.peak_demand_records_per_s = static_cast<double>(s.peak_demand_records);
+    r.peak_demand_bytes_per_s = static_cast<double>(s.peak_demand_bytes);
     r.throttled_records = s.throttled;
     r.throttled_by_records_limit = s.throttled_by_records;
     r.throttled_by_bytes_limit = s.throttled_by_bytes;
@@ -93,6 +98,18 @@ uint64_t Stream::total_records_in() const {
   uint64_t n = 0;
   for (const ShardStats& s : shards_) n += s.records_in;
   return n;
+}
+
+double Stream::peak_demand_records_per_s() const {
+  int64_t peak = 0;
+  for (const Demand& d : demand_) peak = std::max(peak, d.records);
+  return static_cast<double>(peak);
+}
+
+double Stream::peak_demand_bytes_per_s() const {
+  int64_t peak = 0;
+  for (const Demand& d : demand_) peak = std::max(peak, d.bytes);
+  return static_cast<double>(peak);
 }
 
 uint64_t Stream::total_throttled() const {

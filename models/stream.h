@@ -38,20 +38,33 @@ class Stream {
   }
 
   // Convenience form for a single record at `now` (divides; prefer At() once per call).
-  WriteLimit Put(uint32_t shard, SimTime now, int64_t bytes) { return Put(shard, At(now), bytes); }
+  WriteLimit Put(uint32_t shard, SimTime now, int64_t bytes, bool first_attempt = true) {
+    return Put(shard, At(now), bytes, first_attempt, now);
+  }
 
   // Offers one Kinesis record of `bytes` (data + partition key) to shard `shard` (a ShardMap
-  // index of an open shard) at `at`, and accounts for it. REQUIRES: time never decreases.
-  WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes) {
+  // index of an open shard) at `at`, and accounts for it. `first_attempt` is false for retries:
+  // offered load counts every attempt (as CloudWatch's IncomingRecords + throttled do), demand
+  // only first attempts (what producers need, for sizing), counted in the second the record was
+  // created so that a producer's backlog does not look like a burst. REQUIRES: time never
+  // decreases; created <= at.now.
+  WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
+                 SimTime created) {
     ShardStats& s = shards_[shard];
     if (at.second != s.second) CloseSecond(s, at.second);
     if (at.window != s.window) CloseWindow(s, at.window);
-    if (at.second != stream_second_) RollStream(at.second);
-    ++stream_sec_offered_records_;
-    stream_sec_offered_bytes_ += bytes;
     ++s.sec_offered_records;
     s.sec_offered_bytes += bytes;
     ++s.offered;
+    if (first_attempt) {
+      const auto sec = static_cast<size_t>(created.nanos() / 1'000'000'000);
+      if (sec >= demand_.size()) demand_.resize(sec + 1);
+      ++demand_[sec].records;
+      demand_[sec].bytes += bytes;
+      ++s.first_attempts;
+      ++s.sec_demand_records;
+      s.sec_demand_bytes += bytes;
+    }
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
       ++s.records_in;
@@ -84,8 +97,10 @@ class Stream {
   // (accepted + throttled) summed over all shards.
   uint64_t total_records_in() const;
   uint64_t total_throttled() const;
-  double peak_offered_records_per_s() const { return static_cast<double>(peak_stream_records_); }
-  double peak_offered_bytes_per_s() const { return static_cast<double>(peak_stream_bytes_); }
+  // Busiest second of demand: first attempts by the second their records were created, summed
+  // over all shards.
+  double peak_demand_records_per_s() const;
+  double peak_demand_bytes_per_s() const;
 
  private:
   struct Window {
@@ -95,24 +110,20 @@ class Stream {
   };
   struct ShardStats {
     WriteAdmissionState admission;
-    uint64_t records_in = 0, bytes_in = 0, offered = 0;
+    uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
     uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
     // The current one-second window (peaks) and the current series window.
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
+    int64_t sec_demand_records = 0, sec_demand_bytes = 0;
     int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
+    int64_t peak_demand_records = 0, peak_demand_bytes = 0;
     int64_t window = 0;
     uint32_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
     std::vector<Window> series;
   };
 
-  void RollStream(int64_t sec) {
-    peak_stream_records_ = std::max(peak_stream_records_, stream_sec_offered_records_);
-    peak_stream_bytes_ = std::max(peak_stream_bytes_, stream_sec_offered_bytes_);
-    stream_sec_offered_records_ = stream_sec_offered_bytes_ = 0;
-    stream_second_ = sec;
-  }
   static void CloseSecond(ShardStats& s, int64_t next_second);
   static void CloseWindow(ShardStats& s, int64_t next_window);
 
@@ -121,9 +132,11 @@ class Stream {
   WriteAdmitter admitter_;
   int64_t series_ns_;
   std::vector<ShardStats> shards_;  // by ShardMap index
-  int64_t stream_second_ = 0;
-  int64_t stream_sec_offered_records_ = 0, stream_sec_offered_bytes_ = 0;
-  int64_t peak_stream_records_ = 0, peak_stream_bytes_ = 0;
+  struct Demand {
+    int64_t records = 0;
+    int64_t bytes = 0;
+  };
+  std::vector<Demand> demand_;  // by creation second: 16 bytes per simulated second
 };
 
 }  // namespace shardsim

@@ -37,9 +37,10 @@ std::string Num(double v) {
 }
 
 // Peak utilisation of a shard: the busier of its two write limits in its busiest second of
-// offered traffic (accepted + throttled), so a throttled shard shows its demand, not the cap.
+// demand (first attempts, accepted or not), so a throttled shard shows what producers need, not
+// the cap, and retries do not inflate it.
 double ShardUtilisation(const ShardResult& s, double rec_limit, double byte_limit) {
-  return std::max(s.peak_offered_records_per_s / rec_limit, s.peak_offered_bytes_per_s / byte_limit);
+  return std::max(s.peak_demand_records_per_s / rec_limit, s.peak_demand_bytes_per_s / byte_limit);
 }
 
 // Shards needed for `records_per_s` and `bytes_per_s` at `target` utilisation of each limit,
@@ -84,8 +85,9 @@ void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* re
     });
     if (keys.size() > top_n) keys.resize(top_n);
     for (const auto& [n, key] : keys) {
-      const double share =
-          shard.records_offered > 0 ? static_cast<double>(n) / static_cast<double>(shard.records_offered) : 0.0;
+      const double share = shard.first_attempts > 0
+                               ? static_cast<double>(n) / static_cast<double>(shard.first_attempts)
+                               : 0.0;
       shard.top_keys.push_back({key, n, share});
     }
   }
@@ -99,10 +101,10 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
   const double target = std::min(an.hot_shard_threshold, 0.8);
   const int open = stream.shard_map().open_count();
   const double stream_util =
-      std::max(stream.peak_offered_records_per_s() / (rec_limit * open),
-               stream.peak_offered_bytes_per_s() / (byte_limit * open));
-  const int64_t needed = ShardsNeeded(stream.peak_offered_records_per_s(),
-                                      stream.peak_offered_bytes_per_s(), rec_limit, byte_limit, target);
+      std::max(stream.peak_demand_records_per_s() / (rec_limit * open),
+               stream.peak_demand_bytes_per_s() / (byte_limit * open));
+  const int64_t needed = ShardsNeeded(stream.peak_demand_records_per_s(),
+                                      stream.peak_demand_bytes_per_s(), rec_limit, byte_limit, target);
   std::vector<Finding>& out = result->findings;
 
   // Hot keys and hot shards.
@@ -110,7 +112,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     if (s.state != "OPEN") continue;
     const double util = ShardUtilisation(s, rec_limit, byte_limit);
     if (util < an.hot_shard_threshold) continue;
-    const bool bytes_bound = s.peak_offered_bytes_per_s / byte_limit >= s.peak_offered_records_per_s / rec_limit;
+    const bool bytes_bound =
+        s.peak_demand_bytes_per_s / byte_limit >= s.peak_demand_records_per_s / rec_limit;
     const std::string limit_name = bytes_bound ? "1 MiB/s bytes" : "1,000 records/s";
     std::string keys_text;
     for (size_t i = 0; i < s.top_keys.size() && i < 3; ++i) {
@@ -119,8 +122,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     // One key alone above a shard's limit: no split can help.
     if (!s.top_keys.empty()) {
       const KeyShare& top = s.top_keys[0];
-      const double key_records = top.share * s.peak_offered_records_per_s;
-      const double key_bytes = top.share * s.peak_offered_bytes_per_s;
+      const double key_records = top.share * s.peak_demand_records_per_s;
+      const double key_bytes = top.share * s.peak_demand_bytes_per_s;
       if (key_records > rec_limit || key_bytes > byte_limit) {
         Finding f;
         f.kind = "hot_key";
@@ -143,8 +146,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     f.severity = s.throttled_records > 0 ? "critical" : "warning";
     f.subject = s.shard_id;
     f.evidence = s.shard_id + " peaks at " + Percent(util) + " of its " + limit_name + " limit (" +
-                 Num(s.peak_offered_records_per_s) + " records/s, " +
-                 Rate(s.peak_offered_bytes_per_s) + " offered in its busiest second; " +
+                 Num(s.peak_demand_records_per_s) + " records/s, " +
+                 Rate(s.peak_demand_bytes_per_s) + " of demand in its busiest second; " +
                  std::to_string(s.throttled_records) + " records throttled) while the stream as a whole peaks at " +
                  Percent(stream_util) + ". Expected share of traffic from key weights: " +
                  Percent(s.expected_share) + " (uniform would be " + Percent(1.0 / open) + ")." +
@@ -210,8 +213,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
                  Percent(fraction) + ") were refused with ProvisionedThroughputExceeded: " +
                  std::to_string(by_records) + " by the records limit, " + std::to_string(by_bytes) +
                  " by the bytes limit, on " + std::to_string(throttled_shards.size()) + " of " +
-                 std::to_string(open) + " shards: " + where + ". The stream peaks at " +
-                 Percent(stream_util) + " of its capacity.";
+                 std::to_string(open) + " shards: " + where + ". Producer demand (first attempts) "
+                 "peaks at " + Percent(stream_util) + " of the stream's capacity.";
     if (stream_util >= an.stream_utilization_threshold) {
       f.recommendation = "The stream is short of capacity: " + std::to_string(needed) +
                          " shards keep the busiest second under " + Percent(target) +
@@ -232,8 +235,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     f.severity = "info";
     f.subject = "stream";
     f.evidence = "The busiest second uses " + Percent(stream_util) + " of the stream's write capacity (" +
-                 Num(stream.peak_offered_records_per_s()) + " records/s, " +
-                 Rate(stream.peak_offered_bytes_per_s()) + " across " +
+                 Num(stream.peak_demand_records_per_s()) + " records/s, " +
+                 Rate(stream.peak_demand_bytes_per_s()) + " across " +
                  std::to_string(open) + " shards).";
     f.recommendation = std::to_string(needed) + " shards would keep the busiest second under " +
                        Percent(target) + " of capacity if keys spread evenly; check the hot-shard "

@@ -73,10 +73,13 @@ Json ShardToJson(const ShardResult& s) {
   j["records_in"] = s.records_in;
   j["bytes_in"] = s.bytes_in;
   j["records_offered"] = s.records_offered;
+  j["first_attempts"] = s.first_attempts;
   j["peak_records_per_s"] = Number(s.peak_records_per_s);
   j["peak_bytes_per_s"] = Number(s.peak_bytes_per_s);
   j["peak_offered_records_per_s"] = Number(s.peak_offered_records_per_s);
   j["peak_offered_bytes_per_s"] = Number(s.peak_offered_bytes_per_s);
+  j["peak_demand_records_per_s"] = Number(s.peak_demand_records_per_s);
+  j["peak_demand_bytes_per_s"] = Number(s.peak_demand_bytes_per_s);
   j["throttled_records"] = s.throttled_records;
   j["throttled_by_records_limit"] = s.throttled_by_records_limit;
   j["throttled_by_bytes_limit"] = s.throttled_by_bytes_limit;
