@@ -7,17 +7,18 @@
 #include <cstdlib>
 
 namespace shardsim::internal {
-[[noreturn]] inline void CheckFailed(const char* file, int line, const char* cond, const char* msg) {
-  std::fprintf(stderr, "shardsim: internal error at %s:%d: check failed: %s%s%s\n", file, line, cond,
-               msg[0] ? ": " : "", msg);
+[[noreturn]] inline void CheckFailed(const char* file, int line, const char* cond,
+                                     const char* msg) {
+  std::fprintf(stderr, "shardsim: internal error at %s:%d: check failed: %s%s%s\n", file, line,
+               cond, msg[0] ? ": " : "", msg);
   std::fflush(stderr);
   std::abort();
 }
 }  // namespace shardsim::internal
 
 // SHARDSIM_CHECK(cond) or SHARDSIM_CHECK(cond, "why it must hold").
-#define SHARDSIM_CHECK(cond, ...)                                                              \
-  do {                                                                                         \
-    if (__builtin_expect(!(cond), 0))                                                          \
-      ::shardsim::internal::CheckFailed(__FILE__, __LINE__, #cond, "" __VA_ARGS__);            \
+#define SHARDSIM_CHECK(cond, ...)                                                   \
+  do {                                                                              \
+    if (__builtin_expect(!(cond), 0))                                               \
+      ::shardsim::internal::CheckFailed(__FILE__, __LINE__, #cond, "" __VA_ARGS__); \
   } while (0)

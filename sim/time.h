@@ -34,7 +34,10 @@ class SimDuration {
   constexpr SimDuration operator+(SimDuration o) const { return SimDuration(ns_ + o.ns_); }
   constexpr SimDuration operator-(SimDuration o) const { return SimDuration(ns_ - o.ns_); }
   constexpr SimDuration operator*(int64_t k) const { return SimDuration(ns_ * k); }
-  constexpr SimDuration& operator+=(SimDuration o) { ns_ += o.ns_; return *this; }
+  constexpr SimDuration& operator+=(SimDuration o) {
+    ns_ += o.ns_;
+    return *this;
+  }
 
  private:
   constexpr explicit SimDuration(int64_t ns) : ns_(ns) {}
@@ -57,7 +60,10 @@ class SimTime {
   constexpr SimTime operator+(SimDuration d) const { return SimTime(ns_ + d.nanos()); }
   constexpr SimTime operator-(SimDuration d) const { return SimTime(ns_ - d.nanos()); }
   constexpr SimDuration operator-(SimTime o) const { return SimDuration::Nanos(ns_ - o.ns_); }
-  constexpr SimTime& operator+=(SimDuration d) { ns_ += d.nanos(); return *this; }
+  constexpr SimTime& operator+=(SimDuration d) {
+    ns_ += d.nanos();
+    return *this;
+  }
 
  private:
   constexpr explicit SimTime(int64_t ns) : ns_(ns) {}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end tests of the shardsim binary: exit codes, error messages with JSON pointers, no
+# partial output on failure, result files on success, route output.
+# Usage: cli_test.sh SHARDSIM_BINARY SOURCE_DIR
+set -u
+bin="$1"
+src="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() {  # check NAME CONDITION...
+  local name="$1"
+  shift
+  if "$@"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $name" >&2
+  fi
+}
+
+run() {  # run EXPECTED_RC ARGS... ; stdout -> $tmp/out, stderr -> $tmp/err
+  local expected="$1"
+  shift
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [[ $rc -ne $expected ]]; then
+    echo "  '$*' exited $rc, expected $expected; stderr:" >&2
+    sed 's/^/    /' "$tmp/err" >&2
+    return 1
+  fi
+}
+
+# Help, version, usage errors.
+check "--help exits 0" run 0 --help
+check "--help lists commands" grep -q "validate" "$tmp/out"
+check "--version" run 0 --version
+check "version text" grep -q "^shardsim " "$tmp/out"
+check "no command is a usage error" run 2
+check "unknown command" run 2 frobnicate
+check "run --help" run 0 run --help
+check "validate --help" run 0 validate --help
+check "route --help" run 0 route --help
+check "unknown option" run 2 run "$src/scenarios/write-skew-split.json" --bogus
+
+# validate: every example is valid.
+for f in "$src"/scenarios/*.json; do
+  [[ "$(basename "$f")" == scenario.schema.json ]] && continue
+  check "validate $(basename "$f")" run 0 validate "$f"
+done
+
+# validate: bad inputs give pointer-precise messages and exit 2.
+cat >"$tmp/bad.json" <<'JSON'
+{
+  "name": "bad",
+  "producers": [{"name": "p", "rate": "fast", "instanses": 3}],
+  "stream": {"shards": 0}
+}
+JSON
+check "bad scenario exits 2" run 2 validate "$tmp/bad.json"
+check "bad rate names its pointer" grep -q "bad.json: /producers/0/rate: " "$tmp/err"
+check "unknown field suggests" grep -q 'did you mean "instances"' "$tmp/err"
+check "out of range shards" grep -q "bad.json: /stream/shards: " "$tmp/err"
+printf '{"name": "x",\n  "producers": [\n' >"$tmp/trunc.json"
+check "malformed JSON exits 2" run 2 validate "$tmp/trunc.json"
+check "malformed JSON has line:col" grep -Eq "trunc.json:[0-9]+:[0-9]+: " "$tmp/err"
+check "missing file exits 2" run 2 validate "$tmp/nope.json"
+
+# run: bad input leaves no output directory.
+check "run bad scenario exits 2" run 2 run "$tmp/bad.json" --out "$tmp/out-bad"
+check "no partial output" test ! -e "$tmp/out-bad"
+check "bad --duration" run 2 run "$src/scenarios/write-skew-split.json" --duration 5parsecs --out "$tmp/o2"
+check "no output after bad duration" test ! -e "$tmp/o2"
+
+# run: a scenario whose models are not built yet is refused, not ignored.
+check "unsupported feature exits 2" run 2 run "$src/scenarios/car-telemetry.json" --out "$tmp/o3"
+check "says not supported yet" grep -q "not supported yet" "$tmp/err"
+check "no output for unsupported" test ! -e "$tmp/o3"
+
+# run: success writes result.json and per-shard CSV series, and prints a summary.
+check "run ok" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --seed 5 --out "$tmp/o4"
+check "summary printed" grep -q "Conservation: ok" "$tmp/out"
+check "result.json written" test -s "$tmp/o4/result.json"
+check "result has contract keys" grep -q '"throttled_by_records_limit"' "$tmp/o4/result.json"
+check "csv series written" test -s "$tmp/o4/series/shardId-000000000000.csv"
+check "csv header" grep -q "^time_s,records_in,bytes_in,throttled_records$" "$tmp/o4/series/shardId-000000000000.csv"
+check "run again" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --seed 5 --out "$tmp/o5" -q
+check "same seed, same bytes" cmp -s "$tmp/o4/result.json" "$tmp/o5/result.json"
+
+# route.
+printf 'device-1\nabc\n' >"$tmp/keys.txt"
+check "route keys" run 0 route --shards 3 --keys "$tmp/keys.txt"
+check "route two lines" test "$(wc -l <"$tmp/out")" -eq 2
+# MD5("abc") = 900150983cd24fb0d6963f7d28e17f72 = 191415658344158766168031473277922803570.
+check "route abc hash" grep -qF '{"partition_key": "abc", "hash_key": "191415658344158766168031473277922803570", "shard_id": "shardId-000000000001"}' "$tmp/out"
+printf '{"partition_key": "a\\tb", "explicit_hash_key": "0"}\n' >"$tmp/keys.jsonl"
+check "route jsonl" run 0 route --shards 4 --jsonl "$tmp/keys.jsonl"
+check "route ehk" grep -qF '"hash_key": "0", "shard_id": "shardId-000000000000"' "$tmp/out"
+printf '\n' >"$tmp/empty-key.txt"
+check "route bad key exits 2" run 2 route --shards 4 --keys "$tmp/empty-key.txt"
+check "route names the line" grep -q "line 1" "$tmp/err"
+check "route needs one input" run 2 route --shards 4
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
