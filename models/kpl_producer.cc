@@ -159,13 +159,14 @@ struct KplProducerGroup::Instance {
 
 KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                                    const KeySpace& keys, SizeSampler sizes, Stream& stream,
-                                   SimTime end)
+                                   SimTime end, SimTime warmup)
     : Component("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),
       stream_(stream),
       end_(end),
+      warmup_(warmup),
       sizes_(std::move(sizes)),
       latency_(spec.api.call_latency),
       limiter_(LimiterLimits(spec.api)) {
@@ -595,7 +596,9 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
   const SimTime now = ctx.Now();
   const uint32_t instance = calls_[call].instance;
   const bool timed_out = calls_[call].timed_out;
-  put_latency_ns_.Record(static_cast<uint64_t>((now - calls_[call].sent).nanos()));
+  if (calls_[call].sent >= warmup_) {
+    put_latency_ns_.Record(static_cast<uint64_t>((now - calls_[call].sent).nanos()));
+  }
   if (timed_out) ++calls_timed_out_;
   const Stream::Instant at = stream_.At(now);
   for (const uint32_t k : calls_[call].krecs) {
@@ -623,7 +626,9 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
           ++duplicates_;
         } else {
           ++accepted_;
-          record_latency_ns_.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
+          if (r.created_ns >= warmup_.nanos()) {
+            record_latency_ns_.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
+          }
         }
         // After a timeout the client cannot know the record was stored: it sends it again.
         if (!timed_out) continue;

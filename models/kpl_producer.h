@@ -35,9 +35,11 @@ namespace shardsim {
 class KplProducerGroup : public Component {
  public:
   // `profile` and `keys` must outlive the group. `end` is the end of the run: records are
-  // created at times < end. REQUIRES: spec.api.type == kKpl.
+  // created at times < end. Latency statistics start at `warmup`. REQUIRES: spec.api.type ==
+  // kKpl.
   KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
-                   SizeSampler sizes, Stream& stream, SimTime end);
+                   SizeSampler sizes, Stream& stream, SimTime end,
+                   SimTime warmup = SimTime::Zero());
   ~KplProducerGroup() override;
 
   void Start(Context& ctx) override;
@@ -94,6 +96,7 @@ class KplProducerGroup : public Component {
   const KeySpace& keys_;
   Stream& stream_;
   SimTime end_;
+  SimTime warmup_;
   SizeSampler sizes_;
   LatencySampler latency_;
   WriteAdmitter limiter_;  // the KPL's per-shard token buckets (one state per instance and shard)

@@ -27,13 +27,15 @@ LatencySummary SummarizeNanos(const LogHistogram& h) {
 }
 
 ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
-                             const KeySpace& keys, SizeSampler sizes, Stream& stream, SimTime end)
+                             const KeySpace& keys, SizeSampler sizes, Stream& stream, SimTime end,
+                             SimTime warmup)
     : Component("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),
       stream_(stream),
       end_(end),
+      warmup_(warmup),
       batch_records_(spec.api.type == ApiType::kPutRecord ? 1 : spec.api.max_batch_records),
       linger_(spec.api.type == ApiType::kPutRecord ? SimDuration::Zero() : spec.api.linger),
       sizes_(std::move(sizes)),
@@ -184,7 +186,8 @@ void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
 void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   Call& c = calls_[call];
   const SimTime now = ctx.Now();
-  put_latency_ns_.Record(static_cast<uint64_t>((now - c.sent).nanos()));
+  const bool measured = c.sent >= warmup_;
+  if (measured) put_latency_ns_.Record(static_cast<uint64_t>((now - c.sent).nanos()));
   if (c.timed_out) ++calls_timed_out_;
   const RetrySpec& retry = spec_.retry;
   const Stream::Instant at = stream_.At(now);
@@ -202,7 +205,9 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
         ++duplicates_;
       } else {
         ++accepted_;
-        record_latency_ns_.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
+        if (r.created_ns >= warmup_.nanos()) {
+          record_latency_ns_.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
+        }
       }
       // After a timeout the client cannot know the record was stored: it sends it again.
       if (!c.timed_out) continue;

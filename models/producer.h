@@ -30,9 +30,10 @@ namespace shardsim {
 class ProducerGroup : public Component {
  public:
   // `profile`, `keys` and `stream` must outlive the group. `end` is the end of the run: records
-  // are created at times < end.
+  // are created at times < end. Latency statistics start at `warmup`; counts cover the run.
   ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
-                SizeSampler sizes, Stream& stream, SimTime end);
+                SizeSampler sizes, Stream& stream, SimTime end,
+                SimTime warmup = SimTime::Zero());
 
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
@@ -93,6 +94,7 @@ class ProducerGroup : public Component {
   const KeySpace& keys_;
   Stream& stream_;
   SimTime end_;
+  SimTime warmup_;
   // PutRecord is a batch of one, sent as soon as the record exists.
   int64_t batch_records_;
   SimDuration linger_;

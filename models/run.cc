@@ -68,7 +68,7 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   const SimTime end = SimTime::Zero() + duration;
   const uint64_t seed = options.seed.value_or(scenario.seed);
 
-  Stream stream(scenario.stream, scenario.series_interval);
+  Stream stream(scenario.stream, scenario.series_interval, scenario.warmup);
   std::vector<std::unique_ptr<RateProfile>> profiles;
   std::vector<std::unique_ptr<KeySpace>> key_spaces;
   std::vector<SizeSampler> sizes;
@@ -102,10 +102,12 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
     const ProducerSpec& p = scenario.producers[i];
     if (p.api.type == ApiType::kKpl) {
       kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(p, *profiles[i], *key_spaces[i],
-                                                          std::move(sizes[i]), stream, end));
+                                                          std::move(sizes[i]), stream, end,
+                                                          SimTime::Zero() + scenario.warmup));
     } else {
       groups.push_back(&sim.Emplace<ProducerGroup>(p, *profiles[i], *key_spaces[i],
-                                                   std::move(sizes[i]), stream, end));
+                                                   std::move(sizes[i]), stream, end,
+                                                   SimTime::Zero() + scenario.warmup));
     }
   }
   sim.RunUntil(end);

@@ -7,16 +7,23 @@
 
 namespace shardsim {
 
-Stream::Stream(const StreamSpec& spec, SimDuration series_interval)
+Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration warmup)
     : spec_(spec),
       map_(ShardMap::CreateStream(static_cast<int>(spec.shards))),
       admitter_(spec.write_limits),
       series_ns_(series_interval.nanos()),
+      first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
       shards_(map_.shards().size()) {
   SHARDSIM_CHECK(series_ns_ > 0);
 }
 
-void Stream::CloseSecond(ShardStats& s, int64_t next_second) {
+void Stream::CloseSecond(ShardStats& s, int64_t next_second) const {
+  if (s.second < first_measured_second_) {
+    s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
+    s.sec_demand_records = s.sec_demand_bytes = 0;
+    s.second = next_second;
+    return;
+  }
   s.peak_records = std::max(s.peak_records, s.sec_records);
   s.peak_bytes = std::max(s.peak_bytes, s.sec_bytes);
   s.peak_offered_records = std::max(s.peak_offered_records, s.sec_offered_records);
@@ -102,13 +109,17 @@ uint64_t Stream::total_records_in() const {
 
 double Stream::peak_demand_records_per_s() const {
   int64_t peak = 0;
-  for (const Demand& d : demand_) peak = std::max(peak, d.records);
+  for (size_t i = static_cast<size_t>(first_measured_second_); i < demand_.size(); ++i) {
+    peak = std::max(peak, demand_[i].records);
+  }
   return static_cast<double>(peak);
 }
 
 double Stream::peak_demand_bytes_per_s() const {
   int64_t peak = 0;
-  for (const Demand& d : demand_) peak = std::max(peak, d.bytes);
+  for (size_t i = static_cast<size_t>(first_measured_second_); i < demand_.size(); ++i) {
+    peak = std::max(peak, demand_[i].bytes);
+  }
   return static_cast<double>(peak);
 }
 

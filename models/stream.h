@@ -20,7 +20,10 @@ namespace shardsim {
 
 class Stream {
  public:
-  Stream(const StreamSpec& spec, SimDuration series_interval);
+  // Peaks ignore one-second windows that start before `warmup` (the warm-up of the scenario);
+  // totals and series cover the whole run.
+  Stream(const StreamSpec& spec, SimDuration series_interval,
+         SimDuration warmup = SimDuration::Zero());
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
 
@@ -124,13 +127,14 @@ class Stream {
     std::vector<Window> series;
   };
 
-  static void CloseSecond(ShardStats& s, int64_t next_second);
+  void CloseSecond(ShardStats& s, int64_t next_second) const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
 
   StreamSpec spec_;
   ShardMap map_;
   WriteAdmitter admitter_;
   int64_t series_ns_;
+  int64_t first_measured_second_;  // peaks count seconds from here (after the warm-up)
   std::vector<ShardStats> shards_;  // by ShardMap index
   struct Demand {
     int64_t records = 0;

@@ -141,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
                       QueueCase{"MD1_rho050", 0.50, false, 600'000},
                       QueueCase{"MD1_rho080", 0.80, false, 1'500'000},
                       QueueCase{"MD1_rho095", 0.95, false, 6'000'000}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& test_info) { return std::string(test_info.param.name); });
 
 }  // namespace
 }  // namespace shardsim
