@@ -286,6 +286,7 @@ std::optional<KeySpace> KeySpace::Create(const KeySpec& spec, const ShardMap& ma
   for (size_t j = 0; j < ks.stored_.size(); ++j) {
     ks.shard_of_[ks.stored_base_ + j] = ks.router_.Lookup(ks.stored_[j].hash.value());
   }
+  ks.RefreshAliasShards();
   return ks;
 }
 
@@ -377,6 +378,7 @@ void KeySpace::Reroute(const ShardMap& map) {
                              : hasher.PartitionKeyHash(FormatKey(prefix_, suffix_, id, buf));
     shard_of_[id] = router_.Lookup(hash.value());
   }
+  RefreshAliasShards();
 }
 
 // ---------------------------------------------------------------- analyses
@@ -537,9 +539,10 @@ std::optional<SplitPoint> KeySpace::SplitByWeight(
   return best;
 }
 
-// Vose's alias method over the exact Zipf probabilities, packed into 8 bytes per key: the
-// threshold as a 32-bit fraction (high half) and the alias (low half). Quantising the threshold
-// changes a key's probability by at most 2^-32 / n, far below any sampling error.
+// Vose's alias method over the exact Zipf probabilities: per column a 32-bit threshold fraction
+// and the alias key. Quantising the threshold changes a key's probability by at most 2^-32 / n,
+// far below any sampling error. The columns also carry both keys' shards (RefreshAliasShards), so
+// a draw touches one 16-byte entry instead of the alias table and the routing table.
 void KeySpace::BuildZipfAlias() {
   const size_t n = template_count_;
   std::vector<double> scaled(n);
@@ -548,12 +551,13 @@ void KeySpace::BuildZipfAlias() {
     scaled[k] = std::pow(static_cast<double>(k) + 1, -s) / zipf_harmonic_ * static_cast<double>(n);
   }
   std::vector<uint32_t> small, large;
-  for (size_t k = n; k-- > 0;) (scaled[k] < 1.0 ? small : large).push_back(static_cast<uint32_t>(k));
-  zipf_alias_.assign(n, 0);
+  for (size_t k = n; k-- > 0;)
+    (scaled[k] < 1.0 ? small : large).push_back(static_cast<uint32_t>(k));
+  zipf_alias_.assign(n, ZipfColumn{});
   auto pack = [](double threshold, uint32_t alias) {
     const double t = std::min(std::max(threshold, 0.0), 1.0) * 4294967296.0;
-    const uint64_t q = t >= 4294967295.0 ? 0xffffffffULL : static_cast<uint64_t>(t);
-    return q << 32 | alias;
+    const uint32_t q = t >= 4294967295.0 ? 0xffffffffU : static_cast<uint32_t>(t);
+    return ZipfColumn{q, alias, 0, 0};
   };
   while (!small.empty() && !large.empty()) {
     const uint32_t lo = small.back();
@@ -569,6 +573,13 @@ void KeySpace::BuildZipfAlias() {
   // Leftovers are full columns (their scaled weight is 1 up to rounding).
   for (uint32_t k : large) zipf_alias_[k] = pack(1.0, k);
   for (uint32_t k : small) zipf_alias_[k] = pack(1.0, k);
+}
+
+void KeySpace::RefreshAliasShards() {
+  for (size_t k = 0; k < zipf_alias_.size(); ++k) {
+    zipf_alias_[k].shard = shard_of_[k];
+    zipf_alias_[k].alias_shard = shard_of_[zipf_alias_[k].alias];
+  }
 }
 
 }  // namespace shardsim

@@ -47,8 +47,6 @@ namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 constexpr uint32_t kNone = ~uint32_t{0};
-// Key spaces up to this size keep exact per-key offered counts (as ProducerGroup does).
-constexpr uint64_t kMaxCountedKeys = uint64_t{1} << 23;
 // limiter.h: the limiter's shard limits are constants; it does not read the stream's.
 constexpr int64_t kKplShardRecordsPerSec = 1'000;
 constexpr int64_t kKplShardBytesPerSec = 1'048'576;
@@ -173,9 +171,6 @@ KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& 
   SHARDSIM_CHECK(spec.api.type == ApiType::kKpl,
                  "PutRecord/PutRecords producers are ProducerGroup");
   SHARDSIM_CHECK(spec.api.aggregation_max_count >= 1 && spec.api.collection_max_count >= 1);
-  if (keys.key_count() > 0 && keys.key_count() <= kMaxCountedKeys) {
-    key_offered_.assign(keys.key_count(), 0);
-  }
   if (keys.dist() == KeyDist::kExplicitHashKey) ehk_bytes_.assign(keys.key_count(), 0);
 }
 
@@ -617,9 +612,6 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
       bytes_accepted_ += static_cast<uint64_t>(kr.put_bytes);
     }
     for (UserRecord r : kr.records) {
-      if (!(r.flags & kRetry) && !key_offered_.empty() && r.key_id < key_offered_.size()) {
-        ++key_offered_[r.key_id];
-      }
       if (r.flags & kRetry) ++retried_;
       if (stored) {
         if (r.flags & kStoredCopy) {

@@ -47,8 +47,6 @@ class KplProducerGroup : public Component {
   void Finish(Context& ctx) override;
 
   ProducerResult Result() const;
-  // Offered user records (attempts) per key id; empty when the key space is not counted.
-  const std::vector<uint64_t>& key_offered() const { return key_offered_; }
   const KeySpace& keys() const { return keys_; }
   const ProducerSpec& spec() const { return spec_; }
 
@@ -109,7 +107,6 @@ class KplProducerGroup : public Component {
   KplAggregator empty_aggregator_;  // sizes of a record alone
   std::vector<Call> calls_;
   std::vector<uint32_t> free_calls_;
-  std::vector<uint64_t> key_offered_;
   std::vector<UserRecord> merge_buf_;  // retries being merged (keeps its capacity)
 
   // Key texts: synthetic strings with the real key's length and identity (see KeyText).

@@ -8,11 +8,6 @@
 #include "sim/check.h"
 
 namespace shardsim {
-namespace {
-// Key spaces up to this size keep exact per-key offered counts for the top-keys report.
-constexpr uint64_t kMaxCountedKeys = uint64_t{1} << 23;
-}  // namespace
-
 LatencySummary SummarizeNanos(const LogHistogram& h) {
   LatencySummary s;
   s.count = h.Count();
@@ -41,9 +36,6 @@ ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profil
       sizes_(std::move(sizes)),
       latency_(spec.api.call_latency) {
   SHARDSIM_CHECK(spec.api.type != ApiType::kKpl, "KPL producers are a different model");
-  if (keys.key_count() > 0 && keys.key_count() <= kMaxCountedKeys) {
-    key_offered_.assign(keys.key_count(), 0);
-  }
 }
 
 void ProducerGroup::Start(Context& ctx) {
@@ -51,6 +43,7 @@ void ProducerGroup::Start(Context& ctx) {
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
   retry_rng_.emplace(ctx.MakeRng("retry"));
+  key_sampler_.emplace(keys_, ctx.MakeRng("keys"));
   const auto n = static_cast<size_t>(spec_.instances);
   instances_.resize(n);
   const double share = 1.0 / static_cast<double>(spec_.instances);
@@ -67,13 +60,14 @@ void ProducerGroup::DrawNext(Instance& in) {
   const SimTime t = in.arrivals->Next(*arrival_rng_);
   in.has_next = t < end_;
   if (!in.has_next) return;
-  const KeyDraw k = keys_.Sample(*record_rng_);
+  const KeyDraw k = key_sampler_->Next();
   // A trace with a bytes column fixes the mean record size of its rows.
   const int64_t data = profile_.has_record_bytes()
                            ? std::max<int64_t>(0, std::llround(in.arrivals->MeanRecordBytes()))
                            : sizes_.Sample(*record_rng_);
-  in.next = Record{t.nanos(),          k.key_id, k.shard, static_cast<uint32_t>(data),
-                   static_cast<uint16_t>(k.key_bytes), 0, 0};
+  in.next = Record{
+      t.nanos(), k.key_id, k.shard, static_cast<uint32_t>(data), static_cast<uint16_t>(k.key_bytes),
+      0,         0};
 }
 
 uint32_t ProducerGroup::AllocateCall(uint32_t instance) {
@@ -130,8 +124,8 @@ void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
       calls_[c].records.push_back(r);
       batch_bytes += bytes;
     }
-    const bool full = c != kNoCall &&
-                      static_cast<int64_t>(calls_[c].records.size()) >= batch_records_;
+    const bool full =
+        c != kNoCall && static_cast<int64_t>(calls_[c].records.size()) >= batch_records_;
     if (full) flush = std::max(created, ctx.Now());
     DrawNext(in);
     if (full) break;
@@ -195,7 +189,6 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   for (Record r : c.records) {
     const bool first = r.attempts == 0;
     ++r.attempts;
-    if (first && !key_offered_.empty() && r.key_id < key_offered_.size()) ++key_offered_[r.key_id];
     const int64_t bytes = static_cast<int64_t>(r.data_bytes) + r.key_bytes;
     const WriteLimit result =
         stream_.Put(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns));

@@ -32,16 +32,13 @@ class ProducerGroup : public Component {
   // `profile`, `keys` and `stream` must outlive the group. `end` is the end of the run: records
   // are created at times < end. Latency statistics start at `warmup`; counts cover the run.
   ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
-                SizeSampler sizes, Stream& stream, SimTime end,
-                SimTime warmup = SimTime::Zero());
+                SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero());
 
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
   void Finish(Context& ctx) override;
 
   ProducerResult Result() const;
-  // Records per key id (first attempts); empty when the key space is not counted.
-  const std::vector<uint64_t>& key_offered() const { return key_offered_; }
   const KeySpace& keys() const { return keys_; }
   const ProducerSpec& spec() const { return spec_; }
 
@@ -101,10 +98,10 @@ class ProducerGroup : public Component {
   SizeSampler sizes_;
   LatencySampler latency_;
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_;
+  std::optional<KeySampler> key_sampler_;
   std::vector<Instance> instances_;
   std::vector<Call> calls_;
   std::vector<uint32_t> free_calls_;
-  std::vector<uint64_t> key_offered_;
 
   // Counters (user records unless named otherwise).
   uint64_t produced_ = 0, accepted_ = 0, throttled_ = 0, retried_ = 0, dropped_ = 0;

@@ -30,7 +30,8 @@ namespace {
 std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   const WriteLimitsSpec& w = s.stream.write_limits;
   std::vector<Assumption> a;
-  a.push_back({"shard write limit (records)", FormatRecordRate(static_cast<double>(w.records_per_sec)),
+  a.push_back({"shard write limit (records)",
+               FormatRecordRate(static_cast<double>(w.records_per_sec)),
                "fact sheet 1: 1,000 records/s per shard"});
   a.push_back({"shard write limit (bytes)", FormatByteRate(static_cast<double>(w.bytes_per_sec)),
                "fact sheet 1: 1 MB/s per shard incl. partition keys; MiB (2^20) modelled, "
@@ -54,7 +55,8 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
                      : "as configured",
                  "UNCONFIRMED (no AWS figure): configurable at /producers/<i>/api/call_latency"});
   }
-  a.push_back({"call timeout", "a call slower than retry.call_timeout was stored by the shard "
+  a.push_back({"call timeout",
+               "a call slower than retry.call_timeout was stored by the shard "
                "but is retried: the retry is a duplicate",
                "fact sheet 10: retries after ambiguous timeouts duplicate records"});
   return a;
@@ -125,18 +127,10 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   r.events_processed = sim.events_processed();
 
   // Producers in scenario order, whichever model runs them.
-  std::vector<KeyUsage> usage;
   size_t next_plain = 0, next_kpl = 0;
   for (const ProducerSpec& p : scenario.producers) {
-    if (p.api.type == ApiType::kKpl) {
-      const KplProducerGroup* g = kpl_groups[next_kpl++];
-      r.producers.push_back(g->Result());
-      usage.push_back({&g->keys(), &g->key_offered()});
-    } else {
-      const ProducerGroup* g = groups[next_plain++];
-      r.producers.push_back(g->Result());
-      usage.push_back({&g->keys(), &g->key_offered()});
-    }
+    r.producers.push_back(p.api.type == ApiType::kKpl ? kpl_groups[next_kpl++]->Result()
+                                                      : groups[next_plain++]->Result());
   }
 
   // Conservation: per producer, and the stream's stored records against the producers' view.
@@ -167,13 +161,13 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   // Expected share per shard: the groups' exact key-weight shares, weighted by their mean rates.
   double total_rate = 0;
   for (const auto& profile : profiles) total_rate += profile->MeanRatePerSec();
-  if (total_rate > 0) {
-    for (size_t g = 0; g < key_spaces.size(); ++g) {
-      const std::vector<double> shares = key_spaces[g]->ExpectedShardShares(stream.shard_map());
-      const double w = profiles[g]->MeanRatePerSec() / total_rate;
-      for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {
-        r.shards[s].expected_share += w * shares[s];
-      }
+  std::vector<KeyUsage> usage;
+  for (size_t g = 0; g < key_spaces.size(); ++g) {
+    const double w = total_rate > 0 ? profiles[g]->MeanRatePerSec() / total_rate : 0.0;
+    usage.push_back({key_spaces[g].get(), w});
+    const std::vector<double> shares = key_spaces[g]->ExpectedShardShares(stream.shard_map());
+    for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {
+      r.shards[s].expected_share += w * shares[s];
     }
   }
   FillTopKeys(usage, static_cast<size_t>(scenario.analysis.top_keys), &r);

@@ -63,7 +63,8 @@ std::vector<ShardResult> Stream::ShardResults() const {
     r.ending_hash_key = shard.range.end.ToDecimal();
     r.state = shard.state == ShardState::kOpen ? "OPEN" : "CLOSED";
     if (shard.parent >= 0) r.parent_shard_ids.push_back(ShardIdString(shard.parent));
-    if (shard.adjacent_parent >= 0) r.parent_shard_ids.push_back(ShardIdString(shard.adjacent_parent));
+    if (shard.adjacent_parent >= 0)
+      r.parent_shard_ids.push_back(ShardIdString(shard.adjacent_parent));
     r.records_in = s.records_in;
     r.bytes_in = s.bytes_in;
     r.records_offered = s.offered;

@@ -111,19 +111,19 @@ class Stream {
     uint32_t throttled;
     int64_t bytes;
   };
+  // Fields touched per record first (three cache lines), then the cold peaks and series.
   struct ShardStats {
     WriteAdmissionState admission;
-    uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
-    uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
-    // The current one-second window (peaks) and the current series window.
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
     int64_t sec_demand_records = 0, sec_demand_bytes = 0;
-    int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
-    int64_t peak_demand_records = 0, peak_demand_bytes = 0;
     int64_t window = 0;
     uint32_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
+    uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
+    uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
+    int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
+    int64_t peak_demand_records = 0, peak_demand_bytes = 0;
     std::vector<Window> series;
   };
 
@@ -134,7 +134,7 @@ class Stream {
   ShardMap map_;
   WriteAdmitter admitter_;
   int64_t series_ns_;
-  int64_t first_measured_second_;  // peaks count seconds from here (after the warm-up)
+  int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)
   std::vector<ShardStats> shards_;  // by ShardMap index
   struct Demand {
     int64_t records = 0;

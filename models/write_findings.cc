@@ -47,48 +47,34 @@ double ShardUtilisation(const ShardResult& s, double rec_limit, double byte_limi
 // with keys spread evenly.
 int64_t ShardsNeeded(double records_per_s, double bytes_per_s, double rec_limit, double byte_limit,
                      double target) {
-  const double n = std::max(records_per_s / (rec_limit * target), bytes_per_s / (byte_limit * target));
+  const double n =
+      std::max(records_per_s / (rec_limit * target), bytes_per_s / (byte_limit * target));
   return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(n - 1e-9)));
 }
 
 }  // namespace
 
 void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result) {
-  // shard -> key string -> offered records (merged across groups).
-  std::vector<std::map<std::string, uint64_t>> per_shard(result->shards.size());
-  for (const KeyUsage& u : usage) {
-    if (u.offered == nullptr || u.offered->empty()) continue;
-    // Only the heaviest keys per shard and group can make a shard's top list: pre-select them.
-    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> cand(result->shards.size());
-    for (uint32_t id = 0; id < u.offered->size(); ++id) {
-      const uint64_t n = (*u.offered)[id];
-      if (n == 0) continue;
-      const uint32_t shard = u.keys->ShardOf(id);
-      if (shard < cand.size()) cand[shard].push_back({n, id});
-    }
-    for (size_t s = 0; s < cand.size(); ++s) {
-      auto& v = cand[s];
-      const size_t k = std::min(top_n, v.size());
-      std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(),
-                        [](const auto& a, const auto& b) {
-                          return a.first != b.first ? a.first > b.first : a.second < b.second;
-                        });
-      for (size_t i = 0; i < k; ++i) per_shard[s][u.keys->KeyString(v[i].second)] += v[i].first;
-    }
-  }
   for (size_t s = 0; s < result->shards.size(); ++s) {
     ShardResult& shard = result->shards[s];
-    std::vector<std::pair<uint64_t, std::string>> keys;
-    for (const auto& [key, n] : per_shard[s]) keys.push_back({n, key});
+    if (shard.expected_share <= 0) continue;
+    std::map<std::string, double> share_of_stream;  // key -> share of all the stream's records
+    for (const KeyUsage& u : usage) {
+      if (u.weight <= 0) continue;
+      for (const KeyWeight& k : u.keys->TopKeys(static_cast<int>(s), top_n)) {
+        share_of_stream[k.key] += u.weight * k.probability;
+      }
+    }
+    std::vector<std::pair<double, std::string>> keys;
+    for (const auto& [key, w] : share_of_stream) keys.push_back({w / shard.expected_share, key});
     std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     if (keys.size() > top_n) keys.resize(top_n);
-    for (const auto& [n, key] : keys) {
-      const double share = shard.first_attempts > 0
-                               ? static_cast<double>(n) / static_cast<double>(shard.first_attempts)
-                               : 0.0;
-      shard.top_keys.push_back({key, n, share});
+    for (const auto& [share, key] : keys) {
+      const auto records =
+          static_cast<uint64_t>(std::llround(share * static_cast<double>(shard.first_attempts)));
+      shard.top_keys.push_back({key, records, share});
     }
   }
 }
@@ -100,11 +86,11 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
   const AnalysisSpec& an = scenario.analysis;
   const double target = std::min(an.hot_shard_threshold, 0.8);
   const int open = stream.shard_map().open_count();
-  const double stream_util =
-      std::max(stream.peak_demand_records_per_s() / (rec_limit * open),
-               stream.peak_demand_bytes_per_s() / (byte_limit * open));
-  const int64_t needed = ShardsNeeded(stream.peak_demand_records_per_s(),
-                                      stream.peak_demand_bytes_per_s(), rec_limit, byte_limit, target);
+  const double stream_util = std::max(stream.peak_demand_records_per_s() / (rec_limit * open),
+                                      stream.peak_demand_bytes_per_s() / (byte_limit * open));
+  const int64_t needed =
+      ShardsNeeded(stream.peak_demand_records_per_s(), stream.peak_demand_bytes_per_s(), rec_limit,
+                   byte_limit, target);
   std::vector<Finding>& out = result->findings;
 
   // Hot keys and hot shards.
@@ -117,7 +103,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     const std::string limit_name = bytes_bound ? "1 MiB/s bytes" : "1,000 records/s";
     std::string keys_text;
     for (size_t i = 0; i < s.top_keys.size() && i < 3; ++i) {
-      keys_text += (i ? ", " : "") + std::string("\"") + s.top_keys[i].key + "\" " + Percent(s.top_keys[i].share);
+      keys_text += (i ? ", " : "") + std::string("\"") + s.top_keys[i].key + "\" " +
+                   Percent(s.top_keys[i].share);
     }
     // One key alone above a shard's limit: no split can help.
     if (!s.top_keys.empty()) {
@@ -130,12 +117,13 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
         f.severity = "critical";
         f.subject = s.shard_id + " key \"" + top.key + "\"";
         f.evidence = "key \"" + top.key + "\" carries " + Percent(top.share) + " of " + s.shard_id +
-                     "'s records: about " + Num(key_records) + " records/s and " +
-                     Rate(key_bytes) + " in the busiest second, above one shard's " +
+                     "'s records: about " + Num(key_records) + " records/s and " + Rate(key_bytes) +
+                     " in the busiest second, above one shard's " +
                      (key_records > rec_limit ? "1,000 records/s" : "1 MiB/s") +
                      " limit. Equal partition keys always map to one shard (fact sheet 1).";
-        f.recommendation = "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and "
-                           "read the N keys back together), or aggregate its records with the KPL.";
+        f.recommendation =
+            "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and "
+            "read the N keys back together), or aggregate its records with the KPL.";
         out.push_back(std::move(f));
         continue;
       }
@@ -145,41 +133,36 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     f.kind = "hot_shard";
     f.severity = s.throttled_records > 0 ? "critical" : "warning";
     f.subject = s.shard_id;
-    f.evidence = s.shard_id + " peaks at " + Percent(util) + " of its " + limit_name + " limit (" +
-                 Num(s.peak_demand_records_per_s) + " records/s, " +
-                 Rate(s.peak_demand_bytes_per_s) + " of demand in its busiest second; " +
-                 std::to_string(s.throttled_records) + " records throttled) while the stream as a whole peaks at " +
-                 Percent(stream_util) + ". Expected share of traffic from key weights: " +
-                 Percent(s.expected_share) + " (uniform would be " + Percent(1.0 / open) + ")." +
-                 (keys_text.empty() ? "" : " Hottest keys: " + keys_text + ".");
-    // Where to split: the point that halves the shard's observed traffic, from the group that
-    // sends most of it.
-    const KeyUsage* best = nullptr;
-    uint64_t best_n = 0;
+    f.evidence =
+        s.shard_id + " peaks at " + Percent(util) + " of its " + limit_name + " limit (" +
+        Num(s.peak_demand_records_per_s) + " records/s, " + Rate(s.peak_demand_bytes_per_s) +
+        " of demand in its busiest second; " + std::to_string(s.throttled_records) +
+        " records throttled) while the stream as a whole peaks at " + Percent(stream_util) +
+        ". Expected share of traffic from key weights: " + Percent(s.expected_share) +
+        " (uniform would be " + Percent(1.0 / open) + ")." +
+        (keys_text.empty() ? "" : " Hottest keys: " + keys_text + ".");
+    // Where to split: the point that halves the shard's traffic by exact key weights, from the
+    // group that sends most of it.
     const int shard_index = std::stoi(s.shard_id.substr(8));
+    const KeyUsage* best = nullptr;
+    double best_w = 0;
     for (const KeyUsage& u : usage) {
-      if (u.offered == nullptr || u.offered->empty()) continue;
-      uint64_t n = 0;
-      for (uint32_t id = 0; id < u.offered->size(); ++id) {
-        if (u.keys->ShardOf(id) == static_cast<uint32_t>(shard_index)) n += (*u.offered)[id];
-      }
-      if (n > best_n) best_n = n, best = &u;
+      const std::vector<double> shares = u.keys->ExpectedShardShares(stream.shard_map());
+      const double w = u.weight * shares[static_cast<size_t>(shard_index)];
+      if (w > best_w) best_w = w, best = &u;
     }
     std::optional<SplitPoint> split;
-    if (best != nullptr) {
-      split = best->keys->BalancingSplitPoint(stream.shard_map(), shard_index,
-                                               std::span<const uint64_t>(*best->offered));
-    } else if (!usage.empty()) {
-      split = usage[0].keys->BalancingSplitPoint(stream.shard_map(), shard_index);
-    }
+    if (best != nullptr) split = best->keys->BalancingSplitPoint(stream.shard_map(), shard_index);
     if (split.has_value()) {
       f.new_starting_hash_key = split->new_starting_hash_key.ToDecimal();
       f.recommendation = "SplitShard " + s.shard_id + " at NewStartingHashKey " +
-                         f.new_starting_hash_key + ": it divides the shard's observed traffic " +
-                         Percent(split->lower_share) + " / " + Percent(1 - split->lower_share) + ".";
+                         f.new_starting_hash_key + ": it divides the shard's traffic " +
+                         Percent(split->lower_share) + " / " + Percent(1 - split->lower_share) +
+                         ".";
       if (split->dominant_key) {
-        f.recommendation += " One key dominates the shard; the split isolates it, and if its own "
-                            "rate nears the limit, salt it.";
+        f.recommendation +=
+            " One key dominates the shard; the split isolates it, and if its own "
+            "rate nears the limit, salt it.";
       }
     } else {
       f.recommendation = "Spread the keys: more distinct partition keys, or a random suffix.";
@@ -201,7 +184,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     std::sort(throttled_shards.rbegin(), throttled_shards.rend());
     std::string where;
     for (size_t i = 0; i < throttled_shards.size() && i < 5; ++i) {
-      where += (i ? ", " : "") + throttled_shards[i].second + " (" + std::to_string(throttled_shards[i].first) + ")";
+      where += (i ? ", " : "") + throttled_shards[i].second + " (" +
+               std::to_string(throttled_shards[i].first) + ")";
     }
     const double fraction = static_cast<double>(throttled) / static_cast<double>(offered);
     const bool records_bite = by_records >= by_bytes;
@@ -209,24 +193,30 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     f.kind = "write_throttling";
     f.severity = fraction > 0.01 ? "critical" : "warning";
     f.subject = "stream";
-    f.evidence = std::to_string(throttled) + " of " + std::to_string(offered) + " record attempts (" +
-                 Percent(fraction) + ") were refused with ProvisionedThroughputExceeded: " +
-                 std::to_string(by_records) + " by the records limit, " + std::to_string(by_bytes) +
-                 " by the bytes limit, on " + std::to_string(throttled_shards.size()) + " of " +
-                 std::to_string(open) + " shards: " + where + ". Producer demand (first attempts) "
-                 "peaks at " + Percent(stream_util) + " of the stream's capacity.";
+    f.evidence =
+        std::to_string(throttled) + " of " + std::to_string(offered) + " record attempts (" +
+        Percent(fraction) +
+        ") were refused with ProvisionedThroughputExceeded: " + std::to_string(by_records) +
+        " by the records limit, " + std::to_string(by_bytes) + " by the bytes limit, on " +
+        std::to_string(throttled_shards.size()) + " of " + std::to_string(open) +
+        " shards: " + where +
+        ". Producer demand (first attempts) "
+        "peaks at " +
+        Percent(stream_util) + " of the stream's capacity.";
     if (stream_util >= an.stream_utilization_threshold) {
       f.recommendation = "The stream is short of capacity: " + std::to_string(needed) +
-                         " shards keep the busiest second under " + Percent(target) +
-                         " of the " + (records_bite ? "records" : "bytes") + " limit (now " +
+                         " shards keep the busiest second under " + Percent(target) + " of the " +
+                         (records_bite ? "records" : "bytes") + " limit (now " +
                          std::to_string(open) + ").";
       if (records_bite) {
-        f.recommendation += " The records limit bites first: aggregating small records with the "
-                            "KPL cuts the record count without adding shards.";
+        f.recommendation +=
+            " The records limit bites first: aggregating small records with the "
+            "KPL cuts the record count without adding shards.";
       }
     } else {
-      f.recommendation = "Capacity is sufficient overall; the throttling comes from skew. See the "
-                         "hot_shard and hot_key findings.";
+      f.recommendation =
+          "Capacity is sufficient overall; the throttling comes from skew. See the "
+          "hot_shard and hot_key findings.";
     }
     out.push_back(std::move(f));
   } else if (stream_util < 0.25 && open > 1 && needed < open) {
@@ -234,12 +224,13 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     f.kind = "over_provisioned";
     f.severity = "info";
     f.subject = "stream";
-    f.evidence = "The busiest second uses " + Percent(stream_util) + " of the stream's write capacity (" +
-                 Num(stream.peak_demand_records_per_s()) + " records/s, " +
-                 Rate(stream.peak_demand_bytes_per_s()) + " across " +
+    f.evidence = "The busiest second uses " + Percent(stream_util) +
+                 " of the stream's write capacity (" + Num(stream.peak_demand_records_per_s()) +
+                 " records/s, " + Rate(stream.peak_demand_bytes_per_s()) + " across " +
                  std::to_string(open) + " shards).";
     f.recommendation = std::to_string(needed) + " shards would keep the busiest second under " +
-                       Percent(target) + " of capacity if keys spread evenly; check the hot-shard "
+                       Percent(target) +
+                       " of capacity if keys spread evenly; check the hot-shard "
                        "shares before reducing.";
     out.push_back(std::move(f));
   }
@@ -265,7 +256,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     }
     if (p.duplicates > 0) {
       out.push_back({"duplicates", "warning", "producer " + p.name,
-                     std::to_string(p.calls_timed_out) + " calls timed out after the shard had "
+                     std::to_string(p.calls_timed_out) +
+                         " calls timed out after the shard had "
                          "stored their records; the retries stored " +
                          std::to_string(p.duplicates) + " duplicate records (p99 put latency " +
                          Num(p.put_latency.p99_ms) + " ms).",

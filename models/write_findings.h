@@ -13,14 +13,16 @@
 
 namespace shardsim {
 
-// The partition keys one producer group offered, for top keys and split points.
+// The partition keys of one producer group, for top keys and split points. Key weights are the
+// model's exact probabilities: they are what a run samples, without its sampling noise.
 struct KeyUsage {
   const KeySpace* keys = nullptr;
-  const std::vector<uint64_t>* offered = nullptr;  // per key id; may be empty (not counted)
+  double weight = 0;  // the group's share of the stream's records
 };
 
-// Fills result->shards[i].top_keys from the groups' per-key counts (keys with the same string in
-// several groups are merged).
+// Fills result->shards[i].top_keys: the keys with the largest exact share of each shard's
+// records, merged across groups by key string; `records` is that share of the shard's first
+// attempts. REQUIRES: expected_share filled.
 void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result);
 
 // Appends the write-path findings to result->findings. REQUIRES: result->shards and producers

@@ -177,7 +177,8 @@ TEST(WritePathTest, ZipfShardSharesMatchExactKeyWeights) {
   EXPECT_NEAR(expected_total, 1.0, 1e-9);
   for (const ShardResult& sh : r.shards) {
     const double share = static_cast<double>(sh.records_offered) / static_cast<double>(offered);
-    const double se = std::sqrt(sh.expected_share * (1 - sh.expected_share) / static_cast<double>(offered));
+    const double se =
+        std::sqrt(sh.expected_share * (1 - sh.expected_share) / static_cast<double>(offered));
     EXPECT_NEAR(share, sh.expected_share, 5 * se) << sh.shard_id;
   }
 }
