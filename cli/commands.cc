@@ -2,8 +2,11 @@
 #include "cli/commands.h"
 
 #include <boost/program_options.hpp>
+#include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/route.h"
@@ -39,6 +42,21 @@ int Parse(const std::vector<std::string>& args, const std::string& usage,
   return -1;
 }
 
+// A run into a directory that holds an earlier run's output replaces result.json; CSV series the
+// new run did not write (e.g. shards that no longer exist) are removed so the directory holds
+// one run. Only series/*.csv is touched.
+void RemoveStaleSeries(const std::string& dir, const OutputDir& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path series = fs::path(dir) / "series";
+  if (!fs::is_directory(series, ec)) return;
+  for (const auto& entry : fs::directory_iterator(series, ec)) {
+    if (entry.path().extension() != ".csv") continue;
+    const std::string rel = "series/" + entry.path().filename().string();
+    if (out.files().count(rel) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
 void PrintDiagnostics(const LoadResult& loaded) {
   for (const Diagnostic& d : loaded.errors) std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
 }
@@ -56,6 +74,10 @@ int CmdValidate(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
+  if (args.empty()) {
+    std::cerr << "shardsim: validate needs at least one scenario file\n\n" << usage << "\n";
+    return kExitUsage;
+  }
   if (int rc = Parse(args, usage, options, pos, &vm); rc >= 0) return rc;
 
   int rc = kExitOk;
@@ -63,6 +85,13 @@ int CmdValidate(const std::vector<std::string>& args) {
     const LoadResult loaded = LoadScenarioFile(file);
     if (!loaded.ok()) {
       PrintDiagnostics(loaded);
+      rc = kExitUsage;
+      continue;
+    }
+    const std::vector<Diagnostic> inputs =
+        CheckModelInputs(*loaded.scenario, loaded.scenario->duration);
+    if (!inputs.empty()) {
+      for (const Diagnostic& d : inputs) std::cerr << FormatDiagnostic(file, d) << "\n";
       rc = kExitUsage;
       continue;
     }
@@ -81,9 +110,9 @@ int CmdRun(const std::vector<std::string>& args) {
       "DIR/series/*.csv (all or nothing). Exit 0 ok, 1 runtime failure (e.g. a conservation\n"
       "check), 2 bad input.";
   po::options_description options("Options");
-  options.add_options()("help,h", "show this help")(
-      "file", po::value<std::string>()->required(), "scenario file")(
-      "seed", po::value<uint64_t>(), "random seed (overrides the scenario's \"seed\")")(
+  options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
+                                                    "scenario file")(
+      "seed", po::value<std::string>(), "random seed 0..2^64-1 (overrides \"seed\")")(
       "duration", po::value<std::string>(), "simulated time, e.g. 10min (overrides \"duration\")")(
       "out", po::value<std::string>(), "output directory for result.json and CSV series")(
       "quiet,q", "do not print the summary");
@@ -94,24 +123,53 @@ int CmdRun(const std::vector<std::string>& args) {
 
   const std::string file = vm["file"].as<std::string>();
   RunOptions run_options;
-  if (vm.count("seed")) run_options.seed = vm["seed"].as<uint64_t>();
-  if (vm.count("duration")) {
-    const auto d = ParseDuration(vm["duration"].as<std::string>());
-    if (!d.ok() || d.value->nanos() <= 0) {
-      std::cerr << "shardsim: --duration: "
-                << (d.ok() ? std::string("must be greater than 0") : d.error) << "\n";
+  if (vm.count("seed")) {
+    const std::string& text = vm["seed"].as<std::string>();
+    uint64_t seed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      std::cerr << "shardsim: --seed: expected an integer 0..18446744073709551615, got \"" << text
+                << "\"\n";
       return kExitUsage;
     }
-    run_options.duration = *d.value;
+    run_options.seed = seed;
   }
-  const LoadResult loaded = LoadScenarioFile(file);
+  if (vm.count("out") && vm["out"].as<std::string>().empty()) {
+    std::cerr << "shardsim: --out: must name a directory\n";
+    return kExitUsage;
+  }
+  LoadResult loaded = LoadScenarioFile(file);
   if (!loaded.ok()) {
     PrintDiagnostics(loaded);
     return kExitUsage;
   }
+  if (vm.count("duration")) {
+    // The override must satisfy every rule the scenario's own "duration" does (its range, the
+    // warm-up, steps and events inside the run, the series window count): load the scenario
+    // again with the new value.
+    const std::string d = vm["duration"].as<std::string>();
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+    doc["duration"] = d;
+    const std::string base = std::filesystem::path(file).parent_path().string();
+    loaded = LoadScenarioText(doc.dump(), file + " (with --duration " + d + ")", base);
+    if (!loaded.ok()) {
+      PrintDiagnostics(loaded);
+      return kExitUsage;
+    }
+    run_options.duration = loaded.scenario->duration;
+  }
   const std::vector<Diagnostic> unsupported = UnsupportedFeatures(loaded, ImplementedFeatures());
   if (!unsupported.empty()) {
     for (const Diagnostic& d : unsupported) std::cerr << FormatDiagnostic(file, d) << "\n";
+    return kExitUsage;
+  }
+  const std::vector<Diagnostic> inputs =
+      CheckModelInputs(*loaded.scenario, loaded.scenario->duration);
+  if (!inputs.empty()) {
+    for (const Diagnostic& d : inputs) std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
     return kExitUsage;
   }
   const RunOutcome outcome = RunScenario(*loaded.scenario, run_options);
@@ -125,10 +183,12 @@ int CmdRun(const std::vector<std::string>& args) {
     out.Add("result.json", ResultJsonText(result));
     for (const SeriesTable& t : result.series) out.Add(SeriesPath(t), SeriesToCsv(t));
     std::string error;
-    if (!out.Commit(vm["out"].as<std::string>(), &error)) {
+    const std::string dir = vm["out"].as<std::string>();
+    if (!out.Commit(dir, &error)) {
       std::cerr << "shardsim: " << error << "\n";
       return kExitRuntime;
     }
+    RemoveStaleSeries(dir, out);
   }
   if (!vm.count("quiet")) std::cout << SummaryText(result);
   if (!result.conservation.ok) {
@@ -147,15 +207,16 @@ int CmdRoute(const std::vector<std::string>& args) {
       "{\"partition_key\": \"...\", \"explicit_hash_key\": \"...\"} (the second optional).\n"
       "Prints one JSON line per input: {\"partition_key\", \"hash_key\", \"shard_id\"}.";
   po::options_description options("Options");
-  options.add_options()("help,h", "show this help")(
-      "shards", po::value<int>()->required(), "number of shards (CreateStream ShardCount)")(
+  options.add_options()("help,h", "show this help")("shards", po::value<int>()->required(),
+                                                    "number of shards (CreateStream ShardCount)")(
       "keys", po::value<std::string>(), "file of partition keys, one per line")(
       "jsonl", po::value<std::string>(), "file of JSON objects, one per line");
   po::positional_options_description pos;
   po::variables_map vm;
   if (int rc = Parse(args, usage, options, pos, &vm); rc >= 0) return rc;
   if (vm.count("keys") == vm.count("jsonl")) {
-    std::cerr << "shardsim: route needs exactly one of --keys FILE or --jsonl FILE\n\n" << usage << "\n";
+    std::cerr << "shardsim: route needs exactly one of --keys FILE or --jsonl FILE\n\n"
+              << usage << "\n";
     return kExitUsage;
   }
   const bool keys = vm.count("keys") > 0;

@@ -1,12 +1,14 @@
 // RunScenario: wiring, execution, conservation and result assembly. See run.h.
 #include "models/run.h"
 
+#include <cstdio>
 #include <memory>
 
 #include "models/arrivals.h"
 #include "models/key_space.h"
 #include "models/kpl_producer.h"
 #include "models/producer.h"
+#include "models/samplers.h"
 #include "models/scenario_loader.h"
 #include "models/stream.h"
 #include "models/units.h"
@@ -62,7 +64,37 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   return a;
 }
 
+std::string FormatRecordCount(double n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", n);
+  return buf;
+}
+
 }  // namespace
+
+std::vector<Diagnostic> CheckModelInputs(const Scenario& scenario, SimDuration duration) {
+  // More records than this would take over half an hour to simulate at ~10^7 records/s: almost
+  // surely a unit mistake (a trace in records per minute read as per second, say).
+  constexpr double kMaxRecordsPerRun = 2e10;
+  std::vector<Diagnostic> problems;
+  for (size_t i = 0; i < scenario.producers.size(); ++i) {
+    const ProducerSpec& p = scenario.producers[i];
+    const std::string at = "/producers/" + std::to_string(i);
+    auto profile = RateProfile::FromSpec(p, duration);
+    if (!profile.ok()) {
+      problems.push_back({at + "/arrival/file", profile.error});
+    } else if (const double n =
+                   profile.value->ExpectedCount(SimTime::Zero(), SimTime::Zero() + duration);
+               n > kMaxRecordsPerRun) {
+      problems.push_back({at, "the arrival profile creates about " + FormatRecordCount(n) +
+                                  " records in this run; at most 2e10 per run are supported "
+                                  "(shorten the run or lower the rate)"});
+    }
+    auto size = SizeSampler::FromSpec(p.record_size);
+    if (!size.ok()) problems.push_back({at + "/record_size", size.error});
+  }
+  return problems;
+}
 
 RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   RunOutcome outcome;

@@ -11,6 +11,7 @@
 
 #include "models/run_result.h"
 #include "models/scenario.h"
+#include "models/scenario_loader.h"
 #include "sim/time.h"
 
 namespace shardsim {
@@ -30,6 +31,12 @@ struct RunOutcome {
   // input, exit code 2. Each is a complete message naming the file.
   std::vector<std::string> input_errors;
 };
+
+// Checks what the loader cannot see without reading data files: trace and size CSV contents, and
+// that a run stays within sane bounds (key tables are built by the run itself: hashing 10^8 keys
+// takes seconds). One diagnostic per
+// problem, with the JSON pointer of the field that names the input (`validate` runs this too).
+std::vector<Diagnostic> CheckModelInputs(const Scenario& scenario, SimDuration duration);
 
 // REQUIRES: the scenario was loaded without errors and uses only ImplementedFeatures().
 RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options);

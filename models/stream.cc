@@ -45,6 +45,20 @@ void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
   s.window = next_window;
 }
 
+void Stream::EnableReads(const ShardLogOptions& options) {
+  SHARDSIM_CHECK(logs_.empty(), "reads enabled twice");
+  logs_.reserve(map_.shards().size());
+  for (size_t i = 0; i < map_.shards().size(); ++i) logs_.emplace_back(options);
+  watchers_.resize(map_.shards().size());
+}
+
+void Stream::NotifyWatchers(uint32_t shard, SimTime now) {
+  // Watching is one-shot, and a watcher may watch again from inside OnAppend.
+  notifying_.swap(watchers_[shard]);
+  for (AppendWatcher* w : notifying_) w->OnAppend(shard, now);
+  notifying_.clear();
+}
+
 void Stream::Finish(SimTime end) {
   const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
   for (ShardStats& s : shards_) {
@@ -108,18 +122,35 @@ uint64_t Stream::total_records_in() const {
   return n;
 }
 
+void Stream::AdvanceDemand(int64_t newest) {
+  // Seconds (newest - kDemandSeconds, ...] stay; older ones leave the ring into the peak.
+  const int64_t first_kept = newest - kDemandSeconds + 1;
+  const int64_t from = std::max(demand_newest_ - kDemandSeconds + 1, int64_t{0});
+  for (int64_t sec = from; sec < first_kept && sec <= demand_newest_; ++sec) {
+    Demand& d = demand_[static_cast<size_t>(sec % kDemandSeconds)];
+    if (sec >= first_measured_second_) {
+      demand_peak_.records = std::max(demand_peak_.records, d.records);
+      demand_peak_.bytes = std::max(demand_peak_.bytes, d.bytes);
+    }
+    d = Demand{};
+  }
+  demand_newest_ = newest;
+}
+
 double Stream::peak_demand_records_per_s() const {
-  int64_t peak = 0;
-  for (size_t i = static_cast<size_t>(first_measured_second_); i < demand_.size(); ++i) {
-    peak = std::max(peak, demand_[i].records);
+  int64_t peak = demand_peak_.records;
+  for (int64_t sec = std::max(demand_newest_ - kDemandSeconds + 1, first_measured_second_);
+       sec <= demand_newest_; ++sec) {
+    peak = std::max(peak, demand_[static_cast<size_t>(sec % kDemandSeconds)].records);
   }
   return static_cast<double>(peak);
 }
 
 double Stream::peak_demand_bytes_per_s() const {
-  int64_t peak = 0;
-  for (size_t i = static_cast<size_t>(first_measured_second_); i < demand_.size(); ++i) {
-    peak = std::max(peak, demand_[i].bytes);
+  int64_t peak = demand_peak_.bytes;
+  for (int64_t sec = std::max(demand_newest_ - kDemandSeconds + 1, first_measured_second_);
+       sec <= demand_newest_; ++sec) {
+    peak = std::max(peak, demand_[static_cast<size_t>(sec % kDemandSeconds)].bytes);
   }
   return static_cast<double>(peak);
 }

@@ -12,11 +12,20 @@
 
 #include "models/run_result.h"
 #include "models/scenario.h"
+#include "models/shard_log.h"
 #include "models/shard_map.h"
 #include "models/write_admission.h"
 #include "sim/time.h"
 
 namespace shardsim {
+
+// Told once when a shard it watches stores a record (enhanced fan-out subscriptions that have
+// caught up wait this way instead of polling). Called from inside Stream::Put.
+class AppendWatcher {
+ public:
+  virtual ~AppendWatcher() = default;
+  virtual void OnAppend(uint32_t shard, SimTime arrival) = 0;
+};
 
 class Stream {
  public:
@@ -60,16 +69,14 @@ class Stream {
     s.sec_offered_bytes += bytes;
     ++s.offered;
     if (first_attempt) {
-      const auto sec = static_cast<size_t>(created.nanos() / 1'000'000'000);
-      if (sec >= demand_.size()) demand_.resize(sec + 1);
-      ++demand_[sec].records;
-      demand_[sec].bytes += bytes;
+      NoteDemand(created.nanos() / 1'000'000'000, bytes);
       ++s.first_attempts;
       ++s.sec_demand_records;
       s.sec_demand_bytes += bytes;
     }
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
+      if (!logs_.empty()) Store(shard, at.now, bytes, created);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
       ++s.sec_records;
@@ -90,6 +97,16 @@ class Stream {
 
   // Closes the last windows at the end of the run.
   void Finish(SimTime end);
+
+  // Read side. After EnableReads (before the first Put), every accepted record is appended to
+  // its shard's log, which stores it only while some reader still needs it.
+  void EnableReads(const ShardLogOptions& options);
+  bool reads_enabled() const { return !logs_.empty(); }
+  // REQUIRES: reads enabled; shard < shard_map().shards().size().
+  ShardLog& log(uint32_t shard) { return logs_[shard]; }
+  const ShardLog& log(uint32_t shard) const { return logs_[shard]; }
+  // `w` is told about the shard's next stored record, once. REQUIRES: reads enabled.
+  void Watch(uint32_t shard, AppendWatcher* w) { watchers_[shard].push_back(w); }
 
   // One ShardResult per shard ever created (top_keys and expected_share left empty), and one
   // series table per shard: time_s, records_in, bytes_in, throttled_records per window.
@@ -129,6 +146,16 @@ class Stream {
 
   void CloseSecond(ShardStats& s, int64_t next_second) const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
+  void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created) {
+    StoredRecord rec;
+    rec.created_ns = created.nanos();
+    rec.arrival_ns = now.nanos();
+    rec.bytes = static_cast<uint32_t>(bytes);
+    logs_[shard].Append(rec);
+    if (!watchers_[shard].empty()) [[unlikely]]
+      NotifyWatchers(shard, now);
+  }
+  void NotifyWatchers(uint32_t shard, SimTime now);
 
   StreamSpec spec_;
   ShardMap map_;
@@ -136,11 +163,28 @@ class Stream {
   int64_t series_ns_;
   int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)
   std::vector<ShardStats> shards_;  // by ShardMap index
+  // Demand by creation second in a ring of the most recent seconds, so memory does not grow
+  // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
+  // of over an hour) is counted in the oldest second the ring still holds.
   struct Demand {
     int64_t records = 0;
     int64_t bytes = 0;
   };
-  std::vector<Demand> demand_;  // by creation second: 16 bytes per simulated second
+  static constexpr int64_t kDemandSeconds = 4096;
+  void NoteDemand(int64_t second, int64_t bytes) {
+    if (second > demand_newest_) AdvanceDemand(second);
+    second = std::max(second, demand_newest_ - kDemandSeconds + 1);
+    Demand& d = demand_[static_cast<size_t>(second % kDemandSeconds)];
+    ++d.records;
+    d.bytes += bytes;
+  }
+  void AdvanceDemand(int64_t newest);
+  std::vector<Demand> demand_ = std::vector<Demand>(kDemandSeconds);
+  int64_t demand_newest_ = 0;
+  Demand demand_peak_;          // over seconds that left the ring (after the warm-up)
+  std::vector<ShardLog> logs_;  // by ShardMap index; empty unless reads are enabled
+  std::vector<std::vector<AppendWatcher*>> watchers_;
+  std::vector<AppendWatcher*> notifying_;  // reused by NotifyWatchers
 };
 
 }  // namespace shardsim

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "models/scenario.h"
+#include "sim/rng.h"
 #include "sim/time.h"
 
 namespace shardsim {
@@ -17,13 +19,14 @@ namespace shardsim {
 enum class WriteLimit : uint8_t { kNone, kRecords, kBytes };
 
 // State of one shard's admission. Window: usage in the current second. Bucket: tokens scaled by
-// 1e9 (nano-tokens), so refill over dt nanoseconds is exactly dt * rate.
+// 1e9 (nano-tokens), so refill over dt nanoseconds is exactly dt * rate; 128-bit, because depth
+// (seconds) x 1e9 x rate (up to TiB/s) overflows 64 bits.
 struct WriteAdmissionState {
   int64_t window = -1;  // index of the current one-second window
   int64_t records_used = 0;
   int64_t bytes_used = 0;
-  int64_t record_tokens = 0;  // nano-tokens
-  int64_t byte_tokens = 0;    // nano-tokens
+  Uint128 record_tokens = 0;  // nano-tokens
+  Uint128 byte_tokens = 0;    // nano-tokens
   int64_t last_refill_ns = 0;
   bool primed = false;
 };
@@ -32,8 +35,9 @@ class WriteAdmitter {
  public:
   explicit WriteAdmitter(const WriteLimitsSpec& limits)
       : limits_(limits),
-        record_depth_(static_cast<int64_t>(limits.bucket_depth_sec * 1e9) * limits.records_per_sec),
-        byte_depth_(static_cast<int64_t>(limits.bucket_depth_sec * 1e9) * limits.bytes_per_sec) {}
+        depth_ns_(static_cast<Uint128>(std::llround(limits.bucket_depth_sec * 1e9))),
+        record_depth_(depth_ns_ * static_cast<Uint128>(limits.records_per_sec)),
+        byte_depth_(depth_ns_ * static_cast<Uint128>(limits.bytes_per_sec)) {}
 
   // Decides one record of `bytes` (data + partition key) arriving at `now`, and consumes
   // capacity when admitted. When both limits would be exceeded the records limit is reported.
@@ -56,11 +60,12 @@ class WriteAdmitter {
       return WriteLimit::kNone;
     }
     Refill(s, now);
-    constexpr int64_t kNano = 1'000'000'000;
+    constexpr Uint128 kNano = 1'000'000'000;
+    const Uint128 byte_cost = static_cast<Uint128>(bytes) * kNano;
     if (s.record_tokens < kNano) return WriteLimit::kRecords;
-    if (s.byte_tokens < bytes * kNano) return WriteLimit::kBytes;
+    if (s.byte_tokens < byte_cost) return WriteLimit::kBytes;
     s.record_tokens -= kNano;
-    s.byte_tokens -= bytes * kNano;
+    s.byte_tokens -= byte_cost;
     return WriteLimit::kNone;
   }
 
@@ -87,8 +92,9 @@ class WriteAdmitter {
   }
 
   WriteLimitsSpec limits_;
-  int64_t record_depth_;
-  int64_t byte_depth_;
+  Uint128 depth_ns_;
+  Uint128 record_depth_;
+  Uint128 byte_depth_;
 };
 
 }  // namespace shardsim

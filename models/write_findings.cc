@@ -92,6 +92,9 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
       ShardsNeeded(stream.peak_demand_records_per_s(), stream.peak_demand_bytes_per_s(), rec_limit,
                    byte_limit, target);
   std::vector<Finding>& out = result->findings;
+  // A hot shard is skewed when an even share is at most this fraction of its expected share.
+  constexpr double kSkewRatio = 0.7;
+  int hot_shards = 0;
 
   // Hot keys and hot shards.
   for (const ShardResult& s : result->shards) {
@@ -100,7 +103,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     if (util < an.hot_shard_threshold) continue;
     const bool bytes_bound =
         s.peak_demand_bytes_per_s / byte_limit >= s.peak_demand_records_per_s / rec_limit;
-    const std::string limit_name = bytes_bound ? "1 MiB/s bytes" : "1,000 records/s";
+    const std::string limit_name =
+        bytes_bound ? Rate(byte_limit) + " bytes" : FormatRecordRate(rec_limit) + " records";
     std::string keys_text;
     for (size_t i = 0; i < s.top_keys.size() && i < 3; ++i) {
       keys_text += (i ? ", " : "") + std::string("\"") + s.top_keys[i].key + "\" " +
@@ -119,7 +123,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
         f.evidence = "key \"" + top.key + "\" carries " + Percent(top.share) + " of " + s.shard_id +
                      "'s records: about " + Num(key_records) + " records/s and " + Rate(key_bytes) +
                      " in the busiest second, above one shard's " +
-                     (key_records > rec_limit ? "1,000 records/s" : "1 MiB/s") +
+                     (key_records > rec_limit ? FormatRecordRate(rec_limit) + " records"
+                                              : Rate(byte_limit) + " bytes") +
                      " limit. Equal partition keys always map to one shard (fact sheet 1).";
         f.recommendation =
             "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and "
@@ -128,7 +133,11 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
         continue;
       }
     }
-    if (stream_util >= an.stream_utilization_threshold) continue;  // under-provisioned, below
+    // Skew: the shard carries well more than an even share of the stream (from exact key
+    // weights and hash ranges). Otherwise its load is the stream's, a capacity matter reported by
+    // write_throttling.
+    if (s.expected_share * kSkewRatio < 1.0 / open) continue;
+    ++hot_shards;
     Finding f;
     f.kind = "hot_shard";
     f.severity = s.throttled_records > 0 ? "critical" : "warning";
@@ -203,7 +212,7 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
         ". Producer demand (first attempts) "
         "peaks at " +
         Percent(stream_util) + " of the stream's capacity.";
-    if (stream_util >= an.stream_utilization_threshold) {
+    if (stream_util >= target) {
       f.recommendation = "The stream is short of capacity: " + std::to_string(needed) +
                          " shards keep the busiest second under " + Percent(target) + " of the " +
                          (records_bite ? "records" : "bytes") + " limit (now " +
@@ -219,7 +228,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
           "hot_shard and hot_key findings.";
     }
     out.push_back(std::move(f));
-  } else if (stream_util < 0.25 && open > 1 && needed < open) {
+  } else if (stream_util < an.stream_utilization_threshold && open > 1 && needed < open &&
+             hot_shards == 0) {
     Finding f;
     f.kind = "over_provisioned";
     f.severity = "info";
@@ -236,6 +246,23 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
   }
 
   for (const ProducerResult& p : result->producers) {
+    // A producer that cannot send as fast as it creates records builds a backlog; the stream may
+    // look healthy while latency grows without bound.
+    const double per_s =
+        static_cast<double>(p.records_produced) / std::max(result->duration_s, 1e-9);
+    if (per_s > 0 && static_cast<double>(p.records_in_flight) > 5.0 * per_s) {
+      out.push_back(
+          {"producer_backlog", "critical", "producer " + p.name,
+           std::to_string(p.records_in_flight) + " records (" +
+               Num(static_cast<double>(p.records_in_flight) / per_s) +
+               " s of production) were still waiting in the producer at the end of the run; "
+               "record latency p50 " +
+               Num(p.record_latency.p50_ms) + " ms, p99 " + Num(p.record_latency.p99_ms) +
+               " ms (creation to acceptance), with " + std::to_string(p.calls) + " calls.",
+           "The producer sends slower than it creates records: raise max_in_flight_calls or "
+           "instances, batch more per call, or (if throttled) add write capacity.",
+           ""});
+    }
     if (p.records_oversized > 0) {
       out.push_back({"oversized_records", "critical", "producer " + p.name,
                      std::to_string(p.records_oversized) + " records exceeded the stream's " +
@@ -257,8 +284,8 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     if (p.duplicates > 0) {
       out.push_back({"duplicates", "warning", "producer " + p.name,
                      std::to_string(p.calls_timed_out) +
-                         " calls timed out after the shard had "
-                         "stored their records; the retries stored " +
+                         " calls timed out; resending records the shard had already stored "
+                         "created " +
                          std::to_string(p.duplicates) + " duplicate records (p99 put latency " +
                          Num(p.put_latency.p99_ms) + " ms).",
                      "Make consumers idempotent (deduplicate on a record id), and set the call "

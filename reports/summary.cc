@@ -198,14 +198,24 @@ struct ShardLoad {
   bool by_bytes = false;
 };
 
+// A shard's load is its demand: first attempts, accepted or throttled, so retries do not inflate
+// it and throttling does not cap it. (Older results without demand fall back to offered load.)
+double DemandRecords(const ShardResult& s) {
+  return s.first_attempts > 0 ? s.peak_demand_records_per_s
+                              : std::max(s.peak_records_per_s, s.peak_offered_records_per_s);
+}
+double DemandBytes(const ShardResult& s) {
+  return s.first_attempts > 0 ? s.peak_demand_bytes_per_s
+                              : std::max(s.peak_bytes_per_s, s.peak_offered_bytes_per_s);
+}
+
 ShardLoad LoadOf(const ShardResult& s, double records_limit, double bytes_limit) {
   auto ratio = [](double peak, double limit) {
     return std::isfinite(peak) && std::isfinite(limit) && limit > 0 && peak > 0 ? peak / limit
                                                                                 : 0.0;
   };
-  const double records =
-      ratio(std::max(s.peak_records_per_s, s.peak_offered_records_per_s), records_limit);
-  const double bytes = ratio(std::max(s.peak_bytes_per_s, s.peak_offered_bytes_per_s), bytes_limit);
+  const double records = ratio(DemandRecords(s), records_limit);
+  const double bytes = ratio(DemandBytes(s), bytes_limit);
   return {&s, std::max(records, bytes), bytes > records};
 }
 
@@ -237,14 +247,12 @@ std::string HottestShards(const RunResult& r) {
   for (const ShardLoad& l : loads) {
     const ShardResult& s = *l.shard;
     const KeyShare* top = TopKey(s);
-    rows.push_back({s.shard_id, Percent(l.utilisation), l.by_bytes ? "bytes" : "records",
-                    Count(std::max(s.peak_records_per_s, s.peak_offered_records_per_s)),
-                    ApproxBytes(std::max(s.peak_bytes_per_s, s.peak_offered_bytes_per_s)) + "/s",
-                    Grouped(s.throttled_records),
-                    top == nullptr ? "-" : PercentOneDecimal(top->share),
-                    top == nullptr ? "-" : top->key});
+    rows.push_back(
+        {s.shard_id, Percent(l.utilisation), l.by_bytes ? "bytes" : "records",
+         Count(DemandRecords(s)), ApproxBytes(DemandBytes(s)) + "/s", Grouped(s.throttled_records),
+         top == nullptr ? "-" : PercentOneDecimal(top->share), top == nullptr ? "-" : top->key});
   }
-  const std::string title = "Hottest shards (peak one-second load, accepted + throttled, vs " +
+  const std::string title = "Hottest shards (busiest second of demand, first attempts, vs " +
                             FormatRecordRate(r.write_limit_records_per_sec) + " and " +
                             FormatByteRate(r.write_limit_bytes_per_sec) + " per shard)";
   return Line(title) + Table(cols, rows);

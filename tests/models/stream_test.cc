@@ -97,5 +97,18 @@ TEST(StreamTest, WarmupSecondsDoNotCountTowardPeaks) {
   EXPECT_EQ(stream.peak_demand_records_per_s(), 100.0);
 }
 
+TEST(StreamTest, DemandPeakSurvivesLongRunsInConstantMemory) {
+  Stream stream(OneShard(), Hours(1));
+  // A 300-record second early on, then one record per second for two hours (past the ring).
+  const Stream::Instant a = stream.At(SimTime::Seconds(10));
+  for (int i = 0; i < 300; ++i) stream.Put(0, a, 10, true, a.now);
+  for (int64_t sec = 11; sec < 7200; ++sec) {
+    const Stream::Instant t = stream.At(SimTime::Seconds(sec));
+    stream.Put(0, t, 10, true, t.now);
+  }
+  EXPECT_EQ(stream.peak_demand_records_per_s(), 300.0);
+  EXPECT_EQ(stream.peak_demand_bytes_per_s(), 3000.0);
+}
+
 }  // namespace
 }  // namespace shardsim

@@ -79,5 +79,24 @@ TEST(WriteAdmissionTest, TokenBucketDepthBoundsTheBurstAfterIdleness) {
   EXPECT_EQ(a.Admit(s, later, 1), WriteLimit::kBytes);
 }
 
+TEST(WriteAdmissionTest, TokenBucketOfHugeLimitsAndDepthDoesNotOverflow) {
+  // Regression: depth x 1e9 x rate once overflowed int64 and throttled every record.
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = int64_t{1} << 40,
+                                  .records_per_sec = 3'000'000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 3600});
+  WriteAdmissionState s;
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(a.Admit(s, SimTime::Millis(i), 1 << 20), WriteLimit::kNone) << i;
+  }
+  WriteAdmitter b(WriteLimitsSpec{.bytes_per_sec = 4 << 20,
+                                  .records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 3600});
+  WriteAdmissionState t;
+  // The full bucket holds 3.6 million records' worth of record tokens and 14.06 GiB of bytes.
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(b.Admit(t, SimTime::Zero(), 100), WriteLimit::kNone);
+}
+
 }  // namespace
 }  // namespace shardsim

@@ -189,7 +189,7 @@ TEST(WritePathTest, SkewedShardGetsASplitPointInsideItsRange) {
   s.producers[0].records_per_sec = 3000;
   s.producers[0].keys.dist = KeyDist::kZipf;
   s.producers[0].keys.count = 50000;
-  s.producers[0].keys.zipf_exponent = 0.9;
+  s.producers[0].keys.zipf_exponent = 1.1;  // key 0 alone carries ~12 % of the stream
   s.analysis.hot_shard_threshold = 0.5;
   const RunResult r = RunOk(s);
   ExpectConserved(r);
@@ -211,6 +211,28 @@ TEST(WritePathTest, SkewedShardGetsASplitPointInsideItsRange) {
     EXPECT_TRUE(less(f.new_starting_hash_key, shard->ending_hash_key));
   }
   EXPECT_TRUE(found);
+}
+
+TEST(WritePathTest, UniformKeysNearCapacityAreACapacityProblemNotAHotShard) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 4;
+  s.producers[0].records_per_sec = 3800;  // 95 % of capacity, spread evenly
+  s.producers[0].keys.count = 100000;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_FALSE(HasFinding(r, "hot_shard"));
+  EXPECT_FALSE(HasFinding(r, "over_provisioned"));
+}
+
+TEST(WritePathTest, ProducerThatCannotKeepUpIsReported) {
+  Scenario s = BaseScenario();
+  s.producers[0].api.type = ApiType::kPutRecord;
+  s.producers[0].instances = 1;
+  s.producers[0].records_per_sec = 500;  // one call in flight at 20 ms sends at most 50/s
+  s.producers[0].api.max_in_flight_calls = 1;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_TRUE(HasFinding(r, "producer_backlog"));
 }
 
 TEST(WritePathTest, OneKeyOverAShardsLimitIsAHotKeyNotAHotShard) {
