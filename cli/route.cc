@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/hash_key.h"
 #include "models/shard_map.h"
@@ -35,11 +36,28 @@ std::string JsonParseMessage(const nlohmann::json::parse_error& e) {
 // Fills `entry` from one JSONL line; returns an error message, empty when the line is valid.
 std::string ParseJsonLine(std::string_view line, RouteEntry* entry) {
   nlohmann::json j;
+  // Duplicate fields would otherwise silently keep the last value.
+  std::string duplicate;
+  std::vector<std::vector<std::string>> seen;  // field names per open object
+  auto reject_duplicates = [&](int /*depth*/, nlohmann::json::parse_event_t event,
+                               nlohmann::json& parsed) {
+    if (event == nlohmann::json::parse_event_t::object_start) seen.emplace_back();
+    if (event == nlohmann::json::parse_event_t::object_end && !seen.empty()) seen.pop_back();
+    if (event == nlohmann::json::parse_event_t::key && !seen.empty()) {
+      const std::string name = parsed.get<std::string>();
+      for (const std::string& n : seen.back()) {
+        if (n == name && duplicate.empty()) duplicate = name;
+      }
+      seen.back().push_back(name);
+    }
+    return true;
+  };
   try {
-    j = nlohmann::json::parse(line);
+    j = nlohmann::json::parse(line, reject_duplicates);
   } catch (const nlohmann::json::parse_error& e) {
     return "invalid JSON: " + JsonParseMessage(e);
   }
+  if (!duplicate.empty()) return "duplicate field " + nlohmann::json(duplicate).dump();
   if (!j.is_object()) return std::string("expected a JSON object, got ") + j.type_name();
   for (const auto& [name, value] : j.items()) {
     if (name == "partition_key") {
@@ -79,6 +97,8 @@ int RunRoute(int shards, RouteInput input, std::istream& in, std::ostream& out, 
   std::string line;
   while (std::getline(in, line)) {
     ++line_number;
+    // A UTF-8 byte-order mark at the start of the file is not part of the first key.
+    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     RouteEntry entry;
     std::string error;
     if (input == RouteInput::kKeys) {

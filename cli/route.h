@@ -9,6 +9,7 @@ namespace shardsim {
 
 enum class RouteInput {
   kKeys,   // one partition key per line, UTF-8; one trailing '\r' is stripped (CRLF files)
+           // and a UTF-8 byte-order mark at the start of the file is skipped
   kJsonl,  // one JSON object per line: {"partition_key": "...", "explicit_hash_key": "..."}
 };
 

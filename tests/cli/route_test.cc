@@ -177,5 +177,26 @@ TEST(RouteTest, EmptyInputIsEmptyOutput) {
   EXPECT_EQ(r.err, "");
 }
 
+TEST(RouteTest, ByteOrderMarkIsNotPartOfTheFirstKey) {
+  std::istringstream with_bom(
+      "\xEF\xBB\xBF"
+      "abc\n");
+  std::istringstream plain("abc\n");
+  std::ostringstream a, b, err;
+  ASSERT_EQ(RunRoute(3, RouteInput::kKeys, with_bom, a, err), 0);
+  ASSERT_EQ(RunRoute(3, RouteInput::kKeys, plain, b, err), 0);
+  EXPECT_EQ(a.str(), b.str());
+}
+
+TEST(RouteTest, DuplicateJsonFieldsAreRejected) {
+  std::istringstream in(R"({"partition_key": "x", "partition_key": "y"})"
+                        "\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(RunRoute(3, RouteInput::kJsonl, in, out, err), 2);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_NE(err.str().find("line 1: duplicate field \"partition_key\""), std::string::npos)
+      << err.str();
+}
+
 }  // namespace
 }  // namespace shardsim
