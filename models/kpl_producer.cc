@@ -293,12 +293,12 @@ void KplProducerGroup::IngestNext(Context& ctx, uint32_t instance) {
   Instance& in = instances_[instance];
   UserRecord r = in.next;
   DrawNext(in);
-  ++produced_;
+  ++n_.produced;
   in.horizon_ns = std::max(in.horizon_ns, r.created_ns);
   // addUserRecord rejects it before buffering (ProducerGroup drops oversized records alike).
   if (static_cast<int64_t>(r.data_bytes) + r.key_bytes > stream_.spec().max_record_size_bytes) {
-    ++oversized_;
-    ++dropped_;
+    ++n_.oversized;
+    ++n_.dropped;
     return;
   }
   r.deadline_ns = r.created_ns + spec_.api.record_max_buffered_time.nanos();
@@ -580,7 +580,7 @@ void KplProducerGroup::Send(Context& ctx, uint32_t call) {
   c.sent = ctx.Now();
   const SimDuration latency = latency_.Sample(*latency_rng_);
   c.timed_out = latency.nanos() > kRequestTimeoutNs;
-  ++calls_made_;
+  ++n_.calls;
   ctx.ScheduleAfter(c.timed_out ? Nanos(kRequestTimeoutNs) : latency, Tag(call, kComplete));
 }
 
@@ -592,13 +592,13 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
   const uint32_t instance = calls_[call].instance;
   const bool timed_out = calls_[call].timed_out;
   if (calls_[call].sent >= warmup_) {
-    put_latency_ns_.Record(static_cast<uint64_t>((now - calls_[call].sent).nanos()));
+    n_.put_latency_ns.Record(static_cast<uint64_t>((now - calls_[call].sent).nanos()));
   }
-  if (timed_out) ++calls_timed_out_;
+  if (timed_out) ++n_.calls_timed_out;
   const Stream::Instant at = stream_.At(now);
   for (const uint32_t k : calls_[call].krecs) {
     const KinesisRecord& kr = krecs_[k];
-    ++kinesis_sent_;
+    ++n_.kinesis_sent;
     // Demand counts a Kinesis record once: when none of its user records is a retry, at the
     // creation of its first user record.
     bool first = true;
@@ -608,27 +608,27 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
     const bool stored =
         stream_.Put(kr.shard, at, kr.put_bytes, first, created) == WriteLimit::kNone;
     if (stored) {
-      ++kinesis_accepted_;
-      bytes_accepted_ += static_cast<uint64_t>(kr.put_bytes);
+      ++n_.kinesis_accepted;
+      n_.bytes_accepted += static_cast<uint64_t>(kr.put_bytes);
     }
     for (UserRecord r : kr.records) {
-      if (r.flags & kRetry) ++retried_;
+      if (r.flags & kRetry) ++n_.retried;
       if (stored) {
         if (r.flags & kStoredCopy) {
-          ++duplicates_;
+          ++n_.duplicates;
         } else {
-          ++accepted_;
+          ++n_.accepted;
           if (r.created_ns >= warmup_.nanos()) {
-            record_latency_ns_.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
+            n_.record_latency_ns.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
           }
         }
         // After a timeout the client cannot know the record was stored: it sends it again.
         if (!timed_out) continue;
         r.flags |= kStoredCopy;
       } else {
-        ++throttled_;
+        ++n_.throttled;
         if (spec_.api.fail_if_throttled && !timed_out) {
-          if (!(r.flags & kStoredCopy)) ++dropped_;
+          if (!(r.flags & kStoredCopy)) ++n_.dropped;
           continue;
         }
       }
@@ -656,7 +656,7 @@ void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord
   const int64_t now = ctx.Now().nanos();
   const int64_t expiry = r.created_ns + spec_.api.record_ttl.nanos();
   if (now >= expiry) {
-    if (!(r.flags & kStoredCopy)) ++dropped_;
+    if (!(r.flags & kStoredCopy)) ++n_.dropped;
     return;
   }
   r.flags |= kRetry;
@@ -748,35 +748,14 @@ void KplProducerGroup::Finish(Context& ctx) {
   for (Instance& in : instances_) {
     for (const UserRecord& r : in.retries) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
     while (in.has_next) {
-      ++produced_;
+      ++n_.produced;
       ++in_flight;
       in.has_next = in.arrivals->Next(*arrival_rng_) < end_;
     }
   }
-  in_flight_at_end_ = in_flight;
+  n_.in_flight_at_end = in_flight;
 }
 
-ProducerResult KplProducerGroup::Result() const {
-  ProducerResult r;
-  r.name = spec_.name;
-  r.api = "KPL";
-  r.instances = spec_.instances;
-  r.records_produced = produced_;
-  r.records_accepted = accepted_;
-  r.records_throttled = throttled_;
-  r.records_retried = retried_;
-  r.records_dropped = dropped_;
-  r.records_oversized = oversized_;
-  r.records_in_flight = in_flight_at_end_;
-  r.duplicates = duplicates_;
-  r.calls = calls_made_;
-  r.calls_timed_out = calls_timed_out_;
-  r.kinesis_records_sent = kinesis_sent_;
-  r.kinesis_records_accepted = kinesis_accepted_;
-  r.bytes_accepted = bytes_accepted_;
-  r.put_latency = SummarizeNanos(put_latency_ns_);
-  r.record_latency = SummarizeNanos(record_latency_ns_);
-  return r;
-}
+ProducerResult KplProducerGroup::Result() const { return n_.Result(spec_, "KPL"); }
 
 }  // namespace shardsim

@@ -22,6 +22,7 @@
 #include "models/arrivals.h"
 #include "models/key_space.h"
 #include "models/kpl_format.h"
+#include "models/producer_counters.h"
 #include "models/run_result.h"
 #include "models/samplers.h"
 #include "models/scenario.h"
@@ -116,12 +117,7 @@ class KplProducerGroup : public Component {
   std::unordered_map<uint64_t, std::string> short_keys_;  // keys under 4 bytes, by (ehk, id)
   std::vector<uint8_t> ehk_bytes_;  // decimal length of each ExplicitHashKey id; 0 = not yet seen
 
-  // Counters (user records unless named otherwise).
-  uint64_t produced_ = 0, accepted_ = 0, throttled_ = 0, retried_ = 0, dropped_ = 0;
-  uint64_t oversized_ = 0, duplicates_ = 0, calls_made_ = 0, calls_timed_out_ = 0;
-  uint64_t kinesis_sent_ = 0, kinesis_accepted_ = 0, bytes_accepted_ = 0, in_flight_at_end_ = 0;
-  LogHistogram put_latency_ns_;
-  LogHistogram record_latency_ns_;
+  ProducerCounters n_;
 };
 
 }  // namespace shardsim

@@ -8,19 +8,6 @@
 #include "sim/check.h"
 
 namespace shardsim {
-LatencySummary SummarizeNanos(const LogHistogram& h) {
-  LatencySummary s;
-  s.count = h.Count();
-  if (s.count == 0) return s;
-  s.mean_ms = h.Mean() * 1e-6;
-  s.p50_ms = static_cast<double>(h.Quantile(0.5)) * 1e-6;
-  s.p90_ms = static_cast<double>(h.Quantile(0.9)) * 1e-6;
-  s.p99_ms = static_cast<double>(h.Quantile(0.99)) * 1e-6;
-  s.p999_ms = static_cast<double>(h.Quantile(0.999)) * 1e-6;
-  s.max_ms = static_cast<double>(h.Max()) * 1e-6;
-  return s;
-}
-
 ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                              const KeySpace& keys, SizeSampler sizes, Stream& stream, SimTime end,
                              SimTime warmup)
@@ -115,10 +102,10 @@ void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
     } else if (created > flush || batch_bytes + bytes > api.max_batch_bytes) {
       break;
     }
-    ++produced_;
+    ++n_.produced;
     if (bytes > max_record_bytes) {
-      ++oversized_;
-      ++dropped_;
+      ++n_.oversized;
+      ++n_.dropped;
     } else {
       if (c == kNoCall) c = AllocateCall(instance);
       calls_[c].records.push_back(r);
@@ -144,8 +131,8 @@ void ProducerGroup::Send(Context& ctx, uint32_t call) {
   c.sent = ctx.Now();
   const SimDuration latency = latency_.Sample(*latency_rng_);
   c.timed_out = latency > spec_.retry.call_timeout;
-  ++calls_made_;
-  attempts_ += c.records.size();
+  ++n_.calls;
+  n_.kinesis_sent += c.records.size();
   ctx.ScheduleAfter(c.timed_out ? spec_.retry.call_timeout : latency, Tag(call, kComplete));
 }
 
@@ -169,7 +156,7 @@ void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
       Complete(ctx, index);
       return;
     case kResend:
-      retried_ += calls_[index].records.size();
+      n_.retried += calls_[index].records.size();
       Send(ctx, index);
       return;
   }
@@ -181,8 +168,8 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   Call& c = calls_[call];
   const SimTime now = ctx.Now();
   const bool measured = c.sent >= warmup_;
-  if (measured) put_latency_ns_.Record(static_cast<uint64_t>((now - c.sent).nanos()));
-  if (c.timed_out) ++calls_timed_out_;
+  if (measured) n_.put_latency_ns.Record(static_cast<uint64_t>((now - c.sent).nanos()));
+  if (c.timed_out) ++n_.calls_timed_out;
   const RetrySpec& retry = spec_.retry;
   const Stream::Instant at = stream_.At(now);
   size_t kept = 0;
@@ -193,25 +180,26 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
     const WriteLimit result =
         stream_.Put(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns));
     if (result == WriteLimit::kNone) {
-      bytes_accepted_ += static_cast<uint64_t>(bytes);
+      n_.bytes_accepted += static_cast<uint64_t>(bytes);
+      ++n_.kinesis_accepted;
       if (r.flags & kStoredCopy) {
-        ++duplicates_;
+        ++n_.duplicates;
       } else {
-        ++accepted_;
+        ++n_.accepted;
         if (r.created_ns >= warmup_.nanos()) {
-          record_latency_ns_.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
+          n_.record_latency_ns.Record(static_cast<uint64_t>(now.nanos() - r.created_ns));
         }
       }
       // After a timeout the client cannot know the record was stored: it sends it again.
       if (!c.timed_out) continue;
       r.flags |= kStoredCopy;
     } else {
-      ++throttled_;
+      ++n_.throttled;
     }
     const bool expired =
         retry.record_ttl.has_value() && now - SimTime::FromNanos(r.created_ns) > *retry.record_ttl;
     if (r.attempts >= retry.max_attempts || expired) {
-      if (!(r.flags & kStoredCopy)) ++dropped_;
+      if (!(r.flags & kStoredCopy)) ++n_.dropped;
       continue;
     }
     c.records[kept++] = r;
@@ -254,36 +242,17 @@ void ProducerGroup::Finish(Context& ctx) {
   }
   for (Instance& in : instances_) {
     while (in.has_next) {
-      ++produced_;
+      ++n_.produced;
       ++in_flight;
       const SimTime t = in.arrivals->Next(*arrival_rng_);
       in.has_next = t < end_;
     }
   }
-  in_flight_at_end_ = in_flight;
+  n_.in_flight_at_end = in_flight;
 }
 
 ProducerResult ProducerGroup::Result() const {
-  ProducerResult r;
-  r.name = spec_.name;
-  r.api = spec_.api.type == ApiType::kPutRecord ? "PutRecord" : "PutRecords";
-  r.instances = spec_.instances;
-  r.records_produced = produced_;
-  r.records_accepted = accepted_;
-  r.records_throttled = throttled_;
-  r.records_retried = retried_;
-  r.records_dropped = dropped_;
-  r.records_oversized = oversized_;
-  r.records_in_flight = in_flight_at_end_;
-  r.duplicates = duplicates_;
-  r.calls = calls_made_;
-  r.calls_timed_out = calls_timed_out_;
-  r.kinesis_records_sent = attempts_;
-  r.kinesis_records_accepted = accepted_ + duplicates_;
-  r.bytes_accepted = bytes_accepted_;
-  r.put_latency = SummarizeNanos(put_latency_ns_);
-  r.record_latency = SummarizeNanos(record_latency_ns_);
-  return r;
+  return n_.Result(spec_, spec_.api.type == ApiType::kPutRecord ? "PutRecord" : "PutRecords");
 }
 
 }  // namespace shardsim

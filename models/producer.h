@@ -18,6 +18,7 @@
 
 #include "models/arrivals.h"
 #include "models/key_space.h"
+#include "models/producer_counters.h"
 #include "models/run_result.h"
 #include "models/samplers.h"
 #include "models/scenario.h"
@@ -103,15 +104,7 @@ class ProducerGroup : public Component {
   std::vector<Call> calls_;
   std::vector<uint32_t> free_calls_;
 
-  // Counters (user records unless named otherwise).
-  uint64_t produced_ = 0, accepted_ = 0, throttled_ = 0, retried_ = 0, dropped_ = 0;
-  uint64_t oversized_ = 0, duplicates_ = 0, calls_made_ = 0, calls_timed_out_ = 0;
-  uint64_t attempts_ = 0, bytes_accepted_ = 0, in_flight_at_end_ = 0;
-  LogHistogram put_latency_ns_;
-  LogHistogram record_latency_ns_;
+  ProducerCounters n_;
 };
-
-// Latency summary in ms from a histogram of nanoseconds.
-LatencySummary SummarizeNanos(const LogHistogram& h);
 
 }  // namespace shardsim
