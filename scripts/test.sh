@@ -14,7 +14,10 @@ cmake --build build -j"$jobs"
 ctest --test-dir build -j"$jobs" -LE long --output-on-failure --timeout 600
 
 echo "== ASan+UBSan build and tests"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHARDSIM_SANITIZE=ON \
+# -O1 with line tables only: readable sanitizer reports, and a build about a third faster than
+# RelWithDebInfo on two cores.
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DSHARDSIM_SANITIZE=ON \
   -DSHARDSIM_BUILD_BENCH=OFF -DSHARDSIM_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
