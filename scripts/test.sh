@@ -14,8 +14,8 @@ cmake --build build -j"$jobs"
 ctest --test-dir build -j"$jobs" -LE long --output-on-failure --timeout 600
 
 echo "== ASan+UBSan build and tests"
-# -O1 with line tables only: readable sanitizer reports, and a build about a third faster than
-# RelWithDebInfo on two cores.
+# -O1 with line tables only: readable sanitizer reports from a lighter build than
+# RelWithDebInfo (-O2 -g) on two cores.
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DSHARDSIM_SANITIZE=ON \
   -DSHARDSIM_BUILD_BENCH=OFF -DSHARDSIM_WERROR=ON >/dev/null
