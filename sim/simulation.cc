@@ -31,16 +31,23 @@ Rng Context::MakeRng(std::string_view purpose) const {
 void Simulation::StartIfNeeded() {
   if (started_) return;
   started_ = true;
+  for (size_t i = 0; i < components_.size(); ++i) {
+    dispatch_.push_back({components_[i].get(), contexts_[i].get()});
+  }
   for (size_t i = 0; i < components_.size(); ++i) components_[i]->Start(*contexts_[i]);
 }
 
 void Simulation::RunLoop(uint64_t limit_key) {
   QueuedEvent e{};
+  const Target* const targets = dispatch_.data();
+  uint64_t processed = 0;
   while (!stopped_ && queue_.PopUntil(limit_key, &e)) {
     now_ = e.time();
-    ++events_processed_;
-    components_[e.target]->OnEvent(*contexts_[e.target], e.tag);
+    ++processed;
+    const Target& t = targets[e.target];
+    t.component->OnEvent(*t.context, e.tag);
   }
+  events_processed_ += processed;
 }
 
 void Simulation::RunUntil(SimTime end) {

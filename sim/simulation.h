@@ -126,6 +126,12 @@ class Simulation {
   MetricsRegistry metrics_;
   std::vector<std::unique_ptr<Component>> components_;
   std::vector<std::unique_ptr<Context>> contexts_;
+  // Built at start: one entry per component, so dispatching an event is one load and a call.
+  struct Target {
+    Component* component;
+    Context* context;
+  };
+  std::vector<Target> dispatch_;
   SimTime now_ = SimTime::Zero();
   uint64_t events_processed_ = 0;
   bool started_ = false;
