@@ -1,13 +1,16 @@
 // RunScenario: wiring, execution, conservation and result assembly. See run.h.
 #include "models/run.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "models/arrivals.h"
+#include "models/consumers.h"
 #include "models/key_space.h"
 #include "models/kpl_producer.h"
 #include "models/producer.h"
+#include "models/read_findings.h"
 #include "models/samplers.h"
 #include "models/scenario_loader.h"
 #include "models/stream.h"
@@ -23,6 +26,11 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeatureArrivalTrace),
       std::string(kFeatureExplicitHashKey),
       std::string(kFeatureKpl),
+      std::string(kFeaturePolling),
+      std::string(kFeatureKcl),
+      std::string(kFeatureEfo),
+      std::string(kFeatureOutages),
+      std::string(kFeatureWorkerFailures),
   };
   return kImplemented;
 }
@@ -144,6 +152,8 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
                                                    SimTime::Zero() + scenario.warmup));
     }
   }
+  std::unique_ptr<ReadPath> reads;
+  if (!scenario.consumers.empty()) reads = std::make_unique<ReadPath>(scenario, stream, sim, end);
   sim.RunUntil(end);
   sim.Finish();
   stream.Finish(end);
@@ -189,6 +199,11 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
                 " Kinesis records, producers report " + std::to_string(stored_by_producers) + "; ";
   }
 
+  if (reads) {
+    r.consumers = reads->Results();
+    reads->CheckConservation(stream, &c);
+  }
+
   r.shards = stream.ShardResults();
   // Expected share per shard: the groups' exact key-weight shares, weighted by their mean rates.
   double total_rate = 0;
@@ -206,6 +221,19 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   AddWritePathFindings(scenario, stream, usage, &r);
   r.assumptions = WritePathAssumptions(scenario);
   r.series = stream.ShardSeries();
+  if (reads) {
+    AddReadPathFindings(scenario, &r);
+    for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));
+    for (SeriesTable& t : reads->Series()) r.series.push_back(std::move(t));
+    // Fewer shards is no advice while a consumer cannot keep up with the ones there are.
+    const bool readers_behind =
+        std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+          return f.kind == "iterator_age_growing" || f.kind == "records_expired";
+        });
+    if (readers_behind) {
+      std::erase_if(r.findings, [](const Finding& f) { return f.kind == "over_provisioned"; });
+    }
+  }
   outcome.result = std::move(r);
   return outcome;
 }

@@ -43,6 +43,55 @@ struct ProducerResult {
   LatencySummary record_latency;          // per accepted record, from creation to acceptance
 };
 
+// One consumer's view of one shard.
+struct ConsumerShardResult {
+  std::string shard_id;
+  uint64_t records_processed = 0;  // unique Kinesis records whose processing finished
+  uint64_t records_expired = 0;    // lost to retention before this consumer processed them
+  uint64_t read_throttles = 0;     // GetRecords calls refused (polling readers only)
+  double iterator_age_max_ms = 0;  // over the measured part of the run
+  double behind_at_end_ms = 0;     // end of run - arrival of the oldest record not yet read
+  int64_t owner = -1;              // kcl: worker holding the lease at the end (-1: none)
+};
+
+// One consumer (polling, kcl or efo). Counts are Kinesis records as the stream stored them (a
+// KPL aggregate counts once). Conservation: records_available = records_processed +
+// records_unread + records_expired, where available = stored at or after the starting position.
+struct ConsumerResult {
+  std::string name;
+  std::string type;               // "polling", "kcl", "efo"
+  std::string starting_position;  // "LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"
+  uint64_t records_available = 0;
+  uint64_t records_processed = 0;    // unique records whose processing finished within the run
+  uint64_t records_reprocessed = 0;  // processed again after a lease takeover (duplicates)
+  uint64_t records_unread = 0;       // at the end: unread, or read but not yet processed
+  uint64_t records_expired = 0;      // lost to retention before being processed (data loss)
+  uint64_t records_skipped = 0;      // stored before the starting position
+  uint64_t bytes_read = 0;           // returned by GetRecords calls or pushed by EFO events
+  uint64_t get_records_calls = 0;    // admitted calls (polling, kcl)
+  uint64_t read_throttles = 0;       // refused calls: ReadProvisionedThroughputExceeded
+  uint64_t read_throttles_by_call_rate = 0;
+  uint64_t read_throttles_by_bytes = 0;
+  uint64_t read_throttles_by_penalty = 0;
+  uint64_t subscribe_calls = 0;    // efo: SubscribeToShard, incl. renewals every 5 min
+  uint64_t deliveries = 0;         // batches handed to processing (calls or events)
+  double mean_batch_records = 0;   // records per non-empty delivery
+  LatencySummary latency;          // creation at the producer -> processing done
+  LatencySummary propagation;      // arrival at the shard -> delivery to the consumer
+  double iterator_age_max_ms = 0;  // per call / event: now - arrival of its last record
+  double iterator_age_p99_ms = 0;
+  double iterator_age_growth = 0;  // slope over the second half of the run, ms per ms
+  double behind_at_end_ms = 0;     // worst shard, end of run
+  // kcl
+  int64_t workers = 0;
+  int64_t idle_workers = 0;    // workers holding no lease at the end
+  int64_t unowned_shards = 0;  // shards no live worker holds at the end
+  uint64_t checkpoints = 0;
+  uint64_t lease_takeovers = 0;
+  uint64_t lease_table_writes = 0;  // lease takes, renewals and checkpoints (DynamoDB writes)
+  std::vector<ConsumerShardResult> shards;
+};
+
 struct KeyShare {
   std::string key;
   uint64_t records = 0;
@@ -118,6 +167,7 @@ struct RunResult {
   Conservation conservation;
   std::vector<ProducerResult> producers;
   std::vector<ShardResult> shards;
+  std::vector<ConsumerResult> consumers;  // empty when the scenario has none
   std::vector<Finding> findings;
   std::vector<Assumption> assumptions;
   std::vector<SeriesTable> series;

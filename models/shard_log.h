@@ -181,6 +181,9 @@ class ShardLog {
     }
     if (sequence - base_ == ring_.size()) Grow();
     ring_[sequence & mask_] = record;
+    // The next slot's cache line is likely cold (a shard's ring holds its readers' backlog):
+    // fetching it now hides the miss behind the appends to other shards in between.
+    __builtin_prefetch(ring_.data() + ((sequence + 2) & mask_), 1);
     next_ = sequence + 1;
     ++stats_.stored;
     const uint64_t retained = next_ - base_;

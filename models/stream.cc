@@ -46,17 +46,9 @@ void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
 }
 
 void Stream::EnableReads(const ShardLogOptions& options) {
-  SHARDSIM_CHECK(logs_.empty(), "reads enabled twice");
-  logs_.reserve(map_.shards().size());
-  for (size_t i = 0; i < map_.shards().size(); ++i) logs_.emplace_back(options);
-  watchers_.resize(map_.shards().size());
-}
-
-void Stream::NotifyWatchers(uint32_t shard, SimTime now) {
-  // Watching is one-shot, and a watcher may watch again from inside OnAppend.
-  notifying_.swap(watchers_[shard]);
-  for (AppendWatcher* w : notifying_) w->OnAppend(shard, now);
-  notifying_.clear();
+  SHARDSIM_CHECK(reads_.empty(), "reads enabled twice");
+  reads_.reserve(map_.shards().size());
+  for (size_t i = 0; i < map_.shards().size(); ++i) reads_.push_back({ShardLog(options), -1, {}});
 }
 
 void Stream::Finish(SimTime end) {

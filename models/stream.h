@@ -19,8 +19,8 @@
 
 namespace shardsim {
 
-// Told once when a shard it watches stores a record (enhanced fan-out subscriptions that have
-// caught up wait this way instead of polling). Called from inside Stream::Put.
+// Told when a shard it watches stores records: once per instant at which the shard stores any
+// (enhanced fan-out subscriptions wait this way instead of polling). Called from Stream::Put.
 class AppendWatcher {
  public:
   virtual ~AppendWatcher() = default;
@@ -76,7 +76,7 @@ class Stream {
     }
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
-      if (!logs_.empty()) Store(shard, at.now, bytes, created);
+      if (!reads_.empty()) Store(shard, at.now, bytes, created);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
       ++s.sec_records;
@@ -101,12 +101,13 @@ class Stream {
   // Read side. After EnableReads (before the first Put), every accepted record is appended to
   // its shard's log, which stores it only while some reader still needs it.
   void EnableReads(const ShardLogOptions& options);
-  bool reads_enabled() const { return !logs_.empty(); }
+  bool reads_enabled() const { return !reads_.empty(); }
   // REQUIRES: reads enabled; shard < shard_map().shards().size().
-  ShardLog& log(uint32_t shard) { return logs_[shard]; }
-  const ShardLog& log(uint32_t shard) const { return logs_[shard]; }
-  // `w` is told about the shard's next stored record, once. REQUIRES: reads enabled.
-  void Watch(uint32_t shard, AppendWatcher* w) { watchers_[shard].push_back(w); }
+  ShardLog& log(uint32_t shard) { return reads_[shard].log; }
+  const ShardLog& log(uint32_t shard) const { return reads_[shard].log; }
+  // From now on `w` is told when the shard stores records (once per instant). REQUIRES: reads
+  // enabled; `w` outlives the stream's use.
+  void Watch(uint32_t shard, AppendWatcher* w) { reads_[shard].watchers.push_back(w); }
 
   // One ShardResult per shard ever created (top_keys and expected_share left empty), and one
   // series table per shard: time_s, records_in, bytes_in, throttled_records per window.
@@ -147,15 +148,17 @@ class Stream {
   void CloseSecond(ShardStats& s, int64_t next_second) const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
   void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created) {
+    ShardReads& r = reads_[shard];
     StoredRecord rec;
     rec.created_ns = created.nanos();
     rec.arrival_ns = now.nanos();
     rec.bytes = static_cast<uint32_t>(bytes);
-    logs_[shard].Append(rec);
-    if (!watchers_[shard].empty()) [[unlikely]]
-      NotifyWatchers(shard, now);
+    r.log.Append(rec);
+    if (r.notified_ns != rec.arrival_ns && !r.watchers.empty()) {
+      r.notified_ns = rec.arrival_ns;
+      for (AppendWatcher* w : r.watchers) w->OnAppend(shard, now);
+    }
   }
-  void NotifyWatchers(uint32_t shard, SimTime now);
 
   StreamSpec spec_;
   ShardMap map_;
@@ -181,10 +184,13 @@ class Stream {
   void AdvanceDemand(int64_t newest);
   std::vector<Demand> demand_ = std::vector<Demand>(kDemandSeconds);
   int64_t demand_newest_ = 0;
-  Demand demand_peak_;          // over seconds that left the ring (after the warm-up)
-  std::vector<ShardLog> logs_;  // by ShardMap index; empty unless reads are enabled
-  std::vector<std::vector<AppendWatcher*>> watchers_;
-  std::vector<AppendWatcher*> notifying_;  // reused by NotifyWatchers
+  Demand demand_peak_;  // over seconds that left the ring (after the warm-up)
+  struct ShardReads {
+    ShardLog log;
+    int64_t notified_ns = -1;  // the watchers heard of this instant already
+    std::vector<AppendWatcher*> watchers;
+  };
+  std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
 };
 
 }  // namespace shardsim

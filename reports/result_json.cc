@@ -96,6 +96,60 @@ Json ShardToJson(const ShardResult& s) {
   return j;
 }
 
+Json ConsumerShardToJson(const ConsumerShardResult& s) {
+  Json j = Json::object();
+  j["shard_id"] = s.shard_id;
+  j["records_processed"] = s.records_processed;
+  j["records_expired"] = s.records_expired;
+  j["read_throttles"] = s.read_throttles;
+  j["iterator_age_max_ms"] = Number(s.iterator_age_max_ms);
+  j["behind_at_end_ms"] = Number(s.behind_at_end_ms);
+  if (s.owner >= 0) j["owner"] = s.owner;
+  return j;
+}
+
+Json ConsumerToJson(const ConsumerResult& c) {
+  Json j = Json::object();
+  j["name"] = c.name;
+  j["type"] = c.type;
+  j["starting_position"] = c.starting_position;
+  j["records_available"] = c.records_available;
+  j["records_processed"] = c.records_processed;
+  j["records_reprocessed"] = c.records_reprocessed;
+  j["records_unread"] = c.records_unread;
+  j["records_expired"] = c.records_expired;
+  j["records_skipped"] = c.records_skipped;
+  j["bytes_read"] = c.bytes_read;
+  j["get_records_calls"] = c.get_records_calls;
+  j["read_throttles"] = c.read_throttles;
+  j["read_throttles_by_call_rate"] = c.read_throttles_by_call_rate;
+  j["read_throttles_by_bytes"] = c.read_throttles_by_bytes;
+  j["read_throttles_by_penalty"] = c.read_throttles_by_penalty;
+  j["subscribe_calls"] = c.subscribe_calls;
+  j["deliveries"] = c.deliveries;
+  j["mean_batch_records"] = Number(c.mean_batch_records);
+  j["latency_ms"] = LatencyToJson(c.latency);
+  j["propagation_ms"] = LatencyToJson(c.propagation);
+  Json age = Json::object();
+  age["max"] = Number(c.iterator_age_max_ms);
+  age["p99"] = Number(c.iterator_age_p99_ms);
+  age["growth"] = Number(c.iterator_age_growth);
+  age["behind_at_end"] = Number(c.behind_at_end_ms);
+  j["iterator_age_ms"] = std::move(age);
+  if (c.type == "kcl") {
+    j["workers"] = c.workers;
+    j["idle_workers"] = c.idle_workers;
+    j["unowned_shards"] = c.unowned_shards;
+    j["checkpoints"] = c.checkpoints;
+    j["lease_takeovers"] = c.lease_takeovers;
+    j["lease_table_writes"] = c.lease_table_writes;
+  }
+  Json shards = Json::array();
+  for (const ConsumerShardResult& s : c.shards) shards.push_back(ConsumerShardToJson(s));
+  j["shards"] = std::move(shards);
+  return j;
+}
+
 Json FindingToJson(const Finding& f) {
   Json j = Json::object();
   j["kind"] = f.kind;
@@ -138,6 +192,8 @@ nlohmann::ordered_json ResultToJson(const RunResult& r) {
   j["conservation"] = ConservationToJson(r.conservation);
   j["producers"] = ArrayOf(r.producers, ProducerToJson);
   j["shards"] = ArrayOf(r.shards, ShardToJson);
+  // Only with consumers, so write-only results keep their exact bytes.
+  if (!r.consumers.empty()) j["consumers"] = ArrayOf(r.consumers, ConsumerToJson);
   j["findings"] = ArrayOf(r.findings, FindingToJson);
   j["assumptions"] = ArrayOf(r.assumptions, AssumptionToJson);
   j["series_files"] = ArrayOf(r.series, [](const SeriesTable& t) { return Json(SeriesPath(t)); });

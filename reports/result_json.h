@@ -43,6 +43,22 @@ namespace shardsim {
 //                                   throttled_by_bytes_limit, expected_share (0..1 of stream
 //                                   traffic), top_keys[] {key, records, share (0..1 of the
 //                                   shard's offered records)}
+//   consumers[]             object  present only when the scenario has consumers. name, type
+//                                   ("polling" | "kcl" | "efo"), starting_position,
+//                                   records_available (stored at or after the starting
+//                                   position) = records_processed (unique) + records_unread +
+//                                   records_expired; records_reprocessed (after lease
+//                                   takeovers), records_skipped, bytes_read, get_records_calls,
+//                                   read_throttles (+ _by_call_rate, _by_bytes, _by_penalty),
+//                                   subscribe_calls, deliveries, mean_batch_records;
+//                                   latency_ms (creation -> processed) and propagation_ms
+//                                   (arrival -> delivered) as producers' latencies;
+//                                   iterator_age_ms {max, p99, growth (ms per ms, second half),
+//                                   behind_at_end}; kcl: workers, idle_workers, unowned_shards,
+//                                   checkpoints, lease_takeovers, lease_table_writes; shards[]
+//                                   {shard_id, records_processed, records_expired, read_throttles,
+//                                   iterator_age_max_ms, behind_at_end_ms, owner (kcl)}.
+//                                   Counts are Kinesis records as stored.
 //   findings[]              object  kind, severity ("critical" | "warning" | "info"), subject,
 //                                   evidence, recommendation, new_starting_hash_key (decimal;
 //                                   present only when non-empty)

@@ -258,6 +258,24 @@ std::string HottestShards(const RunResult& r) {
   return Line(title) + Table(cols, rows);
 }
 
+std::string Consumers(const RunResult& r) {
+  const std::vector<Column> cols = {
+      {"consumer", false, true},    {"type", false, false},     {"processed", true, false},
+      {"latency p50", true, false}, {"p99", true, false},       {"propagation", true, false},
+      {"age max", true, false},     {"throttled", true, false}, {"expired", true, false}};
+  std::vector<std::vector<std::string>> rows;
+  for (const ConsumerResult& c : r.consumers) {
+    const bool has = c.latency.count > 0;
+    rows.push_back({c.name, c.type, Grouped(c.records_processed),
+                    has ? Millis(c.latency.p50_ms) : "-", has ? Millis(c.latency.p99_ms) : "-",
+                    c.propagation.count > 0 ? Millis(c.propagation.mean_ms) : "-",
+                    Millis(c.iterator_age_max_ms), Grouped(c.read_throttles),
+                    Grouped(c.records_expired)});
+  }
+  return "Consumers (latency: created -> processed; propagation: mean arrival -> delivered)\n" +
+         Table(cols, rows);
+}
+
 std::string ConservationText(const Conservation& c) {
   std::string s = c.ok ? "Conservation: ok" : "Conservation: FAILED";
   if (!c.detail.empty()) s += ": " + c.detail;
@@ -273,6 +291,49 @@ int SeverityRank(std::string_view severity) {
   return 3;
 }
 
+// Code points in UTF-8 text (the terminal columns of ordinary text).
+size_t CodePoints(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Words of `text` in lines of at most `width` columns after `indent`; a word longer than a line
+// is cut at code-point boundaries.
+std::string Wrap(const std::string& text, const std::string& indent, size_t width) {
+  const size_t room = width - indent.size();
+  std::string out, line;
+  auto flush = [&] {
+    if (!line.empty()) out += indent + line + "\n";
+    line.clear();
+  };
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && CodePoints(line) + 1 + CodePoints(word) > room) flush();
+    while (CodePoints(word) > room) {  // only ever true at the start of a line
+      size_t cut = 0, points = 0;
+      while (cut < word.size() && points < room) {
+        ++cut;
+        while (cut < word.size() && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) ++cut;
+        ++points;
+      }
+      line = word.substr(0, cut);
+      flush();
+      word.erase(0, cut);
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  flush();
+  return out;
+}
+
+// Each finding in full: severity, kind and subject, then its evidence and recommendation wrapped
+// to the terminal width -- the recommendation is what the user came for.
 std::string Findings(const std::vector<Finding>& findings) {
   if (findings.empty()) return "Findings: none\n";
   std::vector<const Finding*> sorted;
@@ -280,20 +341,21 @@ std::string Findings(const std::vector<Finding>& findings) {
   std::stable_sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
     return SeverityRank(a->severity) < SeverityRank(b->severity);
   });
-  const std::vector<Column> cols = {
-      {"severity", false, false}, {"subject", false, true}, {"finding", false, true}};
-  std::vector<std::vector<std::string>> rows;
+  std::string out = "Findings (" + std::to_string(findings.size()) + ")\n";
   for (const Finding* f : sorted) {
-    rows.push_back({f->severity, f->subject, f->kind + ": " + f->evidence});
+    out += Wrap(f->severity + " " + f->kind + ": " + f->subject, "  ", kSummaryWidthColumns);
+    out += Wrap(f->evidence, "      ", kSummaryWidthColumns);
+    out += Wrap("-> " + f->recommendation, "      ", kSummaryWidthColumns);
   }
-  return "Findings (" + std::to_string(findings.size()) + ")\n" + Table(cols, rows);
+  return out;
 }
 
 }  // namespace
 
 std::string SummaryText(const RunResult& result) {
+  const std::string consumers = result.consumers.empty() ? "" : Consumers(result) + "\n";
   return Header(result) + "\n" + Producers(result) + "\n" + HottestShards(result) + "\n" +
-         ConservationText(result.conservation) + "\n" + Findings(result.findings);
+         consumers + ConservationText(result.conservation) + "\n" + Findings(result.findings);
 }
 
 }  // namespace shardsim

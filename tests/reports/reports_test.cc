@@ -440,11 +440,13 @@ TEST(SummaryTest, ConservationAndFindingsCriticalFirst) {
                      "produced 600,000  accepted 599,990  dropped 10  in flight 0  "
                      "duplicates 2"),
             nullptr);
-  const std::string* critical =
-      LineWith(lines, "  critical  shardId-000000000001  hot_shard: peak");
-  const std::string* warning = LineWith(lines, "  warning   device-17");
+  // Each finding: "  SEVERITY KIND: SUBJECT", then evidence and "-> recommendation", indented.
+  const std::string* critical = LineWith(lines, "  critical hot_shard: shardId-000000000001");
+  const std::string* warning = LineWith(lines, "  warning ");
   ASSERT_NE(critical, nullptr);
   ASSERT_NE(warning, nullptr);
+  EXPECT_NE(LineWith(lines, "      peak"), nullptr);
+  EXPECT_NE(LineWith(lines, "      -> "), nullptr);
   EXPECT_LT(critical, warning);
   EXPECT_NE(LineWith(lines, "Findings (2)"), nullptr);
 

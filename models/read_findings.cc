@@ -1,0 +1,302 @@
+// Read-path findings. See read_findings.h.
+#include "models/read_findings.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "models/units.h"
+
+namespace shardsim {
+namespace {
+
+// A consumer whose iterator age rises by at least this many ms per ms over the second half of
+// the run, and ends at least kLagFloorMs behind, is falling behind for good.
+constexpr double kGrowthThreshold = 0.05;
+constexpr double kLagFloorMs = 10'000;
+// Throttled share of GetRecords attempts that makes read throttling a warning (else info).
+constexpr double kThrottleWarning = 0.05;
+// Fact sheet 4: data loss is a risk once iterator age passes half the retention period.
+constexpr double kRetentionRisk = 0.5;
+
+std::string Fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+std::string Num(double v) { return Fmt("%.0f", v); }
+std::string Percent(double f) { return Fmt("%.1f%%", f * 100); }
+std::string Seconds(double ms) {
+  return ms >= 10'000 ? Fmt("%.0fs", ms / 1000) : Fmt("%.2fs", ms / 1000);
+}
+
+std::string Count(uint64_t n) {
+  std::string d = std::to_string(n), out;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i > 0 && (d.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(d[i]);
+  }
+  return out;
+}
+
+// The n shards with the most of `value`, as "shardId-...(value)".
+template <typename F>
+std::string TopShards(const ConsumerResult& c, size_t n, F value, const char* unit) {
+  std::vector<const ConsumerShardResult*> shards;
+  for (const ConsumerShardResult& s : c.shards) {
+    if (value(s) > 0) shards.push_back(&s);
+  }
+  std::stable_sort(shards.begin(), shards.end(),
+                   [&](const auto* a, const auto* b) { return value(*a) > value(*b); });
+  std::string out;
+  for (size_t i = 0; i < shards.size() && i < n; ++i) {
+    if (i > 0) out += ", ";
+    out += shards[i]->shard_id + " (" + Num(value(*shards[i])) + unit + ")";
+  }
+  if (shards.size() > n) out += " and " + std::to_string(shards.size() - n) + " more";
+  return out;
+}
+
+int PollingApplications(const Scenario& s) {
+  int n = 0;
+  for (const ConsumerSpec& c : s.consumers) {
+    n += c.type == ConsumerType::kPolling || c.type == ConsumerType::kKcl;
+  }
+  return n;
+}
+
+double ThrottledShare(const ConsumerResult& c) {
+  const uint64_t attempts = c.get_records_calls + c.read_throttles;
+  return attempts == 0 ? 0.0
+                       : static_cast<double>(c.read_throttles) / static_cast<double>(attempts);
+}
+
+Finding ReadThrottling(const Scenario& s, const ConsumerResult& c) {
+  const ReadLimitsSpec& l = s.stream.read_limits;
+  const int apps = PollingApplications(s);
+  const double share = ThrottledShare(c);
+  Finding f;
+  f.kind = "read_throttling";
+  f.severity = share >= kThrottleWarning ? "warning" : "info";
+  f.subject = c.name;
+  f.evidence =
+      Count(c.read_throttles) + " of " + Count(c.get_records_calls + c.read_throttles) +
+      " GetRecords calls throttled (" + Percent(share) + ", ReadProvisionedThroughput" +
+      "Exceeded): " + Count(c.read_throttles_by_call_rate) + " by the " +
+      std::to_string(l.get_records_per_sec) + " calls/s limit, " +
+      Count(c.read_throttles_by_bytes) + " by " +
+      FormatByteRate(static_cast<double>(l.bytes_per_sec)) + ", " +
+      Count(c.read_throttles_by_penalty) + " by the " + FormatDuration(l.penalty) +
+      " penalty after a " + FormatBytes(l.max_bytes_per_call) + " response; shards: " +
+      TopShards(
+          c, 3, [](const ConsumerShardResult& x) { return static_cast<double>(x.read_throttles); },
+          "") +
+      "; " + std::to_string(apps) +
+      (apps == 1 ? " polling application reads" : " polling applications share") +
+      " each shard's read limits";
+  const uint64_t by_calls = c.read_throttles_by_call_rate;
+  const uint64_t by_bytes = c.read_throttles_by_bytes;
+  const uint64_t by_penalty = c.read_throttles_by_penalty;
+  if (by_penalty >= by_calls && by_penalty >= by_bytes) {
+    f.recommendation = "Responses of " + FormatBytes(l.max_bytes_per_call) +
+                       " throttle the shard's reads for " + FormatDuration(l.penalty) +
+                       ": lower max_records so a response stays well below it, or move this "
+                       "application to enhanced fan-out.";
+  } else if (by_calls >= by_bytes && apps > 1) {
+    f.recommendation = "The " + std::to_string(apps) + " polling applications together call " +
+                       "GetRecords more than " + std::to_string(l.get_records_per_sec) +
+                       " times per second per shard. Register all but one as enhanced fan-out "
+                       "consumers (each gets its own 2 MiB/s per shard and ~70 ms push "
+                       "delivery), or run fewer polling applications (their poll rates must add "
+                       "up to at most " +
+                       std::to_string(l.get_records_per_sec) + "/s per shard).";
+  } else if (by_calls >= by_bytes) {
+    f.recommendation = "This application polls faster than " +
+                       std::to_string(l.get_records_per_sec) +
+                       " calls/s per shard: wait at least " +
+                       FormatDuration(SimDuration::Nanos(1'000'000'000 / l.get_records_per_sec)) +
+                       " between calls of a shard.";
+  } else {
+    f.recommendation = "Polling readers together read more than " +
+                       FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
+                       " per shard: move readers to enhanced fan-out (2 MiB/s each per shard) or "
+                       "add shards.";
+  }
+  return f;
+}
+
+Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResult& c) {
+  const double duration = r.duration_s;
+  // Arrivals and processing per shard; the binding shard is the one furthest behind.
+  double arrivals = 0, capacity = 0, hot_arrivals = 0;
+  const ConsumerShardResult* hot = nullptr;
+  for (size_t i = 0; i < c.shards.size() && i < r.shards.size(); ++i) {
+    const ConsumerShardResult& cs = c.shards[i];
+    arrivals += static_cast<double>(r.shards[i].records_in) / duration;
+    if (cs.behind_at_end_ms >= kLagFloorMs) {
+      capacity = std::max(capacity, static_cast<double>(cs.records_processed) / duration);
+    }
+    if (hot == nullptr || cs.behind_at_end_ms > hot->behind_at_end_ms) {
+      hot = &cs;
+      hot_arrivals = static_cast<double>(r.shards[i].records_in) / duration;
+    }
+  }
+  Finding f;
+  f.kind = "iterator_age_growing";
+  f.severity = "warning";
+  f.subject = c.name;
+  f.evidence = "iterator age grows " + Fmt("%.2f", c.iterator_age_growth) +
+               " s per s over the second half of the run (max " + Seconds(c.iterator_age_max_ms) +
+               "); at the end " + Seconds(c.behind_at_end_ms) + " behind on " +
+               (hot ? hot->shard_id : std::string("?")) + ", which receives " + Num(hot_arrivals) +
+               " records/s while this consumer processed " +
+               Num(hot ? static_cast<double>(hot->records_processed) / duration : 0.0) +
+               " records/s there";
+  // Down at the end of the run: the lag is the outage's.
+  const ConsumerSpec* spec = nullptr;
+  for (const ConsumerSpec& cs : s.consumers) {
+    if (cs.name == c.name) spec = &cs;
+  }
+  const double end_ms = duration * 1000;
+  const OutageSpec* down = nullptr;
+  if (spec != nullptr) {
+    for (const OutageSpec& o : spec->outages) {
+      if (o.to.millis() >= end_ms && o.from.millis() < end_ms) down = &o;
+    }
+  }
+  if (down != nullptr) {
+    f.severity = "info";
+    f.recommendation = "The consumer is down from " + FormatDuration(down->from) +
+                       " to the end of the run: the lag is the outage's. Check that retention "
+                       "covers the outage and how fast it catches up after.";
+  } else if (c.unowned_shards > 0) {
+    f.recommendation = std::to_string(c.unowned_shards) +
+                       " shards have no lease holder: add workers or raise "
+                       "max_leases_per_worker so every shard has a record processor.";
+  } else if (ThrottledShare(c) >= kThrottleWarning) {
+    f.recommendation =
+        "Reads are throttled (see read_throttling), so the consumer cannot "
+        "fetch fast enough: use enhanced fan-out or fewer polling applications.";
+  } else {
+    const double target = capacity > 0 ? capacity
+                                       : static_cast<double>(c.records_processed) / duration /
+                                             std::max<size_t>(1, c.shards.size());
+    const auto needed = static_cast<int64_t>(std::ceil(arrivals / std::max(1e-9, 0.8 * target)));
+    f.recommendation =
+        "Processing is slower than arrivals. Each shard has exactly one record processor, so "
+        "more workers cannot help beyond one per shard (" +
+        std::to_string(c.shards.size()) + " shards" +
+        (c.type == "kcl" ? ", " + std::to_string(c.workers) + " workers" : std::string()) +
+        "). A processor here completes about " + Num(target) +
+        " records/s: make processing faster (per record and per batch), or add shards so each "
+        "carries under 80% of that (about " +
+        std::to_string(needed) + " shards for the stream's " + Num(arrivals) + " records/s).";
+  }
+  if (c.behind_at_end_ms >= kRetentionRisk * s.stream.retention.millis()) {
+    f.severity = "critical";
+  }
+  return f;
+}
+
+}  // namespace
+
+void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
+  std::vector<Finding>& out = result->findings;
+  const double retention_ms = scenario.stream.retention.millis();
+  for (const ConsumerResult& c : result->consumers) {
+    if (c.read_throttles > 0) out.push_back(ReadThrottling(scenario, c));
+    const bool growing =
+        c.iterator_age_growth >= kGrowthThreshold && c.behind_at_end_ms >= kLagFloorMs;
+    const bool far_behind =
+        c.behind_at_end_ms >= std::max(60'000.0, 0.2 * result->duration_s * 1000);
+    const bool shrinking = c.iterator_age_growth <= -kGrowthThreshold;
+    if (growing || (far_behind && !shrinking)) {
+      out.push_back(FallingBehind(scenario, *result, c));
+    } else if (far_behind) {
+      Finding f;
+      f.kind = "catching_up";
+      f.severity = "info";
+      f.subject = c.name;
+      const double per_s = -c.iterator_age_growth;
+      f.evidence = Seconds(c.behind_at_end_ms) + " behind at the end, shrinking " +
+                   Fmt("%.1f", per_s) + " s per s over the second half of the run";
+      f.recommendation = "At this pace it is caught up about " +
+                         Seconds(c.behind_at_end_ms / per_s) +
+                         " after the end of the run; run longer to see it.";
+      out.push_back(std::move(f));
+    }
+    if (c.records_expired > 0) {
+      Finding f;
+      f.kind = "records_expired";
+      f.severity = "critical";
+      f.subject = c.name;
+      f.evidence =
+          Count(c.records_expired) + " records expired (retention " +
+          FormatDuration(scenario.stream.retention) + ") before " + c.name +
+          " processed them: data loss; shards: " +
+          TopShards(
+              c, 3,
+              [](const ConsumerShardResult& x) { return static_cast<double>(x.records_expired); },
+              "");
+      f.recommendation =
+          "Raise the stream's retention (up to 8760h; extended retention is billed "
+          "per shard-hour) to cover the longest lag, and fix why the consumer lags "
+          "(see the other findings for " +
+          c.name + ").";
+      out.push_back(std::move(f));
+    } else if (c.iterator_age_max_ms >= kRetentionRisk * retention_ms) {
+      Finding f;
+      f.kind = "retention_risk";
+      f.severity = "warning";
+      f.subject = c.name;
+      f.evidence = "iterator age reached " + Seconds(c.iterator_age_max_ms) + ", over half the " +
+                   FormatDuration(scenario.stream.retention) + " retention";
+      f.recommendation =
+          "Records this old are close to expiring unread: raise the retention "
+          "period or make the consumer catch up faster.";
+      out.push_back(std::move(f));
+    }
+    if (c.type == "kcl" && c.unowned_shards > 0) {
+      Finding f;
+      f.kind = "unowned_shards";
+      f.severity = "warning";
+      f.subject = c.name;
+      f.evidence = std::to_string(c.unowned_shards) + " of " + std::to_string(c.shards.size()) +
+                   " shards have no live worker holding their lease at the end (" +
+                   std::to_string(c.workers) + " workers)";
+      f.recommendation =
+          "Their records are not read: run more workers or raise "
+          "max_leases_per_worker (workers x max leases must cover the shards, "
+          "with room for a failed worker's leases).";
+      out.push_back(std::move(f));
+    }
+    if (c.type == "kcl" && c.idle_workers > 0) {
+      Finding f;
+      f.kind = "idle_workers";
+      f.severity = "info";
+      f.subject = c.name;
+      f.evidence = std::to_string(c.idle_workers) + " of " + std::to_string(c.workers) +
+                   " workers hold no lease (" + std::to_string(c.shards.size()) + " shards)";
+      f.recommendation =
+          "A shard is processed by one worker at a time, so workers beyond the "
+          "shard count only stand by for failover.";
+      out.push_back(std::move(f));
+    }
+    if (c.records_reprocessed > 0) {
+      Finding f;
+      f.kind = "reprocessed_records";
+      f.severity = "info";
+      f.subject = c.name;
+      f.evidence = Count(c.records_reprocessed) + " records were processed again after " +
+                   Count(c.lease_takeovers) + " lease takeovers (work since the last checkpoint)";
+      f.recommendation =
+          "Make processing idempotent; checkpoint more often to replay less after "
+          "a worker is lost.";
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+}  // namespace shardsim
