@@ -22,11 +22,13 @@ void BM_PlainPriorityQueueHold(benchmark::State& state) {
   const auto n = static_cast<uint64_t>(state.range(0));
   const double mean = 1e-3;  // 1 ms
   std::mt19937_64 rng(12345);
-  auto exp_draw = [&] { return -std::log(1.0 - static_cast<double>(rng() >> 11) * 0x1.0p-53) * mean; };
+  auto exp_draw = [&] {
+    return -std::log(1.0 - static_cast<double>(rng() >> 11) * 0x1.0p-53) * mean;
+  };
   std::vector<PlainEvent> storage;
   storage.reserve(n + 1);
   std::priority_queue<PlainEvent, std::vector<PlainEvent>, std::greater<>> pq(std::greater<>{},
-                                                                            std::move(storage));
+                                                                              std::move(storage));
   for (uint64_t i = 0; i < n; ++i) pq.push({exp_draw(), i});
   auto step = [&] {
     const PlainEvent e = pq.top();

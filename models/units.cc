@@ -279,9 +279,9 @@ Parsed<int64_t> ParseSizeBytes(std::string_view text) {
   std::string detail = ConsumeSize(s, &parts, /*in_rate=*/false);
   if (!detail.empty()) return Fail<int64_t>(kExpected, text, detail);
   if (!s.empty()) {
-    return Fail<int64_t>(kExpected, text,
-                         s.front() == '/' ? "that is a rate; a size has no \"/s\""
-                                          : "unexpected " + Quote(s));
+    return Fail<int64_t>(
+        kExpected, text,
+        s.front() == '/' ? "that is a rate; a size has no \"/s\"" : "unexpected " + Quote(s));
   }
   const Uint128 bytes = Scale(parts.number, parts.scale);
   if (bytes > kInt64Max) return Fail<int64_t>(kExpected, text, "too large");

@@ -71,9 +71,8 @@ class SingleServerQueue : public Component {
       const uint64_t batch = (index - warmup_) / batch_size_;
       if (batch < batch_sums_.size()) batch_sums_[batch] += (ctx.Now() - arrived).seconds();
     }
-    const SimDuration s = exponential_service_
-                              ? Draw(service_, *service_rng_)
-                              : SimDuration::Nanos(std::llround(mean_service_ns_));
+    const SimDuration s = exponential_service_ ? Draw(service_, *service_rng_)
+                                               : SimDuration::Nanos(std::llround(mean_service_ns_));
     ctx.ScheduleAfter(s, kDeparture);
   }
 
@@ -126,22 +125,20 @@ TEST_P(PollaczekKhinchineTest, MeanWaitMatchesTheoryWithinTheRunsConfidenceInter
   // E[S^2] = 2 E[S]^2 for exponential service, E[S]^2 for deterministic.
   const double es2 = (c.exponential_service ? 2.0 : 1.0) * mean_service * mean_service;
   const double theory = c.rho * es2 / (2.0 * mean_service * (1.0 - c.rho));
-  EXPECT_NEAR(mean, theory, half_width)
-      << c.name << ": simulated " << mean << " s, theory " << theory << " s, 95% CI half-width "
-      << half_width;
+  EXPECT_NEAR(mean, theory, half_width) << c.name << ": simulated " << mean << " s, theory "
+                                        << theory << " s, 95% CI half-width " << half_width;
   // The interval must be informative, not so wide that any answer passes.
   EXPECT_LT(half_width, 0.1 * theory) << c.name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Kernel, PollaczekKhinchineTest,
-    ::testing::Values(QueueCase{"MM1_rho050", 0.50, true, 600'000},
-                      QueueCase{"MM1_rho080", 0.80, true, 1'500'000},
-                      QueueCase{"MM1_rho095", 0.95, true, 6'000'000},
-                      QueueCase{"MD1_rho050", 0.50, false, 600'000},
-                      QueueCase{"MD1_rho080", 0.80, false, 1'500'000},
-                      QueueCase{"MD1_rho095", 0.95, false, 6'000'000}),
-    [](const auto& test_info) { return std::string(test_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Kernel, PollaczekKhinchineTest,
+                         ::testing::Values(QueueCase{"MM1_rho050", 0.50, true, 600'000},
+                                           QueueCase{"MM1_rho080", 0.80, true, 1'500'000},
+                                           QueueCase{"MM1_rho095", 0.95, true, 6'000'000},
+                                           QueueCase{"MD1_rho050", 0.50, false, 600'000},
+                                           QueueCase{"MD1_rho080", 0.80, false, 1'500'000},
+                                           QueueCase{"MD1_rho095", 0.95, false, 6'000'000}),
+                         [](const auto& test_info) { return std::string(test_info.param.name); });
 
 }  // namespace
 }  // namespace shardsim
