@@ -79,7 +79,7 @@ class ProducerGroup : public Component {
   static constexpr uint32_t kNoCall = ~uint32_t{0};
   static uint32_t Tag(uint32_t index, EventKind k) { return index << 2 | k; }
 
-  void DrawNext(Instance& in);
+  [[gnu::always_inline]] inline void DrawNext(Instance& in);
   void FormBatch(Context& ctx, uint32_t instance);
   void Send(Context& ctx, uint32_t call);
   void Complete(Context& ctx, uint32_t call);

@@ -60,8 +60,8 @@ class Stream {
   // only first attempts (what producers need, for sizing), counted in the second the record was
   // created so that a producer's backlog does not look like a burst. REQUIRES: time never
   // decreases; created <= at.now.
-  WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
-                 SimTime created) {
+  [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
+                                        bool first_attempt, SimTime created) {
     ShardStats& s = shards_[shard];
     if (at.second != s.second) CloseSecond(s, at.second);
     if (at.window != s.window) CloseWindow(s, at.window);
@@ -173,11 +173,12 @@ class Stream {
     int64_t records = 0;
     int64_t bytes = 0;
   };
-  static constexpr int64_t kDemandSeconds = 4096;
+  static constexpr int64_t kDemandSeconds = 4096;  // a power of two: slots by mask
+  static_assert((kDemandSeconds & (kDemandSeconds - 1)) == 0);
   void NoteDemand(int64_t second, int64_t bytes) {
     if (second > demand_newest_) AdvanceDemand(second);
     second = std::max(second, demand_newest_ - kDemandSeconds + 1);
-    Demand& d = demand_[static_cast<size_t>(second % kDemandSeconds)];
+    Demand& d = demand_[static_cast<size_t>(second) & (kDemandSeconds - 1)];
     ++d.records;
     d.bytes += bytes;
   }
