@@ -49,11 +49,6 @@ class Stream {
     return {now, now.nanos() / 1'000'000'000, now.nanos() / series_ns_};
   }
 
-  // Convenience form for a single record at `now` (divides; prefer At() once per call).
-  WriteLimit Put(uint32_t shard, SimTime now, int64_t bytes, bool first_attempt = true) {
-    return Put(shard, At(now), bytes, first_attempt, now);
-  }
-
   // Offers one Kinesis record of `bytes` (data + partition key) to shard `shard` (a ShardMap
   // index of an open shard) at `at`, and accounts for it. `first_attempt` is false for retries:
   // offered load counts every attempt (as CloudWatch's IncomingRecords + throttled do), demand
