@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/key_space.h"
 #include "models/read_limits.h"
 #include "models/run_result.h"
 #include "models/samplers.h"
@@ -54,6 +55,8 @@ struct ConsumerContext {
   SimTime warmup;
   SimDuration series_interval;
   LatencySpec visibility;  // put -> visible to GetRecords (the stream's propagation delay)
+  // The producers' key spaces by group index (StoredRecord::producer), for poison-record keys.
+  std::vector<const KeySpace*> key_spaces;
 };
 
 // One consumer's reader of one shard.
@@ -98,8 +101,10 @@ class ConsumerBase : public Component {
 
   ConsumerResult Result() const;
   // Checks the per-reader identities; appends a description of each failure to *detail.
-  bool CheckConservation(std::string* detail) const;
-  SeriesTable Series() const;
+  virtual bool CheckConservation(std::string* detail) const;
+  virtual SeriesTable Series() const;
+  // Assumptions this consumer's model makes beyond the read path's (ReadPath::Assumptions).
+  virtual std::vector<Assumption> Assumptions() const { return {}; }
   // Unique records whose processing ended at or before t. REQUIRES: t >= the latest event time.
   uint64_t ProcessedBy(SimTime t) const;
   const ConsumerSpec& spec() const { return spec_; }
@@ -144,7 +149,7 @@ class ConsumerBase : public Component {
   void CountThrottle(ReaderState& r, SimTime now, ReadThrottle why);
   // Moves the reader back to `sequence` (a checkpoint) for a lease takeover.
   void Rewind(ReaderState& r, uint64_t sequence);
-  // Extra result fields of a consumer kind.
+  // Extra result fields of a consumer kind; runs last in Result() and may adjust any field.
   virtual void FillResult(ConsumerResult& result) const { (void)result; }
 
   // Series window of t (the last one for t at or after the end). Remembers the latest window, so
@@ -193,6 +198,15 @@ std::unique_ptr<ConsumerBase> MakeKclConsumer(const ConsumerSpec& spec,
                                               const ConsumerContext& context);
 std::unique_ptr<ConsumerBase> MakeEfoConsumer(const ConsumerSpec& spec,
                                               const ConsumerContext& context);
+// Lambda event-source mapping (models/lambda_consumer.cc).
+std::unique_ptr<ConsumerBase> MakeLambdaConsumer(const ConsumerSpec& spec,
+                                                 const ConsumerContext& context);
+// Firehose delivery stream (models/firehose_consumer.cc). Source "stream": context.stream is the
+// data stream, read with GetRecords through context.limits. Source "direct_put": context.stream
+// is the Firehose's own ingestion stream (one shard whose write limits are the Direct PUT quotas,
+// reads enabled) and context.limits is null; the Firehose takes records as they are stored.
+std::unique_ptr<ConsumerBase> MakeFirehoseConsumer(const ConsumerSpec& spec,
+                                                   const ConsumerContext& context);
 
 // After a throttled GetRecords call a reader waits max(kThrottleBackoff, its poll interval) plus
 // a uniform jitter in [0, kThrottleJitter): fact sheet 2, AWS recommends waiting 1 s; the jitter

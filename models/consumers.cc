@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <span>
 
 #include "models/consumer_base.h"
@@ -514,7 +515,9 @@ std::unique_ptr<ConsumerBase> MakePollingConsumer(const ConsumerSpec& spec,
 
 // ---------------------------------------------------------------- ReadPath
 
-ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end)
+ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end,
+                   const std::map<std::string, Stream*>& direct_put,
+                   std::vector<const KeySpace*> key_spaces)
     : stream_spec_(scenario.stream),
       specs_(scenario.consumers),
       limits_(std::make_unique<SharedReadLimits>(scenario.stream.read_limits,
@@ -529,6 +532,7 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   context.warmup = SimTime::Zero() + scenario.warmup;
   context.series_interval = scenario.series_interval;
   context.visibility = scenario.stream.propagation_delay.value_or(DefaultVisibilityDelay());
+  context.key_spaces = std::move(key_spaces);
   for (const ConsumerSpec& c : scenario.consumers) {
     std::unique_ptr<ConsumerBase> consumer;
     switch (c.type) {
@@ -542,8 +546,23 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
         consumer = MakeEfoConsumer(c, context);
         break;
       case ConsumerType::kLambda:
+        consumer = MakeLambdaConsumer(c, context);
+        break;
       case ConsumerType::kFirehose:
-        SHARDSIM_CHECK(false, "lambda and firehose consumers are not built yet");
+        if (c.firehose.source == FirehoseSource::kDirectPut) {
+          const auto it = direct_put.find(c.name);
+          SHARDSIM_CHECK(it != direct_put.end(), "a Direct PUT Firehose without its stream");
+          ShardLogOptions own;
+          own.retention = it->second->spec().retention;
+          it->second->EnableReads(own);
+          ConsumerContext direct = context;
+          direct.stream = it->second;
+          direct.limits = nullptr;
+          consumer = MakeFirehoseConsumer(c, direct);
+        } else {
+          consumer = MakeFirehoseConsumer(c, context);
+        }
+        break;
     }
     consumers_.push_back(consumer.get());
     sim.Add(std::move(consumer));
@@ -586,6 +605,13 @@ uint64_t ReadPath::ProcessedBy(size_t i, SimTime t) const {
 
 std::vector<Assumption> ReadPath::Assumptions() const {
   std::vector<Assumption> a;
+  // Each consumer kind's own assumptions once (the first consumer of the kind states them).
+  std::set<std::string> seen;
+  for (const ConsumerBase* c : consumers_) {
+    for (Assumption& x : c->Assumptions()) {
+      if (seen.insert(x.name + "\n" + x.value).second) a.push_back(std::move(x));
+    }
+  }
   const ReadLimitsSpec& l = stream_spec_.read_limits;
   a.push_back({"shard read limits (GetRecords)",
                std::to_string(l.get_records_per_sec) + " calls in any trailing second and " +

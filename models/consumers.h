@@ -6,9 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "models/key_space.h"
 #include "models/read_limits.h"
 #include "models/run_result.h"
 #include "models/scenario.h"
@@ -27,9 +30,13 @@ LatencySpec DefaultVisibilityDelay();
 
 class ReadPath {
  public:
-  // Enables the stream's shard logs and adds one component per consumer to `sim`.
-  // REQUIRES: the run has not started; consumers are polling, kcl or efo.
-  ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end);
+  // Enables the stream's shard logs and adds one component per consumer to `sim`. A Direct PUT
+  // Firehose reads from its own ingestion stream in `direct_put` (by consumer name; reads are
+  // enabled here). `key_spaces` are the producers' by group index (poison-record keys).
+  // REQUIRES: the run has not started; every Direct PUT Firehose has its stream.
+  ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end,
+           const std::map<std::string, Stream*>& direct_put = {},
+           std::vector<const KeySpace*> key_spaces = {});
   ~ReadPath();
   ReadPath(const ReadPath&) = delete;
   ReadPath& operator=(const ReadPath&) = delete;

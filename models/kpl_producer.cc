@@ -157,12 +157,13 @@ struct KplProducerGroup::Instance {
 
 KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                                    const KeySpace& keys, SizeSampler sizes, Stream& stream,
-                                   SimTime end, SimTime warmup)
+                                   SimTime end, SimTime warmup, uint32_t group_index)
     : Component("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),
       stream_(stream),
+      group_index_(group_index),
       end_(end),
       warmup_(warmup),
       sizes_(std::move(sizes)),
@@ -605,8 +606,11 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
     for (const UserRecord& r : kr.records) first = first && !(r.flags & kRetry);
     const SimTime created =
         kr.records.empty() ? now : SimTime::FromNanos(kr.records.front().created_ns);
-    const bool stored =
-        stream_.Put(kr.shard, at, kr.put_bytes, first, created) == WriteLimit::kNone;
+    // An aggregate holds many keys: it is stored without a key identity (fact sheet 6:
+    // ParallelizationFactor does not work with aggregation).
+    const uint32_t key_id = kr.records.size() == 1 ? kr.records.front().key_id : kNoKey;
+    const bool stored = stream_.Put(kr.shard, at, kr.put_bytes, first, created, key_id,
+                                    group_index_) == WriteLimit::kNone;
     if (stored) {
       ++n_.kinesis_accepted;
       n_.bytes_accepted += static_cast<uint64_t>(kr.put_bytes);

@@ -39,8 +39,8 @@ class KplProducerGroup : public Component {
   // created at times < end. Latency statistics start at `warmup`. REQUIRES: spec.api.type ==
   // kKpl.
   KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
-                   SizeSampler sizes, Stream& stream, SimTime end,
-                   SimTime warmup = SimTime::Zero());
+                   SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
+                   uint32_t group_index = 0);
   ~KplProducerGroup() override;
 
   void Start(Context& ctx) override;
@@ -94,6 +94,7 @@ class KplProducerGroup : public Component {
   const RateProfile& profile_;
   const KeySpace& keys_;
   Stream& stream_;
+  uint32_t group_index_;  // stored with each record (StoredRecord::producer)
   SimTime end_;
   SimTime warmup_;
   SizeSampler sizes_;

@@ -10,7 +10,7 @@
 namespace shardsim {
 ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                              const KeySpace& keys, SizeSampler sizes, Stream& stream, SimTime end,
-                             SimTime warmup)
+                             SimTime warmup, uint32_t group_index)
     : Component("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
@@ -18,6 +18,11 @@ ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profil
       stream_(stream),
       end_(end),
       warmup_(warmup),
+      group_index_(group_index),
+      direct_put_(!spec.target.empty()),
+      max_batch_bytes_(direct_put_
+                           ? std::min<int64_t>(spec.api.max_batch_bytes, kFirehoseBatchBytes)
+                           : spec.api.max_batch_bytes),
       batch_records_(spec.api.type == ApiType::kPutRecord ? 1 : spec.api.max_batch_records),
       linger_(spec.api.type == ApiType::kPutRecord ? SimDuration::Zero() : spec.api.linger),
       sizes_(std::move(sizes)),
@@ -52,9 +57,13 @@ void ProducerGroup::DrawNext(Instance& in) {
   const int64_t data = profile_.has_record_bytes()
                            ? std::max<int64_t>(0, std::llround(in.arrivals->MeanRecordBytes()))
                            : sizes_.Sample(*record_rng_);
-  in.next = Record{
-      t.nanos(), k.key_id, k.shard, static_cast<uint32_t>(data), static_cast<uint16_t>(k.key_bytes),
-      0,         0};
+  in.next = Record{t.nanos(),
+                   k.key_id,
+                   k.shard,
+                   static_cast<uint32_t>(data),
+                   static_cast<uint16_t>(direct_put_ ? 0 : k.key_bytes),
+                   0,
+                   0};
 }
 
 uint32_t ProducerGroup::AllocateCall(uint32_t instance) {
@@ -88,7 +97,6 @@ void ProducerGroup::FreeCall(uint32_t call) {
 void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
   Instance& in = instances_[instance];
   SHARDSIM_CHECK(in.pending_call == kNoCall);
-  const ApiSpec& api = spec_.api;
   const int64_t max_record_bytes = stream_.spec().max_record_size_bytes;
   uint32_t c = kNoCall;
   int64_t batch_bytes = 0;
@@ -99,7 +107,7 @@ void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
     const SimTime created = SimTime::FromNanos(r.created_ns);
     if (c == kNoCall) {
       flush = std::max(created + linger_, ctx.Now());
-    } else if (created > flush || batch_bytes + bytes > api.max_batch_bytes) {
+    } else if (created > flush || batch_bytes + bytes > max_batch_bytes_) {
       break;
     }
     ++n_.produced;
@@ -172,13 +180,20 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   if (c.timed_out) ++n_.calls_timed_out;
   const RetrySpec& retry = spec_.retry;
   const Stream::Instant at = stream_.At(now);
+  // Direct PUT's requests-per-second quota refuses a whole request (ServiceUnavailable).
+  const bool call_admitted = !direct_put_ || stream_.AdmitCall(at);
   size_t kept = 0;
   for (Record r : c.records) {
     const bool first = r.attempts == 0;
     ++r.attempts;
     const int64_t bytes = static_cast<int64_t>(r.data_bytes) + r.key_bytes;
-    const WriteLimit result =
-        stream_.Put(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns));
+    WriteLimit result = WriteLimit::kRecords;
+    if (call_admitted) {
+      result = stream_.Put(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns), r.key_id,
+                           group_index_);
+    } else {
+      stream_.Refuse(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns));
+    }
     if (result == WriteLimit::kNone) {
       n_.bytes_accepted += static_cast<uint64_t>(bytes);
       ++n_.kinesis_accepted;

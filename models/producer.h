@@ -33,7 +33,8 @@ class ProducerGroup : public Component {
   // `profile`, `keys` and `stream` must outlive the group. `end` is the end of the run: records
   // are created at times < end. Latency statistics start at `warmup`; counts cover the run.
   ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
-                SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero());
+                SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
+                uint32_t group_index = 0);
 
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
@@ -93,6 +94,11 @@ class ProducerGroup : public Component {
   Stream& stream_;
   SimTime end_;
   SimTime warmup_;
+  uint32_t group_index_;  // stored with each record (StoredRecord::producer)
+  // A Direct PUT Firehose target (spec.target set) has no partition keys on the wire and caps a
+  // PutRecordBatch at 4 MiB (fact sheet 7); its `stream_` is the Firehose's ingestion model.
+  bool direct_put_;
+  int64_t max_batch_bytes_;
   // PutRecord is a batch of one, sent as soon as the record exists.
   int64_t batch_records_;
   SimDuration linger_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -59,12 +60,34 @@ std::string TopShards(const ConsumerResult& c, size_t n, F value, const char* un
   return out;
 }
 
+// Readers that share each shard's GetRecords limits: pollers, KCL, Lambda mappings without
+// enhanced fan-out and Firehose streams reading the stream.
+bool SharesReadLimits(const ConsumerSpec& c) {
+  switch (c.type) {
+    case ConsumerType::kPolling:
+    case ConsumerType::kKcl:
+      return true;
+    case ConsumerType::kEfo:
+      return false;
+    case ConsumerType::kLambda:
+      return c.lambda.source == LambdaSource::kPolling;
+    case ConsumerType::kFirehose:
+      return c.firehose.source == FirehoseSource::kStream;
+  }
+  return false;
+}
+
 int PollingApplications(const Scenario& s) {
   int n = 0;
-  for (const ConsumerSpec& c : s.consumers) {
-    n += c.type == ConsumerType::kPolling || c.type == ConsumerType::kKcl;
-  }
+  for (const ConsumerSpec& c : s.consumers) n += SharesReadLimits(c);
   return n;
+}
+
+const ConsumerSpec* SpecOf(const Scenario& s, const std::string& name) {
+  for (const ConsumerSpec& c : s.consumers) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
 }
 
 double ThrottledShare(const ConsumerResult& c) {
@@ -175,10 +198,33 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
     f.recommendation = std::to_string(c.unowned_shards) +
                        " shards have no lease holder: add workers or raise "
                        "max_leases_per_worker so every shard has a record processor.";
+  } else if (c.lambda && c.lambda->max_stall_ms >= kLagFloorMs) {
+    f.recommendation =
+        "A failing batch blocks the shard (see lambda_shard_stalled): the age "
+        "grows while Lambda retries it.";
   } else if (ThrottledShare(c) >= kThrottleWarning) {
     f.recommendation =
         "Reads are throttled (see read_throttling), so the consumer cannot "
         "fetch fast enough: use enhanced fan-out or fewer polling applications.";
+  } else if (c.lambda && spec != nullptr) {
+    // Fact sheet 6: one batch in flight per shard per ParallelizationFactor slot.
+    const LambdaSpec& l = spec->lambda;
+    const double batch = std::max(1.0, c.lambda->batch_records.mean);
+    const double secs = std::max(1e-6, c.lambda->duration.mean_ms / 1000);
+    const double cap = batch * static_cast<double>(l.parallelization_factor) / secs;
+    f.recommendation =
+        "The function cannot keep up: a shard's invocations complete at most about " + Num(cap) +
+        " records/s (batches of " + Fmt("%.0f", batch) + " records x parallelization factor " +
+        std::to_string(l.parallelization_factor) + " / " + Fmt("%.0f", secs * 1000) +
+        " ms mean duration), against " + Num(hot_arrivals) + " records/s arriving on " +
+        (hot ? hot->shard_id : std::string("?")) + ". " +
+        (l.parallelization_factor < 10
+             ? "Raise parallelization_factor (up to 10; order is then kept per partition key), "
+             : std::string("parallelization_factor is at its maximum of 10: add shards, ")) +
+        (l.batch_size < 10'000 && batch >= 0.9 * static_cast<double>(l.batch_size)
+             ? "raise batch_size (batches are full), "
+             : std::string()) +
+        "or make the function faster per batch and per record.";
   } else {
     const double target = capacity > 0 ? capacity
                                        : static_cast<double>(c.records_processed) / duration /
@@ -200,6 +246,182 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
   return f;
 }
 
+// Three significant figures in binary units: "86.4KiB".
+std::string Bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB"};
+  size_t u = 0;
+  while (b >= 1024 && u + 1 < std::size(units)) {
+    b /= 1024;
+    ++u;
+  }
+  return Fmt(u == 0 || b >= 100 ? "%.0f" : b >= 10 ? "%.1f" : "%.2f", b) + units[u];
+}
+
+// Lambda mappings and Firehose streams (fact sheets 6 and 7).
+void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const ConsumerResult& c,
+                                std::vector<Finding>* out) {
+  const ConsumerSpec* spec = SpecOf(s, c.name);
+  if (spec == nullptr) return;
+  const double run_ms = r.duration_s * 1000;
+  if (c.lambda) {
+    const LambdaResult& l = *c.lambda;
+    const LambdaSpec& ls = spec->lambda;
+    if (l.max_stall_ms >= std::min(60'000.0, 0.1 * run_ms) && l.max_stall_ms > 0) {
+      Finding f;
+      f.kind = "lambda_shard_stalled";
+      f.severity = "critical";
+      f.subject = c.name;
+      f.evidence = "a failing batch blocked " + l.max_stall_shard + " for " +
+                   Seconds(l.max_stall_ms) + " (" + Count(l.invocations_failed) +
+                   " failed invocations, " + Count(l.poison_records) +
+                   " poison records); records behind it wait: iterator age max " +
+                   Seconds(c.iterator_age_max_ms);
+      std::string fix;
+      if (ls.maximum_retry_attempts < 0) fix += "set maximum_retry_attempts (e.g. 2-5), ";
+      if (!ls.maximum_record_age) fix += "set maximum_record_age, ";
+      if (!ls.bisect_batch_on_function_error) {
+        fix += "enable bisect_batch_on_function_error to isolate the bad record, ";
+      }
+      if (!ls.report_batch_item_failures) {
+        fix += "return batchItemFailures (report_batch_item_failures) so good records pass, ";
+      }
+      if (ls.on_failure_destination == OnFailureDestination::kNone) {
+        fix += "add an on_failure_destination to keep the failed records' metadata, ";
+      }
+      f.recommendation =
+          fix.empty()
+              ? "Retries and bisection are already bounded: find why the function fails."
+              : "With the defaults a bad record blocks its shard until it expires (fact sheet "
+                "6): " +
+                    fix.substr(0, fix.size() - 2) + ".";
+      out->push_back(std::move(f));
+    }
+    if (l.records_dropped > 0) {
+      Finding f;
+      f.kind = "lambda_records_discarded";
+      f.severity = "critical";
+      f.subject = c.name;
+      f.evidence = Count(l.records_dropped) + " records were given up on (" +
+                   Count(l.records_given_up_by_retries) + " after maximum_retry_attempts, " +
+                   Count(l.records_given_up_by_age) +
+                   " past maximum_record_age) with no on-failure destination: they are lost";
+      f.recommendation =
+          "Configure an on-failure destination (SQS, SNS or S3) so the shard and sequence range "
+          "of discarded batches can be replayed.";
+      out->push_back(std::move(f));
+    }
+    if (l.throttles > 0) {
+      const int64_t needed = static_cast<int64_t>(c.shards.size()) * ls.parallelization_factor;
+      Finding f;
+      f.kind = "lambda_concurrency_throttled";
+      f.severity = "warning";
+      f.subject = c.name;
+      f.evidence = Count(l.throttles) + " invocations were throttled by the concurrency limit of " +
+                   (ls.function.concurrency_limit ? std::to_string(*ls.function.concurrency_limit)
+                                                  : std::string("?")) +
+                   " (highest concurrency " + Num(l.concurrency_max) + ")";
+      f.recommendation =
+          "The mapping can use up to shards x parallelization factor = " + std::to_string(needed) +
+          " concurrent executions; reserve that much concurrency for the "
+          "function, or lower parallelization_factor.";
+      out->push_back(std::move(f));
+    }
+    // Lambda's own polling (once per second per shard, faster while behind) costs the other
+    // polling applications their share of the 5 calls/s.
+    if (ls.source == LambdaSource::kPolling) {
+      uint64_t others = 0;
+      std::string who;
+      for (const ConsumerResult& o : r.consumers) {
+        if (&o == &c || o.read_throttles == 0) continue;
+        const ConsumerSpec* os = SpecOf(s, o.name);
+        if (os == nullptr || !SharesReadLimits(*os)) continue;
+        others += o.read_throttles;
+        who += (who.empty() ? "" : ", ") + o.name;
+      }
+      if (others > 0) {
+        Finding f;
+        f.kind = "lambda_read_contention";
+        f.severity = "warning";
+        f.subject = c.name;
+        f.evidence = "the mapping polls every shard (" + Count(c.get_records_calls) +
+                     " GetRecords calls) while " + who + " had " + Count(others) +
+                     " calls throttled on the same shards' " +
+                     std::to_string(s.stream.read_limits.get_records_per_sec) + " calls/s";
+        f.recommendation =
+            "Give the mapping an enhanced fan-out consumer (source \"efo\"): it then reads "
+            "through its own 2 MiB/s per shard and leaves GetRecords to the other applications.";
+        out->push_back(std::move(f));
+      }
+    }
+  }
+  if (c.firehose) {
+    const FirehoseResult& h = *c.firehose;
+    const FirehoseSpec& fs = spec->firehose;
+    const double month_factor = 730.0 * 3600.0 / std::max(1e-9, r.duration_s);
+    if (h.objects_written >= 10 && h.object_bytes.mean < 1024.0 * 1024.0 &&
+        h.flushes_by_interval >= h.flushes_by_size) {
+      Finding f;
+      f.kind = "firehose_small_objects";
+      f.severity = "warning";
+      f.subject = c.name;
+      f.evidence = Count(h.objects_written) + " objects of " + Bytes(h.object_bytes.mean) +
+                   " on average (p50 " + Bytes(h.object_bytes.p50) + "), flushed by the " +
+                   FormatDuration(fs.buffering.interval) + " interval before reaching " +
+                   FormatBytes(fs.buffering.size_bytes) + " (" +
+                   (h.partitions > 1 ? std::to_string(h.partitions) + " partition buffers, " : "") +
+                   "about " +
+                   Count(static_cast<uint64_t>(
+                       std::llround(static_cast<double>(h.s3_put_requests) * month_factor))) +
+                   " S3 PUT requests a month)";
+      f.recommendation =
+          "Many tiny objects slow down Athena/Spark and cost PUT requests: raise "
+          "buffering.interval (up to 900s) so objects approach the size hint" +
+          std::string(h.partitions > 1 ? ", or partition more coarsely" : "") +
+          "; the price is delivery delay (about the interval at this rate).";
+      out->push_back(std::move(f));
+    }
+    for (size_t i = 0; i < s.producers.size() && i < r.producers.size(); ++i) {
+      const ProducerResult& p = r.producers[i];
+      if (s.producers[i].target != c.name || p.records_throttled == 0) continue;
+      const DirectPutLimitsSpec& q = fs.direct_put_limits;
+      const double attempts =
+          static_cast<double>(p.records_throttled + p.records_accepted + p.records_retried);
+      Finding f;
+      f.kind = "direct_put_throttling";
+      f.severity = p.records_dropped > 0 ? "critical" : "warning";
+      f.subject = "producer " + p.name;
+      f.evidence = Count(p.records_throttled) + " record attempts (" +
+                   Percent(static_cast<double>(p.records_throttled) / std::max(1.0, attempts)) +
+                   ") to " + c.name + " were refused by its Direct PUT quotas (" +
+                   FormatRecordRate(static_cast<double>(q.records_per_sec)) + ", " +
+                   std::to_string(q.requests_per_sec) + " requests/s, " +
+                   FormatByteRate(static_cast<double>(q.bytes_per_sec)) + ")" +
+                   (p.records_dropped > 0 ? "; " + Count(p.records_dropped) + " were dropped"
+                                          : std::string());
+      f.recommendation =
+          "Request a higher Direct PUT quota (the three scale together), send larger "
+          "PutRecordBatch calls (up to 500 records / 4 MiB) if the request rate bites, or "
+          "write to a Kinesis data stream and let the Firehose read it (no Direct PUT quotas).";
+      out->push_back(std::move(f));
+    }
+    const uint64_t failed = h.records_backed_up + h.records_transform_failed;
+    if (failed > 0) {
+      Finding f;
+      f.kind = "firehose_delivery_failed";
+      f.severity = "critical";
+      f.subject = c.name;
+      f.evidence = Count(h.records_backed_up) + " records were not delivered within the " +
+                   FormatDuration(fs.destination.retry_duration) + " retry duration (backed up), " +
+                   Count(h.records_transform_failed) + " failed the transform after its retries; " +
+                   Count(h.delivery_attempts_failed) + " delivery attempts failed";
+      f.recommendation =
+          "These records are in the backup / error prefix, not the destination: fix the "
+          "destination or the transform and replay them.";
+      out->push_back(std::move(f));
+    }
+  }
+}
+
 }  // namespace
 
 void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
@@ -207,6 +429,9 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
   const double retention_ms = scenario.stream.retention.millis();
   for (const ConsumerResult& c : result->consumers) {
     if (c.read_throttles > 0) out.push_back(ReadThrottling(scenario, c));
+    AddManagedConsumerFindings(scenario, *result, c, &out);
+    // A Direct PUT Firehose reads its own ingestion buffer, not the stream's shards.
+    if (c.firehose && c.firehose->source == "direct_put") continue;
     const bool growing =
         c.iterator_age_growth >= kGrowthThreshold && c.behind_at_end_ms >= kLagFloorMs;
     const bool far_behind =

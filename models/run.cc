@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "models/arrivals.h"
@@ -13,6 +14,7 @@
 #include "models/read_findings.h"
 #include "models/samplers.h"
 #include "models/scenario_loader.h"
+#include "models/slo_check.h"
 #include "models/stream.h"
 #include "models/units.h"
 #include "models/write_findings.h"
@@ -31,6 +33,10 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeatureEfo),
       std::string(kFeatureOutages),
       std::string(kFeatureWorkerFailures),
+      std::string(kFeatureLambda),
+      std::string(kFeatureFirehose),
+      std::string(kFeatureDirectPut),
+      std::string(kFeatureSlos),
   };
   return kImplemented;
 }
@@ -72,6 +78,21 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   return a;
 }
 
+std::unique_ptr<Stream> MakeDirectPutStream(const ConsumerSpec& c, const Scenario& scenario) {
+  const DirectPutLimitsSpec& q = c.firehose.direct_put_limits;
+  StreamSpec spec;
+  spec.name = c.name;
+  spec.shards = 1;
+  spec.retention = Hours(24);  // Direct PUT data is kept 24 h while the destination is down
+  spec.max_record_size_bytes = kFirehoseMaxRecordBytes;
+  spec.write_limits.records_per_sec = q.records_per_sec;
+  spec.write_limits.bytes_per_sec = q.bytes_per_sec;
+  spec.write_limits.admission = WriteAdmission::kWindow;
+  auto s = std::make_unique<Stream>(spec, scenario.series_interval, scenario.warmup);
+  s->SetCallLimit(q.requests_per_sec);
+  return s;
+}
+
 std::string FormatRecordCount(double n) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", n);
@@ -111,6 +132,17 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   const uint64_t seed = options.seed.value_or(scenario.seed);
 
   Stream stream(scenario.stream, scenario.series_interval, scenario.warmup);
+  // Each Direct PUT Firehose ingests through its own one-shard stream whose write limits are its
+  // quotas (fact sheet 7); producers whose target names it write there.
+  std::map<std::string, std::unique_ptr<Stream>> direct_put;
+  for (const ConsumerSpec& c : scenario.consumers) {
+    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
+      direct_put[c.name] = MakeDirectPutStream(c, scenario);
+    }
+  }
+  auto target_of = [&](const ProducerSpec& p) -> Stream& {
+    return p.target.empty() ? stream : *direct_put.at(p.target);
+  };
   std::vector<std::unique_ptr<RateProfile>> profiles;
   std::vector<std::unique_ptr<KeySpace>> key_spaces;
   std::vector<SizeSampler> sizes;
@@ -128,7 +160,7 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
     }
     profiles.push_back(std::make_unique<RateProfile>(std::move(*profile.value)));
     std::string error;
-    auto keys = KeySpace::Create(p.keys, stream.shard_map(), &error);
+    auto keys = KeySpace::Create(p.keys, target_of(p).shard_map(), &error);
     if (!keys.has_value()) {
       outcome.input_errors.push_back("producer " + p.name + ": keys: " + error);
       continue;
@@ -142,21 +174,29 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   std::vector<KplProducerGroup*> kpl_groups;
   for (size_t i = 0; i < scenario.producers.size(); ++i) {
     const ProducerSpec& p = scenario.producers[i];
+    const auto index = static_cast<uint32_t>(i);
     if (p.api.type == ApiType::kKpl) {
-      kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(p, *profiles[i], *key_spaces[i],
-                                                          std::move(sizes[i]), stream, end,
-                                                          SimTime::Zero() + scenario.warmup));
+      kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(
+          p, *profiles[i], *key_spaces[i], std::move(sizes[i]), target_of(p), end,
+          SimTime::Zero() + scenario.warmup, index));
     } else {
       groups.push_back(&sim.Emplace<ProducerGroup>(p, *profiles[i], *key_spaces[i],
-                                                   std::move(sizes[i]), stream, end,
-                                                   SimTime::Zero() + scenario.warmup));
+                                                   std::move(sizes[i]), target_of(p), end,
+                                                   SimTime::Zero() + scenario.warmup, index));
     }
   }
   std::unique_ptr<ReadPath> reads;
-  if (!scenario.consumers.empty()) reads = std::make_unique<ReadPath>(scenario, stream, sim, end);
+  if (!scenario.consumers.empty()) {
+    std::map<std::string, Stream*> direct_put_streams;
+    for (auto& [name, s] : direct_put) direct_put_streams[name] = s.get();
+    std::vector<const KeySpace*> spaces;
+    for (const auto& k : key_spaces) spaces.push_back(k.get());
+    reads = std::make_unique<ReadPath>(scenario, stream, sim, end, direct_put_streams, spaces);
+  }
   sim.RunUntil(end);
   sim.Finish();
   stream.Finish(end);
+  for (auto& [name, s] : direct_put) s->Finish(end);
 
   RunResult r;
   r.scenario = scenario.name;
@@ -175,16 +215,17 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
                                                       : groups[next_plain++]->Result());
   }
 
-  // Conservation: per producer, and the stream's stored records against the producers' view.
+  // Conservation: per producer, and each stream's stored records against its producers' view.
   Conservation& c = r.conservation;
-  uint64_t stored_by_producers = 0;
-  for (const ProducerResult& p : r.producers) {
+  std::map<std::string, uint64_t> stored_by_producers;  // by target ("" = the stream)
+  for (size_t i = 0; i < r.producers.size(); ++i) {
+    const ProducerResult& p = r.producers[i];
     c.produced += p.records_produced;
     c.accepted += p.records_accepted;
     c.dropped += p.records_dropped;
     c.in_flight += p.records_in_flight;
     c.duplicates += p.duplicates;
-    stored_by_producers += p.kinesis_records_accepted;
+    stored_by_producers[scenario.producers[i].target] += p.kinesis_records_accepted;
     if (p.records_produced != p.records_accepted + p.records_dropped + p.records_in_flight) {
       c.ok = false;
       c.detail += "producer " + p.name + ": produced " + std::to_string(p.records_produced) +
@@ -193,11 +234,17 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
                   std::to_string(p.records_in_flight) + "; ";
     }
   }
-  if (stored_by_producers != stream.total_records_in()) {
-    c.ok = false;
-    c.detail += "stream stored " + std::to_string(stream.total_records_in()) +
-                " Kinesis records, producers report " + std::to_string(stored_by_producers) + "; ";
-  }
+  auto check_stored = [&](const std::string& target, const Stream& s) {
+    const uint64_t by_producers = stored_by_producers[target];
+    if (by_producers != s.total_records_in()) {
+      c.ok = false;
+      c.detail += (target.empty() ? "stream" : "firehose " + target) + " stored " +
+                  std::to_string(s.total_records_in()) + " records, producers report " +
+                  std::to_string(by_producers) + "; ";
+    }
+  };
+  check_stored("", stream);
+  for (const auto& [name, s] : direct_put) check_stored(name, *s);
 
   if (reads) {
     r.consumers = reads->Results();
@@ -206,10 +253,14 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
 
   r.shards = stream.ShardResults();
   // Expected share per shard: the groups' exact key-weight shares, weighted by their mean rates.
+  // Producers writing to a Direct PUT Firehose do not load the stream's shards.
   double total_rate = 0;
-  for (const auto& profile : profiles) total_rate += profile->MeanRatePerSec();
+  for (size_t g = 0; g < profiles.size(); ++g) {
+    if (scenario.producers[g].target.empty()) total_rate += profiles[g]->MeanRatePerSec();
+  }
   std::vector<KeyUsage> usage;
   for (size_t g = 0; g < key_spaces.size(); ++g) {
+    if (!scenario.producers[g].target.empty()) continue;
     const double w = total_rate > 0 ? profiles[g]->MeanRatePerSec() / total_rate : 0.0;
     usage.push_back({key_spaces[g].get(), w});
     const std::vector<double> shares = key_spaces[g]->ExpectedShardShares(stream.shard_map());
@@ -234,6 +285,7 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
       std::erase_if(r.findings, [](const Finding& f) { return f.kind == "over_provisioned"; });
     }
   }
+  AddSloFindings(scenario, &r);
   outcome.result = std::move(r);
   return outcome;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,16 @@ struct LatencySummary {
   double p99_ms = 0;
   double p999_ms = 0;
   double max_ms = 0;
+};
+
+// Distribution of a count or a size (records per invocation, bytes per object).
+struct CountSummary {
+  uint64_t count = 0;
+  double mean = 0;
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+  double max = 0;
 };
 
 struct ProducerResult {
@@ -54,9 +65,64 @@ struct ConsumerShardResult {
   int64_t owner = -1;              // kcl: worker holding the lease at the end (-1: none)
 };
 
-// One consumer (polling, kcl or efo). Counts are Kinesis records as the stream stored them (a
-// KPL aggregate counts once). Conservation: records_available = records_processed +
-// records_unread + records_expired, where available = stored at or after the starting position.
+// Lambda event-source mapping (consumer type "lambda"), fact sheet 6. Record counts are Kinesis
+// records; ConsumerResult.records_processed = records in invocations that succeeded,
+// ConsumerResult.records_failed = records given up on (retries exhausted or too old).
+struct LambdaResult {
+  std::string source;               // "polling" or "efo"
+  uint64_t invocations = 0;         // function invocations: retries and bisected halves too
+  uint64_t invocations_failed = 0;  // function errors: error_rate, poison records, item failures
+  uint64_t retries = 0;             // re-invocations of a failed batch (MaximumRetryAttempts)
+  uint64_t bisections = 0;          // failed batches split in two (not retry attempts)
+  uint64_t throttles = 0;           // invocations refused by the concurrency limit
+  uint64_t records_retried = 0;     // records sent again after a failure (duplicates)
+  uint64_t records_to_destination = 0;  // given up; metadata sent to the on-failure destination
+  uint64_t records_dropped = 0;         // given up with no on-failure destination (lost)
+  uint64_t records_given_up_by_retries = 0;
+  uint64_t records_given_up_by_age = 0;
+  uint64_t poison_records = 0;    // poison records the mapping met
+  double max_stall_ms = 0;        // longest time one shard slot was blocked by a failing batch
+  std::string max_stall_shard;    // where it was
+  double concurrency_max = 0;     // concurrent executions, highest
+  double concurrency_mean = 0;    // time-weighted over the run
+  LatencySummary duration;        // per invocation
+  CountSummary batch_records;     // records per invocation
+  uint64_t tumbling_windows = 0;  // windows closed (final invokes with isFinalInvokeForWindow)
+  uint64_t requests = 0;          // billed requests (= invocations)
+  double gb_seconds = 0;          // billed: duration rounded up to 1 ms x memory (GB)
+};
+
+// Firehose delivery stream (consumer type "firehose"), fact sheet 7. Record counts are records
+// the Firehose received; ConsumerResult.records_processed = records written to S3 in an object,
+// ConsumerResult.records_failed = transform-failed + backed up after delivery retries.
+struct FirehoseResult {
+  std::string source;                     // "stream" or "direct_put"
+  uint64_t records_in = 0;                // read from the stream or accepted by Direct PUT
+  uint64_t records_delivered = 0;         // written to S3
+  uint64_t records_transform_failed = 0;  // processing-failed after the transform's retries
+  uint64_t records_backed_up = 0;         // delivery failed for retry_duration: to backup
+  uint64_t records_buffered_at_end = 0;   // in a buffer, the transform or a delivery at the end
+  uint64_t objects_written = 0;
+  uint64_t flushes_by_size = 0;
+  uint64_t flushes_by_interval = 0;
+  uint64_t bytes_delivered = 0;     // object bytes, after compression / format conversion
+  CountSummary object_bytes;        // per object written
+  LatencySummary delivery_latency;  // arrival at the Firehose -> object written
+  uint64_t delivery_attempts_failed = 0;
+  uint64_t transform_invocations = 0;
+  uint64_t transform_failures = 0;
+  uint64_t partitions = 0;  // dynamic partitioning: partition buffers used (1 without)
+  // Billing quantities (fact sheets 7 and 9).
+  double ingested_gb_billed = 0;  // each record rounded up to 5 KB (5,120 bytes)
+  double format_conversion_gb = 0;
+  double dynamic_partitioning_gb = 0;
+  uint64_t s3_put_requests = 0;
+};
+
+// One consumer (polling, kcl, efo, lambda or firehose). Counts are Kinesis records as the stream
+// stored them (a KPL aggregate counts once). Conservation: records_available = records_processed
+// + records_failed + records_unread + records_expired, where available = stored at or after the
+// starting position.
 struct ConsumerResult {
   std::string name;
   std::string type;               // "polling", "kcl", "efo"
@@ -66,6 +132,7 @@ struct ConsumerResult {
   uint64_t records_reprocessed = 0;  // processed again after a lease takeover (duplicates)
   uint64_t records_unread = 0;       // at the end: unread, or read but not yet processed
   uint64_t records_expired = 0;      // lost to retention before being processed (data loss)
+  uint64_t records_failed = 0;       // lambda, firehose: given up on (see their results)
   uint64_t records_skipped = 0;      // stored before the starting position
   uint64_t bytes_read = 0;           // returned by GetRecords calls or pushed by EFO events
   uint64_t get_records_calls = 0;    // admitted calls (polling, kcl)
@@ -89,6 +156,8 @@ struct ConsumerResult {
   uint64_t checkpoints = 0;
   uint64_t lease_takeovers = 0;
   uint64_t lease_table_writes = 0;  // lease takes, renewals and checkpoints (DynamoDB writes)
+  std::optional<LambdaResult> lambda;
+  std::optional<FirehoseResult> firehose;
   std::vector<ConsumerShardResult> shards;
 };
 

@@ -438,6 +438,11 @@ struct DestinationSpec {
   bool operator==(const DestinationSpec&) const = default;
 };
 
+// Firehose record and PutRecordBatch limits (fact sheet 7), fixed.
+inline constexpr int64_t kFirehoseMaxRecordBytes = 1'024'000;  // 1,000 KiB before base64
+inline constexpr int64_t kFirehoseBatchBytes = 4 * kMiB;
+inline constexpr int64_t kFirehoseBatchRecords = 500;
+
 struct DirectPutLimitsSpec {  // per Firehose stream; region defaults (fact sheet 7)
   int64_t records_per_sec = 500'000;
   int64_t requests_per_sec = 2'000;

@@ -2101,7 +2101,9 @@ void ReadSlos(Context& c, const Json& j, Ptr p, SloSpec* s) {
   r.Optional("max_iterator_age", &s->max_iterator_age, PositiveDuration(Days(365)));
   r.Optional("p99_latency", &s->p99_latency, PositiveDuration(Days(365)));
   r.Optional("max_write_throttle_fraction", &s->max_write_throttle_fraction, Fraction());
-  r.Optional("max_monthly_cost_usd", &s->max_monthly_cost_usd, Number(0.0, 1e12));
+  if (r.Optional("max_monthly_cost_usd", &s->max_monthly_cost_usd, Number(0.0, 1e12))) {
+    c.Feature(r.Pointer("max_monthly_cost_usd"), kFeatureSloCost);
+  }
   r.Optional("max_shard_utilization", &s->max_shard_utilization, PositiveFraction());
 }
 
@@ -2426,11 +2428,12 @@ std::string FormatDiagnostic(std::string_view file, const Diagnostic& d) {
 
 const std::vector<std::string_view>& AllFeatures() {
   static const std::vector<std::string_view> kAll = {
-      kFeatureProducers,     kFeatureArrivalTrace, kFeatureExplicitHashKey, kFeatureKpl,
-      kFeatureOnDemand,      kFeatureResharding,   kFeatureAutoscaling,     kFeaturePolling,
-      kFeatureKcl,           kFeatureEfo,          kFeatureLambda,          kFeatureFirehose,
-      kFeatureDirectPut,     kFeatureSlos,         kFeaturePricing,         kFeatureOutages,
-      kFeatureWorkerFailures};
+      kFeatureProducers,   kFeatureArrivalTrace,   kFeatureExplicitHashKey,
+      kFeatureKpl,         kFeatureOnDemand,       kFeatureResharding,
+      kFeatureAutoscaling, kFeaturePolling,        kFeatureKcl,
+      kFeatureEfo,         kFeatureLambda,         kFeatureFirehose,
+      kFeatureDirectPut,   kFeatureSlos,           kFeaturePricing,
+      kFeatureOutages,     kFeatureWorkerFailures, kFeatureSloCost};
   return kAll;
 }
 

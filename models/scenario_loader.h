@@ -41,6 +41,7 @@ inline constexpr std::string_view kFeatureLambda = "consumer.lambda";
 inline constexpr std::string_view kFeatureFirehose = "consumer.firehose";
 inline constexpr std::string_view kFeatureDirectPut = "firehose.direct_put";
 inline constexpr std::string_view kFeatureSlos = "slos";
+inline constexpr std::string_view kFeatureSloCost = "slos.max_monthly_cost_usd";
 inline constexpr std::string_view kFeaturePricing = "pricing";
 inline constexpr std::string_view kFeatureOutages = "consumer.outages";
 inline constexpr std::string_view kFeatureWorkerFailures = "consumer.worker_failures";

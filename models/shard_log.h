@@ -24,6 +24,7 @@ struct StoredRecord {
   uint32_t bytes = 0;              // data + partition key
   uint32_t key_id = ~uint32_t{0};  // KeySpace key id, or kNoKey (models/key_space.h)
   uint32_t producer = 0;           // producer group index
+  uint32_t poison = 0;             // Stream::AddPoison trigger id (1-based); 0 = an ordinary record
 };
 static_assert(sizeof(StoredRecord) <= 32, "records travel by value through ring buffers");
 

@@ -51,6 +51,53 @@ void Stream::EnableReads(const ShardLogOptions& options) {
   for (size_t i = 0; i < map_.shards().size(); ++i) reads_.push_back({ShardLog(options), -1, {}});
 }
 
+void Stream::Refuse(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
+                    SimTime created) {
+  ShardStats& s = shards_[shard];
+  if (at.second != s.second) CloseSecond(s, at.second);
+  if (at.window != s.window) CloseWindow(s, at.window);
+  ++s.sec_offered_records;
+  s.sec_offered_bytes += bytes;
+  ++s.offered;
+  if (first_attempt) {
+    NoteDemand(created.nanos() / 1'000'000'000, bytes);
+    ++s.first_attempts;
+    ++s.sec_demand_records;
+    s.sec_demand_bytes += bytes;
+  }
+  ++s.throttled;
+  ++s.win_throttled;
+  ++throttled_by_calls_;
+}
+
+uint32_t Stream::AddPoison(SimTime at, std::vector<PoisonKey> keys) {
+  const auto id = static_cast<uint32_t>(poison_.size() + 1);
+  poison_.push_back({at.nanos(), std::move(keys), id});
+  poison_next_ns_ = std::min(poison_next_ns_, at.nanos());
+  return id;
+}
+
+// Slow path of Store: only records created after the earliest pending trigger come here.
+void Stream::MarkPoison(StoredRecord& rec) {
+  int64_t next = std::numeric_limits<int64_t>::max();
+  for (PoisonTrigger& t : poison_) {
+    if (t.done) continue;
+    if (rec.poison == 0 && rec.created_ns >= t.at_ns) {
+      const bool key_matches =
+          t.keys.empty() || std::any_of(t.keys.begin(), t.keys.end(), [&](const PoisonKey& k) {
+            return k.producer == rec.producer && k.key_id == rec.key_id;
+          });
+      if (key_matches) {
+        rec.poison = t.id;
+        t.done = true;
+        continue;
+      }
+    }
+    next = std::min(next, t.at_ns);
+  }
+  poison_next_ns_ = next;
+}
+
 void Stream::Finish(SimTime end) {
   const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
   for (ShardStats& s : shards_) {

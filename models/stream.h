@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "models/run_result.h"
@@ -55,8 +56,11 @@ class Stream {
   // only first attempts (what producers need, for sizing), counted in the second the record was
   // created so that a producer's backlog does not look like a burst. REQUIRES: time never
   // decreases; created <= at.now.
+  // `key_id` (a KeySpace key id or kNoKey) and `producer` (the group index) travel with the stored
+  // record for consumers that route by key (Lambda's ParallelizationFactor).
   [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
-                                        bool first_attempt, SimTime created) {
+                                        bool first_attempt, SimTime created,
+                                        uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0) {
     ShardStats& s = shards_[shard];
     if (at.second != s.second) CloseSecond(s, at.second);
     if (at.window != s.window) CloseWindow(s, at.window);
@@ -71,7 +75,7 @@ class Stream {
     }
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
-      if (!reads_.empty()) Store(shard, at.now, bytes, created);
+      if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
       ++s.sec_records;
@@ -89,6 +93,39 @@ class Stream {
     }
     return r;
   }
+
+  // A request refused as a whole before any record was considered (Firehose Direct PUT's
+  // requests-per-second quota): each of its records counts as offered and throttled.
+  void Refuse(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
+              SimTime created);
+  // Optional requests-per-second quota over the whole stream (fixed one-second windows): 0 = none.
+  // AdmitCall() is asked once per request; a refused request must be Refuse()d record by record.
+  void SetCallLimit(int64_t calls_per_sec) { call_limit_ = calls_per_sec; }
+  bool AdmitCall(const Instant& at) {
+    if (call_limit_ == 0) return true;
+    if (at.second != call_second_) {
+      call_second_ = at.second;
+      calls_this_second_ = 0;
+    }
+    if (calls_this_second_ >= call_limit_) {
+      ++calls_refused_;
+      return false;
+    }
+    ++calls_this_second_;
+    return true;
+  }
+  uint64_t calls_refused() const { return calls_refused_; }
+  uint64_t throttled_by_calls() const { return throttled_by_calls_; }
+
+  // Poison records (Lambda): the first record stored that was created at or after `at` and, when
+  // `keys` is not empty, whose (producer, key_id) is one of `keys` gets StoredRecord::poison =
+  // the returned id (1, 2, ...). A record matches at most one trigger (the earliest added).
+  // REQUIRES: called before the first Put.
+  struct PoisonKey {
+    uint32_t producer;
+    uint32_t key_id;
+  };
+  uint32_t AddPoison(SimTime at, std::vector<PoisonKey> keys);
 
   // Closes the last windows at the end of the run.
   void Finish(SimTime end);
@@ -142,18 +179,24 @@ class Stream {
 
   void CloseSecond(ShardStats& s, int64_t next_second) const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
-  void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created) {
+  void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
+             uint32_t producer) {
     ShardReads& r = reads_[shard];
     StoredRecord rec;
     rec.created_ns = created.nanos();
     rec.arrival_ns = now.nanos();
     rec.bytes = static_cast<uint32_t>(bytes);
+    rec.key_id = key_id;
+    rec.producer = producer;
+    if (rec.created_ns >= poison_next_ns_) MarkPoison(rec);
     r.log.Append(rec);
     if (r.notified_ns != rec.arrival_ns && !r.watchers.empty()) {
       r.notified_ns = rec.arrival_ns;
       for (AppendWatcher* w : r.watchers) w->OnAppend(shard, now);
     }
   }
+
+  void MarkPoison(StoredRecord& rec);
 
   StreamSpec spec_;
   ShardMap map_;
@@ -187,6 +230,19 @@ class Stream {
     std::vector<AppendWatcher*> watchers;
   };
   std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
+  struct PoisonTrigger {
+    int64_t at_ns;
+    std::vector<PoisonKey> keys;
+    uint32_t id;
+    bool done = false;
+  };
+  std::vector<PoisonTrigger> poison_;
+  int64_t poison_next_ns_ = std::numeric_limits<int64_t>::max();  // earliest pending trigger
+  int64_t call_limit_ = 0;
+  int64_t call_second_ = -1;
+  int64_t calls_this_second_ = 0;
+  uint64_t calls_refused_ = 0;
+  uint64_t throttled_by_calls_ = 0;
 };
 
 }  // namespace shardsim

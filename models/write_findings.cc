@@ -245,7 +245,10 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     out.push_back(std::move(f));
   }
 
-  for (const ProducerResult& p : result->producers) {
+  for (size_t pi = 0; pi < result->producers.size(); ++pi) {
+    const ProducerResult& p = result->producers[pi];
+    const bool to_firehose =
+        pi < scenario.producers.size() && !scenario.producers[pi].target.empty();
     // A producer that cannot send as fast as it creates records builds a backlog; the stream may
     // look healthy while latency grows without bound.
     const double per_s =
@@ -265,11 +268,20 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     }
     if (p.records_oversized > 0) {
       out.push_back({"oversized_records", "critical", "producer " + p.name,
-                     std::to_string(p.records_oversized) + " records exceeded the stream's " +
-                         FormatBytes(scenario.stream.max_record_size_bytes) +
-                         " maximum record size (data + partition key) and were rejected.",
-                     "Split or compress large payloads, store them in S3 and send a pointer, or "
-                     "raise MaxRecordSizeInKiB (up to 10 MiB; shard throughput is unchanged).",
+                     std::to_string(p.records_oversized) +
+                         (to_firehose ? " records exceeded Firehose's " +
+                                            FormatBytes(kFirehoseMaxRecordBytes) +
+                                            " maximum record size and were rejected."
+                                      : " records exceeded the stream's " +
+                                            FormatBytes(scenario.stream.max_record_size_bytes) +
+                                            " maximum record size (data + partition key) and "
+                                            "were rejected."),
+                     to_firehose
+                         ? "Split or compress large payloads, or store them in S3 and send a "
+                           "pointer (the Firehose record limit is fixed)."
+                         : "Split or compress large payloads, store them in S3 and send a "
+                           "pointer, or raise MaxRecordSizeInKiB (up to 10 MiB; shard "
+                           "throughput is unchanged).",
                      ""});
     }
     const uint64_t lost = p.records_dropped - p.records_oversized;
@@ -277,8 +289,10 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
       out.push_back({"records_dropped", "critical", "producer " + p.name,
                      std::to_string(lost) + " of " + std::to_string(p.records_produced) +
                          " records were dropped after exhausting their retries or TTL: data loss.",
-                     "Add write capacity (see write_throttling), or allow more attempts and a "
-                     "longer backoff so bursts can drain.",
+                     std::string(to_firehose ? "Raise the Firehose's Direct PUT quotas (see "
+                                               "direct_put_throttling)"
+                                             : "Add write capacity (see write_throttling)") +
+                         ", or allow more attempts and a longer backoff so bursts can drain.",
                      ""});
     }
     if (p.duplicates > 0) {

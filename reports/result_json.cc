@@ -108,6 +108,72 @@ Json ConsumerShardToJson(const ConsumerShardResult& s) {
   return j;
 }
 
+Json CountToJson(const CountSummary& c) {
+  Json j = Json::object();
+  j["mean"] = Number(c.mean);
+  j["p50"] = Number(c.p50);
+  j["p90"] = Number(c.p90);
+  j["p99"] = Number(c.p99);
+  j["max"] = Number(c.max);
+  j["count"] = c.count;
+  return j;
+}
+
+Json LambdaToJson(const LambdaResult& l) {
+  Json j = Json::object();
+  j["source"] = l.source;
+  j["invocations"] = l.invocations;
+  j["invocations_failed"] = l.invocations_failed;
+  j["retries"] = l.retries;
+  j["bisections"] = l.bisections;
+  j["throttles"] = l.throttles;
+  j["records_retried"] = l.records_retried;
+  j["records_to_destination"] = l.records_to_destination;
+  j["records_dropped"] = l.records_dropped;
+  j["records_given_up_by_retries"] = l.records_given_up_by_retries;
+  j["records_given_up_by_age"] = l.records_given_up_by_age;
+  j["poison_records"] = l.poison_records;
+  j["max_stall_ms"] = Number(l.max_stall_ms);
+  j["max_stall_shard"] = l.max_stall_shard;
+  j["concurrency_max"] = Number(l.concurrency_max);
+  j["concurrency_mean"] = Number(l.concurrency_mean);
+  j["duration_ms"] = LatencyToJson(l.duration);
+  j["batch_records"] = CountToJson(l.batch_records);
+  j["tumbling_windows"] = l.tumbling_windows;
+  Json bill = Json::object();
+  bill["requests"] = l.requests;
+  bill["gb_seconds"] = Number(l.gb_seconds);
+  j["billing"] = std::move(bill);
+  return j;
+}
+
+Json FirehoseToJson(const FirehoseResult& f) {
+  Json j = Json::object();
+  j["source"] = f.source;
+  j["records_in"] = f.records_in;
+  j["records_delivered"] = f.records_delivered;
+  j["records_transform_failed"] = f.records_transform_failed;
+  j["records_backed_up"] = f.records_backed_up;
+  j["records_buffered_at_end"] = f.records_buffered_at_end;
+  j["objects_written"] = f.objects_written;
+  j["flushes_by_size"] = f.flushes_by_size;
+  j["flushes_by_interval"] = f.flushes_by_interval;
+  j["bytes_delivered"] = f.bytes_delivered;
+  j["object_bytes"] = CountToJson(f.object_bytes);
+  j["delivery_latency_ms"] = LatencyToJson(f.delivery_latency);
+  j["delivery_attempts_failed"] = f.delivery_attempts_failed;
+  j["transform_invocations"] = f.transform_invocations;
+  j["transform_failures"] = f.transform_failures;
+  j["partitions"] = f.partitions;
+  Json bill = Json::object();
+  bill["ingested_gb"] = Number(f.ingested_gb_billed);
+  bill["format_conversion_gb"] = Number(f.format_conversion_gb);
+  bill["dynamic_partitioning_gb"] = Number(f.dynamic_partitioning_gb);
+  bill["s3_put_requests"] = f.s3_put_requests;
+  j["billing"] = std::move(bill);
+  return j;
+}
+
 Json ConsumerToJson(const ConsumerResult& c) {
   Json j = Json::object();
   j["name"] = c.name;
@@ -118,6 +184,7 @@ Json ConsumerToJson(const ConsumerResult& c) {
   j["records_reprocessed"] = c.records_reprocessed;
   j["records_unread"] = c.records_unread;
   j["records_expired"] = c.records_expired;
+  j["records_failed"] = c.records_failed;
   j["records_skipped"] = c.records_skipped;
   j["bytes_read"] = c.bytes_read;
   j["get_records_calls"] = c.get_records_calls;
@@ -144,6 +211,8 @@ Json ConsumerToJson(const ConsumerResult& c) {
     j["lease_takeovers"] = c.lease_takeovers;
     j["lease_table_writes"] = c.lease_table_writes;
   }
+  if (c.lambda) j["lambda"] = LambdaToJson(*c.lambda);
+  if (c.firehose) j["firehose"] = FirehoseToJson(*c.firehose);
   Json shards = Json::array();
   for (const ConsumerShardResult& s : c.shards) shards.push_back(ConsumerShardToJson(s));
   j["shards"] = std::move(shards);

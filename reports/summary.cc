@@ -258,6 +258,52 @@ std::string HottestShards(const RunResult& r) {
   return Line(title) + Table(cols, rows);
 }
 
+std::string LambdaTable(const RunResult& r) {
+  const std::vector<Column> cols = {{"lambda", false, true}, {"invokes", true, false},
+                                    {"errors", true, false}, {"throttles", true, false},
+                                    {"conc", true, false},   {"dur p99", true, false},
+                                    {"batch", true, false},  {"failed", true, false},
+                                    {"stall", true, false},  {"GB-s", true, false}};
+  std::vector<std::vector<std::string>> rows;
+  for (const ConsumerResult& c : r.consumers) {
+    if (!c.lambda) continue;
+    const LambdaResult& l = *c.lambda;
+    rows.push_back(
+        {c.name, Grouped(l.invocations), Grouped(l.invocations_failed), Grouped(l.throttles),
+         Count(l.concurrency_max), l.duration.count > 0 ? Millis(l.duration.p99_ms) : "-",
+         Fixed(l.batch_records.mean, 1), Grouped(l.records_to_destination + l.records_dropped),
+         Millis(l.max_stall_ms), Fixed(l.gb_seconds, 1)});
+  }
+  if (rows.empty()) return "";
+  std::string out = "\n";
+  out += Table(cols, rows);
+  return out;
+}
+
+std::string FirehoseTable(const RunResult& r) {
+  const std::vector<Column> cols = {{"firehose", false, true},  {"source", false, false},
+                                    {"delivered", true, false}, {"objects", true, false},
+                                    {"obj mean", true, false},  {"deliv p50", true, false},
+                                    {"p99", true, false},       {"failed", true, false},
+                                    {"billed GB", true, false}, {"S3 PUTs", true, false}};
+  std::vector<std::vector<std::string>> rows;
+  for (const ConsumerResult& c : r.consumers) {
+    if (!c.firehose) continue;
+    const FirehoseResult& f = *c.firehose;
+    const bool has = f.delivery_latency.count > 0;
+    rows.push_back({c.name, f.source, Grouped(f.records_delivered), Grouped(f.objects_written),
+                    f.object_bytes.count > 0 ? ApproxBytes(f.object_bytes.mean) : "-",
+                    has ? Millis(f.delivery_latency.p50_ms) : "-",
+                    has ? Millis(f.delivery_latency.p99_ms) : "-",
+                    Grouped(f.records_backed_up + f.records_transform_failed),
+                    Fixed(f.ingested_gb_billed, 3), Grouped(f.s3_put_requests)});
+  }
+  if (rows.empty()) return "";
+  std::string out = "\n";
+  out += Table(cols, rows);
+  return out;
+}
+
 std::string Consumers(const RunResult& r) {
   const std::vector<Column> cols = {
       {"consumer", false, true},    {"type", false, false},     {"processed", true, false},
@@ -273,7 +319,7 @@ std::string Consumers(const RunResult& r) {
                     Grouped(c.records_expired)});
   }
   return "Consumers (latency: created -> processed; propagation: mean arrival -> delivered)\n" +
-         Table(cols, rows);
+         Table(cols, rows) + LambdaTable(r) + FirehoseTable(r);
 }
 
 std::string ConservationText(const Conservation& c) {

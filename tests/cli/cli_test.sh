@@ -75,7 +75,14 @@ check "bad --duration" run 2 run "$src/scenarios/write-skew-split.json" --durati
 check "no output after bad duration" test ! -e "$tmp/o2"
 
 # run: a scenario whose models are not built yet is refused, not ignored.
-check "unsupported feature exits 2" run 2 run "$src/scenarios/car-telemetry.json" --out "$tmp/o3"
+cat >"$tmp/ondemand.json" <<'JSON'
+{
+  "name": "ondemand",
+  "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "fixed", "size": "100B"}}],
+  "stream": {"mode": "on_demand"}
+}
+JSON
+check "unsupported feature exits 2" run 2 run "$tmp/ondemand.json" --out "$tmp/o3"
 check "says not supported yet" grep -q "not supported yet" "$tmp/err"
 check "no output for unsupported" test ! -e "$tmp/o3"
 

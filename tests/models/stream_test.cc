@@ -110,5 +110,61 @@ TEST(StreamTest, DemandPeakSurvivesLongRunsInConstantMemory) {
   EXPECT_EQ(stream.peak_demand_bytes_per_s(), 3000.0);
 }
 
+TEST(StreamTest, StoredRecordsCarryKeyProducerAndTheFirstMatchingRecordIsPoisoned) {
+  Stream stream(OneShard(), Seconds(1));
+  // Trigger 1: the first record created at or after 2 s with key 7 of producer 1; trigger 2: the
+  // first record created at or after 1 s, any key.
+  const uint32_t keyed = stream.AddPoison(SimTime::Seconds(2), {{1, 7}});
+  const uint32_t any = stream.AddPoison(SimTime::Seconds(1), {});
+  EXPECT_EQ(keyed, 1u);
+  EXPECT_EQ(any, 2u);
+  ShardLogOptions options;
+  options.keep_for_replay = true;
+  stream.EnableReads(options);
+  ShardLog& log = stream.log(0);
+  const ShardLog::CursorId cursor = log.Register(StartPosition::TrimHorizon());
+  auto put = [&](double at_s, double created_s, uint32_t key, uint32_t producer) {
+    const Stream::Instant t = stream.At(SimTime::Zero() + SimDuration::FromSeconds(at_s));
+    ASSERT_EQ(stream.Put(0, t, 10, true, SimTime::Zero() + SimDuration::FromSeconds(created_s), key,
+                         producer),
+              WriteLimit::kNone);
+  };
+  put(0.5, 0.5, 7, 1);  // 0: too early for both
+  put(1.5, 1.5, 3, 0);  // 1: any-key trigger
+  put(2.1, 2.0, 7, 0);  // 2: key 7 but producer 0
+  put(2.2, 2.1, 7, 1);  // 3: keyed trigger
+  put(2.3, 2.2, 7, 1);  // 4: triggers fire once
+  const ReadResult rr = log.Read(cursor, SimTime::Seconds(3), 100, 1 << 20, SimTime::Seconds(3));
+  std::vector<StoredRecord> got;
+  for (const auto run : {rr.records.first(), rr.records.second()}) {
+    for (const StoredRecord& r : run) got.push_back(r);
+  }
+  ASSERT_EQ(got.size(), 5u);
+  const uint32_t expected_poison[] = {0, any, 0, keyed, 0};
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].poison, expected_poison[i]) << i;
+  EXPECT_EQ(got[2].key_id, 7u);
+  EXPECT_EQ(got[2].producer, 0u);
+  EXPECT_EQ(got[3].producer, 1u);
+}
+
+TEST(StreamTest, CallLimitRefusesWholeRequestsPerSecondAndCountsTheirRecords) {
+  Stream stream(OneShard(), Seconds(1));
+  stream.SetCallLimit(2);
+  const Stream::Instant a = stream.At(SimTime::Millis(100));
+  EXPECT_TRUE(stream.AdmitCall(a));
+  EXPECT_TRUE(stream.AdmitCall(a));
+  EXPECT_FALSE(stream.AdmitCall(a));
+  for (int i = 0; i < 3; ++i) stream.Refuse(0, a, 50, true, a.now);
+  const Stream::Instant b = stream.At(SimTime::Millis(1000));  // a new one-second window
+  EXPECT_TRUE(stream.AdmitCall(b));
+  EXPECT_EQ(stream.calls_refused(), 1u);
+  EXPECT_EQ(stream.throttled_by_calls(), 3u);
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.throttled_records, 3u);
+  EXPECT_EQ(r.records_offered, 3u);
+  EXPECT_EQ(r.records_in, 0u);
+  EXPECT_EQ(r.first_attempts, 3u);
+}
+
 }  // namespace
 }  // namespace shardsim

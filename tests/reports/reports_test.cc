@@ -473,6 +473,87 @@ TEST(SummaryTest, LongNamesAreCutToFitHundredColumns) {
   EXPECT_NE(text.find("3f1c2a9e"), std::string::npos);
 }
 
+RunResult ManagedResult() {
+  RunResult r = SampleResult();
+  ConsumerResult l;
+  l.name = "db-writer";
+  l.type = "lambda";
+  l.records_failed = 7;
+  l.lambda.emplace();
+  l.lambda->source = "polling";
+  l.lambda->invocations = 1234;
+  l.lambda->invocations_failed = 3;
+  l.lambda->records_to_destination = 7;
+  l.lambda->concurrency_max = 16;
+  l.lambda->duration.p99_ms = 250;
+  l.lambda->duration.count = 1234;
+  l.lambda->batch_records = {1234, 42.5, 40, 80, 100, 100};
+  l.lambda->max_stall_ms = 3000;
+  l.lambda->requests = 1234;
+  l.lambda->gb_seconds = 61.75;
+  ConsumerResult f;
+  f.name = "s3-archive";
+  f.type = "firehose";
+  f.firehose.emplace();
+  f.firehose->source = "stream";
+  f.firehose->records_delivered = 98765;
+  f.firehose->objects_written = 12;
+  f.firehose->object_bytes = {12, 3.0 * kMiB, 3.0 * kMiB, 4.0 * kMiB, 5.0 * kMiB, 5.0 * kMiB};
+  f.firehose->delivery_latency = {98765, 30'000, 29'000, 55'000, 60'500, 60'900, 61'000};
+  f.firehose->ingested_gb_billed = 0.5;
+  f.firehose->s3_put_requests = 13;
+  r.consumers = {l, f};
+  return r;
+}
+
+TEST(ResultJsonTest, LambdaAndFirehoseSectionsOnlyOnTheirConsumers) {
+  const Json j = ResultToJson(ManagedResult());
+  const Json& l = j["consumers"][0];
+  EXPECT_EQ(l["records_failed"], 7);
+  ASSERT_TRUE(l.contains("lambda"));
+  EXPECT_FALSE(l.contains("firehose"));
+  EXPECT_EQ(l["lambda"]["invocations"], 1234);
+  EXPECT_EQ(l["lambda"]["records_to_destination"], 7);
+  EXPECT_EQ(l["lambda"]["batch_records"]["mean"], 42.5);
+  EXPECT_EQ(l["lambda"]["duration_ms"]["p99"], 250.0);
+  EXPECT_EQ(l["lambda"]["billing"]["gb_seconds"], 61.75);
+  EXPECT_EQ(l["lambda"]["billing"]["requests"], 1234);
+  const Json& f = j["consumers"][1];
+  ASSERT_TRUE(f.contains("firehose"));
+  EXPECT_FALSE(f.contains("lambda"));
+  EXPECT_EQ(f["firehose"]["records_delivered"], 98765);
+  EXPECT_EQ(f["firehose"]["object_bytes"]["max"], 5.0 * kMiB);
+  EXPECT_EQ(f["firehose"]["delivery_latency_ms"]["p99"], 60'500.0);
+  EXPECT_EQ(f["firehose"]["delivery_latency_ms"]["p999"], 60'900.0);
+  EXPECT_EQ(f["firehose"]["billing"]["ingested_gb"], 0.5);
+  EXPECT_EQ(f["firehose"]["billing"]["s3_put_requests"], 13);
+}
+
+TEST(SummaryTest, LambdaAndFirehoseTablesShowTheirFigures) {
+  const std::string text = SummaryText(ManagedResult());
+  const std::vector<std::string> lines = Lines(text);
+  const std::string* lambda = LineWith(lines, "  db-writer   lambda ");
+  ASSERT_NE(LineWith(lines, "  lambda     invokes"), nullptr) << text;
+  ASSERT_NE(LineWith(lines, "firehose "), nullptr) << text;
+  const std::string* row = nullptr;
+  for (const std::string& line : lines) {
+    if (line.rfind("  db-writer", 0) == 0 && line.find("1,234") != std::string::npos) row = &line;
+  }
+  ASSERT_NE(lambda, nullptr);
+  ASSERT_NE(row, nullptr) << text;
+  EXPECT_NE(row->find("250ms"), std::string::npos) << *row;
+  EXPECT_NE(row->find("42.5"), std::string::npos) << *row;
+  EXPECT_NE(row->find("61.8"), std::string::npos) << *row;  // GB-s to one decimal
+  const std::string* fh = nullptr;
+  for (const std::string& line : lines) {
+    if (line.rfind("  s3-archive", 0) == 0 && line.find("98,765") != std::string::npos) fh = &line;
+  }
+  ASSERT_NE(fh, nullptr) << text;
+  EXPECT_NE(fh->find("3.00MiB"), std::string::npos) << *fh;
+  EXPECT_NE(fh->find("60.5s"), std::string::npos) << *fh;
+  for (const std::string& line : lines) EXPECT_LE(Columns(line), kSummaryWidthColumns) << line;
+}
+
 TEST(SummaryTest, EmptyResultSaysNone) {
   RunResult r;
   const std::string text = SummaryText(r);
