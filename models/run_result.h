@@ -125,7 +125,7 @@ struct FirehoseResult {
 // starting position.
 struct ConsumerResult {
   std::string name;
-  std::string type;               // "polling", "kcl", "efo"
+  std::string type;               // "polling", "kcl", "efo", "lambda", "firehose"
   std::string starting_position;  // "LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"
   uint64_t records_available = 0;
   uint64_t records_processed = 0;    // unique records whose processing finished within the run

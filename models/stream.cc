@@ -53,18 +53,7 @@ void Stream::EnableReads(const ShardLogOptions& options) {
 
 void Stream::Refuse(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
                     SimTime created) {
-  ShardStats& s = shards_[shard];
-  if (at.second != s.second) CloseSecond(s, at.second);
-  if (at.window != s.window) CloseWindow(s, at.window);
-  ++s.sec_offered_records;
-  s.sec_offered_bytes += bytes;
-  ++s.offered;
-  if (first_attempt) {
-    NoteDemand(created.nanos() / 1'000'000'000, bytes);
-    ++s.first_attempts;
-    ++s.sec_demand_records;
-    s.sec_demand_bytes += bytes;
-  }
+  ShardStats& s = Offer(shard, at, bytes, first_attempt, created);
   ++s.throttled;
   ++s.win_throttled;
   ++throttled_by_calls_;

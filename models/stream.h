@@ -61,18 +61,7 @@ class Stream {
   [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
                                         bool first_attempt, SimTime created,
                                         uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0) {
-    ShardStats& s = shards_[shard];
-    if (at.second != s.second) CloseSecond(s, at.second);
-    if (at.window != s.window) CloseWindow(s, at.window);
-    ++s.sec_offered_records;
-    s.sec_offered_bytes += bytes;
-    ++s.offered;
-    if (first_attempt) {
-      NoteDemand(created.nanos() / 1'000'000'000, bytes);
-      ++s.first_attempts;
-      ++s.sec_demand_records;
-      s.sec_demand_bytes += bytes;
-    }
+    ShardStats& s = Offer(shard, at, bytes, first_attempt, created);
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
       if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer);
@@ -177,6 +166,23 @@ class Stream {
     std::vector<Window> series;
   };
 
+  // Counts one offered record (and, for a first attempt, its demand); returns its shard.
+  [[gnu::always_inline]] ShardStats& Offer(uint32_t shard, const Instant& at, int64_t bytes,
+                                           bool first_attempt, SimTime created) {
+    ShardStats& s = shards_[shard];
+    if (at.second != s.second) CloseSecond(s, at.second);
+    if (at.window != s.window) CloseWindow(s, at.window);
+    ++s.sec_offered_records;
+    s.sec_offered_bytes += bytes;
+    ++s.offered;
+    if (first_attempt) {
+      NoteDemand(created.nanos() / 1'000'000'000, bytes);
+      ++s.first_attempts;
+      ++s.sec_demand_records;
+      s.sec_demand_bytes += bytes;
+    }
+    return s;
+  }
   void CloseSecond(ShardStats& s, int64_t next_second) const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
   void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
