@@ -361,10 +361,11 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   // hash(producer, key) onto [0, partitions): records of one key share a partition, as a
-  // partition key taken from the record would put them. Keyless records hash their sequence.
+  // partition key taken from the record would put them. Keyless records, and Direct PUT records
+  // (no partition key on the wire), hash their sequence: spread evenly.
   uint32_t PartitionOf(const StoredRecord& x, uint32_t shard, uint64_t sequence) const {
     const uint64_t h =
-        x.key_id == kNoKey
+        x.key_id == kNoKey || direct_put_
             ? Mix64(sequence * 0x9e3779b97f4a7c15ULL + shard + 1)
             : Mix64((static_cast<uint64_t>(x.producer) << 32 | x.key_id) ^ 0x5bd1e9955bd1e995ULL);
     return static_cast<uint32_t>((static_cast<Uint128>(h) * partitions_) >> 64);
@@ -649,6 +650,12 @@ void FirehoseConsumer::FillResult(ConsumerResult& c) const {
   f.format_conversion_gb = fh_.format_conversion.enabled ? billed_gb : 0.0;
   f.dynamic_partitioning_gb = dp_ ? static_cast<double>(bytes_in_) / kBytesPerGb : 0.0;
   f.s3_put_requests = s3_put_requests_;
+  if (direct_put_) {
+    const ShardResult quota = stream_.ShardResults()[0];
+    f.direct_put_throttled_by_records = quota.throttled_by_records_limit;
+    f.direct_put_throttled_by_bytes = quota.throttled_by_bytes_limit;
+    f.direct_put_throttled_by_requests = stream_.throttled_by_calls();
+  }
   c.records_failed = transform_failed_ + backed_up_;
   c.deliveries = objects_written_;
   c.mean_batch_records =
@@ -768,7 +775,8 @@ std::vector<Assumption> FirehoseConsumer::Assumptions() const {
   if (dp_) {
     a.push_back({name + "dynamic partitioning",
                  "partition = hash(producer, key) over " + std::to_string(partitions_) +
-                     " partitions (keyless records: hash of the sequence); a first stage "
+                     " partitions (keyless and Direct PUT records: hash of the sequence, i.e. "
+                     "spread evenly); a first stage "
                      "flushing at half the interval feeds one S3 buffer per partition, so "
                      "records wait up to 1.5x the interval; billed on ingested bytes",
                  "fact sheet 7 (multi-stage buffering, ~1.5x the interval); the stage split "

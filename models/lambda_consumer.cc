@@ -86,6 +86,8 @@ struct Slot {
   uint64_t flight_n = 0;
   uint64_t flight_poison = kNone;  // queue index of the first poison record in it
   int64_t not_before_ns = 0;       // retry delay or throttle backoff
+  bool waiting = false;            // in the queue for concurrency (throttled)
+  bool retry_due = false;          // the next invocation retries a failed batch
   EventHandle timer;
   int64_t timer_ns = kNever;
   int64_t last_done_ns = 0;     // the next batching window starts here ...
@@ -727,6 +729,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     while (sl.pinned_n > 0 && sl.pinned[sl.pinned_n - 1] <= sl.head) --sl.pinned_n;
     if (sl.pinned_n == 0) {  // the failing range is behind: the slot moves on
       sl.attempts = 0;
+      sl.retry_due = false;
       if (sl.stall_start_ns >= 0) {
         const int64_t d = now.nanos() - sl.stall_start_ns;
         sl.max_stall_ns = std::max(sl.max_stall_ns, d);
@@ -833,7 +836,15 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       const auto jitter = static_cast<int64_t>(
           fn_rng_->Below(static_cast<uint64_t>(kInvokeThrottleBackoff.nanos())));
       sl.not_before_ns = (now + kInvokeThrottleBackoff).nanos() + jitter;
+      if (!sl.waiting) {
+        sl.waiting = true;
+        waiters_.push_back(static_cast<uint32_t>(&sl - slots_.data()));
+      }
       return SetTimer(sl, SimTime::FromNanos(sl.not_before_ns));
+    }
+    if (sl.retry_due && !final) {
+      ++retries_;
+      sl.retry_due = false;
     }
     const uint64_t n = final ? 0 : sl.formed_end - sl.head;
     const uint64_t bytes = final ? 0 : sl.formed_bytes;
@@ -921,7 +932,24 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       }
     }
     Released(sl.shard, now);
+    ServeWaiters(now);
     TryInvoke(sl, now);
+  }
+
+  // Concurrency freed by an invocation goes first to the slots that were refused it, longest
+  // waiting first, so that a busy slot cannot starve throttled ones (their backoff timers would
+  // always lose to a slot that invokes again the moment it finishes).
+  void ServeWaiters(SimTime now) {
+    while (limit_ > 0 && running_ < limit_ && waiter_head_ < waiters_.size()) {
+      Slot& w = slots_[waiters_[waiter_head_++]];
+      w.waiting = false;
+      w.not_before_ns = std::min(w.not_before_ns, now.nanos());
+      TryInvoke(w, now);
+    }
+    if (waiter_head_ == waiters_.size()) {
+      waiters_.clear();
+      waiter_head_ = 0;
+    }
   }
 
   void Fail(Slot& sl, uint64_t n, SimTime now) {
@@ -946,7 +974,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       GiveUp(sl, sl.pinned[sl.pinned_n - 1] - sl.head, false, now);
       retry = false;
     } else if (sl.attempts > 0) {
-      ++retries_;
+      sl.retry_due = true;  // counted when the retry is invoked
     }
     ResetForm(sl);
     if (retry) sl.not_before_ns = (now + kRetryDelay).nanos();
@@ -974,6 +1002,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   std::optional<Rng> rng_, fn_rng_;
 
   int64_t running_ = 0;
+  std::vector<uint32_t> waiters_;  // slots refused concurrency, in order; from waiter_head_ on
+  size_t waiter_head_ = 0;
   TimeWeightedGauge concurrency_;
   uint64_t invocations_ = 0, invocations_failed_ = 0, retries_ = 0, bisections_ = 0;
   uint64_t throttles_ = 0, records_retried_ = 0, to_destination_ = 0, dropped_ = 0;

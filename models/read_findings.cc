@@ -211,20 +211,47 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
     const LambdaSpec& l = spec->lambda;
     const double batch = std::max(1.0, c.lambda->batch_records.mean);
     const double secs = std::max(1e-6, c.lambda->duration.mean_ms / 1000);
-    const double cap = batch * static_cast<double>(l.parallelization_factor) / secs;
-    f.recommendation =
-        "The function cannot keep up: a shard's invocations complete at most about " + Num(cap) +
-        " records/s (batches of " + Fmt("%.0f", batch) + " records x parallelization factor " +
-        std::to_string(l.parallelization_factor) + " / " + Fmt("%.0f", secs * 1000) +
-        " ms mean duration), against " + Num(hot_arrivals) + " records/s arriving on " +
-        (hot ? hot->shard_id : std::string("?")) + ". " +
-        (l.parallelization_factor < 10
-             ? "Raise parallelization_factor (up to 10; order is then kept per partition key), "
-             : std::string("parallelization_factor is at its maximum of 10: add shards, ")) +
-        (l.batch_size < 10'000 && batch >= 0.9 * static_cast<double>(l.batch_size)
-             ? "raise batch_size (batches are full), "
-             : std::string()) +
-        "or make the function faster per batch and per record.";
+    const double per_slot = batch / secs;
+    const double cap = per_slot * static_cast<double>(l.parallelization_factor);
+    const int64_t slots = static_cast<int64_t>(c.shards.size()) * l.parallelization_factor;
+    const std::string how =
+        Fmt("%.0f", batch) + " records / " + Fmt("%.0f", secs * 1000) + " ms mean duration";
+    if (c.lambda->throttles > 0 && l.function.concurrency_limit &&
+        *l.function.concurrency_limit < slots) {
+      const int64_t limit = *l.function.concurrency_limit;
+      const auto needed = static_cast<int64_t>(std::ceil(arrivals / (0.8 * per_slot)));
+      f.recommendation =
+          "The concurrency limit of " + std::to_string(limit) + " holds the whole mapping to " +
+          std::to_string(limit) + " batches in flight: about " +
+          Num(per_slot * static_cast<double>(limit)) + " records/s (" + how +
+          " each) for the stream's " + Num(arrivals) +
+          " records/s. Raise the function's reserved concurrency to about " +
+          std::to_string(std::min(needed, slots)) + " (the mapping uses at most shards x " +
+          "parallelization factor = " + std::to_string(slots) + ")" +
+          (needed > slots ? ", and raise parallelization_factor or make the function faster"
+                          : std::string()) +
+          "; a higher parallelization_factor alone would only add throttled invocations.";
+    } else if (cap < hot_arrivals) {
+      f.recommendation =
+          "The function cannot keep up: a shard's invocations complete at most about " + Num(cap) +
+          " records/s (batches of " + how + " x parallelization factor " +
+          std::to_string(l.parallelization_factor) + "), against " + Num(hot_arrivals) +
+          " records/s arriving on " + (hot ? hot->shard_id : std::string("?")) + ". " +
+          (l.parallelization_factor < 10
+               ? "Raise parallelization_factor (up to 10; order is then kept per partition "
+                 "key), "
+               : std::string("parallelization_factor is at its maximum of 10: add shards, ")) +
+          (l.batch_size < 10'000 && batch >= 0.9 * static_cast<double>(l.batch_size)
+               ? "raise batch_size (batches are full), "
+               : std::string()) +
+          "or make the function faster per batch and per record.";
+    } else {
+      f.recommendation =
+          "At full batches a shard's invocations would complete about " + Num(cap) +
+          " records/s, more than the " + Num(hot_arrivals) +
+          " arriving: the lag comes from failed batches being retried, from reads, or from "
+          "outages; see the mapping's other findings.";
+    }
   } else {
     const double target = capacity > 0 ? capacity
                                        : static_cast<double>(c.records_processed) / duration /
@@ -282,7 +309,7 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
       if (!ls.bisect_batch_on_function_error) {
         fix += "enable bisect_batch_on_function_error to isolate the bad record, ";
       }
-      if (!ls.report_batch_item_failures) {
+      if (!ls.report_batch_item_failures && !ls.bisect_batch_on_function_error) {
         fix += "return batchItemFailures (report_batch_item_failures) so good records pass, ";
       }
       if (ls.on_failure_destination == OnFailureDestination::kNone) {
@@ -291,8 +318,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
       f.recommendation =
           fix.empty()
               ? "Retries and bisection are already bounded: find why the function fails."
-              : "With the defaults a bad record blocks its shard until it expires (fact sheet "
-                "6): " +
+              : "A failing batch blocks its shard slot until it succeeds, runs out of retries "
+                "or ages out; by default that is when the record expires (fact sheet 6): " +
                     fix.substr(0, fix.size() - 2) + ".";
       out->push_back(std::move(f));
     }
@@ -329,24 +356,32 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
     // Lambda's own polling (once per second per shard, faster while behind) costs the other
     // polling applications their share of the 5 calls/s.
     if (ls.source == LambdaSource::kPolling) {
-      uint64_t others = 0;
+      uint64_t others = 0, calls = 0, by_rate = 0, by_bytes = 0, by_penalty = 0;
       std::string who;
       for (const ConsumerResult& o : r.consumers) {
         if (&o == &c || o.read_throttles == 0) continue;
         const ConsumerSpec* os = SpecOf(s, o.name);
         if (os == nullptr || !SharesReadLimits(*os)) continue;
         others += o.read_throttles;
+        calls += o.read_throttles + o.get_records_calls;
+        by_rate += o.read_throttles_by_call_rate;
+        by_bytes += o.read_throttles_by_bytes;
+        by_penalty += o.read_throttles_by_penalty;
         who += (who.empty() ? "" : ", ") + o.name;
       }
-      if (others > 0) {
+      // A handful of throttled calls in a catch-up burst is noise, not contention.
+      if (others > 0 && static_cast<double>(others) >= 0.01 * static_cast<double>(calls)) {
         Finding f;
         f.kind = "lambda_read_contention";
         f.severity = "warning";
         f.subject = c.name;
         f.evidence = "the mapping polls every shard (" + Count(c.get_records_calls) +
-                     " GetRecords calls) while " + who + " had " + Count(others) +
-                     " calls throttled on the same shards' " +
-                     std::to_string(s.stream.read_limits.get_records_per_sec) + " calls/s";
+                     " GetRecords calls) while " + who + " had " + Count(others) + " of " +
+                     Count(calls) + " calls throttled on the same shards (" + Count(by_rate) +
+                     " by the " + std::to_string(s.stream.read_limits.get_records_per_sec) +
+                     " calls/s limit, " + Count(by_bytes) + " by " +
+                     FormatByteRate(static_cast<double>(s.stream.read_limits.bytes_per_sec)) +
+                     ", " + Count(by_penalty) + " by the penalty after a full response)";
         f.recommendation =
             "Give the mapping an enhanced fan-out consumer (source \"efo\"): it then reads "
             "through its own 2 MiB/s per shard and leaves GetRecords to the other applications.";
@@ -392,31 +427,48 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
       f.subject = "producer " + p.name;
       f.evidence = Count(p.records_throttled) + " record attempts (" +
                    Percent(static_cast<double>(p.records_throttled) / std::max(1.0, attempts)) +
-                   ") to " + c.name + " were refused by its Direct PUT quotas (" +
+                   ") to " + c.name + " were refused by its Direct PUT quotas: " +
+                   Count(h.direct_put_throttled_by_records) + " by " +
                    FormatRecordRate(static_cast<double>(q.records_per_sec)) + ", " +
-                   std::to_string(q.requests_per_sec) + " requests/s, " +
-                   FormatByteRate(static_cast<double>(q.bytes_per_sec)) + ")" +
+                   Count(h.direct_put_throttled_by_bytes) + " by " +
+                   FormatByteRate(static_cast<double>(q.bytes_per_sec)) + ", " +
+                   Count(h.direct_put_throttled_by_requests) + " in requests refused by " +
+                   std::to_string(q.requests_per_sec) + " requests/s" +
                    (p.records_dropped > 0 ? "; " + Count(p.records_dropped) + " were dropped"
                                           : std::string());
+      const bool requests_bite =
+          h.direct_put_throttled_by_requests >=
+          std::max(h.direct_put_throttled_by_records, h.direct_put_throttled_by_bytes);
       f.recommendation =
-          "Request a higher Direct PUT quota (the three scale together), send larger "
-          "PutRecordBatch calls (up to 500 records / 4 MiB) if the request rate bites, or "
-          "write to a Kinesis data stream and let the Firehose read it (no Direct PUT quotas).";
+          requests_bite
+              ? "The requests-per-second quota binds: send fewer, larger PutRecordBatch calls "
+                "(up to 500 records / 4 MiB: raise linger or max_batch_records), or request a "
+                "higher quota (the three scale together)."
+              : "Request a higher Direct PUT quota (the three scale together), or write to a "
+                "Kinesis data stream and let the Firehose read it (no Direct PUT quotas).";
       out->push_back(std::move(f));
     }
     const uint64_t failed = h.records_backed_up + h.records_transform_failed;
-    if (failed > 0) {
+    const uint64_t attempts = h.objects_written + h.delivery_attempts_failed;
+    const bool failing = h.delivery_attempts_failed > 0 &&
+                         2 * h.delivery_attempts_failed >= attempts;  // half or more fail
+    if (failed > 0 || failing) {
       Finding f;
       f.kind = "firehose_delivery_failed";
       f.severity = "critical";
       f.subject = c.name;
-      f.evidence = Count(h.records_backed_up) + " records were not delivered within the " +
+      f.evidence = Count(h.delivery_attempts_failed) + " of " + Count(attempts) +
+                   " S3 delivery attempts failed; " + Count(h.records_backed_up) +
+                   " records were not delivered within the " +
                    FormatDuration(fs.destination.retry_duration) + " retry duration (backed up), " +
-                   Count(h.records_transform_failed) + " failed the transform after its retries; " +
-                   Count(h.delivery_attempts_failed) + " delivery attempts failed";
+                   Count(h.records_transform_failed) + " failed the transform after its retries, " +
+                   Count(h.records_buffered_at_end) +
+                   " were still buffered or being retried at the end";
       f.recommendation =
-          "These records are in the backup / error prefix, not the destination: fix the "
-          "destination or the transform and replay them.";
+          failed > 0 ? "These records are in the backup / error prefix, not the destination: fix "
+                       "the destination or the transform and replay them."
+                     : "Delivery is failing: records wait in retries and are backed up (not "
+                       "delivered) once the retry duration runs out; fix the destination.";
       out->push_back(std::move(f));
     }
   }
@@ -436,7 +488,11 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
         c.iterator_age_growth >= kGrowthThreshold && c.behind_at_end_ms >= kLagFloorMs;
     const bool far_behind =
         c.behind_at_end_ms >= std::max(60'000.0, 0.2 * result->duration_s * 1000);
-    const bool shrinking = c.iterator_age_growth <= -kGrowthThreshold;
+    // Catching up means the lag came down from its worst: iterator ages are sampled only when
+    // records are returned or processed, so a starved shard's stale samples can slope down
+    // while it falls further behind.
+    const bool shrinking = c.iterator_age_growth <= -kGrowthThreshold &&
+                           c.behind_at_end_ms < 0.9 * c.iterator_age_max_ms;
     if (growing || (far_behind && !shrinking)) {
       out.push_back(FallingBehind(scenario, *result, c));
     } else if (far_behind) {

@@ -112,6 +112,10 @@ struct FirehoseResult {
   uint64_t transform_invocations = 0;
   uint64_t transform_failures = 0;
   uint64_t partitions = 0;  // dynamic partitioning: partition buffers used (1 without)
+  // Direct PUT: record attempts refused, by the quota that refused them.
+  uint64_t direct_put_throttled_by_records = 0;
+  uint64_t direct_put_throttled_by_bytes = 0;
+  uint64_t direct_put_throttled_by_requests = 0;  // records of requests refused as a whole
   // Billing quantities (fact sheets 7 and 9).
   double ingested_gb_billed = 0;  // each record rounded up to 5 KB (5,120 bytes)
   double format_conversion_gb = 0;

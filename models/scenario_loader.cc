@@ -1928,7 +1928,17 @@ void ReadKcl(ObjectReader& r, Context& c, KclSpec* s) {
 void ReadLambdaFunction(Context& c, const Json& j, Ptr p, LambdaFunctionSpec* s) {
   ObjectReader r(c, j, p, "lambda_function");
   if (r.Require("duration")) {
-    r.Object("duration", [&](const Json& v, Ptr vp) { s->duration = ReadProcessing(c, v, vp); });
+    r.Object("duration", [&](const Json& v, Ptr vp) {
+      s->duration = ReadProcessing(c, v, vp);
+      // Lambda's maximum function timeout is 900 s (AWS Lambda quotas); a longer invocation
+      // would time out and fail every time.
+      if (s->duration.per_batch > Seconds(900)) {
+        c.Error(vp + "/per_batch",
+                "a Lambda invocation runs at most 15min (the maximum "
+                "function timeout), got " +
+                    FormatDuration(s->duration.per_batch));
+      }
+    });
   }
   r.Optional("memory_mb", &s->memory_mb, Int(128, 10'240));
   r.Optional("architecture", &s->architecture, Enum<LambdaArchitecture>(kArchitectures));
@@ -2009,8 +2019,13 @@ void ReadFirehose(ObjectReader& r, Context& c, FirehoseSpec* s) {
     if (t.enabled && !tr.Has("duration")) {
       tr.Require("duration");
     } else {
-      tr.Object("duration",
-                [&](const Json& dv, Ptr dp) { t.duration = ReadProcessing(c, dv, dp); });
+      tr.Object("duration", [&](const Json& dv, Ptr dp) {
+        t.duration = ReadProcessing(c, dv, dp);
+        if (t.duration.per_batch > Minutes(5)) {  // fact sheet 7
+          c.Error(dp + "/per_batch", "a Firehose transform invocation runs at most 5min, got " +
+                                         FormatDuration(t.duration.per_batch));
+        }
+      });
     }
     tr.Optional("error_rate", &t.error_rate, Fraction());
     tr.Optional("retries", &t.retries, Int(0, 300));

@@ -165,6 +165,13 @@ Json FirehoseToJson(const FirehoseResult& f) {
   j["transform_invocations"] = f.transform_invocations;
   j["transform_failures"] = f.transform_failures;
   j["partitions"] = f.partitions;
+  if (f.source == "direct_put") {
+    Json q = Json::object();
+    q["records"] = f.direct_put_throttled_by_records;
+    q["bytes"] = f.direct_put_throttled_by_bytes;
+    q["requests"] = f.direct_put_throttled_by_requests;
+    j["direct_put_throttled_by"] = std::move(q);
+  }
   Json bill = Json::object();
   bill["ingested_gb"] = Number(f.ingested_gb_billed);
   bill["format_conversion_gb"] = Number(f.format_conversion_gb);

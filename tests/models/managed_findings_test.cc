@@ -85,6 +85,7 @@ TEST(ManagedFindingsTest, LambdaPollingThatThrottlesOtherAppsSuggestsEnhancedFan
   ConsumerResult c = LambdaConsumer();
   c.get_records_calls = 600;
   ConsumerResult p;
+  p.read_throttles_by_call_rate = 300;
   p.name = "poller";
   p.type = "polling";
   p.get_records_calls = 1000;
@@ -95,6 +96,15 @@ TEST(ManagedFindingsTest, LambdaPollingThatThrottlesOtherAppsSuggestsEnhancedFan
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->evidence.find("poller"), std::string::npos);
   EXPECT_NE(f->recommendation.find("efo"), std::string::npos);
+  EXPECT_NE(f->evidence.find("300 of 1,300 calls"), std::string::npos) << f->evidence;
+
+  // 5 throttled calls of 1,005 (under 1 %) are a catch-up burst, not contention.
+  RunResult few = OneShardResult();
+  ConsumerResult q = p;
+  q.read_throttles = 5;
+  few.consumers = {c, q};
+  AddReadPathFindings(s, &few);
+  EXPECT_EQ(Find(few, "lambda_read_contention"), nullptr);
 
   // With its own enhanced fan-out pipe the mapping takes nothing from the pollers.
   s.consumers[0].lambda.source = LambdaSource::kEfo;
@@ -129,6 +139,95 @@ TEST(ManagedFindingsTest, FallingBehindLambdaGetsTheParallelizationArithmetic) {
   EXPECT_NE(f->recommendation.find("400 records/s"), std::string::npos) << f->recommendation;
   EXPECT_NE(f->recommendation.find("Raise parallelization_factor"), std::string::npos);
   EXPECT_NE(f->recommendation.find("raise batch_size"), std::string::npos);
+}
+
+TEST(ManagedFindingsTest, ConcurrencyLimitedLambdaIsToldToRaiseConcurrencyNotParallelization) {
+  ConsumerSpec spec;
+  spec.name = "fn";
+  spec.type = ConsumerType::kLambda;
+  spec.lambda.parallelization_factor = 2;
+  spec.lambda.function.concurrency_limit = 2;
+  Scenario s = WithConsumer(spec);
+  s.stream.shards = 4;
+  RunResult r = OneShardResult();
+  r.shards.resize(4);
+  ConsumerResult c = LambdaConsumer();
+  c.shards.resize(4);
+  for (int i = 0; i < 4; ++i) {
+    r.shards[i].records_in = 600 * 500;  // 2,000 records/s in all
+    c.shards[i].records_processed = 600 * 166;
+    c.shards[i].behind_at_end_ms = 120'000;
+  }
+  c.lambda->throttles = 1200;
+  c.lambda->batch_records.mean = 100;
+  c.lambda->duration.mean_ms = 300;  // 333 records/s per running batch
+  c.iterator_age_growth = 0.7;
+  c.iterator_age_max_ms = 120'000;
+  c.behind_at_end_ms = 120'000;
+  r.consumers.push_back(c);
+  AddReadPathFindings(s, &r);
+  const Finding* f = Find(r, "iterator_age_growing");
+  ASSERT_NE(f, nullptr);
+  // 2 x 333 = 667 records/s; 2,000 / (0.8 x 333) -> 8 = all of 4 shards x PF 2.
+  EXPECT_NE(f->recommendation.find("concurrency limit of 2"), std::string::npos)
+      << f->recommendation;
+  EXPECT_NE(f->recommendation.find("about 667 records/s"), std::string::npos);
+  EXPECT_NE(f->recommendation.find("to about 8"), std::string::npos);
+  EXPECT_EQ(f->recommendation.find("Raise parallelization_factor"), std::string::npos);
+  ASSERT_NE(Find(r, "lambda_concurrency_throttled"), nullptr);
+}
+
+TEST(ManagedFindingsTest, StaleIteratorAgesDoNotLookLikeCatchingUp) {
+  ConsumerSpec spec;
+  spec.name = "fn";
+  spec.type = ConsumerType::kLambda;
+  const Scenario s = WithConsumer(spec);
+  RunResult r = OneShardResult();
+  r.shards[0].records_in = 600 * 500;
+  ConsumerResult c = LambdaConsumer();
+  c.iterator_age_growth = -0.3;  // sampled ages slope down ...
+  c.iterator_age_max_ms = 90'000;
+  c.behind_at_end_ms = 180'000;  // ... but the lag at the end is the worst yet
+  c.shards[0].behind_at_end_ms = 180'000;
+  r.consumers.push_back(c);
+  AddReadPathFindings(s, &r);
+  EXPECT_EQ(Find(r, "catching_up"), nullptr);
+  EXPECT_NE(Find(r, "iterator_age_growing"), nullptr);
+
+  RunResult down = OneShardResult();
+  c.iterator_age_max_ms = 400'000;  // the lag came down from 400 s to 180 s
+  down.consumers.push_back(c);
+  AddReadPathFindings(s, &down);
+  EXPECT_NE(Find(down, "catching_up"), nullptr);
+}
+
+TEST(ManagedFindingsTest, FirehoseDeliveryFailingBeforeAnythingIsBackedUp) {
+  ConsumerSpec spec;
+  spec.name = "archive";
+  spec.type = ConsumerType::kFirehose;
+  const Scenario s = WithConsumer(spec);
+  RunResult r = OneShardResult();
+  ConsumerResult c;
+  c.name = "archive";
+  c.type = "firehose";
+  c.firehose.emplace();
+  c.firehose->source = "stream";
+  c.firehose->delivery_attempts_failed = 71;
+  c.firehose->records_buffered_at_end = 23'999;
+  r.consumers.push_back(c);
+  AddReadPathFindings(s, &r);
+  const Finding* f = Find(r, "firehose_delivery_failed");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->evidence.find("71 of 71"), std::string::npos) << f->evidence;
+
+  // One failed attempt in ten is retried and delivered: no finding.
+  RunResult ok = OneShardResult();
+  c.firehose->delivery_attempts_failed = 1;
+  c.firehose->objects_written = 9;
+  c.firehose->records_buffered_at_end = 0;
+  ok.consumers.push_back(c);
+  AddReadPathFindings(s, &ok);
+  EXPECT_EQ(Find(ok, "firehose_delivery_failed"), nullptr);
 }
 
 TEST(ManagedFindingsTest, FirehoseTinyObjectsAndFailedDeliveries) {
@@ -191,12 +290,15 @@ TEST(ManagedFindingsTest, DirectPutThrottlingNamesTheProducerAndTheQuotas) {
   c.type = "firehose";
   c.firehose.emplace();
   c.firehose->source = "direct_put";
+  c.firehose->direct_put_throttled_by_records = 1000;
   r.consumers.push_back(c);
   AddReadPathFindings(s, &r);
   const Finding* f = Find(r, "direct_put_throttling");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->subject, "producer gw");
   EXPECT_NE(f->evidence.find("50.0%"), std::string::npos) << f->evidence;
+  EXPECT_NE(f->evidence.find("1,000 by 1000/s"), std::string::npos) << f->evidence;
+  EXPECT_NE(f->recommendation.find("higher Direct PUT quota"), std::string::npos);
 }
 
 TEST(SloCheckTest, FirehoseOverItsFreshnessObjectiveIsToldToLowerTheInterval) {

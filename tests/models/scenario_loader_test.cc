@@ -371,6 +371,22 @@ const std::vector<BadCase>& BadCases() {
        "/consumers/0/parallelization_factor",
        "does not work with KPL-aggregated records (fact sheet 6); a producer here uses KPL "
        "aggregation"},
+      {"lambda invocation longer than the maximum timeout",
+       [](json& d) {
+         json l = Consumer("lambda");
+         l["function"] = {{"duration", {{"per_batch", "16min"}}}};
+         d["consumers"] = {l};
+       },
+       "/consumers/0/function/duration/per_batch",
+       "a Lambda invocation runs at most 15min (the maximum function timeout), got 16min"},
+      {"firehose transform longer than five minutes",
+       [](json& d) {
+         json f = Consumer("firehose");
+         f["transform"] = {{"enabled", true}, {"duration", {{"per_batch", "6min"}}}};
+         d["consumers"] = {f};
+       },
+       "/consumers/0/transform/duration/per_batch",
+       "a Firehose transform invocation runs at most 5min, got 6min"},
       {"lambda batching window not whole seconds",
        [](json& d) {
          json l = Consumer("lambda");
