@@ -224,8 +224,12 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
       }
     } else {
       f.recommendation =
-          "Capacity is sufficient overall; the throttling comes from skew. See the "
-          "hot_shard and hot_key findings.";
+          hot_shards > 0 ? "Capacity is sufficient overall; the throttling comes from skew. See "
+                           "the hot_shard and hot_key findings."
+                         : "Capacity is sufficient overall and no shard is hot on average: the "
+                           "throttling comes from short bursts on single shards (see the "
+                           "per-shard series). Retries with backoff absorb them; if the "
+                           "throttled share matters, add headroom or smooth producer bursts.";
     }
     out.push_back(std::move(f));
   } else if (stream_util < an.stream_utilization_threshold && open > 1 && needed < open &&

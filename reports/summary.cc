@@ -30,18 +30,27 @@ int Width(std::string_view s) {
   return w;
 }
 
-// `s` cut to at most `width` columns, ending in "..." when cut; never splits a code point.
+// Byte offset of code point `n` of `s` (s.size() if there are fewer).
+size_t CodePointOffset(std::string_view s, int n) {
+  int seen = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool starts_code_point = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (starts_code_point && seen++ == n) return i;
+  }
+  return s.size();
+}
+
+// `s` cut to at most `width` columns with "..." in the middle, so names that differ only at
+// the end ("enricher-primary", "enricher-secondary") stay apart; never splits a code point.
 std::string Fit(std::string_view s, int width) {
-  if (Width(s) <= width) return std::string(s);
+  const int w = Width(s);
+  if (w <= width) return std::string(s);
   if (width <= 3) return std::string(static_cast<size_t>(std::max(width, 0)), '.');
   const int keep = width - 3;
-  int seen = 0;
-  size_t end = 0;
-  for (; end < s.size(); ++end) {
-    const bool starts_code_point = (static_cast<unsigned char>(s[end]) & 0xC0) != 0x80;
-    if (starts_code_point && seen++ == keep) break;
-  }
-  return std::string(s.substr(0, end)) + "...";
+  const int head = (keep + 1) / 2;
+  const int tail = keep - head;
+  return std::string(s.substr(0, CodePointOffset(s, head))) + "..." +
+         std::string(s.substr(CodePointOffset(s, w - tail)));
 }
 
 std::string Fixed(double v, int decimals) {

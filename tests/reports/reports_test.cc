@@ -554,6 +554,19 @@ TEST(SummaryTest, LambdaAndFirehoseTablesShowTheirFigures) {
   for (const std::string& line : lines) EXPECT_LE(Columns(line), kSummaryWidthColumns) << line;
 }
 
+TEST(SummaryTest, CutNamesKeepTheirEndsApart) {
+  RunResult r = ManagedResult();
+  r.consumers[0].name = "orders-enricher-with-a-rather-long-name-primary";
+  r.consumers[1].name = "orders-enricher-with-a-rather-long-name-secondary";
+  r.consumers[1].lambda = r.consumers[0].lambda;  // two Lambda rows in one table
+  r.consumers[1].firehose.reset();
+  const std::string text = SummaryText(r);
+  for (const std::string& line : Lines(text)) EXPECT_LE(Columns(line), kSummaryWidthColumns);
+  // The Lambda table is the widest: its name column is cut, in the middle.
+  EXPECT_NE(text.find("orders-enric...ame-primary "), std::string::npos) << text;
+  EXPECT_NE(text.find("orders-enric...e-secondary "), std::string::npos) << text;
+}
+
 TEST(SummaryTest, EmptyResultSaysNone) {
   RunResult r;
   const std::string text = SummaryText(r);
