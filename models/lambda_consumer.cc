@@ -453,6 +453,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     lr.tumbling_windows = tumbling_windows_;
     lr.requests = invocations_;
     lr.gb_seconds = static_cast<double>(mb_ms_) / 1000.0 / 1024.0;
+    lr.memory_mb = l_.function.memory_mb;
+    lr.architecture = l_.function.architecture == LambdaArchitecture::kArm64 ? "arm64" : "x86_64";
     c.lambda = std::move(lr);
   }
 

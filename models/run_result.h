@@ -89,6 +89,8 @@ struct LambdaResult {
   CountSummary batch_records;     // records per invocation
   uint64_t tumbling_windows = 0;  // windows closed (final invokes with isFinalInvokeForWindow)
   uint64_t requests = 0;          // billed requests (= invocations)
+  int64_t memory_mb = 0;          // the function's memory size
+  std::string architecture;       // "x86_64" or "arm64": GB-seconds are priced per architecture
   double gb_seconds = 0;          // billed: duration rounded up to 1 ms x memory (GB)
 };
 

@@ -143,6 +143,8 @@ Json LambdaToJson(const LambdaResult& l) {
   Json bill = Json::object();
   bill["requests"] = l.requests;
   bill["gb_seconds"] = Number(l.gb_seconds);
+  bill["memory_mb"] = l.memory_mb;
+  bill["architecture"] = l.architecture;
   j["billing"] = std::move(bill);
   return j;
 }

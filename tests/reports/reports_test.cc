@@ -491,6 +491,8 @@ RunResult ManagedResult() {
   l.lambda->max_stall_ms = 3000;
   l.lambda->requests = 1234;
   l.lambda->gb_seconds = 61.75;
+  l.lambda->memory_mb = 512;
+  l.lambda->architecture = "arm64";
   ConsumerResult f;
   f.name = "s3-archive";
   f.type = "firehose";
@@ -518,6 +520,8 @@ TEST(ResultJsonTest, LambdaAndFirehoseSectionsOnlyOnTheirConsumers) {
   EXPECT_EQ(l["lambda"]["duration_ms"]["p99"], 250.0);
   EXPECT_EQ(l["lambda"]["billing"]["gb_seconds"], 61.75);
   EXPECT_EQ(l["lambda"]["billing"]["requests"], 1234);
+  EXPECT_EQ(l["lambda"]["billing"]["memory_mb"], 512);
+  EXPECT_EQ(l["lambda"]["billing"]["architecture"], "arm64");
   const Json& f = j["consumers"][1];
   ASSERT_TRUE(f.contains("firehose"));
   EXPECT_FALSE(f.contains("lambda"));
