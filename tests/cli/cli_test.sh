@@ -96,6 +96,18 @@ check "csv header" grep -q "^time_s,records_in,bytes_in,throttled_records$" "$tm
 check "run again" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --seed 5 --out "$tmp/o5" -q
 check "same seed, same bytes" cmp -s "$tmp/o4/result.json" "$tmp/o5/result.json"
 
+# run: the managed consumers end to end (stream -> Lambda and Firehose; Direct PUT Firehose).
+check "run car-telemetry" run 0 run "$src/scenarios/car-telemetry.json" --duration 40s --out "$tmp/o6" -q
+check "lambda section" grep -q '"gb_seconds"' "$tmp/o6/result.json"
+check "firehose section" grep -q '"s3_put_requests"' "$tmp/o6/result.json"
+check "lambda series" grep -q "^time_s,.*,concurrency,invocations,errors,throttles" "$tmp/o6/series/consumer-db-writer.csv"
+check "firehose series" grep -q "objects_written,bytes_delivered,buffered_bytes" "$tmp/o6/series/consumer-s3-archive.csv"
+check "run poison record" run 0 run "$src/scenarios/lambda-poison-record.json" --duration 90s --out "$tmp/o7"
+check "poison stall finding" grep -q "lambda_shard_stalled" "$tmp/out"
+check "run direct put" run 0 run "$src/scenarios/firehose-direct-put-small-objects.json" --duration 3min --out "$tmp/o8"
+check "small objects finding" grep -q "firehose_small_objects" "$tmp/out"
+check "direct put source" grep -q '"source": "direct_put"' "$tmp/o8/result.json"
+
 # route.
 printf 'device-1\nabc\n' >"$tmp/keys.txt"
 check "route keys" run 0 route --shards 3 --keys "$tmp/keys.txt"
