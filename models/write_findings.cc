@@ -13,10 +13,23 @@
 namespace shardsim {
 namespace {
 
+// One decimal, or two significant digits below 0.1 % so that small shares do not read "0.0%".
 std::string Percent(double fraction) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100.0);
+  const double pct = fraction * 100.0;
+  std::snprintf(buf, sizeof buf, pct > 0 && pct < 0.1 ? "%.2g%%" : "%.1f%%", pct);
   return buf;
+}
+
+// 1801884 -> "1,801,884".
+std::string Grouped(uint64_t n) {
+  const std::string d = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i > 0 && (d.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(d[i]);
+  }
+  return out;
 }
 
 // Human-readable byte rate for prose ("666KiB/s"); result.json keeps exact numbers.
@@ -203,8 +216,7 @@ void AddWritePathFindings(const Scenario& scenario, const Stream& stream,
     f.severity = fraction > 0.01 ? "critical" : "warning";
     f.subject = "stream";
     f.evidence =
-        std::to_string(throttled) + " of " + std::to_string(offered) + " record attempts (" +
-        Percent(fraction) +
+        Grouped(throttled) + " of " + Grouped(offered) + " record attempts (" + Percent(fraction) +
         ") were refused with ProvisionedThroughputExceeded: " + std::to_string(by_records) +
         " by the records limit, " + std::to_string(by_bytes) + " by the bytes limit, on " +
         std::to_string(throttled_shards.size()) + " of " + std::to_string(open) +

@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target shardsim
-scenario="${1:-scenarios/write-skew-split.json}"
+scenario="${1:-scenarios/car-telemetry.json}"
 name="$(basename "$scenario" .json)"
 ./build/cli/shardsim run "$scenario" --out "out/$name"
