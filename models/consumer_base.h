@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,49 @@ class OutageCalendar {
   SimTime FinishSlow(SimTime start, SimDuration work) const;
 
   std::vector<std::pair<int64_t, int64_t>> periods_;  // sorted, non-overlapping
+};
+
+// Enhanced fan-out pushes: every shard stored into at one instant travels in one push group, so
+// a subscriber schedules one event per instant (a producer call), not one per shard.
+class PushGroups {
+ public:
+  struct Group {
+    int64_t instant_ns = 0;
+    std::vector<uint32_t> shards;
+  };
+  // Adds `shard` to the group of instant `arrival`. Returns the group's index when this call
+  // opened it (the caller schedules its push), else nothing.
+  std::optional<uint32_t> Add(uint32_t shard, SimTime arrival) {
+    std::optional<uint32_t> opened;
+    if (current_ == kNone || groups_[current_].instant_ns != arrival.nanos()) {
+      uint32_t g;
+      if (!free_.empty()) {
+        g = free_.back();
+        free_.pop_back();
+      } else {
+        g = static_cast<uint32_t>(groups_.size());
+        groups_.emplace_back();
+      }
+      groups_[g].instant_ns = arrival.nanos();
+      current_ = g;
+      opened = g;
+    }
+    groups_[current_].shards.push_back(shard);
+    return opened;
+  }
+  const Group& group(uint32_t g) const { return groups_[g]; }
+  // After the group's push: its slot is reused (its vector keeps its capacity).
+  void Release(uint32_t g) {
+    groups_[g].shards.clear();
+    free_.push_back(g);
+    if (current_ == g) current_ = kNone;
+  }
+
+ private:
+  static constexpr uint32_t kNone = ~uint32_t{0};
+  std::vector<Group> groups_;
+  std::vector<uint32_t> free_;
+  uint32_t current_ = kNone;
 };
 
 // Settings every consumer of a run shares.

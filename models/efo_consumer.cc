@@ -55,14 +55,12 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
         Subscribe(index, ctx.Now());
         return;
       case kGroup: {
-        Group& g = groups_[index];
+        const PushGroups::Group& g = pushes_.group(index);
         for (uint32_t s : g.shards) {
           subs_[s].visible_ns = std::max(subs_[s].visible_ns, g.instant_ns);
           Deliver(s, ctx.Now());
         }
-        g.shards.clear();
-        free_groups_.push_back(index);
-        if (current_group_ == index) current_group_ = kNoGroup;
+        pushes_.Release(index);
         return;
       }
     }
@@ -71,24 +69,14 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   // A watched shard stored a record: push it, with every shard stored into at the same instant,
   // one propagation delay later.
   void OnAppend(uint32_t shard, SimTime arrival) override {
-    if (current_group_ == kNoGroup || groups_[current_group_].instant_ns != arrival.nanos()) {
-      uint32_t g;
-      if (!free_groups_.empty()) {
-        g = free_groups_.back();
-        free_groups_.pop_back();
-      } else {
-        g = static_cast<uint32_t>(groups_.size());
-        groups_.emplace_back();
-      }
-      groups_[g].instant_ns = arrival.nanos();
-      current_group_ = g;
-      const SimTime at = arrival + delay_.Sample(*rng_);
-      // With no delay the push runs after every store of the instant (kObserve), so records
-      // stored later in the instant travel with it.
-      if (at <= end_)
-        ctx_->Schedule(at, Tag(g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
+    const std::optional<uint32_t> g = pushes_.Add(shard, arrival);
+    if (!g) return;
+    const SimTime at = arrival + delay_.Sample(*rng_);
+    // With no delay the push runs after every store of the instant (kObserve), so records
+    // stored later in the instant travel with it.
+    if (at <= end_) {
+      ctx_->Schedule(at, Tag(*g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
     }
-    groups_[current_group_].shards.push_back(shard);
   }
 
   void Finish(Context& ctx) override {
@@ -101,7 +89,6 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
  private:
   enum Kind : uint32_t { kWake = 0, kRegister = 1, kGroup = 2 };
   static uint32_t Tag(uint32_t index, Kind k) { return index << 2 | k; }
-  static constexpr uint32_t kNoGroup = ~uint32_t{0};
 
   struct Subscription {
     EventHandle wake;
@@ -111,10 +98,6 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     int64_t visible_ns = -kNever;  // pushes may include records that arrived by then
     int64_t gap_end_ns = 0;        // the current subscription delivers from here ...
     int64_t end_ns = 0;            // ... until here
-  };
-  struct Group {
-    int64_t instant_ns = 0;
-    std::vector<uint32_t> shards;
   };
 
   void Subscribe(uint32_t shard, SimTime now) {
@@ -192,9 +175,7 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
 
   LatencySampler delay_;
   std::vector<Subscription> subs_;  // by shard
-  std::vector<Group> groups_;
-  std::vector<uint32_t> free_groups_;
-  uint32_t current_group_ = kNoGroup;
+  PushGroups pushes_;
   Context* ctx_ = nullptr;
   std::optional<Rng> rng_, processing_rng_;
 };

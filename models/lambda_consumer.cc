@@ -183,14 +183,12 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         shards_[i].wake_ns = kNever;
         return Deliver(i, now);
       case kGroup: {
-        Group& g = groups_[i];
+        const PushGroups::Group& g = pushes_.group(i);
         for (uint32_t s : g.shards) {
           shards_[s].visible_ns = std::max(shards_[s].visible_ns, g.instant_ns);
           Deliver(s, now);
         }
-        g.shards.clear();
-        free_groups_.push_back(i);
-        if (current_group_ == i) current_group_ = kNoGroup;
+        pushes_.Release(i);
         return;
       }
       case kTimer:
@@ -202,22 +200,12 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void OnAppend(uint32_t shard, SimTime arrival) override {
-    if (current_group_ == kNoGroup || groups_[current_group_].instant_ns != arrival.nanos()) {
-      uint32_t g;
-      if (!free_groups_.empty()) {
-        g = free_groups_.back();
-        free_groups_.pop_back();
-      } else {
-        g = static_cast<uint32_t>(groups_.size());
-        groups_.emplace_back();
-      }
-      groups_[g].instant_ns = arrival.nanos();
-      current_group_ = g;
-      const SimTime at = arrival + efo_delay_.Sample(*rng_);
-      if (at <= end_)
-        ctx_->Schedule(at, Tag(g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
+    const std::optional<uint32_t> g = pushes_.Add(shard, arrival);
+    if (!g) return;
+    const SimTime at = arrival + efo_delay_.Sample(*rng_);
+    if (at <= end_) {
+      ctx_->Schedule(at, Tag(*g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
     }
-    groups_[current_group_].shards.push_back(shard);
   }
 
   void Finish(Context& ctx) override {
@@ -469,11 +457,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     kDone = 6
   };
   static uint32_t Tag(uint32_t index, Kind k) { return index << 3 | k; }
-  static constexpr uint32_t kNoGroup = ~uint32_t{0};
-  struct Group {
-    int64_t instant_ns = 0;
-    std::vector<uint32_t> shards;
-  };
 
   // Trigger ids for this mapping's poison records. A key resolves through the producers' key
   // spaces (KeyString per key id, once at build time); a key found nowhere matches no record.
@@ -997,9 +980,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   std::vector<ShardState> shards_;
   std::vector<Slot> slots_;  // shard * pf + slot
   std::vector<bool> my_poison_;
-  std::vector<Group> groups_;
-  std::vector<uint32_t> free_groups_;
-  uint32_t current_group_ = kNoGroup;
+  PushGroups pushes_;
   Context* ctx_ = nullptr;
   std::optional<Rng> rng_, fn_rng_;
 
