@@ -48,6 +48,55 @@ class OutageCalendar {
   std::vector<std::pair<int64_t, int64_t>> periods_;  // sorted, non-overlapping
 };
 
+// One enhanced fan-out subscription to a shard (fact sheet 2): SubscribeToShard delivers for
+// `lifetime`, is renewed at its end after a short gap, and pushes at most 2 MiB/s through a byte
+// bucket one second deep (empty when everything pushed is paid a second ahead).
+class EfoSubscription {
+ public:
+  static constexpr int64_t kBytesPerSec = 2 * kMiB;
+  // A re-subscription takes this long (UNCONFIRMED: no AWS figure; one SubscribeToShard call).
+  static constexpr SimDuration kRenewGap = Millis(50);
+
+  // A SubscribeToShard call at `now`: delivery starts after the gap.
+  void Start(SimTime now, SimDuration lifetime) {
+    gap_end_ns_ = (now + kRenewGap).nanos();
+    end_ns_ = gap_end_ns_ + lifetime.nanos();
+  }
+  // Renews the subscriptions that ended by `now` (a consumer renews whether or not records
+  // flow); returns the SubscribeToShard calls that took.
+  uint64_t Renew(SimTime now, SimDuration lifetime) {
+    uint64_t calls = 0;
+    while (end_ns_ <= now.nanos()) {
+      ++calls;
+      gap_end_ns_ = end_ns_ + kRenewGap.nanos();
+      end_ns_ = gap_end_ns_ + lifetime.nanos();
+    }
+    return calls;
+  }
+  // The renewal gap in progress ends here (<= now: delivering).
+  SimTime gap_end() const { return SimTime::FromNanos(gap_end_ns_); }
+  // Bytes a push may carry at `now`, at least 1; 0 while the bucket is empty (until paid_until).
+  uint64_t Budget(SimTime now) const {
+    const int64_t budget_ns = now.nanos() + kSecondNs - paid_ns_;
+    if (budget_ns <= 0) return 0;
+    // At most 1 s of budget (2^51 before dividing): plain 64-bit arithmetic.
+    return static_cast<uint64_t>(
+        std::max<int64_t>(1, std::min(budget_ns, kSecondNs) * kBytesPerSec / kSecondNs));
+  }
+  SimTime paid_until() const { return SimTime::FromNanos(paid_ns_); }
+  // Pays for a push of `bytes` (at most 10 MiB: bytes * 1e9 fits in 64 bits).
+  void Pay(SimTime now, uint64_t bytes) {
+    paid_ns_ = std::max(paid_ns_, now.nanos()) +
+               (static_cast<int64_t>(bytes) * kSecondNs + kBytesPerSec - 1) / kBytesPerSec;
+  }
+
+ private:
+  static constexpr int64_t kSecondNs = 1'000'000'000;
+  int64_t paid_ns_ = 0;
+  int64_t gap_end_ns_ = 0;  // the current subscription delivers from here ...
+  int64_t end_ns_ = 0;      // ... until here
+};
+
 // Enhanced fan-out pushes: every shard stored into at one instant travels in one push group, so
 // a subscriber schedules one event per instant (a producer call), not one per shard.
 class PushGroups {

@@ -17,13 +17,8 @@ namespace shardsim {
 namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-constexpr int64_t kSecondNs = 1'000'000'000;
-// A re-subscription takes this long (UNCONFIRMED: no AWS figure; one SubscribeToShard call).
-constexpr SimDuration kSubscribeGap = Millis(50);
 // Records per push event, like a GetRecords response (UNCONFIRMED for SubscribeToShardEvent).
 constexpr uint32_t kMaxRecordsPerEvent = 10'000;
-// Each consumer's own read throughput per shard (fact sheet 2).
-constexpr int64_t kEfoBytesPerSec = 2 * kMiB;
 
 class EfoConsumer final : public ConsumerBase, public AppendWatcher {
  public:
@@ -94,10 +89,8 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     EventHandle wake;
     int64_t wake_ns = kNever;      // time of the pending wake, kNever if none
     int64_t busy_until_ns = 0;     // processing of the last push ends
-    int64_t paid_ns = 0;           // byte bucket, as in ShardReadState
     int64_t visible_ns = -kNever;  // pushes may include records that arrived by then
-    int64_t gap_end_ns = 0;        // the current subscription delivers from here ...
-    int64_t end_ns = 0;            // ... until here
+    EfoSubscription pipe;
   };
 
   void Subscribe(uint32_t shard, SimTime now) {
@@ -106,19 +99,14 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     Subscription& s = subs_[shard];
     s.visible_ns = now.nanos();  // what the shard holds already is due
     ++subscribe_calls_;
-    s.gap_end_ns = (now + kSubscribeGap).nanos();
-    s.end_ns = s.gap_end_ns + spec_.efo.subscription_lifetime.nanos();
-    ScheduleWake(shard, SimTime::FromNanos(s.gap_end_ns));
+    s.pipe.Start(now, spec_.efo.subscription_lifetime);
+    ScheduleWake(shard, s.pipe.gap_end());
   }
 
   // Subscriptions that ended by `now` were renewed at their end (a real consumer renews whether
   // or not records flow).
   void Renew(Subscription& s, SimTime now) {
-    while (s.end_ns <= now.nanos()) {
-      ++subscribe_calls_;
-      s.gap_end_ns = s.end_ns + kSubscribeGap.nanos();
-      s.end_ns = s.gap_end_ns + spec_.efo.subscription_lifetime.nanos();
-    }
+    subscribe_calls_ += s.pipe.Renew(now, spec_.efo.subscription_lifetime);
   }
 
   void ScheduleWake(uint32_t shard, SimTime at) {
@@ -141,22 +129,15 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     const SimTime active = outages_.Active(now);
     if (active > now) return ScheduleWake(shard, active);
     Renew(s, now);
-    if (now.nanos() < s.gap_end_ns) return ScheduleWake(shard, SimTime::FromNanos(s.gap_end_ns));
-    // Byte budget: a bucket one second deep, empty when everything pushed is paid a second ahead.
-    const int64_t budget_ns = now.nanos() + kSecondNs - s.paid_ns;
-    if (budget_ns <= 0) return ScheduleWake(shard, SimTime::FromNanos(s.paid_ns));
-    // At most 1 s of budget (2^51 before dividing): plain 64-bit arithmetic.
-    const auto max_bytes = static_cast<uint64_t>(
-        std::max<int64_t>(1, std::min(budget_ns, kSecondNs) * kEfoBytesPerSec / kSecondNs));
+    if (now < s.pipe.gap_end()) return ScheduleWake(shard, s.pipe.gap_end());
+    const uint64_t max_bytes = s.pipe.Budget(now);
+    if (max_bytes == 0) return ScheduleWake(shard, s.pipe.paid_until());
     ExpireDue(r, now);
     ShardLog& log = stream_.log(shard);
     const ReadResult rr = log.Read(r.cursor, now, kMaxRecordsPerEvent, max_bytes,
                                    SimTime::FromNanos(std::min(s.visible_ns, now.nanos())));
     if (rr.records.empty()) return;  // the push of the next stored instant wakes it
-    // A push holds at most 10 MiB (one oversized record): bytes * 1e9 fits in 64 bits.
-    const auto bytes = static_cast<int64_t>(rr.bytes);
-    s.paid_ns = std::max(s.paid_ns, now.nanos()) +
-                (bytes * kSecondNs + kEfoBytesPerSec - 1) / kEfoBytesPerSec;
+    s.pipe.Pay(now, rr.bytes);
     const SimTime done = outages_.Finish(
         now, processing_.Sample(*processing_rng_, static_cast<int64_t>(rr.records.size()),
                                 static_cast<int64_t>(rr.bytes)));
@@ -170,7 +151,7 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     const StoredRecord& next = log.At(r.position);
     if (next.arrival_ns > s.visible_ns) return;
     const bool budget_bound = rr.bytes + next.bytes > max_bytes;
-    ScheduleWake(shard, std::max(done, SimTime::FromNanos(budget_bound ? s.paid_ns : 0)));
+    ScheduleWake(shard, std::max(done, budget_bound ? s.pipe.paid_until() : SimTime::Zero()));
   }
 
   LatencySampler delay_;

@@ -24,7 +24,6 @@ namespace shardsim {
 namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-constexpr int64_t kSecondNs = 1'000'000'000;
 constexpr uint64_t kNone = ~uint64_t{0};
 
 // Synchronous invoke payload limit: fact sheet 6 says "6 MB"; read as 6,000,000 bytes (the loader
@@ -44,9 +43,7 @@ constexpr SimDuration kInvokeThrottleBackoff = Seconds(1);
 // With an empty queue, a tumbling window's final invoke waits this long after the window end for
 // late-read records: UNCONFIRMED (one poll interval plus typical propagation).
 constexpr SimDuration kTumblingGrace = Millis(1500);
-constexpr int64_t kMinReadAhead = 10'000;          // records, see read_ahead_
-constexpr SimDuration kSubscribeGap = Millis(50);  // as efo_consumer.cc (UNCONFIRMED)
-constexpr int64_t kEfoBytesPerSec = 2 * kMiB;      // fact sheet 2
+constexpr int64_t kMinReadAhead = 10'000;  // records, see read_ahead_
 
 // Bytes a record adds to the invocation event: base64 data plus the envelope.
 int64_t PayloadBytes(uint32_t bytes) { return (int64_t{bytes} + 2) / 3 * 4 + kEnvelopeBytes; }
@@ -112,10 +109,8 @@ struct ShardState {
   // Enhanced fan-out subscription (as efo_consumer.cc).
   EventHandle wake;
   int64_t wake_ns = kNever;
-  int64_t paid_ns = 0;
   int64_t visible_ns = -kNever;
-  int64_t gap_end_ns = 0;
-  int64_t end_ns = 0;
+  EfoSubscription pipe;
 };
 
 class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
@@ -502,9 +497,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ShardState& s = shards_[shard];
     s.visible_ns = now.nanos();
     ++subscribe_calls_;
-    s.gap_end_ns = (now + kSubscribeGap).nanos();
-    s.end_ns = s.gap_end_ns + EfoSpec{}.subscription_lifetime.nanos();
-    ScheduleWake(shard, SimTime::FromNanos(s.gap_end_ns));
+    s.pipe.Start(now, EfoSpec{}.subscription_lifetime);
+    ScheduleWake(shard, s.pipe.gap_end());
   }
 
   // ------------------------------------------------------------ reading
@@ -556,11 +550,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void Renew(ShardState& s, SimTime now) {
-    while (s.end_ns <= now.nanos()) {
-      ++subscribe_calls_;
-      s.gap_end_ns = s.end_ns + kSubscribeGap.nanos();
-      s.end_ns = s.gap_end_ns + EfoSpec{}.subscription_lifetime.nanos();
-    }
+    subscribe_calls_ += s.pipe.Renew(now, EfoSpec{}.subscription_lifetime);
   }
 
   void ScheduleWake(uint32_t shard, SimTime at) {
@@ -582,15 +572,13 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     const SimTime active = outages_.Active(now);
     if (active > now) return ScheduleWake(shard, active);
     Renew(s, now);
-    if (now.nanos() < s.gap_end_ns) return ScheduleWake(shard, SimTime::FromNanos(s.gap_end_ns));
+    if (now < s.pipe.gap_end()) return ScheduleWake(shard, s.pipe.gap_end());
     if (s.buffered >= read_ahead_) {
       s.blocked = true;
       return;
     }
-    const int64_t budget_ns = now.nanos() + kSecondNs - s.paid_ns;
-    if (budget_ns <= 0) return ScheduleWake(shard, SimTime::FromNanos(s.paid_ns));
-    const auto max_bytes = static_cast<uint64_t>(
-        std::max<int64_t>(1, std::min(budget_ns, kSecondNs) * kEfoBytesPerSec / kSecondNs));
+    const uint64_t max_bytes = s.pipe.Budget(now);
+    if (max_bytes == 0) return ScheduleWake(shard, s.pipe.paid_until());
     ExpireDue(r, now);
     ShardLog& log = stream_.log(shard);
     const auto room =
@@ -598,9 +586,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     const ReadResult rr = log.Read(r.cursor, now, room, max_bytes,
                                    SimTime::FromNanos(std::min(s.visible_ns, now.nanos())));
     if (rr.records.empty()) return;
-    const auto bytes = static_cast<int64_t>(rr.bytes);
-    s.paid_ns = std::max(s.paid_ns, now.nanos()) +
-                (bytes * kSecondNs + kEfoBytesPerSec - 1) / kEfoBytesPerSec;
+    s.pipe.Pay(now, rr.bytes);
     Ingest(shard, rr, now);
     if (r.position >= log.next_sequence()) return;
     const StoredRecord& next = log.At(r.position);
@@ -610,7 +596,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       return;
     }
     const bool budget_bound = rr.bytes + next.bytes > max_bytes;
-    ScheduleWake(shard, budget_bound ? SimTime::FromNanos(s.paid_ns) : now);
+    ScheduleWake(shard, budget_bound ? s.pipe.paid_until() : now);
   }
 
   void NoteGap(ReaderState& r, uint64_t position) {
