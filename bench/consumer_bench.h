@@ -8,12 +8,12 @@
 #include <memory>
 #include <string>
 
-#include "models/arrivals.h"
-#include "models/consumers.h"
-#include "models/key_space.h"
-#include "models/producer.h"
-#include "models/samplers.h"
-#include "models/stream.h"
+#include "models/consumers/consumers.h"
+#include "models/keys/key_space.h"
+#include "models/producers/producer.h"
+#include "models/stream/stream.h"
+#include "models/traffic/arrivals.h"
+#include "models/traffic/samplers.h"
 #include "sim/simulation.h"
 
 namespace shardsim {

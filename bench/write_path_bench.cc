@@ -7,11 +7,11 @@
 
 #include <memory>
 
-#include "models/arrivals.h"
-#include "models/key_space.h"
-#include "models/producer.h"
-#include "models/samplers.h"
-#include "models/stream.h"
+#include "models/keys/key_space.h"
+#include "models/producers/producer.h"
+#include "models/stream/stream.h"
+#include "models/traffic/arrivals.h"
+#include "models/traffic/samplers.h"
 #include "sim/simulation.h"
 
 namespace shardsim {

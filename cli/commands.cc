@@ -10,9 +10,10 @@
 #include <sstream>
 
 #include "cli/route.h"
-#include "models/run.h"
-#include "models/scenario_loader.h"
-#include "models/units.h"
+#include "models/run/run.h"
+#include "models/spec/loader/scenario_loader.h"
+#include "models/spec/units.h"
+#include "planner/session.h"
 #include "reports/csv_writer.h"
 #include "reports/output_dir.h"
 #include "reports/result_json.h"
@@ -88,10 +89,10 @@ int CmdValidate(const std::vector<std::string>& args) {
       rc = kExitUsage;
       continue;
     }
-    const std::vector<Diagnostic> inputs =
-        CheckModelInputs(*loaded.scenario, loaded.scenario->duration);
-    if (!inputs.empty()) {
-      for (const Diagnostic& d : inputs) std::cerr << FormatDiagnostic(file, d) << "\n";
+    const PreparedScenario::Outcome prepared =
+        PreparedScenario::Prepare(*loaded.scenario, loaded.scenario->duration);
+    if (!prepared.prepared) {
+      for (const Diagnostic& d : prepared.problems) std::cerr << FormatDiagnostic(file, d) << "\n";
       rc = kExitUsage;
       continue;
     }
@@ -166,18 +167,16 @@ int CmdRun(const std::vector<std::string>& args) {
     for (const Diagnostic& d : unsupported) std::cerr << FormatDiagnostic(file, d) << "\n";
     return kExitUsage;
   }
-  const std::vector<Diagnostic> inputs =
-      CheckModelInputs(*loaded.scenario, loaded.scenario->duration);
-  if (!inputs.empty()) {
-    for (const Diagnostic& d : inputs) std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
+  const PreparedScenario::Outcome prepared =
+      PreparedScenario::Prepare(*loaded.scenario, loaded.scenario->duration);
+  if (!prepared.prepared) {
+    for (const Diagnostic& d : prepared.problems) {
+      std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
+    }
     return kExitUsage;
   }
-  const RunOutcome outcome = RunScenario(*loaded.scenario, run_options);
-  if (!outcome.input_errors.empty()) {
-    for (const std::string& e : outcome.input_errors) std::cerr << e << "\n";
-    return kExitUsage;
-  }
-  const RunResult& result = *outcome.result;
+  const RunResult result =
+      RunPrepared(*prepared.prepared, run_options.seed.value_or(loaded.scenario->seed));
   if (vm.count("out")) {
     OutputDir out;
     out.Add("result.json", ResultJsonText(result));

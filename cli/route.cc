@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/hash_key.h"
-#include "models/shard_map.h"
+#include "models/keys/hash_key.h"
+#include "models/keys/shard_map.h"
 
 namespace shardsim {
 namespace {

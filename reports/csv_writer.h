@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "models/run_result.h"
+#include "models/result/run_result.h"
 
 namespace shardsim {
 

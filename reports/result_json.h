@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "models/run_result.h"
+#include "models/result/run_result.h"
 
 namespace shardsim {
 

@@ -1,6 +1,6 @@
 // SummaryText: fixed sections, each a small table whose columns size to their contents and whose
 // text columns shrink (cut with "...") until the line fits kSummaryWidthColumns. Exact quantities
-// (duration, limits) use models/units.h; measured ones (peaks, latencies) are rounded here for
+// (duration, limits) use models/spec/units.h; measured ones (peaks, latencies) are rounded here for
 // reading, since the exact forms ("1000123B/s") are hard to scan. Pure function, thread-safe.
 #include "reports/summary.h"
 
@@ -11,7 +11,7 @@
 #include <system_error>
 #include <vector>
 
-#include "models/units.h"
+#include "models/spec/units.h"
 #include "sim/check.h"
 #include "sim/time.h"
 

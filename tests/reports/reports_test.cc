@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "models/run_result.h"
+#include "models/result/run_result.h"
 #include "reports/csv_writer.h"
 #include "reports/output_dir.h"
 #include "reports/result_json.h"

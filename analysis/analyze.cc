@@ -1,0 +1,29 @@
+// AnalyzeRun: the findings of a finished run, in a fixed order. See analyze.h.
+#include "analysis/analyze.h"
+
+#include <algorithm>
+
+#include "analysis/read_findings.h"
+#include "analysis/slo_check.h"
+#include "analysis/write_findings.h"
+
+namespace shardsim {
+
+void AnalyzeRun(const Scenario& scenario, RunOutput* out) {
+  RunResult& r = out->result;
+  AddWritePathFindings(scenario, out->final_map, out->usage, &r);
+  if (!scenario.consumers.empty()) {
+    AddReadPathFindings(scenario, &r);
+    // Fewer shards is no advice while a consumer cannot keep up with the ones there are.
+    const bool readers_behind =
+        std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+          return f.kind == "iterator_age_growing" || f.kind == "records_expired";
+        });
+    if (readers_behind) {
+      std::erase_if(r.findings, [](const Finding& f) { return f.kind == "over_provisioned"; });
+    }
+  }
+  AddSloFindings(scenario, &r);
+}
+
+}  // namespace shardsim

@@ -1,0 +1,16 @@
+// Service-level objectives of a scenario (`slos`) checked against a run: one "slo_violated"
+// finding per objective and subject that misses it, with what to change. Pure functions of the
+// run's results; thread-compatible.
+#pragma once
+
+#include "models/result/run_result.h"
+#include "models/spec/scenario.h"
+
+namespace shardsim {
+
+// Appends the SLO findings to result->findings. REQUIRES: result->shards, producers and consumers
+// filled (consumers in scenario order). No-op without scenario.slos. max_monthly_cost_usd needs
+// the pricing model and is refused by the loader's feature check until then.
+void AddSloFindings(const Scenario& scenario, RunResult* result);
+
+}  // namespace shardsim

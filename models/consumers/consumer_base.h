@@ -1,0 +1,317 @@
+// Internal to the read path (models/consumers/consumers.h): what polling, KCL and enhanced fan-out
+// consumers share -- one ShardLog reader per shard with its bookkeeping, outage calendars, and
+// the per-record statistics a delivered batch feeds. A batch's processing end is computed when it
+// is read (failures, outages and the end of the run are known in advance), so a consumer needs
+// one event per call or push, never one per record or per processing step.
+// Per reader, at every moment: available = processed + unread + expired (unique records), and
+// the log's own counts (read, expired, replayed) equal the reader's. Not thread-safe.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/keys/key_space.h"
+#include "models/result/run_result.h"
+#include "models/spec/scenario.h"
+#include "models/stream/read_limits.h"
+#include "models/stream/shard_log.h"
+#include "models/stream/stream.h"
+#include "models/traffic/samplers.h"
+#include "sim/simulation.h"
+#include "sim/stats.h"
+
+namespace shardsim {
+
+// Periods [from, to) in which a consumer reads and processes nothing: work in hand pauses and
+// resumes at `to` (the process is stopped, not crashed: no replay).
+class OutageCalendar {
+ public:
+  explicit OutageCalendar(const std::vector<OutageSpec>& outages);
+  // `t`, or the end of the outage (or run of back-to-back outages) holding it.
+  SimTime Active(SimTime t) const { return periods_.empty() ? t : ActiveSlow(t); }
+  // When `work` started at `start` ends, pausing through outages.
+  SimTime Finish(SimTime start, SimDuration work) const {
+    return periods_.empty() ? start + work : FinishSlow(start, work);
+  }
+
+ private:
+  SimTime ActiveSlow(SimTime t) const;
+  SimTime FinishSlow(SimTime start, SimDuration work) const;
+
+  std::vector<std::pair<int64_t, int64_t>> periods_;  // sorted, non-overlapping
+};
+
+// One enhanced fan-out subscription to a shard (fact sheet 2): SubscribeToShard delivers for
+// `lifetime`, is renewed at its end after a short gap, and pushes at most 2 MiB/s through a byte
+// bucket one second deep (empty when everything pushed is paid a second ahead).
+class EfoSubscription {
+ public:
+  static constexpr int64_t kBytesPerSec = 2 * kMiB;
+  // A re-subscription takes this long (UNCONFIRMED: no AWS figure; one SubscribeToShard call).
+  static constexpr SimDuration kRenewGap = Millis(50);
+
+  // A SubscribeToShard call at `now`: delivery starts after the gap.
+  void Start(SimTime now, SimDuration lifetime) {
+    gap_end_ns_ = (now + kRenewGap).nanos();
+    end_ns_ = gap_end_ns_ + lifetime.nanos();
+  }
+  // Renews the subscriptions that ended by `now` (a consumer renews whether or not records
+  // flow); returns the SubscribeToShard calls that took.
+  uint64_t Renew(SimTime now, SimDuration lifetime) {
+    uint64_t calls = 0;
+    while (end_ns_ <= now.nanos()) {
+      ++calls;
+      gap_end_ns_ = end_ns_ + kRenewGap.nanos();
+      end_ns_ = gap_end_ns_ + lifetime.nanos();
+    }
+    return calls;
+  }
+  // The renewal gap in progress ends here (<= now: delivering).
+  SimTime gap_end() const { return SimTime::FromNanos(gap_end_ns_); }
+  // Bytes a push may carry at `now`, at least 1; 0 while the bucket is empty (until paid_until).
+  uint64_t Budget(SimTime now) const {
+    const int64_t budget_ns = now.nanos() + kSecondNs - paid_ns_;
+    if (budget_ns <= 0) return 0;
+    // At most 1 s of budget (2^51 before dividing): plain 64-bit arithmetic.
+    return static_cast<uint64_t>(
+        std::max<int64_t>(1, std::min(budget_ns, kSecondNs) * kBytesPerSec / kSecondNs));
+  }
+  SimTime paid_until() const { return SimTime::FromNanos(paid_ns_); }
+  // Pays for a push of `bytes` (at most 10 MiB: bytes * 1e9 fits in 64 bits).
+  void Pay(SimTime now, uint64_t bytes) {
+    paid_ns_ = std::max(paid_ns_, now.nanos()) +
+               (static_cast<int64_t>(bytes) * kSecondNs + kBytesPerSec - 1) / kBytesPerSec;
+  }
+
+ private:
+  static constexpr int64_t kSecondNs = 1'000'000'000;
+  int64_t paid_ns_ = 0;
+  int64_t gap_end_ns_ = 0;  // the current subscription delivers from here ...
+  int64_t end_ns_ = 0;      // ... until here
+};
+
+// Enhanced fan-out pushes: every shard stored into at one instant travels in one push group, so
+// a subscriber schedules one event per instant (a producer call), not one per shard.
+class PushGroups {
+ public:
+  struct Group {
+    int64_t instant_ns = 0;
+    std::vector<uint32_t> shards;
+  };
+  // Adds `shard` to the group of instant `arrival`. Returns the group's index when this call
+  // opened it (the caller schedules its push), else nothing.
+  std::optional<uint32_t> Add(uint32_t shard, SimTime arrival) {
+    std::optional<uint32_t> opened;
+    if (current_ == kNone || groups_[current_].instant_ns != arrival.nanos()) {
+      uint32_t g;
+      if (!free_.empty()) {
+        g = free_.back();
+        free_.pop_back();
+      } else {
+        g = static_cast<uint32_t>(groups_.size());
+        groups_.emplace_back();
+      }
+      groups_[g].instant_ns = arrival.nanos();
+      current_ = g;
+      opened = g;
+    }
+    groups_[current_].shards.push_back(shard);
+    return opened;
+  }
+  const Group& group(uint32_t g) const { return groups_[g]; }
+  // After the group's push: its slot is reused (its vector keeps its capacity).
+  void Release(uint32_t g) {
+    groups_[g].shards.clear();
+    free_.push_back(g);
+    if (current_ == g) current_ = kNone;
+  }
+
+ private:
+  static constexpr uint32_t kNone = ~uint32_t{0};
+  std::vector<Group> groups_;
+  std::vector<uint32_t> free_;
+  uint32_t current_ = kNone;
+};
+
+// Settings every consumer of a run shares.
+struct ConsumerContext {
+  Stream* stream = nullptr;
+  SharedReadLimits* limits = nullptr;  // GetRecords limits shared by polling readers
+  SimTime end;
+  SimTime warmup;
+  SimDuration series_interval;
+  LatencySpec visibility;  // put -> visible to GetRecords (the stream's propagation delay)
+  // The producers' key spaces by group index (StoredRecord::producer), for poison-record keys.
+  std::vector<const KeySpace*> key_spaces;
+};
+
+// One consumer's reader of one shard.
+struct ReaderState {
+  uint32_t shard = 0;
+  bool registered = false;
+  ShardLog::CursorId cursor = 0;
+  uint64_t start_sequence = 0;
+  uint64_t position = 0;           // the cursor's position as this reader last saw it
+  uint64_t processed_through = 0;  // below this, every record was processed (or expired)
+  uint64_t read = 0;               // records returned, re-reads included
+  uint64_t processed = 0;          // unique records processed
+  uint64_t reprocessed = 0;        // processed again after a rewind
+  uint64_t in_flight_end = 0;      // unique records whose processing ends after the run
+  uint64_t in_flight_all = 0;      // all records (re-reads included) of those batches
+  uint64_t discarded = 0;          // read by a worker that failed before processing them
+  uint64_t discarded_pending = 0;  // of those, unique ones not yet rewound over
+  uint64_t expired = 0;            // unique records lost to retention before processing
+  uint64_t expired_all = 0;        // every record the cursor lost to retention
+  uint64_t replayed = 0;           // records rewound over
+  uint64_t bytes_read = 0;
+  uint64_t calls = 0;
+  uint64_t throttles = 0;
+  uint64_t age_max_ns = 0;
+  int64_t expiry_check_ns = 0;  // no record of the shard expires before this
+  std::vector<float> age_ms;    // per series window: max iterator age (NaN: no sample)
+  // Batches whose processing ends after the latest event, for ProcessedBy().
+  struct Pending {
+    int64_t done_ns;
+    uint64_t records;
+  };
+  std::array<Pending, 8> pending{};
+  uint32_t pending_head = 0, pending_count = 0;
+};
+
+class ConsumerBase : public Component {
+ public:
+  ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& context);
+
+  // Closes every reader at the end of the run (retention applied at the end time).
+  void Finish(Context& ctx) override;
+
+  ConsumerResult Result() const;
+  // Checks the per-reader identities; appends a description of each failure to *detail.
+  virtual bool CheckConservation(std::string* detail) const;
+  virtual SeriesTable Series() const;
+  // Assumptions this consumer's model makes beyond the read path's (ReadPath::Assumptions).
+  virtual std::vector<Assumption> Assumptions() const { return {}; }
+  // Unique records whose processing ended at or before t. REQUIRES: t >= the latest event time.
+  uint64_t ProcessedBy(SimTime t) const;
+  const ConsumerSpec& spec() const { return spec_; }
+
+ protected:
+  enum class Fate { kProcessed, kInFlightAtEnd, kDiscarded };
+
+  // Registers the reader's cursor from the consumer's starting position (AT_TIMESTAMP at its
+  // timestamp, which the caller schedules).
+  void Register(ReaderState& r);
+  // Applies retention up to `now` on the reader's shard when its oldest record is due.
+  // The oldest record's arrival only grows, so the reader remembers when the next expiry can be
+  // due and skips the (usually cold) look at the log until then.
+  void ExpireDue(ReaderState& r, SimTime now) {
+    if (now.nanos() < r.expiry_check_ns) return;
+    ShardLog& log = stream_.log(r.shard);
+    const int64_t retention_ns = log.retention().nanos();
+    if (log.retained() != 0 &&
+        log.At(log.trim_horizon()).arrival_ns <= now.nanos() - retention_ns) {
+      log.Expire(now);
+    }
+    r.expiry_check_ns = log.retained() != 0
+                            ? log.At(log.trim_horizon()).arrival_ns + retention_ns + 1
+                            : now.nanos() + retention_ns + 1;
+  }
+  // Accounts for one read: records expired since the previous read, the batch's fate, and per
+  // record latency (creation -> done) and propagation (arrival -> delivered) of unique records.
+  void Account(ReaderState& r, const ReadResult& rr, SimTime now, SimTime delivered, SimTime done,
+               Fate fate);
+  // Whether a read stopped at `max_bytes` with more visible records waiting: AWS's "a call that
+  // returns 10 MiB" (a response can only fill the cap up to the next record's boundary).
+  bool HitByteCap(const ReaderState& r, const ReadResult& rr, uint64_t max_bytes,
+                  SimTime visible_through) const {
+    const ShardLog& log = stream_.log(r.shard);
+    const uint64_t at = rr.first_sequence + rr.records.size();
+    if (rr.records.empty() || at >= log.next_sequence()) return false;
+    const StoredRecord& next = log.At(at);
+    return next.arrival_ns <= visible_through.nanos() && rr.bytes + next.bytes > max_bytes;
+  }
+  // GetRecords.IteratorAgeMilliseconds of one call or event.
+  void SampleIteratorAge(ReaderState& r, SimTime now, SimDuration age);
+  void CountThrottle(ReaderState& r, SimTime now, ReadThrottle why);
+  // Moves the reader back to `sequence` (a checkpoint) for a lease takeover.
+  void Rewind(ReaderState& r, uint64_t sequence);
+  // Extra result fields of a consumer kind; runs last in Result() and may adjust any field.
+  virtual void FillResult(ConsumerResult& result) const { (void)result; }
+
+  // Series window of t (the last one for t at or after the end). Remembers the latest window, so
+  // the calls of one instant divide once.
+  size_t Window(SimTime t) const {
+    const int64_t ns = t.nanos();
+    if (ns >= window_lo_ns_ && ns < window_hi_ns_) return window_;
+    const auto w = std::min(static_cast<size_t>(ns / series_ns_), windows_ - 1);
+    window_ = w;
+    window_lo_ns_ = static_cast<int64_t>(w) * series_ns_;
+    window_hi_ns_ =
+        w + 1 == windows_ ? std::numeric_limits<int64_t>::max() : window_lo_ns_ + series_ns_;
+    return w;
+  }
+
+  ConsumerSpec spec_;
+  Stream& stream_;
+  SharedReadLimits* limits_;
+  SimTime end_;
+  SimTime warmup_;
+  OutageCalendar outages_;
+  ProcessingSampler processing_;
+  std::vector<ReaderState> readers_;  // by shard index
+  uint64_t subscribe_calls_ = 0;
+  uint64_t throttled_by_[kReadThrottleKinds] = {};
+
+ private:
+  void NoteGap(ReaderState& r, uint64_t position);
+
+  int64_t series_ns_;
+  size_t windows_;
+  mutable size_t window_ = 0;
+  mutable int64_t window_lo_ns_ = 0, window_hi_ns_ = 0;
+  uint64_t deliveries_ = 0;
+  uint64_t nonempty_deliveries_ = 0;
+  LogHistogram latency_ns_;
+  LogHistogram propagation_ns_;
+  LogHistogram age_ns_;
+  std::vector<uint64_t> win_processed_, win_bytes_, win_throttles_;
+};
+
+// Factories; the types live in their .cc files.
+std::unique_ptr<ConsumerBase> MakePollingConsumer(const ConsumerSpec& spec,
+                                                  const ConsumerContext& context);
+std::unique_ptr<ConsumerBase> MakeKclConsumer(const ConsumerSpec& spec,
+                                              const ConsumerContext& context);
+std::unique_ptr<ConsumerBase> MakeEfoConsumer(const ConsumerSpec& spec,
+                                              const ConsumerContext& context);
+// Lambda event-source mapping (models/consumers/lambda/lambda_consumer.cc).
+std::unique_ptr<ConsumerBase> MakeLambdaConsumer(const ConsumerSpec& spec,
+                                                 const ConsumerContext& context);
+// Firehose delivery stream (models/consumers/firehose/firehose_consumer.cc). Source "stream":
+// context.stream is the data stream, read with GetRecords through context.limits. Source
+// "direct_put": context.stream is the Firehose's own ingestion stream (one shard whose write limits
+// are the Direct PUT quotas, reads enabled) and context.limits is null; the Firehose takes records
+// as they are stored.
+std::unique_ptr<ConsumerBase> MakeFirehoseConsumer(const ConsumerSpec& spec,
+                                                   const ConsumerContext& context);
+
+// After a throttled GetRecords call a reader waits max(kThrottleBackoff, its poll interval) plus
+// a uniform jitter in [0, kThrottleJitter): fact sheet 2, AWS recommends waiting 1 s; the jitter
+// (as SDK retry policies add) keeps readers from retrying in lockstep. UNCONFIRMED as values;
+// with them five readers sharing a shard see the ~1 s average of fact sheet 2 (tests check it).
+inline constexpr SimDuration kThrottleBackoff = Seconds(1);
+inline constexpr SimDuration kThrottleJitter = Millis(400);
+inline SimDuration ThrottleBackoff(SimDuration interval, Rng& rng) {
+  return std::max(kThrottleBackoff, interval) +
+         SimDuration::Nanos(
+             static_cast<int64_t>(rng.Below(static_cast<uint64_t>(kThrottleJitter.nanos()))));
+}
+
+}  // namespace shardsim

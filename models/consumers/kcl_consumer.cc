@@ -1,0 +1,304 @@
+// KCL application (fact sheet 2): workers share the shards' leases; each leased shard has a
+// record processor fed by a prefetcher that calls GetRecords, waits idle_time_between_reads and
+// holds at most kMaxPendingBatches unprocessed batches. Checkpoints every N records or T seconds.
+// A failed worker's leases expire after failover_time and move to the live workers with the
+// fewest leases, which resume from the last checkpoint (the records since are processed again).
+// Events: one per GetRecords call, one per worker failure and one per takeover.
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <optional>
+
+#include "models/consumers/consumer_base.h"
+#include "sim/check.h"
+
+namespace shardsim {
+namespace {
+
+constexpr uint32_t kMaxPendingBatches = 4;  // maxPendingProcessRecordsInput (fact sheet 2)
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+class KclConsumer final : public ConsumerBase {
+ public:
+  KclConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
+      : ConsumerBase(spec, context),
+        latency_(spec.kcl.call_latency),
+        visibility_(context.visibility),
+        max_records_(static_cast<uint32_t>(
+            std::min(spec.kcl.max_records, context.limits->spec().max_records_per_call))),
+        max_bytes_(static_cast<uint64_t>(context.limits->spec().max_bytes_per_call)),
+        pinned_(!spec.kcl.worker_failures.empty()),
+        leases_(readers_.size()),
+        workers_(static_cast<size_t>(spec.kcl.workers)) {
+    for (const WorkerFailure& f : spec.kcl.worker_failures) {
+      Worker& w = workers_[static_cast<size_t>(f.worker)];
+      w.fail_ns = std::min(w.fail_ns, f.at.nanos());
+    }
+  }
+
+  void Start(Context& ctx) override {
+    rng_.emplace(ctx.MakeRng("reads"));
+    processing_rng_.emplace(ctx.MakeRng("processing"));
+    const auto workers = static_cast<uint32_t>(workers_.size());
+    const SimDuration idle = spec_.kcl.idle_time_between_reads;
+    for (uint32_t s = 0; s < leases_.size(); ++s) {
+      // Round-robin: balanced to within one lease, capped by max_leases_per_worker.
+      for (uint32_t k = 0; k < workers; ++k) {
+        const uint32_t w = (s + k) % workers;
+        if (workers_[w].leases < spec_.kcl.max_leases_per_worker) {
+          Take(s, static_cast<int32_t>(w), SimTime::Zero());
+          break;
+        }
+      }
+      limits_->AddReader(s);
+      const SimDuration jitter = SimDuration::Nanos(
+          static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(idle.nanos()))));
+      if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
+          spec_.starting_position.timestamp > SimDuration::Zero()) {
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(s, kRegister));
+        continue;
+      }
+      RegisterLease(s);
+      ScheduleFetch(ctx, s, SimTime::Zero() + jitter);
+    }
+    for (uint32_t w = 0; w < workers; ++w) {
+      const int64_t fail = workers_[w].fail_ns;
+      if (fail >= end_.nanos()) continue;
+      ctx.Schedule(SimTime::FromNanos(fail), Tag(w, kFail));
+      const SimTime takeover = SimTime::FromNanos(fail) + spec_.kcl.failover_time;
+      if (takeover <= end_) ctx.Schedule(takeover, Tag(w, kTakeover));
+    }
+  }
+
+  void OnEvent(Context& ctx, uint32_t tag) override {
+    const uint32_t index = tag >> 2;
+    switch (static_cast<Kind>(tag & 3)) {
+      case kFetch:
+        leases_[index].fetch = EventHandle();
+        Fetch(ctx, index);
+        return;
+      case kRegister:
+        RegisterLease(index);
+        ScheduleFetch(ctx, index, ctx.Now());
+        return;
+      case kFail:
+        Fail(ctx, index);
+        return;
+      case kTakeover:
+        Takeover(ctx, index);
+        return;
+    }
+  }
+
+  void Finish(Context& ctx) override {
+    for (Lease& l : leases_) Release(l, ctx.Now());
+    ConsumerBase::Finish(ctx);
+  }
+
+ private:
+  enum Kind : uint32_t { kFetch = 0, kRegister = 1, kFail = 2, kTakeover = 3 };
+  static uint32_t Tag(uint32_t index, Kind k) { return index << 2 | k; }
+
+  struct Lease {
+    int32_t owner = -1;  // worker index; -1 = nobody
+    EventHandle fetch;
+    ShardLog::CursorId pin = 0;  // a cursor held at the checkpoint, so a takeover can replay
+    uint64_t checkpoint = 0;     // sequence the last checkpoint covers up to (exclusive)
+    int64_t last_checkpoint_ns = 0;
+    int64_t processor_free_ns = 0;
+    std::array<int64_t, kMaxPendingBatches> starts{};  // processing starts of queued batches
+    uint32_t head = 0, queued = 0;
+    int64_t held_since_ns = -1;  // -1: no live worker holds it
+    int64_t held_ns = 0;         // total time held, for lease renewals
+  };
+  struct Worker {
+    int64_t fail_ns = kNever;
+    int64_t leases = 0;
+  };
+
+  bool Alive(int32_t w, SimTime now) const {
+    return w >= 0 && workers_[static_cast<size_t>(w)].fail_ns > now.nanos();
+  }
+
+  void Take(uint32_t shard, int32_t worker, SimTime now) {
+    Lease& l = leases_[shard];
+    l.owner = worker;
+    ++workers_[static_cast<size_t>(worker)].leases;
+    l.held_since_ns = now.nanos();
+    ++lease_takes_;
+  }
+
+  static void Release(Lease& l, SimTime now) {
+    if (l.held_since_ns < 0) return;
+    l.held_ns += now.nanos() - l.held_since_ns;
+    l.held_since_ns = -1;
+  }
+
+  void RegisterLease(uint32_t shard) {
+    ReaderState& r = readers_[shard];
+    Register(r);
+    Lease& l = leases_[shard];
+    l.checkpoint = r.start_sequence;
+    if (!pinned_) return;
+    ShardLog& log = stream_.log(shard);
+    l.pin = log.Register(StartPosition::Latest());
+    log.Seek(l.pin, r.start_sequence);
+  }
+
+  void ScheduleFetch(Context& ctx, uint32_t shard, SimTime at) {
+    Lease& l = leases_[shard];
+    if (at > end_ || !Alive(l.owner, at)) return;
+    l.fetch = ctx.Schedule(at, Tag(shard, kFetch));
+  }
+
+  void Fetch(Context& ctx, uint32_t shard) {
+    const SimTime now = ctx.Now();
+    Lease& l = leases_[shard];
+    ReaderState& r = readers_[shard];
+    if (!Alive(l.owner, now) || !r.registered) return;
+    const SimTime active = outages_.Active(now);
+    if (active > now) return ScheduleFetch(ctx, shard, active);
+    while (l.queued > 0 && l.starts[l.head] <= now.nanos()) {
+      l.head = (l.head + 1) % kMaxPendingBatches;
+      --l.queued;
+    }
+    // The prefetcher blocks while its queue is full: retry when the oldest batch starts.
+    if (l.queued == kMaxPendingBatches) {
+      return ScheduleFetch(ctx, shard, SimTime::FromNanos(l.starts[l.head]));
+    }
+    const SimDuration idle = spec_.kcl.idle_time_between_reads;
+    const ReadThrottle verdict = limits_->Admit(shard, now);
+    if (verdict != ReadThrottle::kNone) {
+      CountThrottle(r, now, verdict);
+      return ScheduleFetch(ctx, shard, now + ThrottleBackoff(idle, *rng_));
+    }
+    ++r.calls;
+    ExpireDue(r, now);
+    const SimDuration visibility = visibility_.Sample(*rng_);
+    const SimDuration latency = latency_.Sample(*rng_);
+    ShardLog& log = stream_.log(shard);
+    const ReadResult rr = log.Read(r.cursor, now, max_records_, max_bytes_, now - visibility);
+    limits_->Charge(shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, now - visibility));
+    const SimTime arrive = now + latency;
+    SimTime done = arrive;
+    Fate fate = Fate::kProcessed;
+    const auto n = static_cast<int64_t>(rr.records.size());
+    if (n > 0) {  // KCL does not call processRecords for an empty batch by default
+      const SimTime start =
+          outages_.Active(std::max(arrive, SimTime::FromNanos(l.processor_free_ns)));
+      done = outages_.Finish(
+          start, processing_.Sample(*processing_rng_, n, static_cast<int64_t>(rr.bytes)));
+      l.processor_free_ns = done.nanos();
+      l.starts[(l.head + l.queued) % kMaxPendingBatches] = start.nanos();
+      ++l.queued;
+      const int64_t fail = workers_[static_cast<size_t>(l.owner)].fail_ns;
+      if (done.nanos() <= std::min(end_.nanos(), fail)) {
+        fate = Fate::kProcessed;
+      } else if (fail < done.nanos() && fail <= end_.nanos()) {
+        fate = Fate::kDiscarded;  // the worker dies first; the next owner replays
+      } else {
+        fate = Fate::kInFlightAtEnd;
+      }
+    }
+    Account(r, rr, now, arrive, done, fate);
+    SampleIteratorAge(r, now, rr.iterator_age);
+    if (n > 0 && fate == Fate::kProcessed) {
+      Checkpoint(shard, rr.first_sequence + rr.records.size(), done);
+    }
+    ScheduleFetch(ctx, shard, arrive + idle);
+  }
+
+  // After a batch is processed (at `done`): checkpoint when due. Decided at read time, which is
+  // sound because the batch is known to finish before its worker fails.
+  void Checkpoint(uint32_t shard, uint64_t through, SimTime done) {
+    Lease& l = leases_[shard];
+    const CheckpointSpec& cp = spec_.kcl.checkpoint;
+    const bool every_batch = cp.every_records == 0 && cp.every == SimDuration::Zero();
+    const bool by_records = cp.every_records > 0 && through > l.checkpoint &&
+                            through - l.checkpoint >= static_cast<uint64_t>(cp.every_records);
+    const bool by_time =
+        cp.every > SimDuration::Zero() && done.nanos() - l.last_checkpoint_ns >= cp.every.nanos();
+    if (!(every_batch || by_records || by_time)) return;
+    ++checkpoints_;
+    l.last_checkpoint_ns = done.nanos();
+    l.checkpoint = std::max(l.checkpoint, through);
+    if (pinned_) stream_.log(shard).Seek(l.pin, l.checkpoint);
+  }
+
+  void Fail(Context& ctx, uint32_t worker) {
+    for (Lease& l : leases_) {
+      if (l.owner != static_cast<int32_t>(worker)) continue;
+      ctx.Cancel(l.fetch);
+      Release(l, ctx.Now());
+    }
+  }
+
+  void Takeover(Context& ctx, uint32_t worker) {
+    const SimTime now = ctx.Now();
+    for (uint32_t s = 0; s < leases_.size(); ++s) {
+      Lease& l = leases_[s];
+      if (l.owner != static_cast<int32_t>(worker)) continue;
+      --workers_[worker].leases;
+      l.owner = -1;
+      int32_t best = -1;
+      for (uint32_t w = 0; w < workers_.size(); ++w) {
+        if (!Alive(static_cast<int32_t>(w), now) ||
+            workers_[w].leases >= spec_.kcl.max_leases_per_worker) {
+          continue;
+        }
+        if (best < 0 || workers_[w].leases < workers_[static_cast<size_t>(best)].leases) {
+          best = static_cast<int32_t>(w);
+        }
+      }
+      if (best < 0) continue;  // nobody can hold it: the shard goes unread
+      Take(s, best, now);
+      ++takeovers_;
+      l.queued = 0;
+      l.processor_free_ns = now.nanos();
+      ReaderState& r = readers_[s];
+      if (!r.registered) continue;  // AT_TIMESTAMP still ahead: its registration starts reads
+      Rewind(r, stream_.log(s).cursor(l.pin).position);
+      ScheduleFetch(ctx, s, now);
+    }
+  }
+
+  void FillResult(ConsumerResult& c) const override {
+    c.workers = static_cast<int64_t>(workers_.size());
+    const SimDuration renewal = SimDuration::Nanos(spec_.kcl.failover_time.nanos() / 3);
+    uint64_t renewals = 0;
+    for (size_t s = 0; s < leases_.size(); ++s) {
+      const Lease& l = leases_[s];
+      if (renewal > SimDuration::Zero()) {
+        renewals += static_cast<uint64_t>(l.held_ns / renewal.nanos());
+      }
+      const bool held = Alive(l.owner, end_);
+      c.shards[s].owner = held ? l.owner : -1;
+      if (!held) ++c.unowned_shards;
+    }
+    for (size_t w = 0; w < workers_.size(); ++w) {
+      if (Alive(static_cast<int32_t>(w), end_) && workers_[w].leases == 0) ++c.idle_workers;
+    }
+    c.checkpoints = checkpoints_;
+    c.lease_takeovers = takeovers_;
+    c.lease_table_writes = lease_takes_ + renewals + checkpoints_;
+  }
+
+  LatencySampler latency_;
+  LatencySampler visibility_;
+  uint32_t max_records_;
+  uint64_t max_bytes_;
+  bool pinned_;                // worker failures are scheduled: keep records since each checkpoint
+  std::vector<Lease> leases_;  // by shard
+  std::vector<Worker> workers_;
+  std::optional<Rng> rng_, processing_rng_;
+  uint64_t checkpoints_ = 0, takeovers_ = 0, lease_takes_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ConsumerBase> MakeKclConsumer(const ConsumerSpec& spec,
+                                              const ConsumerContext& context) {
+  return std::make_unique<KclConsumer>(spec, context);
+}
+
+}  // namespace shardsim

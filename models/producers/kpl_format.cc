@@ -1,0 +1,198 @@
+// KPL aggregated-record size arithmetic and reference encoder. See kpl_format.h.
+//
+// Wire format (proto2, KPL aggregation-format.md):
+//   AggregatedRecord { repeated string partition_key_table = 1; repeated string
+//                      explicit_hash_key_table = 2; repeated Record records = 3; }
+//   Record { required uint64 partition_key_index = 1; optional uint64 explicit_hash_key_index = 2;
+//            required bytes data = 3; }
+// Every field here costs a 1-byte tag; a length-delimited one adds varint(length) + length. The
+// size arithmetic below is the same as awslabs/kinesis-aggregation's _calculate_record_size.
+#include "models/producers/kpl_format.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "models/keys/hash_key.h"
+#include "sim/check.h"
+#include "sim/rng.h"
+
+namespace shardsim {
+namespace {
+
+constexpr uint8_t kTagPartitionKeyTable = 0x0A;     // field 1, length-delimited
+constexpr uint8_t kTagExplicitHashKeyTable = 0x12;  // field 2, length-delimited
+constexpr uint8_t kTagRecords = 0x1A;               // field 3, length-delimited
+constexpr uint8_t kTagPartitionKeyIndex = 0x08;     // Record field 1, varint
+constexpr uint8_t kTagExplicitHashKeyIndex = 0x10;  // Record field 2, varint
+constexpr uint8_t kTagData = 0x1A;                  // Record field 3, length-delimited
+
+constexpr size_t LengthDelimitedBytes(size_t payload_bytes) {
+  return 1 + VarintBytes(payload_bytes) + payload_bytes;
+}
+
+size_t SlotOf(uint64_t hash, size_t mask) {
+  return static_cast<size_t>(hash ^ (hash >> 32)) & mask;
+}
+
+void PutVarint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+}
+
+void PutLengthDelimited(std::string& out, uint8_t tag, std::string_view payload) {
+  out += static_cast<char>(tag);
+  PutVarint(out, payload.size());
+  out += payload;
+}
+
+}  // namespace
+
+int64_t KplAggregator::KeyTable::Find(std::string_view key, uint64_t hash) const {
+  if (slots_.empty()) return -1;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = SlotOf(hash, mask);; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.generation != generation_) return -1;
+    const Entry& e = entries_[slot.entry];
+    if (e.hash == hash && e.length == key.size() &&
+        std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0) {
+      return slot.entry;
+    }
+  }
+}
+
+uint64_t KplAggregator::KeyTable::Insert(std::string_view key, uint64_t hash) {
+  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
+  const auto entry = static_cast<uint32_t>(entries_.size());
+  entries_.push_back(Entry{hash, arena_.size(), key.size()});
+  arena_.append(key);
+  const size_t mask = slots_.size() - 1;
+  size_t i = SlotOf(hash, mask);
+  while (slots_[i].generation == generation_) i = (i + 1) & mask;
+  slots_[i] = Slot{generation_, entry};
+  return entry;
+}
+
+void KplAggregator::KeyTable::Grow() {
+  SHARDSIM_CHECK(entries_.size() < UINT32_MAX / 2, "key table too large");
+  std::vector<Slot> slots(std::max<size_t>(16, slots_.size() * 2));
+  const size_t mask = slots.size() - 1;
+  for (uint32_t e = 0; e < entries_.size(); ++e) {
+    size_t i = SlotOf(entries_[e].hash, mask);
+    while (slots[i].generation == generation_) i = (i + 1) & mask;
+    slots[i] = Slot{generation_, e};
+  }
+  slots_ = std::move(slots);
+}
+
+void KplAggregator::KeyTable::Clear() {
+  arena_.clear();
+  entries_.clear();
+  if (++generation_ == 0) {  // wrapped after 2^32 resets: old stamps could look current again
+    for (Slot& s : slots_) s.generation = 0;
+    generation_ = 1;
+  }
+}
+
+KplAggregator::Plan KplAggregator::PlanAdd(std::string_view partition_key,
+                                           std::optional<std::string_view> explicit_hash_key,
+                                           size_t data_bytes) const {
+  Plan plan;
+  plan.pk_hash = Fnv1a64(partition_key);
+  const int64_t pk_found = partition_keys_.Find(partition_key, plan.pk_hash);
+  plan.new_pk = pk_found < 0;
+  const uint64_t pk_index = plan.new_pk ? partition_keys_.size() : static_cast<uint64_t>(pk_found);
+  if (plan.new_pk) plan.body_delta += LengthDelimitedBytes(partition_key.size());
+
+  size_t inner = 1 + VarintBytes(pk_index);
+  if (explicit_hash_key) {
+    plan.ehk_hash = Fnv1a64(*explicit_hash_key);
+    const int64_t ehk_found = explicit_hash_keys_.Find(*explicit_hash_key, plan.ehk_hash);
+    plan.new_ehk = ehk_found < 0;
+    const uint64_t ehk_index =
+        plan.new_ehk ? explicit_hash_keys_.size() : static_cast<uint64_t>(ehk_found);
+    if (plan.new_ehk) plan.body_delta += LengthDelimitedBytes(explicit_hash_key->size());
+    inner += 1 + VarintBytes(ehk_index);
+  }
+  inner += LengthDelimitedBytes(data_bytes);
+  plan.body_delta += LengthDelimitedBytes(inner);
+  return plan;
+}
+
+size_t KplAggregator::SizeIfAdded(std::string_view partition_key,
+                                  std::optional<std::string_view> explicit_hash_key,
+                                  size_t data_bytes) const {
+  return size_bytes() + PlanAdd(partition_key, explicit_hash_key, data_bytes).body_delta;
+}
+
+size_t KplAggregator::Add(std::string_view partition_key,
+                          std::optional<std::string_view> explicit_hash_key, size_t data_bytes) {
+  Apply(PlanAdd(partition_key, explicit_hash_key, data_bytes), partition_key, explicit_hash_key,
+        data_bytes);
+  return size_bytes();
+}
+
+bool KplAggregator::TryAdd(size_t limit_bytes, std::string_view partition_key,
+                           std::optional<std::string_view> explicit_hash_key, size_t data_bytes) {
+  const Plan plan = PlanAdd(partition_key, explicit_hash_key, data_bytes);
+  if (size_bytes() + plan.body_delta > limit_bytes) return false;
+  Apply(plan, partition_key, explicit_hash_key, data_bytes);
+  return true;
+}
+
+void KplAggregator::Apply(const Plan& plan, std::string_view partition_key,
+                          std::optional<std::string_view> explicit_hash_key, size_t data_bytes) {
+  if (plan.new_pk) partition_keys_.Insert(partition_key, plan.pk_hash);
+  if (plan.new_ehk) explicit_hash_keys_.Insert(*explicit_hash_key, plan.ehk_hash);
+  body_bytes_ += plan.body_delta;
+  if (record_count_++ == 0) first_data_bytes_ = data_bytes;
+}
+
+void KplAggregator::Reset() {
+  partition_keys_.Clear();
+  explicit_hash_keys_.Clear();
+  body_bytes_ = 0;
+  record_count_ = 0;
+  first_data_bytes_ = 0;
+}
+
+size_t KplAggregator::KinesisRecordBytes() const {
+  if (record_count_ == 0) return 0;
+  if (record_count_ == 1) return first_data_bytes_;
+  return size_bytes();
+}
+
+std::string EncodeAggregatedRecord(std::span<const KplUserRecord> records) {
+  // Deliberately independent of KplAggregator (std::unordered_map, real bytes) so that tests
+  // comparing the two catch a slip in either.
+  std::unordered_map<std::string, uint64_t> pk_index, ehk_index;
+  std::string pk_table, ehk_table, record_list, record;
+  for (const KplUserRecord& r : records) {
+    auto [pk, pk_new] = pk_index.try_emplace(r.partition_key, pk_index.size());
+    if (pk_new) PutLengthDelimited(pk_table, kTagPartitionKeyTable, r.partition_key);
+    record.clear();
+    record += static_cast<char>(kTagPartitionKeyIndex);
+    PutVarint(record, pk->second);
+    if (r.explicit_hash_key) {
+      auto [ehk, ehk_new] = ehk_index.try_emplace(*r.explicit_hash_key, ehk_index.size());
+      if (ehk_new) PutLengthDelimited(ehk_table, kTagExplicitHashKeyTable, *r.explicit_hash_key);
+      record += static_cast<char>(kTagExplicitHashKeyIndex);
+      PutVarint(record, ehk->second);
+    }
+    PutLengthDelimited(record, kTagData, r.data);
+    PutLengthDelimited(record_list, kTagRecords, record);
+  }
+  // Serializers emit fields in field-number order: all of field 1, then 2, then 3.
+  const std::string body = pk_table + ehk_table + record_list;
+  std::string out(kKplMagic.begin(), kKplMagic.end());
+  out += body;
+  const std::array<uint8_t, 16> digest = Md5Hasher().Digest(body);
+  out.append(digest.begin(), digest.end());
+  return out;
+}
+
+}  // namespace shardsim

@@ -1,0 +1,116 @@
+// ProducerGroup: `instances` producer processes that create records (arrival process, sizes,
+// partition keys) and write them to the stream with PutRecord or PutRecords (fact sheet 1):
+// producer-side batching with a linger time, a limit of calls in flight per instance, per-record
+// results in request order, retries with capped exponential backoff and jitter, a record TTL, and
+// call timeouts after which records the shard did store are sent again (duplicates).
+//
+// Events are per API call: a batch's flush, a call's completion and a retry's resend. Records are
+// created lazily when a batch forms, so memory is bounded by records in batches and calls.
+// Conservation (checked by the run): produced = accepted + dropped + in flight, where accepted
+// counts a record once however many copies the stream stored; extra copies are `duplicates`.
+// Not thread-safe (one per simulation).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "models/keys/key_space.h"
+#include "models/producers/producer_counters.h"
+#include "models/result/run_result.h"
+#include "models/spec/scenario.h"
+#include "models/stream/stream.h"
+#include "models/traffic/arrivals.h"
+#include "models/traffic/samplers.h"
+#include "sim/simulation.h"
+#include "sim/stats.h"
+
+namespace shardsim {
+
+class ProducerGroup : public Component {
+ public:
+  // `profile`, `keys` and `stream` must outlive the group. `end` is the end of the run: records
+  // are created at times < end. Latency statistics start at `warmup`; counts cover the run.
+  ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
+                SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
+                uint32_t group_index = 0);
+
+  void Start(Context& ctx) override;
+  void OnEvent(Context& ctx, uint32_t tag) override;
+  void Finish(Context& ctx) override;
+
+  ProducerResult Result() const;
+  const KeySpace& keys() const { return keys_; }
+  const ProducerSpec& spec() const { return spec_; }
+
+ private:
+  // One user record while the producer holds it. 24 bytes.
+  struct Record {
+    int64_t created_ns;
+    uint32_t key_id;
+    uint32_t shard;
+    uint32_t data_bytes;
+    uint16_t key_bytes;
+    uint8_t attempts;  // attempts made so far
+    uint8_t flags;     // kStoredCopy: the stream already stored this record; this is a copy
+  };
+  static constexpr uint8_t kStoredCopy = 1;
+
+  // A PutRecords (or PutRecord) request with the records it still has to deliver. A call holds
+  // its instance's in-flight slot from its first send until every record is settled, as an SDK
+  // call does through its retries.
+  struct Call {
+    std::vector<Record> records;
+    uint32_t instance = 0;
+    int32_t retries = 0;           // resends so far
+    SimDuration previous_backoff;  // decorrelated jitter's memory
+    SimTime sent;
+    bool timed_out = false;
+  };
+  struct Instance {
+    std::optional<ArrivalGenerator> arrivals;
+    Record next;                      // the next record to be created, drawn ahead
+    bool has_next = false;            // false once arrivals end before `end`
+    uint32_t pending_call = kNoCall;  // formed batch waiting for its flush (or a slot)
+    int32_t in_flight = 0;
+    bool flush_due = false;  // pending batch's flush time passed while no slot was free
+  };
+  enum EventKind : uint32_t { kFlush = 0, kComplete = 1, kResend = 2 };
+  static constexpr uint32_t kNoCall = ~uint32_t{0};
+  static uint32_t Tag(uint32_t index, EventKind k) { return index << 2 | k; }
+
+  [[gnu::always_inline]] inline void DrawNext(Instance& in);
+  void FormBatch(Context& ctx, uint32_t instance);
+  void Send(Context& ctx, uint32_t call);
+  void Complete(Context& ctx, uint32_t call);
+  void ReleaseSlot(Context& ctx, uint32_t instance);
+  uint32_t AllocateCall(uint32_t instance);
+  void FreeCall(uint32_t call);
+
+  ProducerSpec spec_;
+  const RateProfile& profile_;
+  const KeySpace& keys_;
+  Stream& stream_;
+  SimTime end_;
+  SimTime warmup_;
+  uint32_t group_index_;  // stored with each record (StoredRecord::producer)
+  // A Direct PUT Firehose target (spec.target set) has no partition keys on the wire and caps a
+  // PutRecordBatch at 4 MiB (fact sheet 7); its `stream_` is the Firehose's ingestion model.
+  bool direct_put_;
+  int64_t max_batch_bytes_;
+  // PutRecord is a batch of one, sent as soon as the record exists.
+  int64_t batch_records_;
+  SimDuration linger_;
+  SizeSampler sizes_;
+  LatencySampler latency_;
+  std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_;
+  std::optional<KeySampler> key_sampler_;
+  std::vector<Instance> instances_;
+  std::vector<Call> calls_;
+  std::vector<uint32_t> free_calls_;
+
+  ProducerCounters n_;
+};
+
+}  // namespace shardsim

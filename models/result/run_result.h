@@ -1,0 +1,256 @@
+// RunResult: everything one simulation run reports, as plain structs (no behaviour). Models fill
+// it at the end of a run; reports/ turns it into result.json, CSV and text. The field names of the
+// JSON contract (see reports/result_json.h) follow these names.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shardsim {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+// Quantiles of a latency distribution, in milliseconds. count = samples behind them.
+struct LatencySummary {
+  uint64_t count = 0;
+  double mean_ms = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double p999_ms = 0;
+  double max_ms = 0;
+};
+
+// Distribution of a count or a size (records per invocation, bytes per object).
+struct CountSummary {
+  uint64_t count = 0;
+  double mean = 0;
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+  double max = 0;
+};
+
+struct ProducerResult {
+  std::string name;
+  std::string api;  // "PutRecord", "PutRecords" or "KPL"
+  int64_t instances = 0;
+  uint64_t records_produced = 0;   // user records created by the application
+  uint64_t records_accepted = 0;   // unique user records stored by the stream
+  uint64_t records_throttled = 0;  // record attempts refused by a shard limit
+  uint64_t records_retried = 0;    // record attempts that were retries
+  uint64_t records_dropped = 0;    // gave up: attempts exhausted, TTL expired or oversized
+  uint64_t records_oversized = 0;  // of dropped: data + key over the stream's max record size
+  uint64_t records_in_flight = 0;  // at the end of the run: buffered, backing off or in a call
+  uint64_t duplicates = 0;         // extra stored copies created by retries after timeouts
+  uint64_t calls = 0;              // API calls made (PutRecord / PutRecords)
+  uint64_t calls_timed_out = 0;
+  uint64_t kinesis_records_sent = 0;  // KPL: aggregated records; otherwise equal to user attempts
+  uint64_t kinesis_records_accepted = 0;  // Kinesis records the stream stored (incl. duplicates)
+  uint64_t bytes_accepted = 0;            // data + partition key bytes stored (aggregates for KPL)
+  LatencySummary put_latency;             // per call, from send to response or timeout
+  LatencySummary record_latency;          // per accepted record, from creation to acceptance
+};
+
+// One consumer's view of one shard.
+struct ConsumerShardResult {
+  std::string shard_id;
+  uint64_t records_processed = 0;  // unique Kinesis records whose processing finished
+  uint64_t records_expired = 0;    // lost to retention before this consumer processed them
+  uint64_t read_throttles = 0;     // GetRecords calls refused (polling readers only)
+  double iterator_age_max_ms = 0;  // over the measured part of the run
+  double behind_at_end_ms = 0;     // end of run - arrival of the oldest record not yet read
+  int64_t owner = -1;              // kcl: worker holding the lease at the end (-1: none)
+};
+
+// Lambda event-source mapping (consumer type "lambda"), fact sheet 6. Record counts are Kinesis
+// records; ConsumerResult.records_processed = records in invocations that succeeded,
+// ConsumerResult.records_failed = records given up on (retries exhausted or too old).
+struct LambdaResult {
+  std::string source;               // "polling" or "efo"
+  uint64_t invocations = 0;         // function invocations: retries and bisected halves too
+  uint64_t invocations_failed = 0;  // function errors: error_rate, poison records, item failures
+  uint64_t retries = 0;             // re-invocations of a failed batch (MaximumRetryAttempts)
+  uint64_t bisections = 0;          // failed batches split in two (not retry attempts)
+  uint64_t throttles = 0;           // invocations refused by the concurrency limit
+  uint64_t records_retried = 0;     // records sent again after a failure (duplicates)
+  uint64_t records_to_destination = 0;  // given up; metadata sent to the on-failure destination
+  uint64_t records_dropped = 0;         // given up with no on-failure destination (lost)
+  uint64_t records_given_up_by_retries = 0;
+  uint64_t records_given_up_by_age = 0;
+  uint64_t poison_records = 0;    // poison records the mapping met
+  double max_stall_ms = 0;        // longest time one shard slot was blocked by a failing batch
+  std::string max_stall_shard;    // where it was
+  double concurrency_max = 0;     // concurrent executions, highest
+  double concurrency_mean = 0;    // time-weighted over the run
+  LatencySummary duration;        // per invocation
+  CountSummary batch_records;     // records per invocation
+  uint64_t tumbling_windows = 0;  // windows closed (final invokes with isFinalInvokeForWindow)
+  uint64_t requests = 0;          // billed requests (= invocations)
+  int64_t memory_mb = 0;          // the function's memory size
+  std::string architecture;       // "x86_64" or "arm64": GB-seconds are priced per architecture
+  double gb_seconds = 0;          // billed: duration rounded up to 1 ms x memory (GB)
+};
+
+// Firehose delivery stream (consumer type "firehose"), fact sheet 7. Record counts are records
+// the Firehose received; ConsumerResult.records_processed = records written to S3 in an object,
+// ConsumerResult.records_failed = transform-failed + backed up after delivery retries.
+struct FirehoseResult {
+  std::string source;                     // "stream" or "direct_put"
+  uint64_t records_in = 0;                // read from the stream or accepted by Direct PUT
+  uint64_t records_delivered = 0;         // written to S3
+  uint64_t records_transform_failed = 0;  // processing-failed after the transform's retries
+  uint64_t records_backed_up = 0;         // delivery failed for retry_duration: to backup
+  uint64_t records_buffered_at_end = 0;   // in a buffer, the transform or a delivery at the end
+  uint64_t objects_written = 0;
+  uint64_t flushes_by_size = 0;
+  uint64_t flushes_by_interval = 0;
+  uint64_t bytes_delivered = 0;     // object bytes, after compression / format conversion
+  CountSummary object_bytes;        // per object written
+  LatencySummary delivery_latency;  // arrival at the Firehose -> object written
+  uint64_t delivery_attempts_failed = 0;
+  uint64_t transform_invocations = 0;
+  uint64_t transform_failures = 0;
+  uint64_t partitions = 0;  // dynamic partitioning: partition buffers used (1 without)
+  // Direct PUT: record attempts refused, by the quota that refused them.
+  uint64_t direct_put_throttled_by_records = 0;
+  uint64_t direct_put_throttled_by_bytes = 0;
+  uint64_t direct_put_throttled_by_requests = 0;  // records of requests refused as a whole
+  // Billing quantities (fact sheets 7 and 9).
+  double ingested_gb_billed = 0;  // each record rounded up to 5 KB (5,120 bytes)
+  double format_conversion_gb = 0;
+  double dynamic_partitioning_gb = 0;
+  uint64_t s3_put_requests = 0;
+};
+
+// One consumer (polling, kcl, efo, lambda or firehose). Counts are Kinesis records as the stream
+// stored them (a KPL aggregate counts once). Conservation: records_available = records_processed
+// + records_failed + records_unread + records_expired, where available = stored at or after the
+// starting position.
+struct ConsumerResult {
+  std::string name;
+  std::string type;               // "polling", "kcl", "efo", "lambda", "firehose"
+  std::string starting_position;  // "LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"
+  uint64_t records_available = 0;
+  uint64_t records_processed = 0;    // unique records whose processing finished within the run
+  uint64_t records_reprocessed = 0;  // processed again after a lease takeover (duplicates)
+  uint64_t records_unread = 0;       // at the end: unread, or read but not yet processed
+  uint64_t records_expired = 0;      // lost to retention before being processed (data loss)
+  uint64_t records_failed = 0;       // lambda, firehose: given up on (see their results)
+  uint64_t records_skipped = 0;      // stored before the starting position
+  uint64_t bytes_read = 0;           // returned by GetRecords calls or pushed by EFO events
+  uint64_t get_records_calls = 0;    // admitted calls (polling, kcl)
+  uint64_t read_throttles = 0;       // refused calls: ReadProvisionedThroughputExceeded
+  uint64_t read_throttles_by_call_rate = 0;
+  uint64_t read_throttles_by_bytes = 0;
+  uint64_t read_throttles_by_penalty = 0;
+  uint64_t subscribe_calls = 0;    // efo: SubscribeToShard, incl. renewals every 5 min
+  uint64_t deliveries = 0;         // batches handed to processing (calls or events)
+  double mean_batch_records = 0;   // records per non-empty delivery
+  LatencySummary latency;          // creation at the producer -> processing done
+  LatencySummary propagation;      // arrival at the shard -> delivery to the consumer
+  double iterator_age_max_ms = 0;  // per call / event: now - arrival of its last record
+  double iterator_age_p99_ms = 0;
+  double iterator_age_growth = 0;  // slope over the second half of the run, ms per ms
+  double behind_at_end_ms = 0;     // worst shard, end of run
+  // kcl
+  int64_t workers = 0;
+  int64_t idle_workers = 0;    // workers holding no lease at the end
+  int64_t unowned_shards = 0;  // shards no live worker holds at the end
+  uint64_t checkpoints = 0;
+  uint64_t lease_takeovers = 0;
+  uint64_t lease_table_writes = 0;  // lease takes, renewals and checkpoints (DynamoDB writes)
+  std::optional<LambdaResult> lambda;
+  std::optional<FirehoseResult> firehose;
+  std::vector<ConsumerShardResult> shards;
+};
+
+struct KeyShare {
+  std::string key;
+  uint64_t records = 0;
+  double share = 0;  // of the shard's records (first attempts)
+};
+
+struct ShardResult {
+  int index = 0;  // n of shardId-n: the shard's index in the stream (never reused)
+  std::string shard_id;
+  std::string starting_hash_key;  // decimal
+  std::string ending_hash_key;    // decimal
+  std::string state = "OPEN";
+  std::vector<std::string> parent_shard_ids;
+  uint64_t records_in = 0;  // Kinesis records accepted
+  uint64_t bytes_in = 0;
+  uint64_t records_offered = 0;   // accepted + throttled attempts, retries included
+  uint64_t first_attempts = 0;    // records offered for the first time (demand)
+  double peak_records_per_s = 0;  // accepted, highest one-second window
+  double peak_bytes_per_s = 0;
+  double peak_offered_records_per_s = 0;
+  double peak_offered_bytes_per_s = 0;
+  double peak_demand_records_per_s = 0;  // first attempts only, busiest second
+  double peak_demand_bytes_per_s = 0;
+  uint64_t throttled_records = 0;
+  uint64_t throttled_by_records_limit = 0;
+  uint64_t throttled_by_bytes_limit = 0;
+  double expected_share = 0;  // of the stream's traffic, from key weights and hash ranges
+  std::vector<KeyShare> top_keys;
+};
+
+struct Finding {
+  std::string kind;      // e.g. "hot_shard", "hot_key", "write_throttling", "oversized_records"
+  std::string severity;  // "critical", "warning", "info"
+  std::string subject;   // what it is about: a shard id, a producer, the stream
+  std::string evidence;  // the numbers that show it
+  std::string recommendation;
+  std::string new_starting_hash_key;  // hot_shard: where a SplitShard balances the traffic
+};
+
+struct Conservation {
+  bool ok = true;
+  uint64_t produced = 0;
+  uint64_t accepted = 0;
+  uint64_t dropped = 0;
+  uint64_t in_flight = 0;
+  uint64_t duplicates = 0;
+  std::string detail;  // which identity failed, if any
+};
+
+struct Assumption {
+  std::string name;
+  std::string value;
+  std::string source;  // fact-sheet reference, or "UNCONFIRMED: configurable at <pointer>"
+};
+
+// One CSV time-series table: a header and rows of numbers, one row per window.
+struct SeriesTable {
+  std::string name;  // file stem, e.g. "shards" -> shards.csv
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+};
+
+struct RunResult {
+  int schema_version = kResultSchemaVersion;
+  std::string scenario;
+  uint64_t seed = 0;
+  double duration_s = 0;
+  std::string stream_mode;
+  int open_shards = 0;
+  // Per-shard write limits the run enforced (fact sheet section 1); reports compute utilisation.
+  double write_limit_records_per_sec = 1000;
+  double write_limit_bytes_per_sec = 1024 * 1024;
+  uint64_t events_processed = 0;
+  // Busiest second of demand (first attempts by the second their records were created), summed
+  // over the stream's shards.
+  double peak_demand_records_per_s = 0;
+  double peak_demand_bytes_per_s = 0;
+  Conservation conservation;
+  std::vector<ProducerResult> producers;
+  std::vector<ShardResult> shards;
+  std::vector<ConsumerResult> consumers;  // empty when the scenario has none
+  std::vector<Finding> findings;
+  std::vector<Assumption> assumptions;
+  std::vector<SeriesTable> series;
+};
+
+}  // namespace shardsim

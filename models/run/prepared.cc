@@ -1,0 +1,59 @@
+// PreparedScenario: reads and builds the immutable inputs of a scenario once. See prepared.h.
+#include "models/run/prepared.h"
+
+#include <cstdio>
+#include <string>
+
+namespace shardsim {
+namespace {
+
+std::string FormatRecordCount(double n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", n);
+  return buf;
+}
+
+}  // namespace
+
+PreparedScenario::PreparedScenario(const Scenario& scenario, SimDuration duration)
+    : scenario_(scenario),
+      duration_(duration),
+      initial_map_(ShardMap::CreateStream(static_cast<int>(scenario.stream.shards))) {}
+
+PreparedScenario::Outcome PreparedScenario::Prepare(const Scenario& scenario,
+                                                    SimDuration duration) {
+  Outcome out;
+  std::unique_ptr<PreparedScenario> p(new PreparedScenario(scenario, duration));
+  // A Direct PUT Firehose ingests through a one-shard stream (fact sheet 7): its producers' keys
+  // route on that map.
+  const ShardMap direct_put_map = ShardMap::CreateStream(1);
+  for (size_t i = 0; i < scenario.producers.size(); ++i) {
+    const ProducerSpec& spec = scenario.producers[i];
+    const std::string at = "/producers/" + std::to_string(i);
+    auto profile = RateProfile::FromSpec(spec, duration);
+    if (!profile.ok()) {
+      out.problems.push_back({at + "/arrival/file", profile.error});
+    } else if (const double n =
+                   profile.value->ExpectedCount(SimTime::Zero(), SimTime::Zero() + duration);
+               n > kMaxRecordsPerRun) {
+      out.problems.push_back({at, "the arrival profile creates about " + FormatRecordCount(n) +
+                                      " records in this run; at most 2e10 per run are supported "
+                                      "(shorten the run or lower the rate)"});
+    }
+    auto sizes = SizeSampler::FromSpec(spec.record_size);
+    if (!sizes.ok()) out.problems.push_back({at + "/record_size", sizes.error});
+    if (!out.problems.empty()) continue;  // keys are the costly part: hash them only if needed
+    std::string error;
+    auto keys =
+        KeySpace::Create(spec.keys, spec.target.empty() ? p->initial_map_ : direct_put_map, &error);
+    if (!keys.has_value()) {
+      out.problems.push_back({at + "/keys", error});
+      continue;
+    }
+    p->producers_.push_back({std::move(*profile.value), std::move(*sizes.value), std::move(*keys)});
+  }
+  if (out.problems.empty()) out.prepared = std::move(p);
+  return out;
+}
+
+}  // namespace shardsim

@@ -1,0 +1,250 @@
+// RunScenario: wiring, execution, conservation and result assembly. See run.h.
+#include "models/run/run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "models/consumers/consumers.h"
+#include "models/keys/key_space.h"
+#include "models/producers/kpl_producer.h"
+#include "models/producers/producer.h"
+#include "models/spec/features.h"
+#include "models/spec/units.h"
+#include "models/stream/stream.h"
+#include "models/traffic/arrivals.h"
+#include "models/traffic/samplers.h"
+#include "sim/simulation.h"
+
+namespace shardsim {
+
+const std::set<std::string>& ImplementedFeatures() {
+  static const std::set<std::string> kImplemented = {
+      std::string(kFeatureProducers),
+      std::string(kFeatureArrivalTrace),
+      std::string(kFeatureExplicitHashKey),
+      std::string(kFeatureKpl),
+      std::string(kFeaturePolling),
+      std::string(kFeatureKcl),
+      std::string(kFeatureEfo),
+      std::string(kFeatureOutages),
+      std::string(kFeatureWorkerFailures),
+      std::string(kFeatureLambda),
+      std::string(kFeatureFirehose),
+      std::string(kFeatureDirectPut),
+      std::string(kFeatureSlos),
+  };
+  return kImplemented;
+}
+
+namespace {
+
+std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
+  const WriteLimitsSpec& w = s.stream.write_limits;
+  std::vector<Assumption> a;
+  a.push_back({"shard write limit (records)",
+               FormatRecordRate(static_cast<double>(w.records_per_sec)),
+               "fact sheet 1: 1,000 records/s per shard"});
+  a.push_back({"shard write limit (bytes)", FormatByteRate(static_cast<double>(w.bytes_per_sec)),
+               "fact sheet 1: 1 MB/s per shard incl. partition keys; MiB (2^20) modelled, "
+               "10^6 vs 2^20 enforcement UNCONFIRMED"});
+  a.push_back({"write admission",
+               w.admission == WriteAdmission::kWindow
+                   ? "fixed one-second windows aligned to t = 0"
+                   : "token bucket, depth " + std::to_string(w.bucket_depth_sec) + " s of capacity",
+               "UNCONFIRMED (fact sheet 1): configurable at /stream/write_limits/admission"});
+  a.push_back({"record size limit", FormatBytes(s.stream.max_record_size_bytes) + " data + key",
+               "fact sheet 1: MaxRecordSizeInKiB, default 1 MiB; oversized records are dropped "
+               "by the producer before any call (the real request-level exception is "
+               "UNCONFIRMED)"});
+  a.push_back({"throttle decision", "per record, in request order, at the call's completion",
+               "fact sheet 1: PutRecords partial failure semantics"});
+  for (const ProducerSpec& p : s.producers) {
+    a.push_back({"call latency of " + p.name,
+                 p.api.call_latency.dist == LatencyDist::kLognormal
+                     ? "lognormal median " + FormatDuration(p.api.call_latency.median) + ", p99 " +
+                           FormatDuration(p.api.call_latency.p99)
+                     : "as configured",
+                 "UNCONFIRMED (no AWS figure): configurable at /producers/<i>/api/call_latency"});
+  }
+  a.push_back({"call timeout",
+               "a call slower than retry.call_timeout was stored by the shard "
+               "but is retried: the retry is a duplicate",
+               "fact sheet 10: retries after ambiguous timeouts duplicate records"});
+  return a;
+}
+
+std::unique_ptr<Stream> MakeDirectPutStream(const ConsumerSpec& c, const Scenario& scenario) {
+  const DirectPutLimitsSpec& q = c.firehose.direct_put_limits;
+  StreamSpec spec;
+  spec.name = c.name;
+  spec.shards = 1;
+  spec.retention = Hours(24);  // Direct PUT data is kept 24 h while the destination is down
+  spec.max_record_size_bytes = kFirehoseMaxRecordBytes;
+  spec.write_limits.records_per_sec = q.records_per_sec;
+  spec.write_limits.bytes_per_sec = q.bytes_per_sec;
+  spec.write_limits.admission = WriteAdmission::kWindow;
+  auto s = std::make_unique<Stream>(spec, scenario.series_interval, scenario.warmup);
+  s->SetCallLimit(q.requests_per_sec);
+  return s;
+}
+
+}  // namespace
+
+RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
+  const Scenario& scenario = prepared.scenario();
+  const SimDuration duration = prepared.duration();
+  const SimTime end = SimTime::Zero() + duration;
+
+  Stream stream(scenario.stream, scenario.series_interval, scenario.warmup);
+  // Each Direct PUT Firehose ingests through its own one-shard stream whose write limits are its
+  // quotas (fact sheet 7); producers whose target names it write there.
+  std::map<std::string, std::unique_ptr<Stream>> direct_put;
+  for (const ConsumerSpec& c : scenario.consumers) {
+    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
+      direct_put[c.name] = MakeDirectPutStream(c, scenario);
+    }
+  }
+  auto target_of = [&](const ProducerSpec& p) -> Stream& {
+    return p.target.empty() ? stream : *direct_put.at(p.target);
+  };
+  const std::vector<PreparedProducer>& inputs = prepared.producers();
+
+  Simulation sim({.seed = seed, .replication = replication});
+  std::vector<ProducerGroup*> groups;
+  std::vector<KplProducerGroup*> kpl_groups;
+  for (size_t i = 0; i < scenario.producers.size(); ++i) {
+    const ProducerSpec& p = scenario.producers[i];
+    const auto index = static_cast<uint32_t>(i);
+    if (p.api.type == ApiType::kKpl) {
+      kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(
+          p, inputs[i].profile, inputs[i].keys, inputs[i].sizes, target_of(p), end,
+          SimTime::Zero() + scenario.warmup, index));
+    } else {
+      groups.push_back(&sim.Emplace<ProducerGroup>(p, inputs[i].profile, inputs[i].keys,
+                                                   inputs[i].sizes, target_of(p), end,
+                                                   SimTime::Zero() + scenario.warmup, index));
+    }
+  }
+  std::unique_ptr<ReadPath> reads;
+  if (!scenario.consumers.empty()) {
+    std::map<std::string, Stream*> direct_put_streams;
+    for (auto& [name, s] : direct_put) direct_put_streams[name] = s.get();
+    std::vector<const KeySpace*> spaces;
+    for (const PreparedProducer& in : inputs) spaces.push_back(&in.keys);
+    reads = std::make_unique<ReadPath>(scenario, stream, sim, end, direct_put_streams, spaces);
+  }
+  sim.RunUntil(end);
+  sim.Finish();
+  stream.Finish(end);
+  for (auto& [name, s] : direct_put) s->Finish(end);
+
+  RunResult r;
+  r.scenario = scenario.name;
+  r.seed = seed;
+  r.duration_s = duration.seconds();
+  r.stream_mode = scenario.stream.mode == StreamMode::kProvisioned ? "PROVISIONED" : "ON_DEMAND";
+  r.open_shards = stream.shard_map().open_count();
+  r.write_limit_records_per_sec = static_cast<double>(scenario.stream.write_limits.records_per_sec);
+  r.write_limit_bytes_per_sec = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
+  r.events_processed = sim.events_processed();
+
+  // Producers in scenario order, whichever model runs them.
+  size_t next_plain = 0, next_kpl = 0;
+  for (const ProducerSpec& p : scenario.producers) {
+    r.producers.push_back(p.api.type == ApiType::kKpl ? kpl_groups[next_kpl++]->Result()
+                                                      : groups[next_plain++]->Result());
+  }
+
+  // Conservation: per producer, and each stream's stored records against its producers' view.
+  Conservation& c = r.conservation;
+  std::map<std::string, uint64_t> stored_by_producers;  // by target ("" = the stream)
+  for (size_t i = 0; i < r.producers.size(); ++i) {
+    const ProducerResult& p = r.producers[i];
+    c.produced += p.records_produced;
+    c.accepted += p.records_accepted;
+    c.dropped += p.records_dropped;
+    c.in_flight += p.records_in_flight;
+    c.duplicates += p.duplicates;
+    stored_by_producers[scenario.producers[i].target] += p.kinesis_records_accepted;
+    if (p.records_produced != p.records_accepted + p.records_dropped + p.records_in_flight) {
+      c.ok = false;
+      c.detail += "producer " + p.name + ": produced " + std::to_string(p.records_produced) +
+                  " != accepted " + std::to_string(p.records_accepted) + " + dropped " +
+                  std::to_string(p.records_dropped) + " + in flight " +
+                  std::to_string(p.records_in_flight) + "; ";
+    }
+  }
+  auto check_stored = [&](const std::string& target, const Stream& s) {
+    const uint64_t by_producers = stored_by_producers[target];
+    if (by_producers != s.total_records_in()) {
+      c.ok = false;
+      c.detail += (target.empty() ? "stream" : "firehose " + target) + " stored " +
+                  std::to_string(s.total_records_in()) + " records, producers report " +
+                  std::to_string(by_producers) + "; ";
+    }
+  };
+  check_stored("", stream);
+  for (const auto& [name, s] : direct_put) check_stored(name, *s);
+
+  if (reads) {
+    r.consumers = reads->Results();
+    reads->CheckConservation(stream, &c);
+  }
+
+  r.shards = stream.ShardResults();
+  // Expected share per shard: the groups' exact key-weight shares, weighted by their mean rates.
+  // Producers writing to a Direct PUT Firehose do not load the stream's shards.
+  double total_rate = 0;
+  for (size_t g = 0; g < inputs.size(); ++g) {
+    if (scenario.producers[g].target.empty()) total_rate += inputs[g].profile.MeanRatePerSec();
+  }
+  std::vector<KeyUsage> usage;
+  for (size_t g = 0; g < inputs.size(); ++g) {
+    if (!scenario.producers[g].target.empty()) continue;
+    const double w = total_rate > 0 ? inputs[g].profile.MeanRatePerSec() / total_rate : 0.0;
+    usage.push_back({&inputs[g].keys, w});
+    const std::vector<double> shares = inputs[g].keys.ExpectedShardShares(stream.shard_map());
+    for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {
+      r.shards[s].expected_share += w * shares[s];
+    }
+  }
+  FillTopKeys(usage, static_cast<size_t>(scenario.analysis.top_keys), &r);
+  r.peak_demand_records_per_s = stream.peak_demand_records_per_s();
+  r.peak_demand_bytes_per_s = stream.peak_demand_bytes_per_s();
+  r.assumptions = WritePathAssumptions(scenario);
+  r.series = stream.ShardSeries();
+  if (reads) {
+    for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));
+    for (SeriesTable& t : reads->Series()) r.series.push_back(std::move(t));
+  }
+  return RunOutput{std::move(r), stream.shard_map(), std::move(usage)};
+}
+
+void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result) {
+  for (size_t s = 0; s < result->shards.size(); ++s) {
+    ShardResult& shard = result->shards[s];
+    if (shard.expected_share <= 0) continue;
+    std::map<std::string, double> share_of_stream;  // key -> share of all the stream's records
+    for (const KeyUsage& u : usage) {
+      if (u.weight <= 0) continue;
+      for (const KeyWeight& k : u.keys->TopKeys(static_cast<int>(s), top_n)) {
+        share_of_stream[k.key] += u.weight * k.probability;
+      }
+    }
+    std::vector<std::pair<double, std::string>> keys;
+    for (const auto& [key, w] : share_of_stream) keys.push_back({w / shard.expected_share, key});
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    if (keys.size() > top_n) keys.resize(top_n);
+    for (const auto& [share, key] : keys) {
+      const auto records =
+          static_cast<uint64_t>(std::llround(share * static_cast<double>(shard.first_attempts)));
+      shard.top_keys.push_back({key, records, share});
+    }
+  }
+}
+
+}  // namespace shardsim

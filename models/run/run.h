@@ -1,0 +1,47 @@
+// One simulation run of a prepared scenario: builds the model graph (streams, producer groups,
+// consumers) on one Simulation, runs it to the end time and assembles the RunResult with its
+// conservation identities checked. No findings: what a run means is analysis/'s job. A pure
+// function of (prepared scenario, seed, replication); no global state, so runs of one prepared
+// scenario may execute on parallel threads.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/keys/key_space.h"
+#include "models/keys/shard_map.h"
+#include "models/result/run_result.h"
+#include "models/run/prepared.h"
+
+namespace shardsim {
+
+// Feature names (models/spec/features.h) that the models implement; `run` refuses the others.
+const std::set<std::string>& ImplementedFeatures();
+
+// The partition keys of one producer group writing to the stream, for expected shares, top keys
+// and split points. Key weights are the model's exact probabilities: what a run samples, without
+// its sampling noise.
+struct KeyUsage {
+  const KeySpace* keys = nullptr;
+  double weight = 0;  // the group's share of the stream's records
+};
+
+// What the analysis of a run needs beyond its result: the stream's final shard map and the key
+// usage of the groups writing to it (pointing into the prepared scenario).
+struct RunOutput {
+  RunResult result;
+  ShardMap final_map;
+  std::vector<KeyUsage> usage;
+};
+
+// REQUIRES: prepared.scenario() uses only ImplementedFeatures().
+RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0);
+
+// Fills result->shards[i].top_keys: the keys with the largest exact share of each shard's
+// records, merged across groups by key string; `records` is that share of the shard's first
+// attempts. REQUIRES: expected_share filled.
+void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result);
+
+}  // namespace shardsim

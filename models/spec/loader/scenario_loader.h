@@ -1,0 +1,52 @@
+// Scenario loader: JSON text -> validated Scenario (models/spec/scenario.h). Reports every problem
+// it finds, each with the JSON pointer of the offending value, and never throws or aborts on bad
+// input. Records which features a scenario uses so `run` can refuse the ones no model implements
+// yet. Stateless functions, safe to call from several threads at once.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/spec/diagnostic.h"
+#include "models/spec/features.h"
+#include "models/spec/scenario.h"
+
+namespace shardsim {
+
+struct LoadResult {
+  std::string file;                  // display name, the prefix of formatted diagnostics
+  std::optional<Scenario> scenario;  // set iff errors is empty
+  std::vector<Diagnostic> errors;    // in document order
+  std::vector<FeatureUse> features;  // in document order
+
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads and loads a scenario file. Relative paths inside (CSV files, price file) are resolved
+// against the file's directory and must exist.
+LoadResult LoadScenarioFile(const std::string& path);
+
+// Loads scenario text; `display_name` prefixes diagnostics, relative paths inside are resolved
+// against `base_dir` ("" = the working directory).
+LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir);
+
+// One "<feature> is not supported yet" diagnostic per use of a feature not in `implemented`.
+std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,
+                                            const std::set<std::string>& implemented);
+
+// The object types the loader reads, keyed like "$defs" in scenarios/scenario.schema.json, with
+// each type's field names and, for fields that apply only to some variants, those variants'
+// names (the discriminator field, e.g. "dist", selects the variant). For the schema agreement
+// test and for documentation tools.
+struct ObjectTypeInfo {
+  std::string discriminator;                               // "" = no variants
+  std::map<std::string, std::vector<std::string>> fields;  // name -> variants (empty = all)
+};
+std::map<std::string, ObjectTypeInfo> LoaderObjectTypes();
+
+}  // namespace shardsim

@@ -1,0 +1,528 @@
+// Scenario spec: plain structs that the loader (models/spec/loader/scenario_loader.h) fills from a
+// scenario JSON file, with every default applied and every range and cross-field rule checked, so
+// models can trust them. Fields not used by the selected variant (e.g. zipf_exponent with dist
+// uniform) keep their defaults. Units are in the names; AWS defaults cite
+// reference/aws-streaming-facts.md. Value types with field-wise ==, thread-compatible. The format
+// is documented in scenarios/scenario.schema.json and scenarios/FORMAT.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace shardsim {
+
+inline constexpr int64_t kKiB = int64_t{1} << 10;
+inline constexpr int64_t kMiB = int64_t{1} << 20;
+
+// ---------------------------------------------------------------- distributions
+
+enum class LatencyDist { kFixed, kUniform, kExponential, kLognormal };
+
+// A random duration: call latencies, propagation delays, destination writes.
+struct LatencySpec {
+  LatencyDist dist = LatencyDist::kFixed;
+  SimDuration value;        // fixed
+  SimDuration min, max;     // uniform over [min, max]; min <= max
+  SimDuration mean;         // exponential; > 0
+  SimDuration median, p99;  // lognormal; 0 < median < p99
+
+  static LatencySpec Fixed(SimDuration v) {
+    LatencySpec s;
+    s.value = v;
+    return s;
+  }
+  static LatencySpec Lognormal(SimDuration median_v, SimDuration p99_v) {
+    LatencySpec s;
+    s.dist = LatencyDist::kLognormal;
+    s.median = median_v;
+    s.p99 = p99_v;
+    return s;
+  }
+
+  bool operator==(const LatencySpec&) const = default;
+};
+
+enum class SizeDist { kFixed, kUniform, kLognormal, kEmpirical };
+
+// Size of a record's data blob in bytes (the partition key is extra and also counts toward the
+// stream's limits; fact sheet section 1).
+struct SizeSpec {
+  SizeDist dist = SizeDist::kFixed;
+  int64_t size_bytes = 0;    // fixed
+  int64_t min_bytes = 0;     // uniform: inclusive lower bound
+  int64_t max_bytes = 0;     // uniform: inclusive upper bound; lognormal: cap, 0 = none
+  int64_t median_bytes = 0;  // lognormal; 0 < median < p99
+  int64_t p99_bytes = 0;     // lognormal
+  std::string file;          // empirical: CSV "size,weight" (sizes in bytes), resolved path
+
+  bool operator==(const SizeSpec&) const = default;
+};
+
+// Processing time of one batch: per_batch + records * per_record + MiB * per_mib, then (for
+// lognormal) multiplied by a lognormal factor with median 1 and 99th percentile p99_factor.
+enum class ProcessingDist { kFixed, kLognormal };
+struct ProcessingSpec {
+  SimDuration per_batch;   // default 0s
+  SimDuration per_record;  // default 0s
+  SimDuration per_mib;     // per 2^20 bytes of record data, default 0s
+  ProcessingDist distribution = ProcessingDist::kFixed;
+  double p99_factor = 3.0;  // lognormal only; > 1
+
+  bool operator==(const ProcessingSpec&) const = default;
+};
+
+// ---------------------------------------------------------------- producers
+
+enum class ArrivalProcess { kConstant, kPoisson, kDiurnal, kSteps, kBursts, kTrace };
+enum class TraceResolution { kSecond, kMinute };
+
+struct RateStep {
+  SimDuration at;              // from this time on (strictly increasing, < run duration)
+  double records_per_sec = 0;  // the group's total rate
+
+  bool operator==(const RateStep&) const = default;
+};
+
+// When records are created. Profiles other than constant are non-homogeneous Poisson processes
+// whose rate follows the profile.
+struct ArrivalSpec {
+  ArrivalProcess process = ArrivalProcess::kPoisson;
+  // diurnal: rate(t) = rate * (1 + (peak_factor - 1) * cos(2*pi*(hour(t) - peak_hour) / period)),
+  // hour(t) = start_hour + t in hours; the mean over a period is `rate`.
+  double peak_factor = 1.5;  // peak / mean, in [1, 2]
+  double peak_hour = 14.0;   // [0, 24)
+  double start_hour = 0.0;   // wall-clock hour at t = 0, [0, 24)
+  SimDuration period = Hours(24);
+  std::vector<RateStep> steps;       // steps: `rate` applies before the first step
+  SimDuration burst_on;              // bursts: on phase first, at burst_records_per_sec
+  SimDuration burst_off;             // bursts: off phase at `rate`
+  double burst_records_per_sec = 0;  // bursts
+  std::string trace_file;            // trace: CSV with a `records` column, resolved path
+  TraceResolution trace_resolution = TraceResolution::kSecond;
+  bool trace_loop = false;  // trace: replay from the start when the trace ends
+
+  bool operator==(const ArrivalSpec&) const = default;
+};
+
+enum class KeyDist { kUniform, kZipf, kHotKey, kWeighted, kRandom, kExplicitHashKey };
+
+struct WeightedKey {
+  std::string key;  // 1..256 characters
+  double weight = 0;
+
+  bool operator==(const WeightedKey&) const = default;
+};
+
+struct WeightedHashKey {
+  std::string hash_key;  // decimal in [0, 2^128 - 1]: kept as text for the 128-bit routing code
+  double weight = 0;
+
+  bool operator==(const WeightedHashKey&) const = default;
+};
+
+// Partition keys. Key i of the key space is `format` with "{i}" replaced by i (0-based).
+struct KeySpec {
+  KeyDist dist = KeyDist::kUniform;
+  int64_t count = 10'000;                  // key-space size, 1..10^8 (uniform, zipf, hot_key, EHK)
+  std::string format = "key-{i}";          // (uniform, zipf, hot_key, explicit_hash_key)
+  double zipf_exponent = 1.0;              // zipf: P(key i) ~ 1 / (i + 1)^exponent; > 0
+  double hot_share = 0.0;                  // hot_key: share of records that use hot_key, (0, 1]
+  std::string hot_key;                     // hot_key: the hot key; loader fills format with i = 0
+  std::vector<WeightedKey> weighted_keys;  // weighted: non-empty, weights sum > 0
+  // explicit_hash_key: records carry an ExplicitHashKey drawn from these (empty = uniform over
+  // [0, 2^128)); partition keys still come from count/format (they count toward the size limit).
+  std::vector<WeightedHashKey> hash_keys;
+
+  bool operator==(const KeySpec&) const = default;
+};
+
+enum class ApiType { kPutRecord, kPutRecords, kKpl };
+
+struct ApiSpec {
+  ApiType type = ApiType::kPutRecords;
+  // PutRecords: a batch is sent when it is full or `linger` after its first record.
+  int64_t max_batch_records = 500;     // 1..500 (API limit)
+  int64_t max_batch_bytes = 5 * kMiB;  // request limit incl. partition keys: 5 MiB
+  SimDuration linger = Millis(50);
+  // KPL (fact sheet section 8, default_config.properties).
+  bool aggregation = true;
+  int64_t aggregation_max_size_bytes = 51'200;
+  int64_t aggregation_max_count = 4'294'967'295;
+  int64_t collection_max_count = 500;
+  int64_t collection_max_size_bytes = 5 * kMiB;
+  SimDuration record_max_buffered_time = Millis(100);
+  int64_t rate_limit_percent = 150;  // of the shard limit, per instance
+  SimDuration record_ttl = Seconds(30);
+  int64_t max_connections = 24;
+  bool fail_if_throttled = false;
+  // All types. The default latency is UNCONFIRMED (no AWS figure): lognormal 20ms / p99 100ms.
+  LatencySpec call_latency = LatencySpec::Lognormal(Millis(20), Millis(100));
+  int64_t max_in_flight_calls = 1;  // per instance; PutRecord and PutRecords only
+
+  bool operator==(const ApiSpec&) const = default;
+};
+
+enum class Jitter { kNone, kFull, kEqual, kDecorrelated };
+
+// SDK-style retries of throttled or failed records (PutRecord, PutRecords; not KPL).
+struct RetrySpec {
+  int64_t max_attempts = 4;  // first attempt included: the SDK's 3 retries (fact sheet 2)
+  SimDuration base_delay = Millis(100);
+  double multiplier = 2.0;
+  SimDuration max_delay = Seconds(20);
+  Jitter jitter = Jitter::kFull;
+  std::optional<SimDuration> record_ttl;  // give up on a record this long after its creation
+  // A call slower than this is abandoned and retried although the shard may have stored the
+  // records: the source of producer-side duplicates.
+  SimDuration call_timeout = Seconds(30);
+
+  bool operator==(const RetrySpec&) const = default;
+};
+
+struct ProducerSpec {
+  std::string name;            // unique among producers
+  int64_t instances = 1;       // producer processes sharing the load; 1..10^6
+  double records_per_sec = 0;  // the group's total; 0 with arrival trace (the trace has it)
+  ArrivalSpec arrival;
+  SizeSpec record_size;
+  KeySpec keys;
+  ApiSpec api;
+  RetrySpec retry;
+  std::string target;  // empty: the stream; else the name of a direct_put firehose consumer
+
+  bool operator==(const ProducerSpec&) const = default;
+};
+
+// ---------------------------------------------------------------- stream
+
+enum class StreamMode { kProvisioned, kOnDemand };
+enum class WriteAdmission { kWindow, kTokenBucket };
+
+struct WriteLimitsSpec {
+  int64_t bytes_per_sec = kMiB;     // per shard, data + partition keys
+  int64_t records_per_sec = 1'000;  // per shard
+  // Which algorithm AWS uses is UNCONFIRMED (fact sheet 1): a fixed 1-second window, or a token
+  // bucket refilled at the limits holding bucket_depth_sec seconds of capacity.
+  WriteAdmission admission = WriteAdmission::kWindow;
+  double bucket_depth_sec = 1.0;
+
+  bool operator==(const WriteLimitsSpec&) const = default;
+};
+
+struct ReadLimitsSpec {
+  int64_t get_records_per_sec = 5;   // per shard, shared by all polling consumers
+  int64_t bytes_per_sec = 2 * kMiB;  // per shard, shared by all polling consumers
+  int64_t max_records_per_call = 10'000;
+  int64_t max_bytes_per_call = 10 * kMiB;
+  SimDuration penalty = Seconds(5);  // calls after a 10 MiB response are throttled this long
+
+  bool operator==(const ReadLimitsSpec&) const = default;
+};
+
+enum class ReshardAction { kSplit, kMerge, kUpdateShardCount };
+
+struct ReshardSpec {
+  SimDuration at;  // start; < run duration; one resharding at a time
+  ReshardAction action = ReshardAction::kSplit;
+  int64_t shard = -1;                  // split, merge: shard index (shardId-000000000003 = 3)
+  std::string new_starting_hash_key;   // split: decimal; empty = midpoint of the parent range
+  int64_t adjacent_shard = -1;         // merge
+  int64_t target_shards = 0;           // update_shard_count: in [ceil(open/2), 2*open], <= 10000
+  SimDuration duration = Seconds(30);  // how long the stream stays UPDATING; UNCONFIRMED
+
+  bool operator==(const ReshardSpec&) const = default;
+};
+
+enum class ScalingMetric { kIncomingBytes, kIncomingRecords };
+
+// Target-tracking autoscaling of a provisioned stream with UpdateShardCount.
+struct AutoscalingSpec {
+  bool enabled = false;
+  ScalingMetric metric = ScalingMetric::kIncomingBytes;
+  double target_utilization = 0.7;  // metric / capacity, (0, 1]
+  SimDuration period = Minutes(1);  // metric period
+  int64_t evaluation_periods = 3;   // consecutive periods off target before acting
+  SimDuration cooldown = Minutes(15);
+  int64_t min_shards = 1;
+  int64_t max_shards = 10'000;
+  SimDuration action_delay = Minutes(1);  // decision to UpdateShardCount call
+
+  bool operator==(const AutoscalingSpec&) const = default;
+};
+
+struct OnDemandSpec {
+  double split_threshold_bytes_per_sec = 500'000;  // a shard above this is split (500 KB/s)
+  SimDuration split_delay = Minutes(15);           // "within 15 minutes"
+
+  bool operator==(const OnDemandSpec&) const = default;
+};
+
+struct StreamSpec {
+  std::string name = "stream";
+  StreamMode mode = StreamMode::kProvisioned;
+  int64_t shards = 4;                    // initial open shards; required when provisioned
+  SimDuration retention = Hours(24);     // 24h..8760h
+  int64_t max_record_size_bytes = kMiB;  // data + partition key; 1 MiB..10 MiB, whole KiB
+  WriteLimitsSpec write_limits;
+  ReadLimitsSpec read_limits;
+  // Put to visible for polling consumers. Absent: the stream model's default (fact sheet 2:
+  // about 200 ms average with one polling consumer, about 1,000 ms with five).
+  std::optional<LatencySpec> propagation_delay;
+  int64_t max_efo_consumers = 20;
+  std::vector<ReshardSpec> resharding;  // provisioned only, in time order
+  AutoscalingSpec autoscaling;          // provisioned only
+  OnDemandSpec on_demand;               // on_demand only
+  bool enhanced_monitoring = false;     // shard-level CloudWatch metrics (billed)
+
+  bool operator==(const StreamSpec&) const = default;
+};
+
+// ---------------------------------------------------------------- consumers
+
+enum class ConsumerType { kPolling, kKcl, kEfo, kLambda, kFirehose };
+enum class StartingPositionType { kLatest, kTrimHorizon, kAtTimestamp };
+
+struct StartingPosition {
+  StartingPositionType type = StartingPositionType::kLatest;
+  SimDuration timestamp;  // AT_TIMESTAMP: simulated time offset
+
+  bool operator==(const StartingPosition&) const = default;
+};
+
+struct OutageSpec {  // the consumer reads and processes nothing in [from, to)
+  SimDuration from;
+  SimDuration to;
+
+  bool operator==(const OutageSpec&) const = default;
+};
+
+struct PollingSpec {  // a plain GetRecords loop, one reader per shard
+  SimDuration poll_interval = Seconds(1);
+  int64_t max_records = 10'000;  // GetRecords Limit, 1..10000
+  LatencySpec call_latency = LatencySpec::Lognormal(Millis(20), Millis(100));  // UNCONFIRMED
+
+  bool operator==(const PollingSpec&) const = default;
+};
+
+// Checkpoint after every_records records or every `every`, whichever first; both unset (0) =
+// after every processed batch.
+struct CheckpointSpec {
+  int64_t every_records = 0;
+  SimDuration every;
+
+  bool operator==(const CheckpointSpec&) const = default;
+};
+
+struct WorkerFailure {  // the worker stops for good; its leases expire after failover_time
+  int64_t worker = 0;   // 0-based, < workers
+  SimDuration at;
+
+  bool operator==(const WorkerFailure&) const = default;
+};
+
+struct KclSpec {  // KCL 2.x/3.x with polling retrieval (fact sheet 2)
+  int64_t workers = 1;
+  int64_t max_leases_per_worker = 2'147'483'647;       // KCL default Integer.MAX_VALUE
+  SimDuration idle_time_between_reads = Millis(1500);  // >= 200ms (KCL 2.5.4+)
+  int64_t max_records = 10'000;
+  CheckpointSpec checkpoint;
+  SimDuration failover_time = Seconds(10);
+  std::vector<WorkerFailure> worker_failures;
+  LatencySpec call_latency = LatencySpec::Lognormal(Millis(20), Millis(100));  // UNCONFIRMED
+
+  bool operator==(const KclSpec&) const = default;
+};
+
+struct EfoSpec {  // SubscribeToShard, 2 MiB/s per shard for this consumer
+  // Fact sheet 2 gives only the ~70 ms average; its distribution is UNCONFIRMED.
+  LatencySpec propagation_delay = LatencySpec::Fixed(Millis(70));
+  SimDuration subscription_lifetime = Minutes(5);
+
+  bool operator==(const EfoSpec&) const = default;
+};
+
+enum class LambdaSource { kPolling, kEfo };
+enum class LambdaArchitecture { kX86_64, kArm64 };
+enum class OnFailureDestination { kNone, kSqs, kSns, kS3 };
+
+struct PoisonRecord {  // the first record produced at or after `at` (with `key`, if set)
+  SimDuration at;      // always fails the function
+  std::string key;     // empty = any key
+
+  bool operator==(const PoisonRecord&) const = default;
+};
+
+struct LambdaFunctionSpec {
+  ProcessingSpec duration;  // invocation duration for a batch
+  int64_t memory_mb = 128;  // 128..10240
+  LambdaArchitecture architecture = LambdaArchitecture::kX86_64;
+  std::optional<int64_t> concurrency_limit;  // reserved concurrency; absent = unreserved
+  double error_rate = 0.0;                   // probability that an invocation fails, [0, 1]
+  std::vector<PoisonRecord> poison_records;
+
+  bool operator==(const LambdaFunctionSpec&) const = default;
+};
+
+// Lambda event-source mapping (fact sheet 6).
+struct LambdaSpec {
+  LambdaSource source = LambdaSource::kPolling;
+  int64_t batch_size = 100;            // 1..10000
+  SimDuration batching_window;         // whole seconds, 0..300s
+  int64_t parallelization_factor = 1;  // 1..10
+  LambdaFunctionSpec function;
+  int64_t maximum_retry_attempts = -1;  // -1 = until the record expires
+  bool bisect_batch_on_function_error = false;
+  std::optional<SimDuration> maximum_record_age;  // 60s..604800s; absent = -1 (no limit)
+  bool report_batch_item_failures = false;
+  OnFailureDestination on_failure_destination = OnFailureDestination::kNone;
+  SimDuration tumbling_window;  // whole seconds, 0..900s; 0 = none
+
+  bool operator==(const LambdaSpec&) const = default;
+};
+
+enum class FirehoseSource { kStream, kDirectPut };
+enum class CompressionCodec { kNone, kGzip, kZip, kSnappy, kHadoopSnappy };
+enum class OutputFormat { kParquet, kOrc };
+enum class DestinationType { kS3 };
+
+struct FirehoseBufferingSpec {          // whichever is reached first; sizes before compression
+  int64_t size_bytes = 5 * kMiB;        // 1..128 MiB; 128 MiB default with format conversion
+  SimDuration interval = Seconds(300);  // whole seconds, 0..900s
+
+  bool operator==(const FirehoseBufferingSpec&) const = default;
+};
+
+struct FirehoseTransformSpec {  // Lambda data transformation
+  bool enabled = false;
+  int64_t buffer_size_bytes = 1'000'000;  // 0.2..3 MB
+  SimDuration buffer_interval = Seconds(60);
+  ProcessingSpec duration;
+  double error_rate = 0.0;
+  int64_t retries = 3;
+
+  bool operator==(const FirehoseTransformSpec&) const = default;
+};
+
+struct CompressionSpec {
+  CompressionCodec codec = CompressionCodec::kNone;
+  double ratio = 1.0;  // compressed / uncompressed bytes, (0, 1]; per-codec default
+
+  bool operator==(const CompressionSpec&) const = default;
+};
+
+struct DynamicPartitioningSpec {
+  bool enabled = false;
+  int64_t partitions = 1;  // active partitions the records spread over; 500 by default quota
+
+  bool operator==(const DynamicPartitioningSpec&) const = default;
+};
+
+struct FormatConversionSpec {
+  bool enabled = false;
+  OutputFormat output = OutputFormat::kParquet;
+
+  bool operator==(const FormatConversionSpec&) const = default;
+};
+
+struct DestinationSpec {
+  DestinationType type = DestinationType::kS3;
+  LatencySpec write_latency = LatencySpec::Lognormal(Millis(100), Seconds(1));  // UNCONFIRMED
+  double error_rate = 0.0;                 // probability that a delivery attempt fails
+  SimDuration retry_duration = Hours(24);  // S3: 24h, then data is lost
+
+  bool operator==(const DestinationSpec&) const = default;
+};
+
+// Firehose record and PutRecordBatch limits (fact sheet 7), fixed.
+inline constexpr int64_t kFirehoseMaxRecordBytes = 1'024'000;  // 1,000 KiB before base64
+inline constexpr int64_t kFirehoseBatchBytes = 4 * kMiB;
+inline constexpr int64_t kFirehoseBatchRecords = 500;
+
+struct DirectPutLimitsSpec {  // per Firehose stream; region defaults (fact sheet 7)
+  int64_t records_per_sec = 500'000;
+  int64_t requests_per_sec = 2'000;
+  int64_t bytes_per_sec = 5 * kMiB;
+
+  bool operator==(const DirectPutLimitsSpec&) const = default;
+};
+
+struct FirehoseSpec {
+  FirehoseSource source = FirehoseSource::kStream;
+  FirehoseBufferingSpec buffering;
+  FirehoseTransformSpec transform;
+  CompressionSpec compression;
+  DynamicPartitioningSpec dynamic_partitioning;
+  FormatConversionSpec format_conversion;
+  DestinationSpec destination;
+  DirectPutLimitsSpec direct_put_limits;  // direct_put only
+
+  bool operator==(const FirehoseSpec&) const = default;
+};
+
+// One consumer. Only the member matching `type` is meaningful; the others keep defaults.
+struct ConsumerSpec {
+  std::string name;  // unique among consumers
+  ConsumerType type = ConsumerType::kPolling;
+  StartingPosition starting_position;  // not firehose (which reads from LATEST)
+  ProcessingSpec processing;           // polling, kcl, efo
+  std::vector<OutageSpec> outages;     // polling, kcl, efo, lambda; in order, not overlapping
+  PollingSpec polling;
+  KclSpec kcl;
+  EfoSpec efo;
+  LambdaSpec lambda;
+  FirehoseSpec firehose;
+
+  bool operator==(const ConsumerSpec&) const = default;
+};
+
+// ---------------------------------------------------------------- goals and analysis
+
+struct SloSpec {                                      // each absent = not checked
+  std::optional<SimDuration> max_iterator_age;        // per consumer, maximum over the run
+  std::optional<SimDuration> p99_latency;             // create to processed, per consumer
+  std::optional<double> max_write_throttle_fraction;  // throttled / attempted records
+  std::optional<double> max_monthly_cost_usd;
+  std::optional<double> max_shard_utilization;  // of a shard's write limit, busiest second
+
+  bool operator==(const SloSpec&) const = default;
+};
+
+struct PricingSpec {
+  std::string file;                         // resolved path; empty = built-in prices for region
+  std::map<std::string, double> overrides;  // price dimension -> USD per its unit
+
+  bool operator==(const PricingSpec&) const = default;
+};
+
+struct AnalysisSpec {
+  double hot_shard_threshold = 0.8;           // fraction of a shard limit that flags it hot
+  double stream_utilization_threshold = 0.5;  // below this the stream is over-provisioned
+  int64_t top_keys = 10;                      // hottest keys listed per shard
+
+  bool operator==(const AnalysisSpec&) const = default;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  SimDuration duration = Minutes(10);
+  SimDuration warmup;  // excluded from statistics; < duration
+  SimDuration series_interval = Seconds(1);
+  std::string region = "us-east-1";
+  std::vector<ProducerSpec> producers;  // at least one
+  StreamSpec stream;
+  std::vector<ConsumerSpec> consumers;
+  std::optional<SloSpec> slos;
+  std::optional<PricingSpec> pricing;
+  AnalysisSpec analysis;
+
+  bool operator==(const Scenario&) const = default;
+};
+
+}  // namespace shardsim

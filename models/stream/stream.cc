@@ -1,0 +1,193 @@
+// Stream: end-of-window bookkeeping and results. See stream.h.
+#include "models/stream/stream.h"
+
+#include <algorithm>
+
+#include "sim/check.h"
+
+namespace shardsim {
+
+Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration warmup)
+    : spec_(spec),
+      map_(ShardMap::CreateStream(static_cast<int>(spec.shards))),
+      admitter_(spec.write_limits),
+      series_ns_(series_interval.nanos()),
+      first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
+      shards_(map_.shards().size()) {
+  SHARDSIM_CHECK(series_ns_ > 0);
+}
+
+void Stream::CloseSecond(ShardStats& s, int64_t next_second) const {
+  if (s.second < first_measured_second_) {
+    s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
+    s.sec_demand_records = s.sec_demand_bytes = 0;
+    s.second = next_second;
+    return;
+  }
+  s.peak_records = std::max(s.peak_records, s.sec_records);
+  s.peak_bytes = std::max(s.peak_bytes, s.sec_bytes);
+  s.peak_offered_records = std::max(s.peak_offered_records, s.sec_offered_records);
+  s.peak_offered_bytes = std::max(s.peak_offered_bytes, s.sec_offered_bytes);
+  s.peak_demand_records = std::max(s.peak_demand_records, s.sec_demand_records);
+  s.peak_demand_bytes = std::max(s.peak_demand_bytes, s.sec_demand_bytes);
+  s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
+  s.sec_demand_records = s.sec_demand_bytes = 0;
+  s.second = next_second;
+}
+
+void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
+  SHARDSIM_CHECK(next_window > s.window, "time went backwards");
+  s.series.push_back({s.win_records, s.win_throttled, s.win_bytes});
+  // Windows without traffic in between.
+  while (static_cast<int64_t>(s.series.size()) < next_window) s.series.push_back({0, 0, 0});
+  s.win_records = s.win_throttled = 0;
+  s.win_bytes = 0;
+  s.window = next_window;
+}
+
+void Stream::EnableReads(const ShardLogOptions& options) {
+  SHARDSIM_CHECK(reads_.empty(), "reads enabled twice");
+  reads_.reserve(map_.shards().size());
+  for (size_t i = 0; i < map_.shards().size(); ++i) reads_.push_back({ShardLog(options), -1, {}});
+}
+
+void Stream::Refuse(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
+                    SimTime created) {
+  ShardStats& s = Offer(shard, at, bytes, first_attempt, created);
+  ++s.throttled;
+  ++s.win_throttled;
+  ++throttled_by_calls_;
+}
+
+uint32_t Stream::AddPoison(SimTime at, std::vector<PoisonKey> keys) {
+  const auto id = static_cast<uint32_t>(poison_.size() + 1);
+  poison_.push_back({at.nanos(), std::move(keys), id});
+  poison_next_ns_ = std::min(poison_next_ns_, at.nanos());
+  return id;
+}
+
+// Slow path of Store: only records created after the earliest pending trigger come here.
+void Stream::MarkPoison(StoredRecord& rec) {
+  int64_t next = std::numeric_limits<int64_t>::max();
+  for (PoisonTrigger& t : poison_) {
+    if (t.done) continue;
+    if (rec.poison == 0 && rec.created_ns >= t.at_ns) {
+      const bool key_matches =
+          t.keys.empty() || std::any_of(t.keys.begin(), t.keys.end(), [&](const PoisonKey& k) {
+            return k.producer == rec.producer && k.key_id == rec.key_id;
+          });
+      if (key_matches) {
+        rec.poison = t.id;
+        t.done = true;
+        continue;
+      }
+    }
+    next = std::min(next, t.at_ns);
+  }
+  poison_next_ns_ = next;
+}
+
+void Stream::Finish(SimTime end) {
+  const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
+  for (ShardStats& s : shards_) {
+    CloseSecond(s, s.second + 1);
+    if (static_cast<int64_t>(s.series.size()) < windows) CloseWindow(s, windows);
+  }
+}
+
+std::vector<ShardResult> Stream::ShardResults() const {
+  std::vector<ShardResult> out;
+  for (const Shard& shard : map_.shards()) {
+    const ShardStats& s = shards_[static_cast<size_t>(shard.index)];
+    ShardResult r;
+    r.index = shard.index;
+    r.shard_id = ShardIdString(shard.index);
+    r.starting_hash_key = shard.range.start.ToDecimal();
+    r.ending_hash_key = shard.range.end.ToDecimal();
+    r.state = shard.state == ShardState::kOpen ? "OPEN" : "CLOSED";
+    if (shard.parent >= 0) r.parent_shard_ids.push_back(ShardIdString(shard.parent));
+    if (shard.adjacent_parent >= 0)
+      r.parent_shard_ids.push_back(ShardIdString(shard.adjacent_parent));
+    r.records_in = s.records_in;
+    r.bytes_in = s.bytes_in;
+    r.records_offered = s.offered;
+    r.first_attempts = s.first_attempts;
+    r.peak_records_per_s = static_cast<double>(s.peak_records);
+    r.peak_bytes_per_s = static_cast<double>(s.peak_bytes);
+    r.peak_offered_records_per_s = static_cast<double>(s.peak_offered_records);
+    r.peak_offered_bytes_per_s = static_cast<double>(s.peak_offered_bytes);
+    r.peak_demand_records_per_s = static_cast<double>(s.peak_demand_records);
+    r.peak_demand_bytes_per_s = static_cast<double>(s.peak_demand_bytes);
+    r.throttled_records = s.throttled;
+    r.throttled_by_records_limit = s.throttled_by_records;
+    r.throttled_by_bytes_limit = s.throttled_by_bytes;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<SeriesTable> Stream::ShardSeries() const {
+  std::vector<SeriesTable> out;
+  const double width_s = static_cast<double>(series_ns_) * 1e-9;
+  for (const Shard& shard : map_.shards()) {
+    const ShardStats& s = shards_[static_cast<size_t>(shard.index)];
+    SeriesTable t;
+    t.name = ShardIdString(shard.index);
+    t.columns = {"time_s", "records_in", "bytes_in", "throttled_records"};
+    t.rows.reserve(s.series.size());
+    for (size_t i = 0; i < s.series.size(); ++i) {
+      const Window& w = s.series[i];
+      t.rows.push_back({static_cast<double>(i) * width_s, static_cast<double>(w.records),
+                        static_cast<double>(w.bytes), static_cast<double>(w.throttled)});
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+uint64_t Stream::total_records_in() const {
+  uint64_t n = 0;
+  for (const ShardStats& s : shards_) n += s.records_in;
+  return n;
+}
+
+void Stream::AdvanceDemand(int64_t newest) {
+  // Seconds (newest - kDemandSeconds, ...] stay; older ones leave the ring into the peak.
+  const int64_t first_kept = newest - kDemandSeconds + 1;
+  const int64_t from = std::max(demand_newest_ - kDemandSeconds + 1, int64_t{0});
+  for (int64_t sec = from; sec < first_kept && sec <= demand_newest_; ++sec) {
+    Demand& d = demand_[static_cast<size_t>(sec % kDemandSeconds)];
+    if (sec >= first_measured_second_) {
+      demand_peak_.records = std::max(demand_peak_.records, d.records);
+      demand_peak_.bytes = std::max(demand_peak_.bytes, d.bytes);
+    }
+    d = Demand{};
+  }
+  demand_newest_ = newest;
+}
+
+double Stream::peak_demand_records_per_s() const {
+  int64_t peak = demand_peak_.records;
+  for (int64_t sec = std::max(demand_newest_ - kDemandSeconds + 1, first_measured_second_);
+       sec <= demand_newest_; ++sec) {
+    peak = std::max(peak, demand_[static_cast<size_t>(sec % kDemandSeconds)].records);
+  }
+  return static_cast<double>(peak);
+}
+
+double Stream::peak_demand_bytes_per_s() const {
+  int64_t peak = demand_peak_.bytes;
+  for (int64_t sec = std::max(demand_newest_ - kDemandSeconds + 1, first_measured_second_);
+       sec <= demand_newest_; ++sec) {
+    peak = std::max(peak, demand_[static_cast<size_t>(sec % kDemandSeconds)].bytes);
+  }
+  return static_cast<double>(peak);
+}
+
+uint64_t Stream::total_throttled() const {
+  uint64_t n = 0;
+  for (const ShardStats& s : shards_) n += s.throttled;
+  return n;
+}
+
+}  // namespace shardsim

@@ -1,0 +1,254 @@
+// Stream: the write side of a Kinesis data stream -- its shards (ShardMap), per-shard admission
+// against the 1 MiB/s and 1,000 records/s limits (fact sheet 1), and per-shard statistics:
+// totals, one-second peaks of accepted and offered traffic, and a time series per shard.
+// Producers call Put() for every Kinesis record inside their call-completion events (no event
+// per record). Memory: O(shards x series windows), independent of records simulated.
+// Not thread-safe (one per simulation).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "models/keys/shard_map.h"
+#include "models/result/run_result.h"
+#include "models/spec/scenario.h"
+#include "models/stream/shard_log.h"
+#include "models/stream/write_admission.h"
+#include "sim/time.h"
+
+namespace shardsim {
+
+// Told when a shard it watches stores records: once per instant at which the shard stores any
+// (enhanced fan-out subscriptions wait this way instead of polling). Called from Stream::Put.
+class AppendWatcher {
+ public:
+  virtual ~AppendWatcher() = default;
+  virtual void OnAppend(uint32_t shard, SimTime arrival) = 0;
+};
+
+class Stream {
+ public:
+  // Peaks ignore one-second windows that start before `warmup` (the warm-up of the scenario);
+  // totals and series cover the whole run.
+  Stream(const StreamSpec& spec, SimDuration series_interval,
+         SimDuration warmup = SimDuration::Zero());
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  const StreamSpec& spec() const { return spec_; }
+  const ShardMap& shard_map() const { return map_; }
+
+  // The windows an instant falls in: computed once per call so that Put() divides nothing.
+  struct Instant {
+    SimTime now;
+    int64_t second;  // one-second window (limits and peaks)
+    int64_t window;  // series window
+  };
+  Instant At(SimTime now) const {
+    return {now, now.nanos() / 1'000'000'000, now.nanos() / series_ns_};
+  }
+
+  // Offers one Kinesis record of `bytes` (data + partition key) to shard `shard` (a ShardMap
+  // index of an open shard) at `at`, and accounts for it. `first_attempt` is false for retries:
+  // offered load counts every attempt (as CloudWatch's IncomingRecords + throttled do), demand
+  // only first attempts (what producers need, for sizing), counted in the second the record was
+  // created so that a producer's backlog does not look like a burst. REQUIRES: time never
+  // decreases; created <= at.now.
+  // `key_id` (a KeySpace key id or kNoKey) and `producer` (the group index) travel with the stored
+  // record for consumers that route by key (Lambda's ParallelizationFactor).
+  [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
+                                        bool first_attempt, SimTime created,
+                                        uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0) {
+    ShardStats& s = Offer(shard, at, bytes, first_attempt, created);
+    const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
+    if (r == WriteLimit::kNone) {
+      if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer);
+      ++s.records_in;
+      s.bytes_in += static_cast<uint64_t>(bytes);
+      ++s.sec_records;
+      s.sec_bytes += bytes;
+      ++s.win_records;
+      s.win_bytes += bytes;
+    } else {
+      ++s.throttled;
+      ++s.win_throttled;
+      if (r == WriteLimit::kRecords) {
+        ++s.throttled_by_records;
+      } else {
+        ++s.throttled_by_bytes;
+      }
+    }
+    return r;
+  }
+
+  // A request refused as a whole before any record was considered (Firehose Direct PUT's
+  // requests-per-second quota): each of its records counts as offered and throttled.
+  void Refuse(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,
+              SimTime created);
+  // Optional requests-per-second quota over the whole stream (fixed one-second windows): 0 = none.
+  // AdmitCall() is asked once per request; a refused request must be Refuse()d record by record.
+  void SetCallLimit(int64_t calls_per_sec) { call_limit_ = calls_per_sec; }
+  bool AdmitCall(const Instant& at) {
+    if (call_limit_ == 0) return true;
+    if (at.second != call_second_) {
+      call_second_ = at.second;
+      calls_this_second_ = 0;
+    }
+    if (calls_this_second_ >= call_limit_) {
+      ++calls_refused_;
+      return false;
+    }
+    ++calls_this_second_;
+    return true;
+  }
+  uint64_t calls_refused() const { return calls_refused_; }
+  uint64_t throttled_by_calls() const { return throttled_by_calls_; }
+
+  // Poison records (Lambda): the first record stored that was created at or after `at` and, when
+  // `keys` is not empty, whose (producer, key_id) is one of `keys` gets StoredRecord::poison =
+  // the returned id (1, 2, ...). A record matches at most one trigger (the earliest added).
+  // REQUIRES: called before the first Put.
+  struct PoisonKey {
+    uint32_t producer;
+    uint32_t key_id;
+  };
+  uint32_t AddPoison(SimTime at, std::vector<PoisonKey> keys);
+
+  // Closes the last windows at the end of the run.
+  void Finish(SimTime end);
+
+  // Read side. After EnableReads (before the first Put), every accepted record is appended to
+  // its shard's log, which stores it only while some reader still needs it.
+  void EnableReads(const ShardLogOptions& options);
+  bool reads_enabled() const { return !reads_.empty(); }
+  // REQUIRES: reads enabled; shard < shard_map().shards().size().
+  ShardLog& log(uint32_t shard) { return reads_[shard].log; }
+  const ShardLog& log(uint32_t shard) const { return reads_[shard].log; }
+  // From now on `w` is told when the shard stores records (once per instant). REQUIRES: reads
+  // enabled; `w` outlives the stream's use.
+  void Watch(uint32_t shard, AppendWatcher* w) { reads_[shard].watchers.push_back(w); }
+
+  // One ShardResult per shard ever created (top_keys and expected_share left empty), and one
+  // series table per shard: time_s, records_in, bytes_in, throttled_records per window.
+  std::vector<ShardResult> ShardResults() const;
+  std::vector<SeriesTable> ShardSeries() const;
+
+  // Stream-wide figures for findings: totals, and the busiest second of offered traffic
+  // (accepted + throttled) summed over all shards.
+  uint64_t total_records_in() const;
+  uint64_t total_throttled() const;
+  // Busiest second of demand: first attempts by the second their records were created, summed
+  // over all shards.
+  double peak_demand_records_per_s() const;
+  double peak_demand_bytes_per_s() const;
+
+ private:
+  struct Window {
+    uint32_t records;
+    uint32_t throttled;
+    int64_t bytes;
+  };
+  // Fields touched per record first (three cache lines), then the cold peaks and series.
+  struct ShardStats {
+    WriteAdmissionState admission;
+    int64_t second = 0;
+    int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
+    int64_t sec_demand_records = 0, sec_demand_bytes = 0;
+    int64_t window = 0;
+    uint32_t win_records = 0, win_throttled = 0;
+    int64_t win_bytes = 0;
+    uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
+    uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
+    int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
+    int64_t peak_demand_records = 0, peak_demand_bytes = 0;
+    std::vector<Window> series;
+  };
+
+  // Counts one offered record (and, for a first attempt, its demand); returns its shard.
+  [[gnu::always_inline]] ShardStats& Offer(uint32_t shard, const Instant& at, int64_t bytes,
+                                           bool first_attempt, SimTime created) {
+    ShardStats& s = shards_[shard];
+    if (at.second != s.second) CloseSecond(s, at.second);
+    if (at.window != s.window) CloseWindow(s, at.window);
+    ++s.sec_offered_records;
+    s.sec_offered_bytes += bytes;
+    ++s.offered;
+    if (first_attempt) {
+      NoteDemand(created.nanos() / 1'000'000'000, bytes);
+      ++s.first_attempts;
+      ++s.sec_demand_records;
+      s.sec_demand_bytes += bytes;
+    }
+    return s;
+  }
+  void CloseSecond(ShardStats& s, int64_t next_second) const;
+  static void CloseWindow(ShardStats& s, int64_t next_window);
+  void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
+             uint32_t producer) {
+    ShardReads& r = reads_[shard];
+    StoredRecord rec;
+    rec.created_ns = created.nanos();
+    rec.arrival_ns = now.nanos();
+    rec.bytes = static_cast<uint32_t>(bytes);
+    rec.key_id = key_id;
+    rec.producer = producer;
+    if (rec.created_ns >= poison_next_ns_) MarkPoison(rec);
+    r.log.Append(rec);
+    if (r.notified_ns != rec.arrival_ns && !r.watchers.empty()) {
+      r.notified_ns = rec.arrival_ns;
+      for (AppendWatcher* w : r.watchers) w->OnAppend(shard, now);
+    }
+  }
+
+  void MarkPoison(StoredRecord& rec);
+
+  StreamSpec spec_;
+  ShardMap map_;
+  WriteAdmitter admitter_;
+  int64_t series_ns_;
+  int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)
+  std::vector<ShardStats> shards_;  // by ShardMap index
+  // Demand by creation second in a ring of the most recent seconds, so memory does not grow
+  // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
+  // of over an hour) is counted in the oldest second the ring still holds.
+  struct Demand {
+    int64_t records = 0;
+    int64_t bytes = 0;
+  };
+  static constexpr int64_t kDemandSeconds = 4096;  // a power of two: slots by mask
+  static_assert((kDemandSeconds & (kDemandSeconds - 1)) == 0);
+  void NoteDemand(int64_t second, int64_t bytes) {
+    if (second > demand_newest_) AdvanceDemand(second);
+    second = std::max(second, demand_newest_ - kDemandSeconds + 1);
+    Demand& d = demand_[static_cast<size_t>(second) & (kDemandSeconds - 1)];
+    ++d.records;
+    d.bytes += bytes;
+  }
+  void AdvanceDemand(int64_t newest);
+  std::vector<Demand> demand_ = std::vector<Demand>(kDemandSeconds);
+  int64_t demand_newest_ = 0;
+  Demand demand_peak_;  // over seconds that left the ring (after the warm-up)
+  struct ShardReads {
+    ShardLog log;
+    int64_t notified_ns = -1;  // the watchers heard of this instant already
+    std::vector<AppendWatcher*> watchers;
+  };
+  std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
+  struct PoisonTrigger {
+    int64_t at_ns;
+    std::vector<PoisonKey> keys;
+    uint32_t id;
+    bool done = false;
+  };
+  std::vector<PoisonTrigger> poison_;
+  int64_t poison_next_ns_ = std::numeric_limits<int64_t>::max();  // earliest pending trigger
+  int64_t call_limit_ = 0;
+  int64_t call_second_ = -1;
+  int64_t calls_this_second_ = 0;
+  uint64_t calls_refused_ = 0;
+  uint64_t throttled_by_calls_ = 0;
+};
+
+}  // namespace shardsim

@@ -1,0 +1,27 @@
+// Prepare -> simulate -> analyse. See session.h.
+#include "planner/session.h"
+
+#include "analysis/analyze.h"
+
+namespace shardsim {
+
+RunResult RunPrepared(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
+  RunOutput out = SimulateRun(prepared, seed, replication);
+  AnalyzeRun(prepared.scenario(), &out);
+  return std::move(out.result);
+}
+
+RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
+  RunOutcome outcome;
+  PreparedScenario::Outcome p =
+      PreparedScenario::Prepare(scenario, options.duration.value_or(scenario.duration));
+  if (!p.prepared) {
+    outcome.input_errors = std::move(p.problems);
+    return outcome;
+  }
+  outcome.result =
+      RunPrepared(*p.prepared, options.seed.value_or(scenario.seed), options.replication);
+  return outcome;
+}
+
+}  // namespace shardsim

@@ -1,0 +1,637 @@
+// Tests for models/key_space: routing table vs MD5 + ShardMap::Lookup, draw frequencies vs exact
+// probabilities (chi-square), observed shard shares vs ExpectedShardShares and a brute-force sum,
+// ExplicitHashKey routing, rerouting, top keys, and split points with MD5 decimals from hashlib.
+#include "models/keys/key_space.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/random.h"
+#include "sim/rng.h"
+
+namespace shardsim {
+namespace {
+
+HashKey Key(std::string_view decimal) {
+  std::string error;
+  const std::optional<HashKey> key = ParseHashKey(decimal, &error);
+  EXPECT_TRUE(key.has_value()) << error;
+  return key.value_or(HashKey());
+}
+
+KeySpace Make(const KeySpec& spec, const ShardMap& map) {
+  std::string error;
+  std::optional<KeySpace> ks = KeySpace::Create(spec, map, &error);
+  EXPECT_TRUE(ks.has_value()) << error;
+  if (!ks) std::abort();
+  return std::move(*ks);
+}
+
+KeySpec Template(KeyDist dist, int64_t count, std::string format = "key-{i}") {
+  KeySpec spec;
+  spec.dist = dist;
+  spec.count = count;
+  spec.format = std::move(format);
+  return spec;
+}
+
+// Upper 1 - 2.9e-7 quantile (z = 5) of chi-square with `df` degrees of freedom, by the
+// Wilson-Hilferty cube approximation (accurate to a fraction of a percent for df >= 3).
+double ChiSquareCritical(double df) {
+  const double a = 2.0 / (9.0 * df);
+  return df * std::pow(1 - a + 5.0 * std::sqrt(a), 3);
+}
+
+// Draws `n` records and returns the Pearson statistic of the per-key counts against
+// Probability(); also checks each draw's shard and size against the table.
+double DrawChiSquare(const KeySpace& ks, uint64_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<uint64_t> counts(ks.key_count(), 0);
+  for (uint64_t i = 0; i < n; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    EXPECT_LT(d.key_id, ks.key_count());
+    if (d.key_id >= ks.key_count()) return HUGE_VAL;
+    ++counts[d.key_id];
+  }
+  double chi2 = 0;
+  for (uint32_t id = 0; id < ks.key_count(); ++id) {
+    const double expected = static_cast<double>(n) * ks.Probability(id);
+    if (expected == 0) {
+      EXPECT_EQ(counts[id], 0u) << "key " << id << " has probability 0";
+      continue;
+    }
+    const double diff = static_cast<double>(counts[id]) - expected;
+    chi2 += diff * diff / expected;
+  }
+  return chi2;
+}
+
+// Linear-scan oracle for routing: the open shard whose range holds `key`.
+int ScanLookup(const ShardMap& map, HashKey key) {
+  for (const Shard& s : map.shards()) {
+    if (s.state == ShardState::kOpen && s.range.start <= key && key <= s.range.end) return s.index;
+  }
+  return -1;
+}
+
+void ExpectTableMatchesMd5(const KeySpace& ks, const ShardMap& map) {
+  for (uint32_t id = 0; id < ks.key_count(); ++id) {
+    const HashKey md5 = PartitionKeyHash(ks.KeyString(id));
+    ASSERT_EQ(ks.KeyHash(id), md5) << ks.KeyString(id);
+    ASSERT_EQ(ks.ShardOf(id), static_cast<uint32_t>(map.Lookup(md5))) << ks.KeyString(id);
+  }
+}
+
+// ---------------------------------------------------------------- keys and validation
+
+TEST(KeySpaceTest, KeyStringsAndLengthsFollowFormat) {
+  const ShardMap map = ShardMap::CreateStream(4);
+  const KeySpace ks = Make(Template(KeyDist::kUniform, 1'000'000, "device-{i}"), map);
+  EXPECT_EQ(ks.key_count(), 1'000'000u);
+  EXPECT_EQ(ks.KeyString(0), "device-0");
+  EXPECT_EQ(ks.KeyString(9), "device-9");
+  EXPECT_EQ(ks.KeyString(10), "device-10");
+  EXPECT_EQ(ks.KeyString(999'999), "device-999999");
+  // MD5 decimals from python3 hashlib.
+  EXPECT_EQ(ks.KeyHash(0), Key("43769754311958810539554518939743805826"));
+  EXPECT_EQ(ks.KeyHash(9), Key("221649763122120833552487104766193569357"));
+  EXPECT_EQ(ks.KeyHash(10), Key("56010326304447874720127933877788285527"));
+  EXPECT_EQ(ks.KeyHash(999'999), Key("222292691120353359530376138342044954241"));
+  for (uint32_t id : {0u, 9u, 10u, 999'999u}) {
+    EXPECT_EQ(ks.ShardOf(id), static_cast<uint32_t>(map.Lookup(ks.KeyHash(id))));
+  }
+  // Sizes of drawn keys come from the digit count, not a stored string.
+  Rng rng(7);
+  for (int i = 0; i < 100'000; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    ASSERT_EQ(d.key_bytes, ks.KeyString(d.key_id).size()) << d.key_id;
+  }
+}
+
+TEST(KeySpaceTest, KeyBytesCountUtf8BytesAroundThePlaceholder) {
+  const ShardMap map = ShardMap::CreateStream(2);
+  // "ключ-" is 5 characters and 9 bytes; "-é" 2 characters and 3 bytes.
+  const KeySpace ks = Make(Template(KeyDist::kUniform, 100'001, "ключ-{i}-é"), map);
+  EXPECT_EQ(ks.KeyString(100'000), "ключ-100000-é");
+  Rng rng(3);
+  std::vector<bool> seen_digits(7, false);
+  for (int i = 0; i < 200'000; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    const std::string key = ks.KeyString(d.key_id);
+    ASSERT_EQ(d.key_bytes, key.size()) << key;
+    seen_digits[key.size() - 12] = true;
+  }
+  for (int digits = 1; digits <= 5; ++digits) EXPECT_TRUE(seen_digits[digits]) << digits;
+}
+
+TEST(KeySpaceTest, RejectsInvalidSpecsWithTheFieldAndRule) {
+  const ShardMap map = ShardMap::CreateStream(1);
+  auto error_of = [&](const KeySpec& spec) {
+    std::string error;
+    EXPECT_FALSE(KeySpace::Create(spec, map, &error).has_value());
+    return error;
+  };
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "key")).find("exactly once"),
+            std::string::npos);
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "{i}-{i}")).find("format"), std::string::npos);
+  EXPECT_NE(error_of(Template(KeyDist::kZipf, 0)).find("count"), std::string::npos);
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 100'000'001)).find("count"), std::string::npos);
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "a\xff{i}")).find("UTF-8"), std::string::npos);
+  // 253 characters plus up to 3 digits is 256, the limit; a fourth digit is one too many.
+  EXPECT_TRUE(KeySpace::Create(Template(KeyDist::kUniform, 1000, std::string(253, 'x') + "{i}"),
+                               map, nullptr)
+                  .has_value());
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10'000, std::string(253, 'x') + "{i}"))
+                .find("257 characters"),
+            std::string::npos);
+
+  KeySpec zipf = Template(KeyDist::kZipf, 10);
+  zipf.zipf_exponent = 0;
+  EXPECT_NE(error_of(zipf).find("zipf_exponent"), std::string::npos);
+  KeySpec hot = Template(KeyDist::kHotKey, 10);
+  hot.hot_share = 0;
+  EXPECT_NE(error_of(hot).find("hot_share"), std::string::npos);
+  hot.hot_share = 0.5;
+  hot.hot_key = std::string(257, 'h');
+  EXPECT_NE(error_of(hot).find("hot_key"), std::string::npos);
+
+  KeySpec weighted;
+  weighted.dist = KeyDist::kWeighted;
+  EXPECT_NE(error_of(weighted).find("weighted_keys"), std::string::npos);
+  weighted.weighted_keys = {{"a", 1}, {"b", -1}};
+  EXPECT_NE(error_of(weighted).find("weighted_keys[1].weight"), std::string::npos);
+  weighted.weighted_keys = {{"a", 0}, {"", 1}};
+  EXPECT_NE(error_of(weighted).find("weighted_keys[1].key"), std::string::npos);
+  weighted.weighted_keys = {{"a", 0}};
+  EXPECT_NE(error_of(weighted).find("sum"), std::string::npos);
+
+  KeySpec ehk = Template(KeyDist::kExplicitHashKey, 10);
+  ehk.hash_keys = {{"5", 1}, {"05", 1}};
+  EXPECT_NE(error_of(ehk).find("hash_keys[1].hash_key"), std::string::npos);
+  ehk.hash_keys = {{"340282366920938463463374607431768211456", 1}};
+  EXPECT_NE(error_of(ehk).find("hash_keys[0].hash_key"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- routing
+
+TEST(KeySpaceTest, RoutingTableEqualsLookupOfMd5ForEveryKey) {
+  ShardMap map = ShardMap::CreateStream(7);
+  ASSERT_TRUE(map.Split(3, Key("170141183460469231731687303715884105728")).ok());
+  const KeySpace ks = Make(Template(KeyDist::kZipf, 3000, "user-{i}-eu"), map);
+  ExpectTableMatchesMd5(ks, map);
+  EXPECT_EQ(ks.KeyString(42), "user-42-eu");
+}
+
+TEST(KeySpaceTest, SameKeyAlwaysRoutesToTheSameShard) {
+  const ShardMap map = ShardMap::CreateStream(8);
+  KeySpec spec = Template(KeyDist::kZipf, 5000);
+  spec.zipf_exponent = 0.9;
+  const KeySpace ks = Make(spec, map);
+  std::map<uint32_t, uint32_t> first_shard;
+  Rng rng(11);
+  for (int i = 0; i < 100'000; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    const auto [it, inserted] = first_shard.emplace(d.key_id, d.shard);
+    ASSERT_EQ(d.shard, it->second) << ks.KeyString(d.key_id);
+    ASSERT_EQ(d.shard, ks.ShardOf(d.key_id));
+  }
+  EXPECT_GT(first_shard.size(), 1000u);
+}
+
+TEST(KeySpaceTest, RerouteAfterSplitAndMergeMatchesMd5) {
+  ShardMap map = ShardMap::CreateStream(4);
+  KeySpace ks = Make(Template(KeyDist::kUniform, 5000), map);
+  const ReshardResult split = map.Split(1, Key("100000000000000000000000000000000000000"));
+  ASSERT_TRUE(split.ok()) << split.error;
+  // Shares for a map the table does not route by yet: computed from fresh hashes.
+  const std::vector<double> before_reroute = ks.ExpectedShardShares(map);
+  ks.Reroute(map);
+  ExpectTableMatchesMd5(ks, map);
+  EXPECT_EQ(ks.ExpectedShardShares(map), before_reroute);
+  EXPECT_EQ(before_reroute[1], 0.0);  // closed parent
+  const ReshardResult merge = map.Merge(split.children[1], 2);
+  ASSERT_TRUE(merge.ok()) << merge.error;
+  ks.Reroute(map);
+  ExpectTableMatchesMd5(ks, map);
+  Rng rng(5);
+  for (int i = 0; i < 10'000; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    ASSERT_EQ(map.shard(static_cast<int>(d.shard)).state, ShardState::kOpen);
+  }
+}
+
+TEST(KeySpaceTest, ExplicitHashKeysRouteByHashAtEveryRangeEdge) {
+  // Many splits in one narrow region pile starts into one directory bucket (binary search path).
+  ShardMap map = ShardMap::CreateStream(5);
+  Rng rng(21);
+  for (int i = 0; i < 40; ++i) {
+    const int victim = map.open_shards()[static_cast<size_t>(i) % 2];
+    const HashRange r = map.shard(victim).range;
+    const Uint128 width = r.end.value() - r.start.value();
+    ASSERT_TRUE(map.Split(victim, HashKey(r.start.value() + width / 2)).ok());
+  }
+  for (int i = 0; i < 20; ++i) {
+    const int victim = map.open_shards()[rng.Below(map.open_shards().size())];
+    const HashRange r = map.shard(victim).range;
+    if (r.end.value() - r.start.value() < 8) continue;
+    const Uint128 offset = ((static_cast<Uint128>(rng.Next()) << 64) | rng.Next()) %
+                           (r.end.value() - r.start.value() - 2);
+    ASSERT_TRUE(map.Split(victim, HashKey(r.start.value() + 2 + offset)).ok());
+  }
+  KeySpec spec = Template(KeyDist::kExplicitHashKey, 100, "order-{i}");
+  std::vector<HashKey> hashes;
+  for (int index : map.open_shards()) {
+    const HashRange r = map.shard(index).range;
+    for (HashKey h : {r.start, r.end, HashKey(r.start.value() + 1), HashKey(r.end.value() - 1)}) {
+      hashes.push_back(h);
+    }
+  }
+  for (int i = 0; i < 5000; ++i) hashes.push_back(HashKey::FromHalves(rng.Next(), rng.Next()));
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    spec.hash_keys.push_back({hashes[i].ToDecimal(), 1.0 + static_cast<double>(i % 3)});
+  }
+  const KeySpace ks = Make(spec, map);
+  ASSERT_EQ(ks.key_count(), hashes.size());
+  for (uint32_t id = 0; id < ks.key_count(); ++id) {
+    ASSERT_EQ(ks.KeyHash(id), hashes[id]);
+    ASSERT_EQ(ks.KeyString(id), hashes[id].ToDecimal());
+    ASSERT_EQ(ks.ShardOf(id), static_cast<uint32_t>(ScanLookup(map, hashes[id]))) << hashes[id];
+  }
+  // The partition key still sizes the record: "order-" plus 1 or 2 digits.
+  Rng draw_rng(4);
+  for (int i = 0; i < 10'000; ++i) {
+    const KeyDraw d = ks.Sample(draw_rng);
+    ASSERT_EQ(d.shard, ks.ShardOf(d.key_id));
+    ASSERT_TRUE(d.key_bytes == 7 || d.key_bytes == 8) << d.key_bytes;
+  }
+  EXPECT_LT(DrawChiSquare(ks, 200'000, 8),
+            ChiSquareCritical(static_cast<double>(hashes.size() - 1)));
+}
+
+// Observed shares over `draws` records within 5 binomial standard errors of `expected`.
+void ExpectSharesWithinFiveSe(const KeySpace& ks, const std::vector<double>& expected,
+                              uint64_t draws, uint64_t seed) {
+  std::vector<uint64_t> counts(expected.size(), 0);
+  Rng rng(seed);
+  for (uint64_t i = 0; i < draws; ++i) ++counts[ks.Sample(rng).shard];
+  const double n = static_cast<double>(draws);
+  for (size_t s = 0; s < expected.size(); ++s) {
+    const double p = expected[s];
+    const double se = std::sqrt(p * (1 - p) / n);
+    EXPECT_NEAR(static_cast<double>(counts[s]) / n, p, 5 * se + 1e-12) << "shard " << s;
+  }
+}
+
+TEST(KeySpaceTest, RandomKeysSpreadByRangeWidth) {
+  ShardMap map = ShardMap::CreateStream(4);
+  ASSERT_TRUE(map.Split(0, Key("42535295865117307932921825928971026432")).ok());  // 2^125
+  KeySpec spec;
+  spec.dist = KeyDist::kRandom;
+  const KeySpace ks = Make(spec, map);
+  EXPECT_EQ(ks.key_count(), 0u);
+  const std::vector<double> shares = ks.ExpectedShardShares(map);
+  const std::vector<double> exact = {0, 0.25, 0.25, 0.25, 0.125, 0.125};
+  ASSERT_EQ(shares.size(), exact.size());
+  for (size_t i = 0; i < exact.size(); ++i) EXPECT_DOUBLE_EQ(shares[i], exact[i]) << i;
+  ExpectSharesWithinFiveSe(ks, shares, 1'000'000, 17);
+  Rng rng(2);
+  const KeyDraw d = ks.Sample(rng);
+  EXPECT_EQ(d.key_id, kNoKey);
+  EXPECT_EQ(d.key_bytes, 36u);
+  EXPECT_TRUE(ks.TopKeys(1, 5).empty());
+}
+
+TEST(KeySpaceTest, UniformExplicitHashKeysSpreadEvenly) {
+  const ShardMap map = ShardMap::CreateStream(3);
+  const KeySpace ks = Make(Template(KeyDist::kExplicitHashKey, 10, "k{i}"), map);
+  EXPECT_EQ(ks.key_count(), 0u);
+  const std::vector<double> shares = ks.ExpectedShardShares(map);
+  for (double s : shares) EXPECT_NEAR(s, 1.0 / 3, 1e-15);
+  ExpectSharesWithinFiveSe(ks, shares, 300'000, 23);
+  Rng rng(1);
+  for (int i = 0; i < 1000; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    ASSERT_EQ(d.key_id, kNoKey);
+    ASSERT_EQ(d.key_bytes, 2u);  // "k0".."k9"
+  }
+}
+
+// ---------------------------------------------------------------- distributions
+
+TEST(KeySpaceTest, UniformDrawsMatchExactProbabilities) {
+  const KeySpace ks = Make(Template(KeyDist::kUniform, 1000), ShardMap::CreateStream(4));
+  for (uint32_t id : {0u, 500u, 999u}) EXPECT_DOUBLE_EQ(ks.Probability(id), 1e-3);
+  EXPECT_LT(DrawChiSquare(ks, 1'000'000, 1), ChiSquareCritical(999));
+}
+
+TEST(KeySpaceTest, ZipfDrawsMatchExactProbabilitiesKeyZeroHottest) {
+  KeySpec spec = Template(KeyDist::kZipf, 1000);
+  spec.zipf_exponent = 1.1;
+  const KeySpace ks = Make(spec, ShardMap::CreateStream(4));
+  for (uint32_t id : {0u, 1u, 57u, 999u}) {
+    EXPECT_DOUBLE_EQ(ks.Probability(id), Zipf::Probability(1000, 1.1, id + 1)) << id;
+  }
+  EXPECT_LT(DrawChiSquare(ks, 1'000'000, 2), ChiSquareCritical(999));
+}
+
+TEST(KeySpaceTest, HotKeyTakesItsShareAndTheRestIsUniform) {
+  const ShardMap map = ShardMap::CreateStream(4);
+  // Default hot key: key 0 (the loader writes it out as format with i = 0).
+  KeySpec spec = Template(KeyDist::kHotKey, 50);
+  spec.hot_share = 0.3;
+  spec.hot_key = "key-0";
+  const KeySpace in_space = Make(spec, map);
+  EXPECT_EQ(in_space.key_count(), 50u);
+  EXPECT_DOUBLE_EQ(in_space.Probability(0), 0.3);
+  EXPECT_DOUBLE_EQ(in_space.Probability(1), 0.7 / 49);
+  EXPECT_LT(DrawChiSquare(in_space, 500'000, 3), ChiSquareCritical(49));
+  // A hot key inside the key space that is not key 0.
+  spec.hot_key = "key-17";
+  const KeySpace key17 = Make(spec, map);
+  EXPECT_EQ(key17.key_count(), 50u);
+  EXPECT_DOUBLE_EQ(key17.Probability(17), 0.3);
+  EXPECT_DOUBLE_EQ(key17.Probability(0), 0.7 / 49);
+  EXPECT_LT(DrawChiSquare(key17, 500'000, 4), ChiSquareCritical(49));
+  // An explicit string outside the key space is an extra key.
+  spec.hot_key = "vip";
+  const KeySpace extra = Make(spec, map);
+  ASSERT_EQ(extra.key_count(), 51u);
+  EXPECT_EQ(extra.KeyString(50), "vip");
+  EXPECT_EQ(extra.KeyHash(50), Key("46690954595522206078308814015582135674"));  // hashlib
+  EXPECT_DOUBLE_EQ(extra.Probability(50), 0.3);
+  EXPECT_DOUBLE_EQ(extra.Probability(0), 0.7 / 50);
+  EXPECT_LT(DrawChiSquare(extra, 500'000, 5), ChiSquareCritical(50));
+  Rng rng(6);
+  for (int i = 0; i < 1000; ++i) {
+    const KeyDraw d = extra.Sample(rng);
+    ASSERT_EQ(d.key_bytes, extra.KeyString(d.key_id).size());
+  }
+  // One key: every record uses it.
+  KeySpec single = Template(KeyDist::kHotKey, 1);
+  single.hot_share = 0.4;
+  const KeySpace one = Make(single, map);
+  EXPECT_DOUBLE_EQ(one.Probability(0), 1.0);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(one.Sample(rng).key_id, 0u);
+}
+
+TEST(KeySpaceTest, WeightedDrawsMatchWeightsAndZeroWeightNeverDrawn) {
+  KeySpec spec;
+  spec.dist = KeyDist::kWeighted;
+  spec.weighted_keys = {{"tenant-a", 5}, {"tenant-b", 3}, {"tenant-c", 0}, {"tenant-déjà", 2}};
+  const ShardMap map = ShardMap::CreateStream(3);
+  const KeySpace ks = Make(spec, map);
+  ASSERT_EQ(ks.key_count(), 4u);
+  EXPECT_DOUBLE_EQ(ks.Probability(0), 0.5);
+  EXPECT_DOUBLE_EQ(ks.Probability(2), 0.0);
+  ExpectTableMatchesMd5(ks, map);
+  EXPECT_LT(DrawChiSquare(ks, 500'000, 9), ChiSquareCritical(2));
+  Rng rng(1);
+  for (int i = 0; i < 1000; ++i) {
+    const KeyDraw d = ks.Sample(rng);
+    ASSERT_EQ(d.key_bytes, spec.weighted_keys[d.key_id].key.size());
+  }
+}
+
+// ---------------------------------------------------------------- exact shares
+
+TEST(KeySpaceTest, ZipfShardSharesMatchDrawsAndBruteForceSum) {
+  constexpr uint64_t kKeys = 100'000;
+  constexpr double kS = 1.1;
+  const ShardMap map = ShardMap::CreateStream(16);
+  KeySpec spec = Template(KeyDist::kZipf, kKeys, "sensor/{i}");
+  spec.zipf_exponent = kS;
+  const KeySpace ks = Make(spec, map);
+  const std::vector<double> shares = ks.ExpectedShardShares(map);
+
+  // Brute force: hash every key string afresh, find its range by a linear scan, and add
+  // Zipf::Probability (its formula with the normaliser computed once; spot-checked below).
+  const double h = Zipf::GeneralizedHarmonic(kKeys, kS);
+  for (uint64_t k : {1u, 2u, 1000u}) {
+    EXPECT_EQ(std::pow(static_cast<double>(k), -kS) / h, Zipf::Probability(kKeys, kS, k));
+  }
+  std::vector<long double> brute(map.shards().size(), 0.0L);
+  for (uint64_t i = 0; i < kKeys; ++i) {
+    const HashKey hash = PartitionKeyHash("sensor/" + std::to_string(i));
+    brute[static_cast<size_t>(ScanLookup(map, hash))] +=
+        static_cast<long double>(std::pow(static_cast<double>(i + 1), -kS) / h);
+  }
+  double total = 0;
+  for (size_t s = 0; s < shares.size(); ++s) {
+    EXPECT_NEAR(shares[s], static_cast<double>(brute[s]), 1e-14) << "shard " << s;
+    total += shares[s];
+  }
+  EXPECT_NEAR(total, 1.0, 1e-14);
+  ExpectSharesWithinFiveSe(ks, shares, 10'000'000, 31);
+}
+
+TEST(KeySpaceTest, TopKeysAreTheShardsMostProbableKeys) {
+  KeySpec spec = Template(KeyDist::kZipf, 2000);
+  spec.zipf_exponent = 1.2;
+  const ShardMap map = ShardMap::CreateStream(4);
+  const KeySpace ks = Make(spec, map);
+  for (int shard = 0; shard < 4; ++shard) {
+    std::vector<std::pair<double, uint32_t>> all;
+    for (uint32_t id = 0; id < 2000; ++id) {
+      if (map.Lookup(PartitionKeyHash(ks.KeyString(id))) == shard) {
+        all.emplace_back(-ks.Probability(id), id);
+      }
+    }
+    std::sort(all.begin(), all.end());
+    const std::vector<KeyWeight> top = ks.TopKeys(shard, 5);
+    ASSERT_EQ(top.size(), 5u);
+    for (size_t i = 0; i < top.size(); ++i) {
+      EXPECT_EQ(top[i].key_id, all[i].second);
+      EXPECT_EQ(top[i].key, ks.KeyString(all[i].second));
+      EXPECT_EQ(top[i].hash_key, PartitionKeyHash(top[i].key));
+      EXPECT_EQ(top[i].probability, -all[i].first);
+    }
+  }
+
+  KeySpec weighted;
+  weighted.dist = KeyDist::kWeighted;
+  for (int i = 0; i < 40; ++i) {
+    std::string key = "w";  // not "w" + to_string(i): GCC 12 gives a false -Wrestrict on it
+    key += std::to_string(i);
+    weighted.weighted_keys.push_back({key, static_cast<double>((i * 7) % 11)});
+  }
+  const ShardMap one = ShardMap::CreateStream(1);
+  const KeySpace wks = Make(weighted, one);
+  const std::vector<KeyWeight> wtop = wks.TopKeys(0, 4);
+  ASSERT_EQ(wtop.size(), 4u);
+  // Weights (7i mod 11) = 10 at i = 3, 14, 25, 36; ties by key id.
+  EXPECT_EQ(wtop[0].key, "w3");
+  EXPECT_EQ(wtop[1].key, "w14");
+  EXPECT_EQ(wtop[2].key, "w25");
+  EXPECT_EQ(wtop[3].key, "w36");
+
+  KeySpec hot = Template(KeyDist::kHotKey, 100);
+  hot.hot_share = 0.5;
+  hot.hot_key = "vip";
+  const KeySpace hks = Make(hot, one);
+  const std::vector<KeyWeight> htop = hks.TopKeys(0, 3);
+  ASSERT_EQ(htop.size(), 3u);
+  EXPECT_EQ(htop[0].key, "vip");
+  EXPECT_EQ(htop[1].key, "key-0");
+  EXPECT_EQ(htop[2].key, "key-1");
+}
+
+// ---------------------------------------------------------------- split points
+
+KeySpec WeightedSpec(std::vector<WeightedKey> keys) {
+  KeySpec spec;
+  spec.dist = KeyDist::kWeighted;
+  spec.weighted_keys = std::move(keys);
+  return spec;
+}
+
+// MD5 decimals (python3 hashlib), in hash order: alpha 58606826522850340945736240254012750329,
+// delta 132573211365730055574155209150136284695, charlie 254503635870842867121759496893308434743,
+// echo 270752945312798010517319690730653335921, bravo 337097949882550486299015321206604644431.
+TEST(KeySpaceTest, SplitPointBalancesHandBuiltMd5Keys) {
+  ShardMap map = ShardMap::CreateStream(1);
+  const KeySpace ks = Make(
+      WeightedSpec({{"alpha", 1}, {"bravo", 2}, {"charlie", 3}, {"delta", 4}, {"echo", 5}}), map);
+  // Cumulative in hash order 1, 5, 8, 13 of 15: the cut after charlie (8) is nearest 7.5.
+  const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, 0);
+  ASSERT_TRUE(sp.has_value());
+  EXPECT_EQ(sp->new_starting_hash_key, Key("270752945312798010517319690730653335921"));  // echo
+  EXPECT_DOUBLE_EQ(sp->lower_share, 8.0 / 15);
+  EXPECT_FALSE(sp->dominant_key);
+  const ReshardResult split = map.Split(0, sp->new_starting_hash_key);
+  ASSERT_TRUE(split.ok()) << split.error;
+  const KeySpace after = Make(
+      WeightedSpec({{"alpha", 1}, {"bravo", 2}, {"charlie", 3}, {"delta", 4}, {"echo", 5}}), map);
+  const std::vector<double> shares = after.ExpectedShardShares(map);
+  EXPECT_NEAR(shares[static_cast<size_t>(split.children[0])], 8.0 / 15, 1e-15);
+  EXPECT_NEAR(shares[static_cast<size_t>(split.children[1])], 7.0 / 15, 1e-15);
+
+  // Observed counts instead of exact weights: alpha and delta heavy, cut after delta (9 of 16).
+  const ShardMap fresh = ShardMap::CreateStream(1);
+  const std::vector<uint64_t> counts = {4, 1, 1, 5, 5};  // by key id: alpha..echo
+  const std::optional<SplitPoint> observed = ks.BalancingSplitPoint(fresh, 0, counts);
+  ASSERT_TRUE(observed.has_value());
+  EXPECT_EQ(observed->new_starting_hash_key,
+            Key("254503635870842867121759496893308434743"));  // charlie
+  EXPECT_DOUBLE_EQ(observed->lower_share, 9.0 / 16);
+}
+
+TEST(KeySpaceTest, SplitPointFlagsADominantKey) {
+  const ShardMap map = ShardMap::CreateStream(1);
+  const KeySpace ks = Make(
+      WeightedSpec({{"alpha", 1}, {"bravo", 1}, {"charlie", 10}, {"delta", 1}, {"echo", 1}}), map);
+  // Cuts next to charlie leave 2 | 12 or 12 | 2 of 14; equal gaps, the lower cut wins.
+  const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, 0);
+  ASSERT_TRUE(sp.has_value());
+  EXPECT_TRUE(sp->dominant_key);
+  EXPECT_EQ(sp->dominant_key_id, 2u);
+  EXPECT_EQ(sp->new_starting_hash_key, Key("254503635870842867121759496893308434743"));
+  EXPECT_DOUBLE_EQ(sp->lower_share, 2.0 / 14);
+  // Exactly half is not dominant: alpha 2, delta 2 | charlie 4 (bravo and echo weigh 0).
+  const std::optional<SplitPoint> half = ks.BalancingSplitPoint(map, 0, [](uint32_t id) {
+    return id == 2 ? 4.0 : id == 0 || id == 3 ? 2.0 : 0.0;
+  });
+  ASSERT_TRUE(half.has_value());
+  EXPECT_FALSE(half->dominant_key);
+  EXPECT_DOUBLE_EQ(half->lower_share, 0.5);
+}
+
+TEST(KeySpaceTest, SplitPointKeepsStartPlusOneBelowNewBelowEnd) {
+  // End rule: a shard ending exactly at bravo's hash. The even cut (4 | 4) is before bravo, whose
+  // hash is End, so NewStartingHashKey moves to End - 1.
+  ShardMap map = ShardMap::CreateStream(1);
+  ASSERT_TRUE(map.Split(0, Key("337097949882550486299015321206604644432")).ok());
+  ASSERT_EQ(map.shard(1).range.end, Key("337097949882550486299015321206604644431"));
+  const KeySpace ks = Make(
+      WeightedSpec({{"alpha", 1}, {"bravo", 4}, {"charlie", 1}, {"delta", 1}, {"echo", 1}}), map);
+  ASSERT_EQ(ks.ShardOf(1), 1u);
+  const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, 1);
+  ASSERT_TRUE(sp.has_value());
+  EXPECT_EQ(sp->new_starting_hash_key, Key("337097949882550486299015321206604644430"));
+  EXPECT_DOUBLE_EQ(sp->lower_share, 0.5);
+  EXPECT_TRUE(map.Split(1, sp->new_starting_hash_key).ok());
+
+  // Start rule: hash keys 0 and 1 cannot be separated (new = 1 is not > Start + 1), so the best
+  // valid cut is before 2^100 although it leaves 20 of 21 below.
+  const ShardMap one = ShardMap::CreateStream(1);
+  KeySpec ehk = Template(KeyDist::kExplicitHashKey, 10);
+  ehk.hash_keys = {{"0", 10}, {"1", 10}, {"1267650600228229401496703205376", 1}};
+  const KeySpace eks = Make(ehk, one);
+  const std::optional<SplitPoint> low = eks.BalancingSplitPoint(one, 0);
+  ASSERT_TRUE(low.has_value());
+  EXPECT_EQ(low->new_starting_hash_key, Key("1267650600228229401496703205376"));
+  EXPECT_DOUBLE_EQ(low->lower_share, 20.0 / 21);
+  // End rule with ExplicitHashKeys: the upper key sits at 2^128 - 1.
+  ehk.hash_keys = {{"5", 10}, {"340282366920938463463374607431768211455", 10}};
+  const KeySpace top = Make(ehk, one);
+  const std::optional<SplitPoint> high = top.BalancingSplitPoint(one, 0);
+  ASSERT_TRUE(high.has_value());
+  EXPECT_EQ(high->new_starting_hash_key, Key("340282366920938463463374607431768211454"));
+  // No valid cut at all, a single key, a closed shard.
+  ehk.hash_keys = {{"0", 1}, {"1", 1}};
+  EXPECT_FALSE(Make(ehk, one).BalancingSplitPoint(one, 0).has_value());
+  ehk.hash_keys = {{"77", 1}};
+  EXPECT_FALSE(Make(ehk, one).BalancingSplitPoint(one, 0).has_value());
+  EXPECT_FALSE(ks.BalancingSplitPoint(map, 0).has_value());
+}
+
+TEST(KeySpaceTest, SplitPointOfUniformHashIsTheRangeMidpoint) {
+  KeySpec spec;
+  spec.dist = KeyDist::kRandom;
+  const ShardMap one = ShardMap::CreateStream(1);
+  const std::optional<SplitPoint> whole = Make(spec, one).BalancingSplitPoint(one, 0);
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_EQ(whole->new_starting_hash_key, Key("170141183460469231731687303715884105728"));
+  EXPECT_DOUBLE_EQ(whole->lower_share, 0.5);
+  // Shard 0 of 3 is [0, h - 1] with h = 113427455640312821154458202477256070485 (odd).
+  const ShardMap three = ShardMap::CreateStream(3);
+  const std::optional<SplitPoint> first = Make(spec, three).BalancingSplitPoint(three, 0);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->new_starting_hash_key, Key("56713727820156410577229101238628035242"));
+}
+
+TEST(KeySpaceTest, SplitPointMatchesBruteForceOverAllCuts) {
+  KeySpec spec = Template(KeyDist::kZipf, 400, "cust-{i}");
+  spec.zipf_exponent = 0.8;
+  ShardMap map = ShardMap::CreateStream(4);
+  const KeySpace ks = Make(spec, map);
+  for (int shard = 0; shard < 4; ++shard) {
+    const HashRange r = map.shard(shard).range;
+    std::vector<std::pair<HashKey, double>> keys;  // (hash, probability) of the shard's keys
+    for (uint32_t id = 0; id < 400; ++id) {
+      const HashKey h = PartitionKeyHash(ks.KeyString(id));
+      if (r.start <= h && h <= r.end) keys.emplace_back(h, ks.Probability(id));
+    }
+    double total = 0;
+    for (const auto& k : keys) total += k.second;
+    // Every key's hash is a candidate; the lower side is every key strictly below it. O(k^2).
+    double best_gap = HUGE_VAL;
+    HashKey best;
+    for (const auto& candidate : keys) {
+      if (candidate.first.value() <= r.start.value() + 1 || candidate.first >= r.end) continue;
+      double lower = 0;
+      for (const auto& k : keys) lower += k.first < candidate.first ? k.second : 0;
+      const double gap = std::fabs(lower - total / 2);
+      if (gap < best_gap - 1e-15 ||
+          (std::fabs(gap - best_gap) <= 1e-15 && candidate.first < best)) {
+        best_gap = gap;
+        best = candidate.first;
+      }
+    }
+    const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, shard);
+    ASSERT_TRUE(sp.has_value());
+    EXPECT_EQ(sp->new_starting_hash_key, best) << "shard " << shard;
+    ShardMap copy = map;
+    const ReshardResult split = copy.Split(shard, sp->new_starting_hash_key);
+    ASSERT_TRUE(split.ok()) << split.error;
+    const std::vector<double> shares = ks.ExpectedShardShares(copy);
+    EXPECT_NEAR(shares[static_cast<size_t>(split.children[0])] / total, sp->lower_share, 1e-12);
+  }
+}
+
+}  // namespace
+}  // namespace shardsim

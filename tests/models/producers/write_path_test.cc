@@ -1,0 +1,276 @@
+// Whole-write-path tests through RunScenario: conservation in every configuration, exact
+// admission counts, hot-shard shares against exact key weights, findings, duplicates after
+// timeouts, determinism.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "planner/session.h"
+#include "reports/result_json.h"
+
+namespace shardsim {
+namespace {
+
+Scenario BaseScenario() {
+  Scenario s;
+  s.name = "test";
+  s.seed = 11;
+  s.duration = Seconds(20);
+  s.stream.shards = 4;
+  ProducerSpec p;
+  p.name = "app";
+  p.instances = 4;
+  p.records_per_sec = 2000;
+  p.record_size.dist = SizeDist::kFixed;
+  p.record_size.size_bytes = 500;
+  p.keys.dist = KeyDist::kUniform;
+  p.keys.count = 1000;
+  p.api.call_latency = LatencySpec::Fixed(Millis(20));
+  p.api.max_in_flight_calls = 4;
+  s.producers.push_back(p);
+  return s;
+}
+
+RunResult RunOk(const Scenario& s) {
+  RunOutcome o = RunScenario(s, {});
+  EXPECT_TRUE(o.input_errors.empty());
+  EXPECT_TRUE(o.result.has_value());
+  return *o.result;
+}
+
+void ExpectConserved(const RunResult& r) {
+  EXPECT_TRUE(r.conservation.ok) << r.conservation.detail;
+  for (const ProducerResult& p : r.producers) {
+    EXPECT_EQ(p.records_produced, p.records_accepted + p.records_dropped + p.records_in_flight)
+        << p.name;
+  }
+  uint64_t stored = 0;
+  for (const ShardResult& s : r.shards) stored += s.records_in;
+  uint64_t reported = 0;
+  for (const ProducerResult& p : r.producers) reported += p.kinesis_records_accepted;
+  EXPECT_EQ(stored, reported);
+}
+
+bool HasFinding(const RunResult& r, const std::string& kind) {
+  for (const Finding& f : r.findings) {
+    if (f.kind == kind) return true;
+  }
+  return false;
+}
+
+TEST(WritePathTest, UnthrottledStreamAcceptsEveryRecord) {
+  const RunResult r = RunOk(BaseScenario());
+  ExpectConserved(r);
+  const ProducerResult& p = r.producers[0];
+  // 2000/s for 20 s: Poisson count, 5 standard deviations.
+  EXPECT_NEAR(static_cast<double>(p.records_produced), 40000.0, 5 * std::sqrt(40000.0));
+  EXPECT_EQ(p.records_throttled, 0u);
+  EXPECT_EQ(p.records_dropped, 0u);
+  EXPECT_EQ(p.duplicates, 0u);
+  EXPECT_GT(p.records_accepted, p.records_produced - 2000);  // only the last linger in flight
+  EXPECT_FALSE(HasFinding(r, "write_throttling"));
+  EXPECT_FALSE(HasFinding(r, "over_provisioned"));  // ~50 % of capacity at peak
+}
+
+TEST(WritePathTest, LightlyUsedStreamIsReportedOverProvisioned) {
+  Scenario s = BaseScenario();
+  s.producers[0].records_per_sec = 300;  // 4 shards at under 10 %
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_TRUE(HasFinding(r, "over_provisioned"));
+}
+
+TEST(WritePathTest, OneShardAdmitsExactlyItsLimitPerSecondWindow) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 1;
+  s.producers[0].records_per_sec = 3000;
+  s.producers[0].arrival.process = ArrivalProcess::kConstant;
+  s.producers[0].retry.max_attempts = 1;  // no retries: what the shard refuses is dropped
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  // Every one-second window offers ~3000 records; the window admits exactly 1000. Calls
+  // complete 20 ms after their flush, so window 0 starts late and the last one is cut short.
+  EXPECT_EQ(r.shards[0].records_in, 20u * 1000u);
+  EXPECT_EQ(r.shards[0].peak_records_per_s, 1000.0);
+  EXPECT_EQ(r.shards[0].throttled_by_bytes_limit, 0u);
+  EXPECT_EQ(r.shards[0].throttled_by_records_limit, r.shards[0].throttled_records);
+  EXPECT_EQ(r.producers[0].records_throttled, r.producers[0].records_dropped);
+  EXPECT_TRUE(HasFinding(r, "write_throttling"));
+  EXPECT_TRUE(HasFinding(r, "records_dropped"));
+}
+
+TEST(WritePathTest, LargeRecordsAreLimitedByBytes) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 1;
+  s.producers[0].records_per_sec = 100;
+  s.producers[0].record_size.size_bytes = 50 * 1024;  // 100 x 50 KiB = 4.9 MiB/s offered
+  s.producers[0].retry.max_attempts = 1;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_GT(r.shards[0].throttled_by_bytes_limit, 0u);
+  EXPECT_EQ(r.shards[0].throttled_by_records_limit, 0u);
+  EXPECT_LE(r.shards[0].peak_bytes_per_s, 1024.0 * 1024.0);
+}
+
+TEST(WritePathTest, OversizedRecordsAreDroppedAndReported) {
+  Scenario s = BaseScenario();
+  s.producers[0].record_size.dist = SizeDist::kUniform;
+  s.producers[0].record_size.min_bytes = 900 * 1024;
+  s.producers[0].record_size.max_bytes = 1100 * 1024;
+  s.producers[0].records_per_sec = 2;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_GT(r.producers[0].records_oversized, 0u);
+  EXPECT_TRUE(HasFinding(r, "oversized_records"));
+}
+
+TEST(WritePathTest, TimeoutsAfterStoredWritesCreateCountedDuplicates) {
+  Scenario s = BaseScenario();
+  s.producers[0].api.call_latency = LatencySpec::Lognormal(Millis(50), Millis(400));
+  s.producers[0].retry.call_timeout = Millis(150);
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  const ProducerResult& p = r.producers[0];
+  EXPECT_GT(p.calls_timed_out, 0u);
+  EXPECT_GT(p.duplicates, 0u);
+  // Duplicates are extra stored copies: the stream stored more Kinesis records than unique ones.
+  EXPECT_EQ(p.kinesis_records_accepted, p.records_accepted + p.duplicates);
+  EXPECT_TRUE(HasFinding(r, "duplicates"));
+}
+
+TEST(WritePathTest, RetriesRecoverFromShortThrottlingBursts) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 2;
+  s.producers[0].records_per_sec = 1500;
+  s.producers[0].arrival.process = ArrivalProcess::kBursts;
+  s.producers[0].arrival.burst_on = Millis(500);
+  s.producers[0].arrival.burst_off = Millis(4500);
+  s.producers[0].arrival.burst_records_per_sec = 6000;
+  s.producers[0].retry.max_attempts = 10;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  const ProducerResult& p = r.producers[0];
+  EXPECT_GT(p.records_throttled, 0u);
+  EXPECT_GT(p.records_retried, 0u);
+  EXPECT_EQ(p.records_dropped, 0u);
+}
+
+TEST(WritePathTest, ZipfShardSharesMatchExactKeyWeights) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 8;
+  s.duration = Seconds(60);
+  s.producers[0].records_per_sec = 2000;  // the hottest shard (27 %) stays below its limit
+  s.producers[0].keys.dist = KeyDist::kZipf;
+  s.producers[0].keys.count = 20000;
+  s.producers[0].keys.zipf_exponent = 1.1;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  // Without throttling every offered record is a first attempt, so offered shares are the
+  // shares of records routed.
+  ASSERT_EQ(r.producers[0].records_throttled, 0u);
+  uint64_t offered = 0;
+  double expected_total = 0;
+  for (const ShardResult& sh : r.shards) {
+    offered += sh.records_offered;
+    expected_total += sh.expected_share;
+  }
+  EXPECT_NEAR(expected_total, 1.0, 1e-9);
+  for (const ShardResult& sh : r.shards) {
+    const double share = static_cast<double>(sh.records_offered) / static_cast<double>(offered);
+    const double se =
+        std::sqrt(sh.expected_share * (1 - sh.expected_share) / static_cast<double>(offered));
+    EXPECT_NEAR(share, sh.expected_share, 5 * se) << sh.shard_id;
+  }
+}
+
+TEST(WritePathTest, SkewedShardGetsASplitPointInsideItsRange) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 8;
+  s.producers[0].records_per_sec = 3000;
+  s.producers[0].keys.dist = KeyDist::kZipf;
+  s.producers[0].keys.count = 50000;
+  s.producers[0].keys.zipf_exponent = 1.1;  // key 0 alone carries ~12 % of the stream
+  s.analysis.hot_shard_threshold = 0.5;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  bool found = false;
+  for (const Finding& f : r.findings) {
+    if (f.kind != "hot_shard") continue;
+    found = true;
+    ASSERT_FALSE(f.new_starting_hash_key.empty()) << f.evidence;
+    const ShardResult* shard = nullptr;
+    for (const ShardResult& sh : r.shards) {
+      if (sh.shard_id == f.subject) shard = &sh;
+    }
+    ASSERT_NE(shard, nullptr);
+    // Decimal strings of equal length compare like numbers.
+    auto less = [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    };
+    EXPECT_TRUE(less(shard->starting_hash_key, f.new_starting_hash_key));
+    EXPECT_TRUE(less(f.new_starting_hash_key, shard->ending_hash_key));
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(WritePathTest, UniformKeysNearCapacityAreACapacityProblemNotAHotShard) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 4;
+  s.producers[0].records_per_sec = 3800;  // 95 % of capacity, spread evenly
+  s.producers[0].keys.count = 100000;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_FALSE(HasFinding(r, "hot_shard"));
+  EXPECT_FALSE(HasFinding(r, "over_provisioned"));
+}
+
+TEST(WritePathTest, ProducerThatCannotKeepUpIsReported) {
+  Scenario s = BaseScenario();
+  s.producers[0].api.type = ApiType::kPutRecord;
+  s.producers[0].instances = 1;
+  s.producers[0].records_per_sec = 500;  // one call in flight at 20 ms sends at most 50/s
+  s.producers[0].api.max_in_flight_calls = 1;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_TRUE(HasFinding(r, "producer_backlog"));
+}
+
+TEST(WritePathTest, OneKeyOverAShardsLimitIsAHotKeyNotAHotShard) {
+  Scenario s = BaseScenario();
+  s.stream.shards = 16;
+  s.producers[0].records_per_sec = 3000;
+  s.producers[0].keys.dist = KeyDist::kHotKey;
+  s.producers[0].keys.hot_share = 0.5;  // 1,500 records/s on one key
+  s.producers[0].keys.count = 1000;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  EXPECT_TRUE(HasFinding(r, "hot_key"));
+  EXPECT_TRUE(HasFinding(r, "write_throttling"));
+}
+
+TEST(WritePathTest, SameSeedGivesByteIdenticalResults) {
+  Scenario s = BaseScenario();
+  s.producers[0].keys.dist = KeyDist::kZipf;
+  s.producers[0].keys.zipf_exponent = 1.0;
+  s.producers[0].records_per_sec = 5000;
+  const std::string a = ResultJsonText(RunOk(s));
+  const std::string b = ResultJsonText(RunOk(s));
+  EXPECT_EQ(a, b);
+  s.seed = 12;
+  EXPECT_NE(a, ResultJsonText(RunOk(s)));
+}
+
+TEST(WritePathTest, PutRecordSendsOneRecordPerCall) {
+  Scenario s = BaseScenario();
+  s.producers[0].api.type = ApiType::kPutRecord;
+  s.producers[0].api.max_batch_records = 1;
+  s.producers[0].instances = 200;
+  s.producers[0].records_per_sec = 500;
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  const ProducerResult& p = r.producers[0];
+  EXPECT_EQ(p.calls, p.kinesis_records_sent);
+}
+
+}  // namespace
+}  // namespace shardsim

@@ -1,0 +1,102 @@
+// Tests for per-shard write admission: the fixed one-second window and the token bucket.
+#include "models/stream/write_admission.h"
+
+#include <gtest/gtest.h>
+
+namespace shardsim {
+namespace {
+
+TEST(WriteAdmissionTest, WindowThrottlesRecordsOverThousandPerSecond) {
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = 1 << 20, .records_per_sec = 1000});
+  WriteAdmissionState s;
+  int admitted = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const WriteLimit r = a.Admit(s, SimTime::Millis(i / 2), 10);  // 1500 records in 750 ms
+    if (r == WriteLimit::kNone) ++admitted;
+    if (i >= 1000) {
+      EXPECT_EQ(r, WriteLimit::kRecords);
+    }
+  }
+  EXPECT_EQ(admitted, 1000);
+  // The next window starts exactly at t = 1 s.
+  EXPECT_EQ(a.Admit(s, SimTime::FromNanos(999'999'999), 10), WriteLimit::kRecords);
+  EXPECT_EQ(a.Admit(s, SimTime::Seconds(1), 10), WriteLimit::kNone);
+}
+
+TEST(WriteAdmissionTest, WindowThrottlesBytesOverOneMebibytePerSecond) {
+  WriteAdmitter a(WriteLimitsSpec{});
+  WriteAdmissionState s;
+  // 16 records of 64 KiB fill 1 MiB exactly; the 17th is refused by the bytes limit.
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(a.Admit(s, SimTime::Millis(i), 65536), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(20), 65536), WriteLimit::kBytes);
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(21), 0), WriteLimit::kNone);  // records still available
+}
+
+TEST(WriteAdmissionTest, TokenBucketRefillsContinuously) {
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = 1 << 20,
+                                  .records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 1.0});
+  WriteAdmissionState s;
+  // A full bucket admits a burst of exactly 1000 records at one instant.
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(a.Admit(s, SimTime::Zero(), 1), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 1), WriteLimit::kRecords);
+  // 1 ms later exactly one token has been refilled.
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(1), 1), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(1), 1), WriteLimit::kRecords);
+  // Half a token is not enough.
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(1) + Micros(500), 1), WriteLimit::kRecords);
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(2), 1), WriteLimit::kNone);
+}
+
+TEST(WriteAdmissionTest, TokenBucketSustainsExactlyTheRefillRate) {
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = 1 << 20,
+                                  .records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 0.1});
+  WriteAdmissionState s;
+  // Offer 2,000 records/s for 10 s: admitted = depth (100) + 10 s * 1000/s.
+  int admitted = 0;
+  for (int i = 0; i <= 20000; ++i) {
+    if (a.Admit(s, SimTime::FromNanos(int64_t{i} * 500'000), 100) == WriteLimit::kNone) ++admitted;
+  }
+  EXPECT_EQ(admitted, 100 + 10000);
+}
+
+TEST(WriteAdmissionTest, TokenBucketDepthBoundsTheBurstAfterIdleness) {
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = 1 << 20,
+                                  .records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 2.0});
+  WriteAdmissionState s;
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 1 << 20), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 1 << 20), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 1), WriteLimit::kBytes);  // 2 MiB depth used up
+  // After a year idle the bucket holds its depth, not a year of tokens (and does not overflow).
+  const SimTime later = SimTime::Seconds(365LL * 24 * 3600);
+  EXPECT_EQ(a.Admit(s, later, 1 << 20), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, later, 1 << 20), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, later, 1), WriteLimit::kBytes);
+}
+
+TEST(WriteAdmissionTest, TokenBucketOfHugeLimitsAndDepthDoesNotOverflow) {
+  // Regression: depth x 1e9 x rate once overflowed int64 and throttled every record.
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = int64_t{1} << 40,
+                                  .records_per_sec = 3'000'000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 3600});
+  WriteAdmissionState s;
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(a.Admit(s, SimTime::Millis(i), 1 << 20), WriteLimit::kNone) << i;
+  }
+  WriteAdmitter b(WriteLimitsSpec{.bytes_per_sec = 4 << 20,
+                                  .records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 3600});
+  WriteAdmissionState t;
+  // The full bucket holds 3.6 million records' worth of record tokens and 14.06 GiB of bytes.
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(b.Admit(t, SimTime::Zero(), 100), WriteLimit::kNone);
+}
+
+}  // namespace
+}  // namespace shardsim
