@@ -17,10 +17,12 @@ void AnalyzeRun(const Scenario& scenario, RunOutput* out) {
     // Fewer shards is no advice while a consumer cannot keep up with the ones there are.
     const bool readers_behind =
         std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
-          return f.kind == "iterator_age_growing" || f.kind == "records_expired";
+          return f.kind == FindingKind::kIteratorAgeGrowing ||
+                 f.kind == FindingKind::kRecordsExpired;
         });
     if (readers_behind) {
-      std::erase_if(r.findings, [](const Finding& f) { return f.kind == "over_provisioned"; });
+      std::erase_if(r.findings,
+                    [](const Finding& f) { return f.kind == FindingKind::kOverProvisioned; });
     }
   }
   AddSloFindings(scenario, &r);

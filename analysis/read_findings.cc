@@ -101,8 +101,8 @@ Finding ReadThrottling(const Scenario& s, const ConsumerResult& c) {
   const int apps = PollingApplications(s);
   const double share = ThrottledShare(c);
   Finding f;
-  f.kind = "read_throttling";
-  f.severity = share >= kThrottleWarning ? "warning" : "info";
+  f.kind = FindingKind::kReadThrottling;
+  f.severity = share >= kThrottleWarning ? Severity::kWarning : Severity::kInfo;
   f.subject = c.name;
   f.evidence =
       Count(c.read_throttles) + " of " + Count(c.get_records_calls + c.read_throttles) +
@@ -167,8 +167,8 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
     }
   }
   Finding f;
-  f.kind = "iterator_age_growing";
-  f.severity = "warning";
+  f.kind = FindingKind::kIteratorAgeGrowing;
+  f.severity = Severity::kWarning;
   f.subject = c.name;
   f.evidence = "iterator age grows " + Fmt("%.2f", c.iterator_age_growth) +
                " s per s over the second half of the run (max " + Seconds(c.iterator_age_max_ms) +
@@ -190,7 +190,7 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
     }
   }
   if (down != nullptr) {
-    f.severity = "info";
+    f.severity = Severity::kInfo;
     f.recommendation = "The consumer is down from " + FormatDuration(down->from) +
                        " to the end of the run: the lag is the outage's. Check that retention "
                        "covers the outage and how fast it catches up after.";
@@ -268,7 +268,7 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
         std::to_string(needed) + " shards for the stream's " + Num(arrivals) + " records/s).";
   }
   if (c.behind_at_end_ms >= kRetentionRisk * s.stream.retention.millis()) {
-    f.severity = "critical";
+    f.severity = Severity::kCritical;
   }
   return f;
 }
@@ -295,8 +295,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
     const LambdaSpec& ls = spec->lambda;
     if (l.max_stall_ms >= std::min(60'000.0, 0.1 * run_ms) && l.max_stall_ms > 0) {
       Finding f;
-      f.kind = "lambda_shard_stalled";
-      f.severity = "critical";
+      f.kind = FindingKind::kLambdaShardStalled;
+      f.severity = Severity::kCritical;
       f.subject = c.name;
       f.evidence = "a failing batch blocked " + l.max_stall_shard + " for " +
                    Seconds(l.max_stall_ms) + " (" + Count(l.invocations_failed) +
@@ -325,8 +325,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
     }
     if (l.records_dropped > 0) {
       Finding f;
-      f.kind = "lambda_records_discarded";
-      f.severity = "critical";
+      f.kind = FindingKind::kLambdaRecordsDiscarded;
+      f.severity = Severity::kCritical;
       f.subject = c.name;
       f.evidence = Count(l.records_dropped) + " records were given up on (" +
                    Count(l.records_given_up_by_retries) + " after maximum_retry_attempts, " +
@@ -340,8 +340,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
     if (l.throttles > 0) {
       const int64_t needed = static_cast<int64_t>(c.shards.size()) * ls.parallelization_factor;
       Finding f;
-      f.kind = "lambda_concurrency_throttled";
-      f.severity = "warning";
+      f.kind = FindingKind::kLambdaConcurrencyThrottled;
+      f.severity = Severity::kWarning;
       f.subject = c.name;
       f.evidence = Count(l.throttles) + " invocations were throttled by the concurrency limit of " +
                    (ls.function.concurrency_limit ? std::to_string(*ls.function.concurrency_limit)
@@ -372,8 +372,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
       // A handful of throttled calls in a catch-up burst is noise, not contention.
       if (others > 0 && static_cast<double>(others) >= 0.01 * static_cast<double>(calls)) {
         Finding f;
-        f.kind = "lambda_read_contention";
-        f.severity = "warning";
+        f.kind = FindingKind::kLambdaReadContention;
+        f.severity = Severity::kWarning;
         f.subject = c.name;
         f.evidence = "the mapping polls every shard (" + Count(c.get_records_calls) +
                      " GetRecords calls) while " + who + " had " + Count(others) + " of " +
@@ -396,8 +396,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
     if (h.objects_written >= 10 && h.object_bytes.mean < 1024.0 * 1024.0 &&
         h.flushes_by_interval >= h.flushes_by_size) {
       Finding f;
-      f.kind = "firehose_small_objects";
-      f.severity = "warning";
+      f.kind = FindingKind::kFirehoseSmallObjects;
+      f.severity = Severity::kWarning;
       f.subject = c.name;
       f.evidence = Count(h.objects_written) + " objects of " + Bytes(h.object_bytes.mean) +
                    " on average (p50 " + Bytes(h.object_bytes.p50) + "), flushed by the " +
@@ -422,8 +422,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
       const double attempts =
           static_cast<double>(p.records_throttled + p.records_accepted + p.records_retried);
       Finding f;
-      f.kind = "direct_put_throttling";
-      f.severity = p.records_dropped > 0 ? "critical" : "warning";
+      f.kind = FindingKind::kDirectPutThrottling;
+      f.severity = p.records_dropped > 0 ? Severity::kCritical : Severity::kWarning;
       f.subject = "producer " + p.name;
       f.evidence = Count(p.records_throttled) + " record attempts (" +
                    Percent(static_cast<double>(p.records_throttled) / std::max(1.0, attempts)) +
@@ -454,8 +454,8 @@ void AddManagedConsumerFindings(const Scenario& s, const RunResult& r, const Con
                          2 * h.delivery_attempts_failed >= attempts;  // half or more fail
     if (failed > 0 || failing) {
       Finding f;
-      f.kind = "firehose_delivery_failed";
-      f.severity = "critical";
+      f.kind = FindingKind::kFirehoseDeliveryFailed;
+      f.severity = Severity::kCritical;
       f.subject = c.name;
       f.evidence = Count(h.delivery_attempts_failed) + " of " + Count(attempts) +
                    " S3 delivery attempts failed; " + Count(h.records_backed_up) +
@@ -497,8 +497,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
       out.push_back(FallingBehind(scenario, *result, c));
     } else if (far_behind) {
       Finding f;
-      f.kind = "catching_up";
-      f.severity = "info";
+      f.kind = FindingKind::kCatchingUp;
+      f.severity = Severity::kInfo;
       f.subject = c.name;
       const double per_s = -c.iterator_age_growth;
       f.evidence = Seconds(c.behind_at_end_ms) + " behind at the end, shrinking " +
@@ -510,8 +510,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     }
     if (c.records_expired > 0) {
       Finding f;
-      f.kind = "records_expired";
-      f.severity = "critical";
+      f.kind = FindingKind::kRecordsExpired;
+      f.severity = Severity::kCritical;
       f.subject = c.name;
       f.evidence =
           Count(c.records_expired) + " records expired (retention " +
@@ -529,8 +529,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
       out.push_back(std::move(f));
     } else if (c.iterator_age_max_ms >= kRetentionRisk * retention_ms) {
       Finding f;
-      f.kind = "retention_risk";
-      f.severity = "warning";
+      f.kind = FindingKind::kRetentionRisk;
+      f.severity = Severity::kWarning;
       f.subject = c.name;
       f.evidence = "iterator age reached " + Seconds(c.iterator_age_max_ms) + ", over half the " +
                    FormatDuration(scenario.stream.retention) + " retention";
@@ -541,8 +541,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     }
     if (c.type == "kcl" && c.unowned_shards > 0) {
       Finding f;
-      f.kind = "unowned_shards";
-      f.severity = "warning";
+      f.kind = FindingKind::kUnownedShards;
+      f.severity = Severity::kWarning;
       f.subject = c.name;
       f.evidence = std::to_string(c.unowned_shards) + " of " + std::to_string(c.shards.size()) +
                    " shards have no live worker holding their lease at the end (" +
@@ -555,8 +555,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     }
     if (c.type == "kcl" && c.idle_workers > 0) {
       Finding f;
-      f.kind = "idle_workers";
-      f.severity = "info";
+      f.kind = FindingKind::kIdleWorkers;
+      f.severity = Severity::kInfo;
       f.subject = c.name;
       f.evidence = std::to_string(c.idle_workers) + " of " + std::to_string(c.workers) +
                    " workers hold no lease (" + std::to_string(c.shards.size()) + " shards)";
@@ -567,8 +567,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     }
     if (c.records_reprocessed > 0) {
       Finding f;
-      f.kind = "reprocessed_records";
-      f.severity = "info";
+      f.kind = FindingKind::kReprocessedRecords;
+      f.severity = Severity::kInfo;
       f.subject = c.name;
       f.evidence = Count(c.records_reprocessed) + " records were processed again after " +
                    Count(c.lease_takeovers) + " lease takeovers (work since the last checkpoint)";

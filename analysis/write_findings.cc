@@ -105,8 +105,8 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
       const double key_bytes = top.share * s.peak_demand_bytes_per_s;
       if (key_records > rec_limit || key_bytes > byte_limit) {
         Finding f;
-        f.kind = "hot_key";
-        f.severity = "critical";
+        f.kind = FindingKind::kHotKey;
+        f.severity = Severity::kCritical;
         f.subject = s.shard_id + " key \"" + top.key + "\"";
         f.evidence = "key \"" + top.key + "\" carries " + Percent(top.share) + " of " + s.shard_id +
                      "'s records: about " + Num(key_records) + " records/s and " + Rate(key_bytes) +
@@ -127,8 +127,8 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
     if (s.expected_share * kSkewRatio < 1.0 / open) continue;
     ++hot_shards;
     Finding f;
-    f.kind = "hot_shard";
-    f.severity = s.throttled_records > 0 ? "critical" : "warning";
+    f.kind = FindingKind::kHotShard;
+    f.severity = s.throttled_records > 0 ? Severity::kCritical : Severity::kWarning;
     f.subject = s.shard_id;
     f.evidence =
         s.shard_id + " peaks at " + Percent(util) + " of its " + limit_name + " limit (" +
@@ -187,8 +187,8 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
     const double fraction = static_cast<double>(throttled) / static_cast<double>(offered);
     const bool records_bite = by_records >= by_bytes;
     Finding f;
-    f.kind = "write_throttling";
-    f.severity = fraction > 0.01 ? "critical" : "warning";
+    f.kind = FindingKind::kWriteThrottling;
+    f.severity = fraction > 0.01 ? Severity::kCritical : Severity::kWarning;
     f.subject = "stream";
     f.evidence =
         Grouped(throttled) + " of " + Grouped(offered) + " record attempts (" + Percent(fraction) +
@@ -222,8 +222,8 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
   } else if (stream_util < an.stream_utilization_threshold && open > 1 && needed < open &&
              hot_shards == 0) {
     Finding f;
-    f.kind = "over_provisioned";
-    f.severity = "info";
+    f.kind = FindingKind::kOverProvisioned;
+    f.severity = Severity::kInfo;
     f.subject = "stream";
     f.evidence = "The busiest second uses " + Percent(stream_util) +
                  " of the stream's write capacity (" + Num(result->peak_demand_records_per_s) +
@@ -246,7 +246,7 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
         static_cast<double>(p.records_produced) / std::max(result->duration_s, 1e-9);
     if (per_s > 0 && static_cast<double>(p.records_in_flight) > 5.0 * per_s) {
       out.push_back(
-          {"producer_backlog", "critical", "producer " + p.name,
+          {FindingKind::kProducerBacklog, Severity::kCritical, "producer " + p.name,
            std::to_string(p.records_in_flight) + " records (" +
                Num(static_cast<double>(p.records_in_flight) / per_s) +
                " s of production) were still waiting in the producer at the end of the run; "
@@ -258,7 +258,7 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
            ""});
     }
     if (p.records_oversized > 0) {
-      out.push_back({"oversized_records", "critical", "producer " + p.name,
+      out.push_back({FindingKind::kOversizedRecords, Severity::kCritical, "producer " + p.name,
                      std::to_string(p.records_oversized) +
                          (to_firehose ? " records exceeded Firehose's " +
                                             FormatBytes(kFirehoseMaxRecordBytes) +
@@ -277,7 +277,7 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
     }
     const uint64_t lost = p.records_dropped - p.records_oversized;
     if (lost > 0) {
-      out.push_back({"records_dropped", "critical", "producer " + p.name,
+      out.push_back({FindingKind::kRecordsDropped, Severity::kCritical, "producer " + p.name,
                      std::to_string(lost) + " of " + std::to_string(p.records_produced) +
                          " records were dropped after exhausting their retries or TTL: data loss.",
                      std::string(to_firehose ? "Raise the Firehose's Direct PUT quotas (see "
@@ -287,7 +287,7 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
                      ""});
     }
     if (p.duplicates > 0) {
-      out.push_back({"duplicates", "warning", "producer " + p.name,
+      out.push_back({FindingKind::kDuplicates, Severity::kWarning, "producer " + p.name,
                      std::to_string(p.calls_timed_out) +
                          " calls timed out; resending records the shard had already stored "
                          "created " +

@@ -230,8 +230,8 @@ Json ConsumerToJson(const ConsumerResult& c) {
 
 Json FindingToJson(const Finding& f) {
   Json j = Json::object();
-  j["kind"] = f.kind;
-  j["severity"] = f.severity;
+  j["kind"] = FindingKindName(f.kind);
+  j["severity"] = SeverityName(f.severity);
   j["subject"] = f.subject;
   j["evidence"] = f.evidence;
   j["recommendation"] = f.recommendation;

@@ -339,13 +339,6 @@ std::string ConservationText(const Conservation& c) {
                         "  duplicates " + Grouped(c.duplicates));
 }
 
-int SeverityRank(std::string_view severity) {
-  if (severity == "critical") return 0;
-  if (severity == "warning") return 1;
-  if (severity == "info") return 2;
-  return 3;
-}
-
 // Code points in UTF-8 text (the terminal columns of ordinary text).
 size_t CodePoints(const std::string& s) {
   size_t n = 0;
@@ -394,11 +387,13 @@ std::string Findings(const std::vector<Finding>& findings) {
   std::vector<const Finding*> sorted;
   for (const Finding& f : findings) sorted.push_back(&f);
   std::stable_sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
-    return SeverityRank(a->severity) < SeverityRank(b->severity);
+    return a->severity < b->severity;  // most severe first
   });
   std::string out = "Findings (" + std::to_string(findings.size()) + ")\n";
   for (const Finding* f : sorted) {
-    out += Wrap(f->severity + " " + f->kind + ": " + f->subject, "  ", kSummaryWidthColumns);
+    out += Wrap(std::string(SeverityName(f->severity)) + " " +
+                    std::string(FindingKindName(f->kind)) + ": " + f->subject,
+                "  ", kSummaryWidthColumns);
     out += Wrap(f->evidence, "      ", kSummaryWidthColumns);
     out += Wrap("-> " + f->recommendation, "      ", kSummaryWidthColumns);
   }

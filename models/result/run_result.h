@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shardsim {
@@ -197,9 +198,48 @@ struct ShardResult {
   std::vector<KeyShare> top_keys;
 };
 
+// What a finding is about. The JSON name of each is FindingKindName(kind) (README "Finding
+// kinds"); the order here is the order of the names table.
+enum class FindingKind {
+  kHotShard,
+  kHotKey,
+  kWriteThrottling,
+  kOverProvisioned,
+  kProducerBacklog,
+  kOversizedRecords,
+  kRecordsDropped,
+  kDuplicates,
+  kReadThrottling,
+  kIteratorAgeGrowing,
+  kCatchingUp,
+  kRecordsExpired,
+  kRetentionRisk,
+  kUnownedShards,
+  kIdleWorkers,
+  kReprocessedRecords,
+  kLambdaShardStalled,
+  kLambdaRecordsDiscarded,
+  kLambdaConcurrencyThrottled,
+  kLambdaReadContention,
+  kFirehoseSmallObjects,
+  kFirehoseDeliveryFailed,
+  kDirectPutThrottling,
+  kSloViolated,
+};
+inline constexpr int kFindingKinds = 24;
+
+// Most severe first.
+enum class Severity { kCritical, kWarning, kInfo };
+
+std::string_view FindingKindName(FindingKind kind);
+std::string_view SeverityName(Severity severity);
+// The kind or severity with that JSON name, or nullopt.
+std::optional<FindingKind> FindingKindFromName(std::string_view name);
+std::optional<Severity> SeverityFromName(std::string_view name);
+
 struct Finding {
-  std::string kind;      // e.g. "hot_shard", "hot_key", "write_throttling", "oversized_records"
-  std::string severity;  // "critical", "warning", "info"
+  FindingKind kind = FindingKind::kHotShard;
+  Severity severity = Severity::kInfo;
   std::string subject;   // what it is about: a shard id, a producer, the stream
   std::string evidence;  // the numbers that show it
   std::string recommendation;
@@ -252,5 +292,56 @@ struct RunResult {
   std::vector<Assumption> assumptions;
   std::vector<SeriesTable> series;
 };
+
+// ---------------------------------------------------------------- names of the enums above
+
+inline std::string_view FindingKindName(FindingKind kind) {
+  static constexpr std::string_view kNames[kFindingKinds] = {
+      "hot_shard",
+      "hot_key",
+      "write_throttling",
+      "over_provisioned",
+      "producer_backlog",
+      "oversized_records",
+      "records_dropped",
+      "duplicates",
+      "read_throttling",
+      "iterator_age_growing",
+      "catching_up",
+      "records_expired",
+      "retention_risk",
+      "unowned_shards",
+      "idle_workers",
+      "reprocessed_records",
+      "lambda_shard_stalled",
+      "lambda_records_discarded",
+      "lambda_concurrency_throttled",
+      "lambda_read_contention",
+      "firehose_small_objects",
+      "firehose_delivery_failed",
+      "direct_put_throttling",
+      "slo_violated",
+  };
+  return kNames[static_cast<int>(kind)];
+}
+
+inline std::string_view SeverityName(Severity severity) {
+  static constexpr std::string_view kNames[] = {"critical", "warning", "info"};
+  return kNames[static_cast<int>(severity)];
+}
+
+inline std::optional<FindingKind> FindingKindFromName(std::string_view name) {
+  for (int i = 0; i < kFindingKinds; ++i) {
+    if (FindingKindName(static_cast<FindingKind>(i)) == name) return static_cast<FindingKind>(i);
+  }
+  return std::nullopt;
+}
+
+inline std::optional<Severity> SeverityFromName(std::string_view name) {
+  for (int i = 0; i < 3; ++i) {
+    if (SeverityName(static_cast<Severity>(i)) == name) return static_cast<Severity>(i);
+  }
+  return std::nullopt;
+}
 
 }  // namespace shardsim

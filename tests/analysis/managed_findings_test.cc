@@ -14,7 +14,7 @@ namespace {
 
 const Finding* Find(const RunResult& r, const std::string& kind) {
   const auto it = std::find_if(r.findings.begin(), r.findings.end(),
-                               [&](const Finding& f) { return f.kind == kind; });
+                               [&](const Finding& f) { return FindingKindName(f.kind) == kind; });
   return it == r.findings.end() ? nullptr : &*it;
 }
 
@@ -58,7 +58,7 @@ TEST(ManagedFindingsTest, PoisonStallIsCriticalAndNamesTheMissingSafeguards) {
   AddReadPathFindings(s, &r);
   const Finding* f = Find(r, "lambda_shard_stalled");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, "critical");
+  EXPECT_EQ(f->severity, Severity::kCritical);
   EXPECT_NE(f->evidence.find("shardId-000000000000"), std::string::npos);
   EXPECT_NE(f->recommendation.find("maximum_retry_attempts"), std::string::npos);
   EXPECT_NE(f->recommendation.find("bisect_batch_on_function_error"), std::string::npos);
@@ -345,7 +345,7 @@ TEST(SloCheckTest, WriteObjectivesUseTheStreamsShards) {
   r.shards[0].peak_demand_records_per_s = 900;  // 90 %
   AddSloFindings(s, &r);
   EXPECT_EQ(std::count_if(r.findings.begin(), r.findings.end(),
-                          [](const Finding& f) { return f.kind == "slo_violated"; }),
+                          [](const Finding& f) { return f.kind == FindingKind::kSloViolated; }),
             2);
   RunResult ok = OneShardResult();
   ok.write_limit_records_per_sec = 1000;

@@ -193,14 +193,14 @@ void ExpectConsumersConserved(const RunResult& r) {
 
 bool HasFinding(const RunResult& r, const std::string& kind, const std::string& subject = "") {
   for (const Finding& f : r.findings) {
-    if (f.kind == kind && (subject.empty() || f.subject == subject)) return true;
+    if (FindingKindName(f.kind) == kind && (subject.empty() || f.subject == subject)) return true;
   }
   return false;
 }
 
 const Finding* FindingOf(const RunResult& r, const std::string& kind) {
   for (const Finding& f : r.findings) {
-    if (f.kind == kind) return &f;
+    if (FindingKindName(f.kind) == kind) return &f;
   }
   return nullptr;
 }
@@ -407,7 +407,7 @@ TEST(ReadPathTest, RecordsThatExpireUnreadAreCountedAsDataLoss) {
   EXPECT_EQ(cr.shards[0].records_expired, cr.records_expired);
   const Finding* f = FindingOf(r, "records_expired");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, "critical");
+  EXPECT_EQ(f->severity, Severity::kCritical);
 }
 
 TEST(ReadPathTest, OutageThenCatchUp) {

@@ -53,7 +53,7 @@ void ExpectConserved(const RunResult& r) {
 
 bool HasFinding(const RunResult& r, const std::string& kind) {
   for (const Finding& f : r.findings) {
-    if (f.kind == kind) return true;
+    if (FindingKindName(f.kind) == kind) return true;
   }
   return false;
 }
@@ -195,7 +195,7 @@ TEST(WritePathTest, SkewedShardGetsASplitPointInsideItsRange) {
   ExpectConserved(r);
   bool found = false;
   for (const Finding& f : r.findings) {
-    if (f.kind != "hot_shard") continue;
+    if (f.kind != FindingKind::kHotShard) continue;
     found = true;
     ASSERT_FALSE(f.new_starting_hash_key.empty()) << f.evidence;
     const ShardResult* shard = nullptr;
