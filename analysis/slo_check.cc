@@ -73,8 +73,16 @@ void AddSloFindings(const Scenario& scenario, RunResult* result) {
   const SloSpec& slo = *scenario.slos;
   std::vector<Finding>& out = result->findings;
   auto add = [&](std::string subject, std::string evidence, std::string recommendation) {
-    out.push_back({FindingKind::kSloViolated, Severity::kCritical, std::move(subject),
-                   std::move(evidence), std::move(recommendation), ""});
+    out.push_back({FindingKind::kSloViolated,
+                   Severity::kCritical,
+                   std::move(subject),
+                   std::move(evidence),
+                   std::move(recommendation),
+                   "",
+                   -1,
+                   -1,
+                   -1,
+                   {}});
   };
   for (const ConsumerResult& c : result->consumers) {
     const ConsumerSpec* spec = SpecOf(scenario, c.name);

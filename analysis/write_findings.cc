@@ -246,7 +246,9 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
         static_cast<double>(p.records_produced) / std::max(result->duration_s, 1e-9);
     if (per_s > 0 && static_cast<double>(p.records_in_flight) > 5.0 * per_s) {
       out.push_back(
-          {FindingKind::kProducerBacklog, Severity::kCritical, "producer " + p.name,
+          {FindingKind::kProducerBacklog,
+           Severity::kCritical,
+           "producer " + p.name,
            std::to_string(p.records_in_flight) + " records (" +
                Num(static_cast<double>(p.records_in_flight) / per_s) +
                " s of production) were still waiting in the producer at the end of the run; "
@@ -255,10 +257,16 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
                " ms (creation to acceptance), with " + std::to_string(p.calls) + " calls.",
            "The producer sends slower than it creates records: raise max_in_flight_calls or "
            "instances, batch more per call, or (if throttled) add write capacity.",
-           ""});
+           "",
+           -1,
+           -1,
+           -1,
+           {}});
     }
     if (p.records_oversized > 0) {
-      out.push_back({FindingKind::kOversizedRecords, Severity::kCritical, "producer " + p.name,
+      out.push_back({FindingKind::kOversizedRecords,
+                     Severity::kCritical,
+                     "producer " + p.name,
                      std::to_string(p.records_oversized) +
                          (to_firehose ? " records exceeded Firehose's " +
                                             FormatBytes(kFirehoseMaxRecordBytes) +
@@ -273,21 +281,33 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
                          : "Split or compress large payloads, store them in S3 and send a "
                            "pointer, or raise MaxRecordSizeInKiB (up to 10 MiB; shard "
                            "throughput is unchanged).",
-                     ""});
+                     "",
+                     -1,
+                     -1,
+                     -1,
+                     {}});
     }
     const uint64_t lost = p.records_dropped - p.records_oversized;
     if (lost > 0) {
-      out.push_back({FindingKind::kRecordsDropped, Severity::kCritical, "producer " + p.name,
+      out.push_back({FindingKind::kRecordsDropped,
+                     Severity::kCritical,
+                     "producer " + p.name,
                      std::to_string(lost) + " of " + std::to_string(p.records_produced) +
                          " records were dropped after exhausting their retries or TTL: data loss.",
                      std::string(to_firehose ? "Raise the Firehose's Direct PUT quotas (see "
                                                "direct_put_throttling)"
                                              : "Add write capacity (see write_throttling)") +
                          ", or allow more attempts and a longer backoff so bursts can drain.",
-                     ""});
+                     "",
+                     -1,
+                     -1,
+                     -1,
+                     {}});
     }
     if (p.duplicates > 0) {
-      out.push_back({FindingKind::kDuplicates, Severity::kWarning, "producer " + p.name,
+      out.push_back({FindingKind::kDuplicates,
+                     Severity::kWarning,
+                     "producer " + p.name,
                      std::to_string(p.calls_timed_out) +
                          " calls timed out; resending records the shard had already stored "
                          "created " +
@@ -295,7 +315,11 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
                          Num(p.put_latency.p99_ms) + " ms).",
                      "Make consumers idempotent (deduplicate on a record id), and set the call "
                      "timeout well above the p99 put latency.",
-                     ""});
+                     "",
+                     -1,
+                     -1,
+                     -1,
+                     {}});
     }
   }
 }

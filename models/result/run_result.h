@@ -237,6 +237,12 @@ std::string_view SeverityName(Severity severity);
 std::optional<FindingKind> FindingKindFromName(std::string_view name);
 std::optional<Severity> SeverityFromName(std::string_view name);
 
+// One number behind a finding's evidence, e.g. {"utilization", 0.83} or {"shards_needed", 13}.
+struct FindingFigure {
+  std::string name;  // snake_case with the unit in the name where it has one (_per_s, _ms)
+  double value = 0;
+};
+
 struct Finding {
   FindingKind kind = FindingKind::kHotShard;
   Severity severity = Severity::kInfo;
@@ -244,6 +250,12 @@ struct Finding {
   std::string evidence;  // the numbers that show it
   std::string recommendation;
   std::string new_starting_hash_key;  // hot_shard: where a SplitShard balances the traffic
+  // What the finding concerns, by index (-1: not one of these): the shard (ShardResult::index),
+  // the producer or the consumer (position in the scenario and in the result's arrays).
+  int shard = -1;
+  int producer = -1;
+  int consumer = -1;
+  std::vector<FindingFigure> figures;  // the numbers behind the evidence, as data
 };
 
 struct Conservation {

@@ -95,11 +95,26 @@ RunResult SampleResult() {
   r.shards[1].state = "CLOSED";
   r.shards[1].parent_shard_ids = {"shardId-000000000009"};
 
-  r.findings.push_back({FindingKind::kHotKey, Severity::kWarning, "device-17",
-                        "31% of shard 1's records", "salt it", ""});
-  r.findings.push_back({FindingKind::kHotShard, Severity::kCritical, "shardId-000000000001",
-                        "peak 1420/s offered against 1000/s", "split the shard",
-                        "42535295865117307932921825928971026432"});
+  r.findings.push_back({FindingKind::kHotKey,
+                        Severity::kWarning,
+                        "device-17",
+                        "31% of shard 1's records",
+                        "salt it",
+                        "",
+                        -1,
+                        -1,
+                        -1,
+                        {}});
+  r.findings.push_back({FindingKind::kHotShard,
+                        Severity::kCritical,
+                        "shardId-000000000001",
+                        "peak 1420/s offered against 1000/s",
+                        "split the shard",
+                        "42535295865117307932921825928971026432",
+                        1,
+                        -1,
+                        -1,
+                        {}});
   r.assumptions.push_back({"write_limit_bytes_per_sec", "1MiB/s", "fact sheet section 1"});
   r.series.push_back({"shards", {"t_s", "records"}, {{0, 1}, {1, 2}}});
   r.series.push_back({"consumer lambda/one", {"t_s"}, {{0}}});
