@@ -209,7 +209,7 @@ WriteThrottles CountThrottles(const RunResult& r) {
     t.by_records += s.throttled_by_records_limit;
     t.by_bytes += s.throttled_by_bytes_limit;
     t.offered += s.records_offered;
-    if (s.throttled_records > 0) t.shards.push_back({s.throttled_records, s.shard_id});
+    if (s.throttled_records > 0) t.shards.emplace_back(s.throttled_records, s.shard_id);
   }
   return t;
 }
