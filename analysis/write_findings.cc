@@ -1,53 +1,41 @@
-// Write-path findings. See write_findings.h.
+// Write-path findings. See write_findings.h. Four independent rule groups, each a function that
+// returns its findings: hot keys and hot shards, throttling / capacity, over-provisioning, and
+// the per-producer rules.
 #include "analysis/write_findings.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <map>
+#include <iterator>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "analysis/finding_support.h"
 #include "models/keys/shard_map.h"
+#include "models/result/format.h"
 #include "models/spec/units.h"
 
 namespace shardsim {
 namespace {
 
-// One decimal, or two significant digits below 0.1 % so that small shares do not read "0.0%".
-std::string Percent(double fraction) {
-  char buf[32];
-  const double pct = fraction * 100.0;
-  std::snprintf(buf, sizeof buf, pct > 0 && pct < 0.1 ? "%.2g%%" : "%.1f%%", pct);
-  return buf;
-}
+// A hot shard is skewed when an even share is at most this fraction of its expected share.
+constexpr double kSkewRatio = 0.7;
 
-// 1801884 -> "1,801,884".
-std::string Grouped(uint64_t n) {
-  const std::string d = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < d.size(); ++i) {
-    if (i > 0 && (d.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(d[i]);
-  }
-  return out;
-}
-
-// Human-readable byte rate for prose ("666KiB/s"); result.json keeps exact numbers.
-std::string Rate(double bytes_per_s) {
-  const char* units[] = {"B/s", "KiB/s", "MiB/s", "GiB/s"};
-  int u = 0;
-  while (bytes_per_s >= 1024 && u < 3) bytes_per_s /= 1024, ++u;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, bytes_per_s >= 100 || u == 0 ? "%.0f%s" : "%.1f%s", bytes_per_s,
-                units[u]);
-  return buf;
-}
-
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
-}
+// What every write-path rule reads: the scenario's limits and thresholds and the stream-wide
+// numbers derived from them once.
+struct WriteContext {
+  const Scenario& scenario;
+  const ShardMap& map;
+  const std::vector<KeyUsage>& usage;
+  double records_limit = 0;   // per shard, records/s
+  double bytes_limit = 0;     // per shard, bytes/s
+  double hot_threshold = 0;   // utilisation that flags a shard hot
+  double target = 0;          // utilisation a sizing recommendation aims at
+  int open = 0;               // open shards
+  double stream_util = 0;     // the stream's busiest second of demand over its capacity
+  int64_t shards_needed = 0;  // to keep the busiest second under `target` with keys even
+};
 
 // Peak utilisation of a shard: the busier of its two write limits in its busiest second of
 // demand (first attempts, accepted or not), so a throttled shard shows what producers need, not
@@ -65,263 +53,363 @@ int64_t ShardsNeeded(double records_per_s, double bytes_per_s, double rec_limit,
   return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(n - 1e-9)));
 }
 
-}  // namespace
-
-void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
-                          const std::vector<KeyUsage>& usage, RunResult* result) {
-  const double rec_limit = static_cast<double>(scenario.stream.write_limits.records_per_sec);
-  const double byte_limit = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
-  const AnalysisSpec& an = scenario.analysis;
-  const double target = std::min(an.hot_shard_threshold, 0.8);
+WriteContext MakeContext(const Scenario& scenario, const ShardMap& map,
+                         const std::vector<KeyUsage>& usage, const RunResult& r) {
+  const double records_limit = static_cast<double>(scenario.stream.write_limits.records_per_sec);
+  const double bytes_limit = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
+  const double hot_threshold = scenario.analysis.hot_shard_threshold;
+  const double target = std::min(hot_threshold, 0.8);
   const int open = map.open_count();
-  const double stream_util = std::max(result->peak_demand_records_per_s / (rec_limit * open),
-                                      result->peak_demand_bytes_per_s / (byte_limit * open));
-  const int64_t needed =
-      ShardsNeeded(result->peak_demand_records_per_s, result->peak_demand_bytes_per_s, rec_limit,
-                   byte_limit, target);
-  std::vector<Finding>& out = result->findings;
-  // A hot shard is skewed when an even share is at most this fraction of its expected share.
-  constexpr double kSkewRatio = 0.7;
-  int hot_shards = 0;
+  return WriteContext{
+      .scenario = scenario,
+      .map = map,
+      .usage = usage,
+      .records_limit = records_limit,
+      .bytes_limit = bytes_limit,
+      .hot_threshold = hot_threshold,
+      .target = target,
+      .open = open,
+      .stream_util = std::max(r.peak_demand_records_per_s / (records_limit * open),
+                              r.peak_demand_bytes_per_s / (bytes_limit * open)),
+      .shards_needed = ShardsNeeded(r.peak_demand_records_per_s, r.peak_demand_bytes_per_s,
+                                    records_limit, bytes_limit, target),
+  };
+}
 
-  // Hot keys and hot shards.
-  for (const ShardResult& s : result->shards) {
+// ---------------------------------------------------------------- hot keys and hot shards
+
+// One key alone above a shard's limit: no split can help.
+std::optional<Finding> HotKey(const WriteContext& w, const ShardResult& s) {
+  if (s.top_keys.empty()) return std::nullopt;
+  const KeyShare& top = s.top_keys[0];
+  const double key_records = top.share * s.peak_demand_records_per_s;
+  const double key_bytes = top.share * s.peak_demand_bytes_per_s;
+  if (!(key_records > w.records_limit || key_bytes > w.bytes_limit)) return std::nullopt;
+  const bool records_over = key_records > w.records_limit;
+  Finding f = NewFinding(FindingKind::kHotKey, Severity::kCritical,
+                         s.shard_id + " key \"" + top.key + "\"");
+  f.shard = s.index;
+  f.evidence = "key \"" + top.key + "\" carries " + SharePercent(top.share) + " of " + s.shard_id +
+               "'s records: about " + Fixed(key_records, 0) + " records/s and " +
+               ApproxByteRate(key_bytes) + " in the busiest second, above one shard's " +
+               (records_over ? FormatRecordRate(w.records_limit) + " records"
+                             : ApproxByteRate(w.bytes_limit) + " bytes") +
+               " limit. Equal partition keys always map to one shard (fact sheet 1).";
+  f.recommendation =
+      "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and "
+      "read the N keys back together), or aggregate its records with the KPL.";
+  AddFigures(&f, {{"key_share", top.share},
+                  {"key_records_per_s", key_records},
+                  {"key_bytes_per_s", key_bytes}});
+  AddFigures(&f, {records_over ? Figure("write_limit_records_per_s", w.records_limit)
+                               : Figure("write_limit_bytes_per_s", w.bytes_limit)});
+  return f;
+}
+
+// Where to split a hot shard: the point that halves its traffic by exact key weights, from the
+// group that sends most of it. Sets the recommendation, new_starting_hash_key and split figures.
+void RecommendSplit(const WriteContext& w, const ShardResult& s, Finding* f) {
+  const KeyUsage* best = nullptr;
+  double best_w = 0;
+  for (const KeyUsage& u : w.usage) {
+    const std::vector<double> shares = u.keys->ExpectedShardShares(w.map);
+    const double weight = u.weight * shares[static_cast<size_t>(s.index)];
+    if (weight > best_w) best_w = weight, best = &u;
+  }
+  std::optional<SplitPoint> split;
+  if (best != nullptr) split = best->keys->BalancingSplitPoint(w.map, s.index);
+  if (!split.has_value()) {
+    f->recommendation = "Spread the keys: more distinct partition keys, or a random suffix.";
+    return;
+  }
+  f->new_starting_hash_key = split->new_starting_hash_key.ToDecimal();
+  f->recommendation = "SplitShard " + s.shard_id + " at NewStartingHashKey " +
+                      f->new_starting_hash_key + ": it divides the shard's traffic " +
+                      SharePercent(split->lower_share) + " / " +
+                      SharePercent(1 - split->lower_share) + ".";
+  if (split->dominant_key) {
+    f->recommendation +=
+        " One key dominates the shard; the split isolates it, and if its own "
+        "rate nears the limit, salt it.";
+  }
+  AddFigures(f, {{"split_lower_share", split->lower_share},
+                 {"split_upper_share", 1 - split->lower_share}});
+}
+
+// Skew: the shard carries well more than an even share of the stream (from exact key weights and
+// hash ranges). Otherwise its load is the stream's, a capacity matter reported by
+// write_throttling.
+std::optional<Finding> HotShard(const WriteContext& w, const ShardResult& s, double util) {
+  if (s.expected_share * kSkewRatio < 1.0 / w.open) return std::nullopt;
+  const bool bytes_bound =
+      s.peak_demand_bytes_per_s / w.bytes_limit >= s.peak_demand_records_per_s / w.records_limit;
+  const std::string limit_name = bytes_bound ? ApproxByteRate(w.bytes_limit) + " bytes"
+                                             : FormatRecordRate(w.records_limit) + " records";
+  std::string keys_text;
+  for (size_t i = 0; i < s.top_keys.size() && i < 3; ++i) {
+    keys_text += (i ? ", " : "") + std::string("\"") + s.top_keys[i].key + "\" " +
+                 SharePercent(s.top_keys[i].share);
+  }
+  Finding f =
+      NewFinding(FindingKind::kHotShard,
+                 s.throttled_records > 0 ? Severity::kCritical : Severity::kWarning, s.shard_id);
+  f.shard = s.index;
+  f.evidence = s.shard_id + " peaks at " + SharePercent(util) + " of its " + limit_name +
+               " limit (" + Fixed(s.peak_demand_records_per_s, 0) + " records/s, " +
+               ApproxByteRate(s.peak_demand_bytes_per_s) + " of demand in its busiest second; " +
+               std::to_string(s.throttled_records) +
+               " records throttled) while the stream as a whole peaks at " +
+               SharePercent(w.stream_util) +
+               ". Expected share of traffic from key weights: " + SharePercent(s.expected_share) +
+               " (uniform would be " + SharePercent(1.0 / w.open) + ")." +
+               (keys_text.empty() ? "" : " Hottest keys: " + keys_text + ".");
+  AddFigures(&f, {{"utilization", util},
+                  bytes_bound ? Figure("write_limit_bytes_per_s", w.bytes_limit)
+                              : Figure("write_limit_records_per_s", w.records_limit),
+                  {"peak_demand_records_per_s", s.peak_demand_records_per_s},
+                  {"peak_demand_bytes_per_s", s.peak_demand_bytes_per_s},
+                  {"throttled_records", s.throttled_records},
+                  {"stream_utilization", w.stream_util},
+                  {"expected_share", s.expected_share},
+                  {"uniform_share", 1.0 / w.open}});
+  if (!s.top_keys.empty()) AddFigures(&f, {{"top_key_share", s.top_keys[0].share}});
+  RecommendSplit(w, s, &f);
+  return f;
+}
+
+// Per open shard at or above the hot threshold: a hot_key finding when one key alone exceeds a
+// limit, else a hot_shard finding when the shard is skewed. In shard order.
+std::vector<Finding> HotKeyAndShardFindings(const WriteContext& w, const RunResult& r) {
+  std::vector<Finding> out;
+  for (const ShardResult& s : r.shards) {
     if (s.state != "OPEN") continue;
-    const double util = ShardUtilisation(s, rec_limit, byte_limit);
-    if (util < an.hot_shard_threshold) continue;
-    const bool bytes_bound =
-        s.peak_demand_bytes_per_s / byte_limit >= s.peak_demand_records_per_s / rec_limit;
-    const std::string limit_name =
-        bytes_bound ? Rate(byte_limit) + " bytes" : FormatRecordRate(rec_limit) + " records";
-    std::string keys_text;
-    for (size_t i = 0; i < s.top_keys.size() && i < 3; ++i) {
-      keys_text += (i ? ", " : "") + std::string("\"") + s.top_keys[i].key + "\" " +
-                   Percent(s.top_keys[i].share);
-    }
-    // One key alone above a shard's limit: no split can help.
-    if (!s.top_keys.empty()) {
-      const KeyShare& top = s.top_keys[0];
-      const double key_records = top.share * s.peak_demand_records_per_s;
-      const double key_bytes = top.share * s.peak_demand_bytes_per_s;
-      if (key_records > rec_limit || key_bytes > byte_limit) {
-        Finding f;
-        f.kind = FindingKind::kHotKey;
-        f.severity = Severity::kCritical;
-        f.subject = s.shard_id + " key \"" + top.key + "\"";
-        f.evidence = "key \"" + top.key + "\" carries " + Percent(top.share) + " of " + s.shard_id +
-                     "'s records: about " + Num(key_records) + " records/s and " + Rate(key_bytes) +
-                     " in the busiest second, above one shard's " +
-                     (key_records > rec_limit ? FormatRecordRate(rec_limit) + " records"
-                                              : Rate(byte_limit) + " bytes") +
-                     " limit. Equal partition keys always map to one shard (fact sheet 1).";
-        f.recommendation =
-            "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and "
-            "read the N keys back together), or aggregate its records with the KPL.";
-        out.push_back(std::move(f));
-        continue;
-      }
-    }
-    // Skew: the shard carries well more than an even share of the stream (from exact key
-    // weights and hash ranges). Otherwise its load is the stream's, a capacity matter reported by
-    // write_throttling.
-    if (s.expected_share * kSkewRatio < 1.0 / open) continue;
-    ++hot_shards;
-    Finding f;
-    f.kind = FindingKind::kHotShard;
-    f.severity = s.throttled_records > 0 ? Severity::kCritical : Severity::kWarning;
-    f.subject = s.shard_id;
-    f.evidence =
-        s.shard_id + " peaks at " + Percent(util) + " of its " + limit_name + " limit (" +
-        Num(s.peak_demand_records_per_s) + " records/s, " + Rate(s.peak_demand_bytes_per_s) +
-        " of demand in its busiest second; " + std::to_string(s.throttled_records) +
-        " records throttled) while the stream as a whole peaks at " + Percent(stream_util) +
-        ". Expected share of traffic from key weights: " + Percent(s.expected_share) +
-        " (uniform would be " + Percent(1.0 / open) + ")." +
-        (keys_text.empty() ? "" : " Hottest keys: " + keys_text + ".");
-    // Where to split: the point that halves the shard's traffic by exact key weights, from the
-    // group that sends most of it.
-    const int shard_index = s.index;
-    const KeyUsage* best = nullptr;
-    double best_w = 0;
-    for (const KeyUsage& u : usage) {
-      const std::vector<double> shares = u.keys->ExpectedShardShares(map);
-      const double w = u.weight * shares[static_cast<size_t>(shard_index)];
-      if (w > best_w) best_w = w, best = &u;
-    }
-    std::optional<SplitPoint> split;
-    if (best != nullptr) split = best->keys->BalancingSplitPoint(map, shard_index);
-    if (split.has_value()) {
-      f.new_starting_hash_key = split->new_starting_hash_key.ToDecimal();
-      f.recommendation = "SplitShard " + s.shard_id + " at NewStartingHashKey " +
-                         f.new_starting_hash_key + ": it divides the shard's traffic " +
-                         Percent(split->lower_share) + " / " + Percent(1 - split->lower_share) +
-                         ".";
-      if (split->dominant_key) {
-        f.recommendation +=
-            " One key dominates the shard; the split isolates it, and if its own "
-            "rate nears the limit, salt it.";
-      }
-    } else {
-      f.recommendation = "Spread the keys: more distinct partition keys, or a random suffix.";
-    }
-    out.push_back(std::move(f));
+    const double util = ShardUtilisation(s, w.records_limit, w.bytes_limit);
+    if (util < w.hot_threshold) continue;
+    std::optional<Finding> f = HotKey(w, s);
+    if (!f) f = HotShard(w, s, util);
+    if (f) out.push_back(std::move(*f));
   }
+  return out;
+}
 
-  // Throttling and capacity.
-  uint64_t throttled = 0, by_records = 0, by_bytes = 0, offered = 0;
-  std::vector<std::pair<uint64_t, std::string>> throttled_shards;
-  for (const ShardResult& s : result->shards) {
-    throttled += s.throttled_records;
-    by_records += s.throttled_by_records_limit;
-    by_bytes += s.throttled_by_bytes_limit;
-    offered += s.records_offered;
-    if (s.throttled_records > 0) throttled_shards.push_back({s.throttled_records, s.shard_id});
-  }
-  if (throttled > 0) {
-    std::sort(throttled_shards.rbegin(), throttled_shards.rend());
-    std::string where;
-    for (size_t i = 0; i < throttled_shards.size() && i < 5; ++i) {
-      where += (i ? ", " : "") + throttled_shards[i].second + " (" +
-               std::to_string(throttled_shards[i].first) + ")";
-    }
-    const double fraction = static_cast<double>(throttled) / static_cast<double>(offered);
-    const bool records_bite = by_records >= by_bytes;
-    Finding f;
-    f.kind = FindingKind::kWriteThrottling;
-    f.severity = fraction > 0.01 ? Severity::kCritical : Severity::kWarning;
-    f.subject = "stream";
-    f.evidence =
-        Grouped(throttled) + " of " + Grouped(offered) + " record attempts (" + Percent(fraction) +
-        ") were refused with ProvisionedThroughputExceeded: " + std::to_string(by_records) +
-        " by the records limit, " + std::to_string(by_bytes) + " by the bytes limit, on " +
-        std::to_string(throttled_shards.size()) + " of " + std::to_string(open) +
-        " shards: " + where +
-        ". Producer demand (first attempts) "
-        "peaks at " +
-        Percent(stream_util) + " of the stream's capacity.";
-    if (stream_util >= target) {
-      f.recommendation = "The stream is short of capacity: " + std::to_string(needed) +
-                         " shards keep the busiest second under " + Percent(target) + " of the " +
-                         (records_bite ? "records" : "bytes") + " limit (now " +
-                         std::to_string(open) + ").";
-      if (records_bite) {
-        f.recommendation +=
-            " The records limit bites first: aggregating small records with the "
-            "KPL cuts the record count without adding shards.";
-      }
-    } else {
-      f.recommendation =
-          hot_shards > 0 ? "Capacity is sufficient overall; the throttling comes from skew. See "
-                           "the hot_shard and hot_key findings."
-                         : "Capacity is sufficient overall and no shard is hot on average: the "
-                           "throttling comes from short bursts on single shards (see the "
-                           "per-shard series). Retries with backoff absorb them; if the "
-                           "throttled share matters, add headroom or smooth producer bursts.";
-    }
-    out.push_back(std::move(f));
-  } else if (stream_util < an.stream_utilization_threshold && open > 1 && needed < open &&
-             hot_shards == 0) {
-    Finding f;
-    f.kind = FindingKind::kOverProvisioned;
-    f.severity = Severity::kInfo;
-    f.subject = "stream";
-    f.evidence = "The busiest second uses " + Percent(stream_util) +
-                 " of the stream's write capacity (" + Num(result->peak_demand_records_per_s) +
-                 " records/s, " + Rate(result->peak_demand_bytes_per_s) + " across " +
-                 std::to_string(open) + " shards).";
-    f.recommendation = std::to_string(needed) + " shards would keep the busiest second under " +
-                       Percent(target) +
-                       " of capacity if keys spread evenly; check the hot-shard "
-                       "shares before reducing.";
-    out.push_back(std::move(f));
-  }
+// ---------------------------------------------------------------- throttling and capacity
 
-  for (size_t pi = 0; pi < result->producers.size(); ++pi) {
-    const ProducerResult& p = result->producers[pi];
-    const bool to_firehose =
-        pi < scenario.producers.size() && !scenario.producers[pi].target.empty();
-    // A producer that cannot send as fast as it creates records builds a backlog; the stream may
-    // look healthy while latency grows without bound.
-    const double per_s =
-        static_cast<double>(p.records_produced) / std::max(result->duration_s, 1e-9);
-    if (per_s > 0 && static_cast<double>(p.records_in_flight) > 5.0 * per_s) {
-      out.push_back(
-          {FindingKind::kProducerBacklog,
-           Severity::kCritical,
-           "producer " + p.name,
-           std::to_string(p.records_in_flight) + " records (" +
-               Num(static_cast<double>(p.records_in_flight) / per_s) +
+struct WriteThrottles {
+  uint64_t throttled = 0;
+  uint64_t by_records = 0;
+  uint64_t by_bytes = 0;
+  uint64_t offered = 0;
+  std::vector<std::pair<uint64_t, std::string>> shards;  // (throttled records, shard id)
+};
+
+WriteThrottles CountThrottles(const RunResult& r) {
+  WriteThrottles t;
+  for (const ShardResult& s : r.shards) {
+    t.throttled += s.throttled_records;
+    t.by_records += s.throttled_by_records_limit;
+    t.by_bytes += s.throttled_by_bytes_limit;
+    t.offered += s.records_offered;
+    if (s.throttled_records > 0) t.shards.emplace_back(s.throttled_records, s.shard_id);
+  }
+  return t;
+}
+
+// Any write throttled: how much, by which limit, where, and whether capacity or skew is the cause.
+std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r, int hot_shards) {
+  WriteThrottles t = CountThrottles(r);
+  if (t.throttled == 0) return std::nullopt;
+  std::sort(t.shards.rbegin(), t.shards.rend());
+  std::string where;
+  for (size_t i = 0; i < t.shards.size() && i < 5; ++i) {
+    where += (i ? ", " : "") + t.shards[i].second + " (" + std::to_string(t.shards[i].first) + ")";
+  }
+  const double fraction = static_cast<double>(t.throttled) / static_cast<double>(t.offered);
+  const bool records_bite = t.by_records >= t.by_bytes;
+  Finding f = NewFinding(FindingKind::kWriteThrottling,
+                         fraction > 0.01 ? Severity::kCritical : Severity::kWarning, "stream");
+  f.evidence =
+      Grouped(t.throttled) + " of " + Grouped(t.offered) + " record attempts (" +
+      SharePercent(fraction) +
+      ") were refused with ProvisionedThroughputExceeded: " + std::to_string(t.by_records) +
+      " by the records limit, " + std::to_string(t.by_bytes) + " by the bytes limit, on " +
+      std::to_string(t.shards.size()) + " of " + std::to_string(w.open) + " shards: " + where +
+      ". Producer demand (first attempts) "
+      "peaks at " +
+      SharePercent(w.stream_util) + " of the stream's capacity.";
+  AddFigures(&f, {{"throttled_records", t.throttled},
+                  {"offered_records", t.offered},
+                  {"throttled_fraction", fraction},
+                  {"throttled_by_records_limit", t.by_records},
+                  {"throttled_by_bytes_limit", t.by_bytes},
+                  {"throttled_shards", t.shards.size()},
+                  {"open_shards", w.open},
+                  {"stream_utilization", w.stream_util}});
+  if (w.stream_util >= w.target) {
+    f.recommendation = "The stream is short of capacity: " + std::to_string(w.shards_needed) +
+                       " shards keep the busiest second under " + SharePercent(w.target) +
+                       " of the " + (records_bite ? "records" : "bytes") + " limit (now " +
+                       std::to_string(w.open) + ").";
+    if (records_bite) {
+      f.recommendation +=
+          " The records limit bites first: aggregating small records with the "
+          "KPL cuts the record count without adding shards.";
+    }
+    AddFigures(&f, {{"shards_needed", w.shards_needed}, {"target_utilization", w.target}});
+  } else {
+    f.recommendation = hot_shards > 0
+                           ? "Capacity is sufficient overall; the throttling comes from skew. See "
+                             "the hot_shard and hot_key findings."
+                           : "Capacity is sufficient overall and no shard is hot on average: the "
+                             "throttling comes from short bursts on single shards (see the "
+                             "per-shard series). Retries with backoff absorb them; if the "
+                             "throttled share matters, add headroom or smooth producer bursts.";
+  }
+  return f;
+}
+
+// ---------------------------------------------------------------- over-provisioning
+
+// Fewer shards would do: the busiest second is well under capacity, nothing is throttled and no
+// shard is hot. REQUIRES: no write throttling (write_throttling's finding takes precedence).
+std::optional<Finding> OverProvisioned(const WriteContext& w, const RunResult& r, int hot_shards) {
+  if (!(w.stream_util < w.scenario.analysis.stream_utilization_threshold && w.open > 1 &&
+        w.shards_needed < w.open && hot_shards == 0)) {
+    return std::nullopt;
+  }
+  Finding f = NewFinding(FindingKind::kOverProvisioned, Severity::kInfo, "stream");
+  f.evidence = "The busiest second uses " + SharePercent(w.stream_util) +
+               " of the stream's write capacity (" + Fixed(r.peak_demand_records_per_s, 0) +
+               " records/s, " + ApproxByteRate(r.peak_demand_bytes_per_s) + " across " +
+               std::to_string(w.open) + " shards).";
+  f.recommendation = std::to_string(w.shards_needed) +
+                     " shards would keep the busiest second under " + SharePercent(w.target) +
+                     " of capacity if keys spread evenly; check the hot-shard "
+                     "shares before reducing.";
+  AddFigures(&f, {{"stream_utilization", w.stream_util},
+                  {"peak_demand_records_per_s", r.peak_demand_records_per_s},
+                  {"peak_demand_bytes_per_s", r.peak_demand_bytes_per_s},
+                  {"open_shards", w.open},
+                  {"shards_needed", w.shards_needed},
+                  {"target_utilization", w.target}});
+  return f;
+}
+
+// ---------------------------------------------------------------- per producer
+
+// A producer that cannot send as fast as it creates records builds a backlog; the stream may look
+// healthy while latency grows without bound.
+std::optional<Finding> ProducerBacklog(const RunResult& r, int pi) {
+  const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
+  const double per_s = static_cast<double>(p.records_produced) / std::max(r.duration_s, 1e-9);
+  if (!(per_s > 0 && static_cast<double>(p.records_in_flight) > 5.0 * per_s)) return std::nullopt;
+  const double backlog_s = static_cast<double>(p.records_in_flight) / per_s;
+  Finding f = NewFinding(FindingKind::kProducerBacklog, Severity::kCritical, "producer " + p.name);
+  f.producer = pi;
+  f.evidence = std::to_string(p.records_in_flight) + " records (" + Fixed(backlog_s, 0) +
                " s of production) were still waiting in the producer at the end of the run; "
                "record latency p50 " +
-               Num(p.record_latency.p50_ms) + " ms, p99 " + Num(p.record_latency.p99_ms) +
-               " ms (creation to acceptance), with " + std::to_string(p.calls) + " calls.",
-           "The producer sends slower than it creates records: raise max_in_flight_calls or "
-           "instances, batch more per call, or (if throttled) add write capacity.",
-           "",
-           -1,
-           -1,
-           -1,
-           {}});
-    }
-    if (p.records_oversized > 0) {
-      out.push_back({FindingKind::kOversizedRecords,
-                     Severity::kCritical,
-                     "producer " + p.name,
-                     std::to_string(p.records_oversized) +
-                         (to_firehose ? " records exceeded Firehose's " +
-                                            FormatBytes(kFirehoseMaxRecordBytes) +
-                                            " maximum record size and were rejected."
-                                      : " records exceeded the stream's " +
-                                            FormatBytes(scenario.stream.max_record_size_bytes) +
-                                            " maximum record size (data + partition key) and "
-                                            "were rejected."),
-                     to_firehose
+               Fixed(p.record_latency.p50_ms, 0) + " ms, p99 " + Fixed(p.record_latency.p99_ms, 0) +
+               " ms (creation to acceptance), with " + std::to_string(p.calls) + " calls.";
+  f.recommendation =
+      "The producer sends slower than it creates records: raise max_in_flight_calls or "
+      "instances, batch more per call, or (if throttled) add write capacity.";
+  AddFigures(&f, {{"records_in_flight", p.records_in_flight},
+                  {"backlog_s", backlog_s},
+                  {"record_latency_p50_ms", p.record_latency.p50_ms},
+                  {"record_latency_p99_ms", p.record_latency.p99_ms},
+                  {"calls", p.calls}});
+  return f;
+}
+
+std::optional<Finding> OversizedRecords(const Scenario& scenario, const RunResult& r, int pi,
+                                        bool to_firehose) {
+  const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
+  if (p.records_oversized == 0) return std::nullopt;
+  const int64_t max_bytes =
+      to_firehose ? kFirehoseMaxRecordBytes : scenario.stream.max_record_size_bytes;
+  Finding f = NewFinding(FindingKind::kOversizedRecords, Severity::kCritical, "producer " + p.name);
+  f.producer = pi;
+  f.evidence = std::to_string(p.records_oversized) +
+               (to_firehose ? " records exceeded Firehose's " + FormatBytes(max_bytes) +
+                                  " maximum record size and were rejected."
+                            : " records exceeded the stream's " + FormatBytes(max_bytes) +
+                                  " maximum record size (data + partition key) and "
+                                  "were rejected.");
+  f.recommendation = to_firehose
                          ? "Split or compress large payloads, or store them in S3 and send a "
                            "pointer (the Firehose record limit is fixed)."
                          : "Split or compress large payloads, store them in S3 and send a "
                            "pointer, or raise MaxRecordSizeInKiB (up to 10 MiB; shard "
-                           "throughput is unchanged).",
-                     "",
-                     -1,
-                     -1,
-                     -1,
-                     {}});
-    }
-    const uint64_t lost = p.records_dropped - p.records_oversized;
-    if (lost > 0) {
-      out.push_back({FindingKind::kRecordsDropped,
-                     Severity::kCritical,
-                     "producer " + p.name,
-                     std::to_string(lost) + " of " + std::to_string(p.records_produced) +
-                         " records were dropped after exhausting their retries or TTL: data loss.",
-                     std::string(to_firehose ? "Raise the Firehose's Direct PUT quotas (see "
+                           "throughput is unchanged).";
+  AddFigures(&f, {{"records_oversized", p.records_oversized}, {"max_record_bytes", max_bytes}});
+  return f;
+}
+
+std::optional<Finding> RecordsDropped(const RunResult& r, int pi, bool to_firehose) {
+  const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
+  const uint64_t lost = p.records_dropped - p.records_oversized;
+  if (lost == 0) return std::nullopt;
+  Finding f = NewFinding(FindingKind::kRecordsDropped, Severity::kCritical, "producer " + p.name);
+  f.producer = pi;
+  f.evidence = std::to_string(lost) + " of " + std::to_string(p.records_produced) +
+               " records were dropped after exhausting their retries or TTL: data loss.";
+  f.recommendation = std::string(to_firehose ? "Raise the Firehose's Direct PUT quotas (see "
                                                "direct_put_throttling)"
                                              : "Add write capacity (see write_throttling)") +
-                         ", or allow more attempts and a longer backoff so bursts can drain.",
-                     "",
-                     -1,
-                     -1,
-                     -1,
-                     {}});
-    }
-    if (p.duplicates > 0) {
-      out.push_back({FindingKind::kDuplicates,
-                     Severity::kWarning,
-                     "producer " + p.name,
-                     std::to_string(p.calls_timed_out) +
-                         " calls timed out; resending records the shard had already stored "
-                         "created " +
-                         std::to_string(p.duplicates) + " duplicate records (p99 put latency " +
-                         Num(p.put_latency.p99_ms) + " ms).",
-                     "Make consumers idempotent (deduplicate on a record id), and set the call "
-                     "timeout well above the p99 put latency.",
-                     "",
-                     -1,
-                     -1,
-                     -1,
-                     {}});
-    }
+                     ", or allow more attempts and a longer backoff so bursts can drain.";
+  AddFigures(&f, {{"records_dropped", lost}, {"records_produced", p.records_produced}});
+  return f;
+}
+
+std::optional<Finding> Duplicates(const RunResult& r, int pi) {
+  const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
+  if (p.duplicates == 0) return std::nullopt;
+  Finding f = NewFinding(FindingKind::kDuplicates, Severity::kWarning, "producer " + p.name);
+  f.producer = pi;
+  f.evidence = std::to_string(p.calls_timed_out) +
+               " calls timed out; resending records the shard had already stored "
+               "created " +
+               std::to_string(p.duplicates) + " duplicate records (p99 put latency " +
+               Fixed(p.put_latency.p99_ms, 0) + " ms).";
+  f.recommendation =
+      "Make consumers idempotent (deduplicate on a record id), and set the call "
+      "timeout well above the p99 put latency.";
+  AddFigures(&f, {{"calls_timed_out", p.calls_timed_out},
+                  {"duplicates", p.duplicates},
+                  {"put_latency_p99_ms", p.put_latency.p99_ms}});
+  return f;
+}
+
+// Backlog, oversized records, data loss and duplicates, per producer in scenario order.
+std::vector<Finding> ProducerFindings(const Scenario& scenario, const RunResult& r) {
+  std::vector<Finding> out;
+  for (size_t i = 0; i < r.producers.size(); ++i) {
+    const int pi = static_cast<int>(i);
+    const bool to_firehose = i < scenario.producers.size() && !scenario.producers[i].target.empty();
+    Append(&out, ProducerBacklog(r, pi));
+    Append(&out, OversizedRecords(scenario, r, pi, to_firehose));
+    Append(&out, RecordsDropped(r, pi, to_firehose));
+    Append(&out, Duplicates(r, pi));
   }
+  return out;
+}
+
+}  // namespace
+
+void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
+                          const std::vector<KeyUsage>& usage, RunResult* result) {
+  const WriteContext w = MakeContext(scenario, map, usage, *result);
+  std::vector<Finding>& out = result->findings;
+  std::vector<Finding> hot = HotKeyAndShardFindings(w, *result);
+  const int hot_shards = static_cast<int>(std::count_if(
+      hot.begin(), hot.end(), [](const Finding& f) { return f.kind == FindingKind::kHotShard; }));
+  std::move(hot.begin(), hot.end(), std::back_inserter(out));
+  // Throttling explains capacity; only an unthrottled stream can be over-provisioned.
+  std::optional<Finding> capacity = WriteThrottling(w, *result, hot_shards);
+  if (!capacity) capacity = OverProvisioned(w, *result, hot_shards);
+  if (capacity) out.push_back(std::move(*capacity));
+  std::vector<Finding> producers = ProducerFindings(scenario, *result);
+  std::move(producers.begin(), producers.end(), std::back_inserter(out));
 }
 
 }  // namespace shardsim

@@ -13,7 +13,9 @@
 
 namespace shardsim {
 
-// Appends the write-path findings to result->findings. REQUIRES: result->shards and producers
+// Appends the write-path findings to result->findings, in this order: hot keys and hot shards (by
+// shard), write throttling or over-provisioning, then each producer's. Each names the shard or
+// producer it concerns by index and carries its figures. REQUIRES: result->shards and producers
 // filled, top keys and the stream's peak demand included; `map` is the stream's shard map at the
 // end of the run.
 void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,

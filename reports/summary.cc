@@ -1,16 +1,16 @@
 // SummaryText: fixed sections, each a small table whose columns size to their contents and whose
 // text columns shrink (cut with "...") until the line fits kSummaryWidthColumns. Exact quantities
-// (duration, limits) use models/spec/units.h; measured ones (peaks, latencies) are rounded here for
-// reading, since the exact forms ("1000123B/s") are hard to scan. Pure function, thread-safe.
+// (duration, limits) use models/spec/units.h; measured ones (peaks, latencies) are rounded by
+// models/result/format.h for reading, since the exact forms ("1000123B/s") are hard to scan. Pure
+// function, thread-safe.
 #include "reports/summary.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
+#include "models/result/format.h"
 #include "models/spec/units.h"
 #include "sim/check.h"
 #include "sim/time.h"
@@ -51,70 +51,6 @@ std::string Fit(std::string_view s, int width) {
   const int tail = keep - head;
   return std::string(s.substr(0, CodePointOffset(s, head))) + "..." +
          std::string(s.substr(CodePointOffset(s, w - tail)));
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  const std::to_chars_result r =
-      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed, decimals);
-  if (r.ec != std::errc()) return "?";  // only for |v| > 1e60, which no count reaches
-  std::string s(buf, r.ptr);
-  // -0.0001 rounds to "-0.0"; a sign on zero only confuses a reader.
-  if (s[0] == '-' && s.find_first_not_of("0.", 1) == std::string::npos) s.erase(0, 1);
-  return s;
-}
-
-// 1234567 -> "1,234,567".
-std::string Grouped(uint64_t v) {
-  std::string digits = std::to_string(v);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
-std::string Count(double v) {
-  if (!std::isfinite(v)) return "-";
-  if (v >= 0 && v < 9007199254740992.0 && v == std::floor(v)) {
-    return Grouped(static_cast<uint64_t>(v));
-  }
-  return Fixed(v, 1);
-}
-
-// Three significant figures in the unit that keeps the number under 1000: "41.3ms", "2.50s".
-std::string Millis(double ms) {
-  if (!std::isfinite(ms)) return "-";
-  if (ms >= 10'000) return Fixed(ms / 1000, ms >= 100'000 ? 0 : 1) + "s";
-  if (ms >= 100) return Fixed(ms, 0) + "ms";
-  if (ms >= 10) return Fixed(ms, 1) + "ms";
-  if (ms >= 1) return Fixed(ms, 2) + "ms";
-  return Fixed(ms, 3) + "ms";
-}
-
-// Binary units, to match the 1 MiB/s shard limit: "1.39MiB".
-std::string ApproxBytes(double bytes) {
-  if (!std::isfinite(bytes)) return "-";
-  constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  size_t u = 0;
-  while (std::fabs(bytes) >= 1024 && u + 1 < std::size(kUnits)) {
-    bytes /= 1024;
-    ++u;
-  }
-  const int decimals = u == 0 || std::fabs(bytes) >= 100 ? 0 : std::fabs(bytes) >= 10 ? 1 : 2;
-  return Fixed(bytes, decimals) + std::string(kUnits[u]);
-}
-
-std::string Percent(double fraction) {
-  if (!std::isfinite(fraction)) return "-";
-  if (fraction > 0 && fraction < 0.005) return "<1%";
-  return Fixed(fraction * 100, 0) + "%";
-}
-
-std::string PercentOneDecimal(double fraction) {
-  if (!std::isfinite(fraction)) return "-";
-  return Fixed(fraction * 100, 1) + "%";
 }
 
 struct Column {
@@ -257,7 +193,7 @@ std::string HottestShards(const RunResult& r) {
     const ShardResult& s = *l.shard;
     const KeyShare* top = TopKey(s);
     rows.push_back(
-        {s.shard_id, Percent(l.utilisation), l.by_bytes ? "bytes" : "records",
+        {s.shard_id, PercentWhole(l.utilisation), l.by_bytes ? "bytes" : "records",
          Count(DemandRecords(s)), ApproxBytes(DemandBytes(s)) + "/s", Grouped(s.throttled_records),
          top == nullptr ? "-" : PercentOneDecimal(top->share), top == nullptr ? "-" : top->key});
   }

@@ -1,19 +1,11 @@
 // PreparedScenario: reads and builds the immutable inputs of a scenario once. See prepared.h.
 #include "models/run/prepared.h"
 
-#include <cstdio>
 #include <string>
 
+#include "models/result/format.h"
+
 namespace shardsim {
-namespace {
-
-std::string FormatRecordCount(double n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", n);
-  return buf;
-}
-
-}  // namespace
 
 PreparedScenario::PreparedScenario(const Scenario& scenario, SimDuration duration)
     : scenario_(scenario),
@@ -36,7 +28,7 @@ PreparedScenario::Outcome PreparedScenario::Prepare(const Scenario& scenario,
     } else if (const double n =
                    profile.value->ExpectedCount(SimTime::Zero(), SimTime::Zero() + duration);
                n > kMaxRecordsPerRun) {
-      out.problems.push_back({at, "the arrival profile creates about " + FormatRecordCount(n) +
+      out.problems.push_back({at, "the arrival profile creates about " + SignificantDigits(n, 3) +
                                       " records in this run; at most 2e10 per run are supported "
                                       "(shorten the run or lower the rate)"});
     }

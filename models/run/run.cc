@@ -10,6 +10,7 @@
 #include "models/keys/key_space.h"
 #include "models/producers/kpl_producer.h"
 #include "models/producers/producer.h"
+#include "models/result/format.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
 #include "models/stream/stream.h"
@@ -52,7 +53,7 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   a.push_back({"write admission",
                w.admission == WriteAdmission::kWindow
                    ? "fixed one-second windows aligned to t = 0"
-                   : "token bucket, depth " + std::to_string(w.bucket_depth_sec) + " s of capacity",
+                   : "token bucket, depth " + SignedFixed(w.bucket_depth_sec, 6) + " s of capacity",
                "UNCONFIRMED (fact sheet 1): configurable at /stream/write_limits/admission"});
   a.push_back({"record size limit", FormatBytes(s.stream.max_record_size_bytes) + " data + key",
                "fact sheet 1: MaxRecordSizeInKiB, default 1 MiB; oversized records are dropped "

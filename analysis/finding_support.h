@@ -1,0 +1,51 @@
+// What the finding rules of analysis/ share: the figures of a finding built from any number type,
+// and the lookups and shares several rules need (a consumer's spec, a shard's index by id, who
+// shares the read limits). Internal to analysis/. Pure functions, thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "models/result/run_result.h"
+#include "models/spec/scenario.h"
+
+namespace shardsim {
+
+// One figure from any arithmetic value, so counts (uint64_t) and ratios (double) can be listed
+// side by side in a braced list without narrowing casts.
+struct Figure {
+  template <typename T>
+  requires std::is_arithmetic_v<T> Figure(std::string_view name, T value)
+      : figure{std::string(name), static_cast<double>(value)} {}
+
+  FindingFigure figure;
+};
+
+// Appends `figures` to f->figures, in order.
+void AddFigures(Finding* f, std::initializer_list<Figure> figures);
+
+// A finding of `kind` and `severity` about `subject`, concerning no shard, producer or consumer
+// and with no figures yet: the rule fills in the rest field by field.
+Finding NewFinding(FindingKind kind, Severity severity, std::string subject);
+
+// Appends `f` to `out` when a rule produced it.
+void Append(std::vector<Finding>* out, std::optional<Finding> f);
+
+// The scenario's consumer named `name`, or nullptr.
+const ConsumerSpec* SpecOf(const Scenario& s, const std::string& name);
+
+// ShardResult::index of the shard whose id is `shard_id`, or -1 when the result has none.
+int ShardIndexOf(const RunResult& r, const std::string& shard_id);
+
+// Readers that share each shard's GetRecords limits: pollers, KCL, Lambda mappings without
+// enhanced fan-out and Firehose streams reading the stream.
+bool SharesReadLimits(const ConsumerSpec& c);
+
+// GetRecords calls refused over calls attempted (0 without calls).
+double ThrottledShare(const ConsumerResult& c);
+
+}  // namespace shardsim
