@@ -266,14 +266,13 @@ void ReadInteger(const Json& j, const std::string& pointer, T& m, Errors& errors
   constexpr bool kUnsigned = std::is_unsigned_v<T>;
   if (j.is_number_unsigned()) {
     const uint64_t v = j.get<uint64_t>();
-    if (v <= static_cast<uint64_t>(std::numeric_limits<T>::max())) {
+    if (std::in_range<T>(v)) {
       m = static_cast<T>(v);
       return;
     }
-  } else if (j.is_number_integer() && !kUnsigned) {
+  } else if (j.is_number_integer()) {  // negative
     const int64_t v = j.get<int64_t>();
-    if (v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
-        v <= static_cast<int64_t>(std::numeric_limits<T>::max())) {
+    if (std::in_range<T>(v)) {
       m = static_cast<T>(v);
       return;
     }

@@ -30,9 +30,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const std::string kSource = SHARDSIM_SOURCE_DIR;
+constexpr std::string_view kSource = SHARDSIM_SOURCE_DIR;
 
-Json Schema() { return Json::parse(std::ifstream(kSource + "/reports/result.schema.json")); }
+Json Schema() {
+  return Json::parse(std::ifstream(std::string(kSource) + "/reports/result.schema.json"));
+}
 
 template <class T>
 inline constexpr bool kIsVector = false;
@@ -195,7 +197,8 @@ std::string RoundTrip(const std::string& text) {
 
 std::vector<std::pair<std::string, RunResult>> ExampleResults() {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(kSource + "/scenarios")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(kSource) + "/scenarios")) {
     if (entry.path().extension() == ".json" && entry.path().filename() != "scenario.schema.json") {
       files.push_back(entry.path());
     }
