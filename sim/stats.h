@@ -129,6 +129,15 @@ class LogHistogram {
   // Clears the samples and keeps the bucket memory (so a warm-up reset does not reallocate).
   void Reset();
 
+  // Calls f(lower_edge, count) for each non-empty bucket, ascending by lower edge (BucketLow):
+  // what a result needs to carry the distribution (models/result/histogram.h).
+  template <class F>
+  void ForEachNonEmptyBucket(F&& f) const {
+    for (size_t i = 0; i < counts_.size(); ++i) {
+      if (counts_[i] != 0) f(BucketLow(i), counts_[i]);
+    }
+  }
+
   size_t bucket_count() const { return counts_.size(); }
   size_t MemoryBytes() const { return sizeof(*this) + counts_.capacity() * sizeof(uint64_t); }
 

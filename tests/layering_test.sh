@@ -35,5 +35,7 @@ check models/run/ models/ sim/
 check analysis/ models/ sim/
 check planner/ analysis/ models/ sim/
 # reports see the result types and the unit formatting only: never the simulator.
-check reports/ models/result/run_result.h models/result/format.h models/spec/units.h sim/check.h sim/time.h
+check reports/ models/result/run_result.h models/result/result_fields.h models/result/histogram.h \
+  models/result/format.h models/result/cost.h models/spec/units.h models/spec/diagnostic.h \
+  sim/check.h sim/time.h
 exit $fail

@@ -346,7 +346,9 @@ ConsumerResult ConsumerBase::Result() const {
                                                         static_cast<double>(nonempty_deliveries_)
                                                   : 0.0;
   c.latency = SummarizeNanos(latency_ns_);
+  c.latency_histogram = ToSparseHistogram(latency_ns_, "ns");
   c.propagation = SummarizeNanos(propagation_ns_);
+  c.iterator_age_histogram = ToSparseHistogram(age_ns_, "ns");
   c.iterator_age_max_ms = Ms(age_ns_.Max());
   c.iterator_age_p99_ms = Ms(age_ns_.Quantile(0.99));
   const double width_ms = static_cast<double>(series_ns_) * 1e-6;

@@ -41,6 +41,7 @@ struct ProducerCounters {
     r.bytes_accepted = bytes_accepted;
     r.put_latency = SummarizeNanos(put_latency_ns);
     r.record_latency = SummarizeNanos(record_latency_ns);
+    r.record_latency_histogram = ToSparseHistogram(record_latency_ns, "ns");
     return r;
   }
 };

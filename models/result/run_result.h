@@ -1,6 +1,6 @@
 // RunResult: everything one simulation run reports, as plain structs (no behaviour). Models fill
-// it at the end of a run; reports/ turns it into result.json, CSV and text. The field names of the
-// JSON contract (see reports/result_json.h) follow these names.
+// it at the end of a run; reports/ turns it into result.json, CSV and text. The JSON name of each
+// member: models/result/result_fields.h; the file format: reports/result.schema.json.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "models/result/histogram.h"
 
 namespace shardsim {
 
@@ -53,6 +55,8 @@ struct ProducerResult {
   uint64_t bytes_accepted = 0;            // data + partition key bytes stored (aggregates for KPL)
   LatencySummary put_latency;             // per call, from send to response or timeout
   LatencySummary record_latency;          // per accepted record, from creation to acceptance
+  // The distributions behind the summaries above, in ns: one run's samples, to pool and plot.
+  SparseHistogram record_latency_histogram;
 };
 
 // One consumer's view of one shard.
@@ -93,6 +97,8 @@ struct LambdaResult {
   int64_t memory_mb = 0;          // the function's memory size
   std::string architecture;       // "x86_64" or "arm64": GB-seconds are priced per architecture
   double gb_seconds = 0;          // billed: duration rounded up to 1 ms x memory (GB)
+  // The distribution behind duration, ns.
+  SparseHistogram duration_histogram;
 };
 
 // Firehose delivery stream (consumer type "firehose"), fact sheet 7. Record counts are records
@@ -111,6 +117,8 @@ struct FirehoseResult {
   uint64_t bytes_delivered = 0;     // object bytes, after compression / format conversion
   CountSummary object_bytes;        // per object written
   LatencySummary delivery_latency;  // arrival at the Firehose -> object written
+  // The distribution behind delivery_latency, ns.
+  SparseHistogram delivery_latency_histogram;
   uint64_t delivery_attempts_failed = 0;
   uint64_t transform_invocations = 0;
   uint64_t transform_failures = 0;
@@ -156,6 +164,9 @@ struct ConsumerResult {
   double iterator_age_p99_ms = 0;
   double iterator_age_growth = 0;  // slope over the second half of the run, ms per ms
   double behind_at_end_ms = 0;     // worst shard, end of run
+  // The distributions behind latency and the iterator age figures above, ns.
+  SparseHistogram latency_histogram;
+  SparseHistogram iterator_age_histogram;
   // kcl
   int64_t workers = 0;
   int64_t idle_workers = 0;    // workers holding no lease at the end

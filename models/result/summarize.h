@@ -1,7 +1,12 @@
-// Summaries of the models' histograms into the result's distribution types. Header-only; used by
+// Summaries of the models' histograms into the result's distribution types, and the histograms
+// themselves as SparseHistogram. Header-only; used by
 // the models (which own the histograms), never by reports/. Pure functions, thread-safe.
 #pragma once
 
+#include <string>
+#include <utility>
+
+#include "models/result/histogram.h"
 #include "models/result/run_result.h"
 #include "sim/stats.h"
 
@@ -31,6 +36,21 @@ inline CountSummary SummarizeCounts(const LogHistogram& h) {
   s.p90 = static_cast<double>(h.Quantile(0.9));
   s.p99 = static_cast<double>(h.Quantile(0.99));
   s.max = static_cast<double>(h.Max());
+  return s;
+}
+
+// The distribution itself, for the result: the histogram's non-empty buckets and exact count,
+// min, max and sum; `unit` names what the samples count ("ns").
+inline SparseHistogram ToSparseHistogram(const LogHistogram& h, std::string unit) {
+  SparseHistogram s;
+  s.unit = std::move(unit);
+  s.count = h.Count();
+  s.min = h.Min();
+  s.max = h.Max();
+  s.sum = h.Sum();
+  h.ForEachNonEmptyBucket([&s](uint64_t lower, uint64_t count) {
+    s.buckets.push_back({lower, count});
+  });
   return s;
 }
 

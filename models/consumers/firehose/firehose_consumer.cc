@@ -626,6 +626,7 @@ void FirehoseConsumer::FillResult(ConsumerResult& c) const {
   f.bytes_delivered = bytes_delivered_;
   f.object_bytes = SummarizeCounts(object_bytes_);
   f.delivery_latency = SummarizeNanos(delivery_ns_);
+  f.delivery_latency_histogram = ToSparseHistogram(delivery_ns_, "ns");
   f.delivery_attempts_failed = attempts_failed_;
   f.transform_invocations = transform_invocations_;
   f.transform_failures = transform_failures_;
@@ -650,6 +651,7 @@ void FirehoseConsumer::FillResult(ConsumerResult& c) const {
       objects_written_ > 0 ? static_cast<double>(delivered_) / static_cast<double>(objects_written_)
                            : 0.0;
   c.latency = SummarizeNanos(latency_ns_);
+  c.latency_histogram = ToSparseHistogram(latency_ns_, "ns");
   c.propagation = SummarizeNanos(propagation_ns_);
   c.firehose = std::move(f);
 }

@@ -400,6 +400,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     c.deliveries = invocations_;
     c.mean_batch_records = batch_records_.Mean();
     c.latency = SummarizeNanos(e2e_ns_);
+    c.latency_histogram = ToSparseHistogram(e2e_ns_, "ns");
     c.propagation = SummarizeNanos(read_delay_ns_);
     lr.invocations = invocations_;
     lr.invocations_failed = invocations_failed_;
@@ -427,6 +428,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     lr.concurrency_max = concurrency_.Max();
     lr.concurrency_mean = concurrency_.Mean(end_);
     lr.duration = SummarizeNanos(duration_ns_);
+    lr.duration_histogram = ToSparseHistogram(duration_ns_, "ns");
     lr.batch_records = SummarizeCounts(batch_records_);
     lr.tumbling_windows = tumbling_windows_;
     lr.requests = invocations_;
