@@ -43,21 +43,6 @@ int Parse(const std::vector<std::string>& args, const std::string& usage,
   return -1;
 }
 
-// A run into a directory that holds an earlier run's output replaces result.json; CSV series the
-// new run did not write (e.g. shards that no longer exist) are removed so the directory holds
-// one run. Only series/*.csv is touched.
-void RemoveStaleSeries(const std::string& dir, const OutputDir& out) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path series = fs::path(dir) / "series";
-  if (!fs::is_directory(series, ec)) return;
-  for (const auto& entry : fs::directory_iterator(series, ec)) {
-    if (entry.path().extension() != ".csv") continue;
-    const std::string rel = "series/" + entry.path().filename().string();
-    if (out.files().count(rel) == 0) fs::remove(entry.path(), ec);
-  }
-}
-
 void PrintDiagnostics(const LoadResult& loaded) {
   for (const Diagnostic& d : loaded.errors) std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
 }
@@ -187,7 +172,6 @@ int CmdRun(const std::vector<std::string>& args) {
       std::cerr << "shardsim: " << error << "\n";
       return kExitRuntime;
     }
-    RemoveStaleSeries(dir, out);
   }
   if (!vm.count("quiet")) std::cout << SummaryText(result);
   if (!result.conservation.ok) {

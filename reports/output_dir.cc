@@ -4,12 +4,16 @@
 #include "reports/output_dir.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -109,6 +113,49 @@ bool WriteNewFile(const std::string& path, const std::string& contents, int* err
   return true;
 }
 
+// Holds back termination signals and ignores SIGXFSZ for its lifetime; a signal that arrived
+// meanwhile is delivered when the mask is restored.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, &old_xfsz_);
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+  ~SignalGuard() {
+    sigaction(SIGXFSZ, &old_xfsz_, nullptr);
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+ private:
+  sigset_t old_mask_;
+  struct sigaction old_xfsz_;
+};
+
+// The files the previous Commit listed; lines that are not plain relative paths are ignored, so
+// a damaged manifest can never name a file outside the directory.
+std::vector<std::string> ReadManifest(const fs::path& root) {
+  std::vector<std::string> files;
+  std::ifstream in(root / OutputDir::kManifestName);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (ValidRelativePath(line) && line != OutputDir::kManifestName) files.push_back(line);
+  }
+  return files;
+}
+
+// Directory depth of a relative path: deeper files are renamed first.
+size_t Depth(const std::string& rel) {
+  return static_cast<size_t>(std::count(rel.begin(), rel.end(), '/'));
+}
+
 }  // namespace
 
 void OutputDir::Add(const std::string& relative_path, std::string contents) {
@@ -120,12 +167,20 @@ void OutputDir::Add(const std::string& relative_path, std::string contents) {
 bool OutputDir::Commit(const std::string& dir, std::string* error) const {
   SHARDSIM_CHECK(error != nullptr);
   SHARDSIM_CHECK(!dir.empty(), "the output directory must be named");
+  SHARDSIM_CHECK(files_.count(kManifestName) == 0, "the manifest is written by Commit");
+  const SignalGuard signals;
   Rollback undo;
   const fs::path root(dir);
+  const std::vector<std::string> previous = ReadManifest(root);
+  std::string manifest;
+  for (const auto& [rel, contents] : files_) manifest += rel + "\n";
+  std::map<std::string, const std::string*> all;
+  for (const auto& [rel, contents] : files_) all[rel] = &contents;
+  all[kManifestName] = &manifest;
 
   // Phase 1: directories. std::set orders a parent before its children.
   std::set<fs::path> dirs = {root};
-  for (const auto& [rel, contents] : files_) dirs.insert((root / rel).parent_path());
+  for (const auto& [rel, contents] : all) dirs.insert((root / rel).parent_path());
   for (const fs::path& d : dirs) {
     if (!MakeDirs(d, &undo, error)) return false;
   }
@@ -137,9 +192,17 @@ bool OutputDir::Commit(const std::string& dir, std::string* error) const {
     std::string final;
   };
   std::vector<Pending> pending;
-  pending.reserve(files_.size());
+  pending.reserve(all.size());
   const std::string suffix = ".tmp." + std::to_string(::getpid());
-  for (const auto& [rel, contents] : files_) {
+  std::vector<std::string> order;  // deeper files first, the manifest last
+  for (const auto& [rel, contents] : all) {
+    if (rel != kManifestName) order.push_back(rel);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const std::string& a, const std::string& b) { return Depth(a) > Depth(b); });
+  order.push_back(kManifestName);
+  for (const std::string& rel : order) {
+    const std::string& contents = *all.at(rel);
     const fs::path target = root / rel;
     struct stat st;
     if (::lstat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -172,6 +235,19 @@ bool OutputDir::Commit(const std::string& dir, std::string* error) const {
     undo.AddFile(p.final);
   }
   undo.Commit();
+  // The previous run's files that this one did not write: only those the manifest names.
+  std::set<fs::path> emptied;
+  for (const std::string& rel : previous) {
+    if (all.count(rel) != 0) continue;
+    const fs::path p = root / rel;
+    struct stat st;
+    if (::lstat(p.c_str(), &st) == 0 && !S_ISDIR(st.st_mode) && ::unlink(p.c_str()) == 0) {
+      for (fs::path d = p.parent_path(); d != root && !d.empty(); d = d.parent_path()) {
+        emptied.insert(d);
+      }
+    }
+  }
+  for (auto it = emptied.rbegin(); it != emptied.rend(); ++it) ::rmdir(it->c_str());
   return true;
 }
 

@@ -95,6 +95,13 @@ check "csv series written" test -s "$tmp/o4/series/shardId-000000000000.csv"
 check "csv header" grep -q "^time_s,records_in,bytes_in,throttled_records$" "$tmp/o4/series/shardId-000000000000.csv"
 check "run again" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --seed 5 --out "$tmp/o5" -q
 check "same seed, same bytes" cmp -s "$tmp/o4/result.json" "$tmp/o5/result.json"
+# --out DIR again: files of the previous run it no longer writes go; the user's files stay.
+echo "mine" >"$tmp/o4/notes.txt"
+echo "mine" >"$tmp/o4/series/mine.csv"
+check "rerun into o4" run 0 run "$src/scenarios/read-fanout-efo.json" --duration 30s --out "$tmp/o4" -q
+check "old run's series removed" test ! -e "$tmp/o4/series/shardId-000000000007.csv"
+check "user's files kept" test -e "$tmp/o4/notes.txt" -a -e "$tmp/o4/series/mine.csv"
+check "manifest lists the run" grep -q "^result.json$" "$tmp/o4/.shardsim-manifest"
 
 # run: the managed consumers end to end (stream -> Lambda and Firehose; Direct PUT Firehose).
 check "run car-telemetry" run 0 run "$src/scenarios/car-telemetry.json" --duration 40s --out "$tmp/o6" -q

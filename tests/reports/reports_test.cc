@@ -637,8 +637,9 @@ TEST_F(OutputDirTest, CommitWritesEveryFileAndNoTempFiles) {
   std::string error;
   ASSERT_TRUE(out.Commit(dir.string(), &error)) << error;
   EXPECT_EQ(error, "");
-  EXPECT_EQ(Tree(dir), (std::set<std::string>{"result.json", "series/", "series/shards.csv",
-                                              "series/deep/", "series/deep/x.csv"}));
+  EXPECT_EQ(Tree(dir),
+            (std::set<std::string>{".shardsim-manifest", "result.json", "series/",
+                                   "series/shards.csv", "series/deep/", "series/deep/x.csv"}));
   EXPECT_EQ(Read(dir / "result.json"), "{}\n");
   EXPECT_EQ(Read(dir / "series/shards.csv"), "t_s\n0\n");
   EXPECT_EQ(fs::file_size(dir / "series/deep/x.csv"), 0u);
@@ -652,7 +653,7 @@ TEST_F(OutputDirTest, CommitReplacesOlderFiles) {
   std::string error;
   ASSERT_TRUE(out.Commit(root_.string(), &error)) << error;
   EXPECT_EQ(Read(root_ / "result.json"), "new\n");
-  EXPECT_EQ(Tree(root_), (std::set<std::string>{"keep.txt", "result.json"}));
+  EXPECT_EQ(Tree(root_), (std::set<std::string>{".shardsim-manifest", "keep.txt", "result.json"}));
 }
 
 TEST_F(OutputDirTest, ParentIsRegularFileWritesNothingAndSaysWhy) {
