@@ -56,6 +56,14 @@ inline constexpr std::string_view kResultStructName<Conservation> = "conservatio
 template <>
 inline constexpr std::string_view kResultStructName<Assumption> = "assumption";
 template <>
+inline constexpr std::string_view kResultStructName<BillingQuantity> = "billing_quantity";
+template <>
+inline constexpr std::string_view kResultStructName<CostItem> = "cost_item";
+template <>
+inline constexpr std::string_view kResultStructName<CostResult> = "cost";
+template <>
+inline constexpr std::string_view kResultStructName<Provenance> = "provenance";
+template <>
 inline constexpr std::string_view kResultStructName<RunResult> = "result";
 
 template <class T>
@@ -326,6 +334,50 @@ void Fields(V& v, S& x) {
   v.Field("source", x.source);
 }
 
+// ---------------------------------------------------------------- billing and cost
+
+template <class V, ResultRef<BillingQuantity> S>
+void Fields(V& v, S& x) {
+  v.Field("dimension", x.dimension);
+  v.Field("quantity", x.quantity);
+  v.Field("unit", x.unit);
+  v.Optional("subject", x.subject, !x.subject.empty());
+}
+
+template <class V, ResultRef<CostItem> S>
+void Fields(V& v, S& x) {
+  v.Field("dimension", x.dimension);
+  v.Optional("subject", x.subject, !x.subject.empty());
+  v.Field("quantity", x.quantity);
+  v.Field("unit", x.unit);
+  v.Field("unit_price_usd", x.unit_price_usd);
+  v.Field("amount_usd", x.amount_usd);
+  v.Field("per_month_usd", x.per_month_usd);
+  v.Field("source", x.source);
+}
+
+template <class V, ResultRef<CostResult> S>
+void Fields(V& v, S& x) {
+  v.Field("priced", x.priced);
+  v.Field("price_file", x.price_file);
+  v.Field("region", x.region);
+  v.Field("currency", x.currency);
+  v.Field("date", x.date);
+  v.Field("run_hours", x.run_hours);
+  v.Field("total_usd", x.total_usd);
+  v.Field("total_per_month_usd", x.total_per_month_usd);
+  v.Field("items", x.items);
+  v.Optional("notes", x.notes, !x.notes.empty());
+}
+
+template <class V, ResultRef<Provenance> S>
+void Fields(V& v, S& x) {
+  v.Field("shardsim_version", x.shardsim_version);
+  v.Field("command_line", x.command_line);
+  v.Field("scenario_file", x.scenario_file);
+  v.Field("scenario_sha256", x.scenario_sha256);
+}
+
 template <class V, ResultRef<RunResult> S>
 void Fields(V& v, S& x) {
   v.Field("schema_version", x.schema_version);
@@ -345,6 +397,9 @@ void Fields(V& v, S& x) {
   v.Field("findings", x.findings);
   v.Field("assumptions", x.assumptions);
   v.Field("series_files", x.series);
+  v.Optional("billing", x.billing, !x.billing.empty());
+  v.Optional("cost", x.cost, x.cost.has_value());
+  v.Optional("provenance", x.provenance, x.provenance.has_value());
 }
 
 }  // namespace shardsim

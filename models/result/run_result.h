@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/result/cost.h"
 #include "models/result/histogram.h"
 
 namespace shardsim {
@@ -292,6 +293,14 @@ struct SeriesTable {
   std::vector<std::vector<double>> rows;
 };
 
+// Where a result came from, so a report can say how to reproduce it.
+struct Provenance {
+  std::string shardsim_version;
+  std::string command_line;     // as typed, arguments joined by spaces
+  std::string scenario_file;    // as given on the command line
+  std::string scenario_sha256;  // of the scenario file's bytes, hex
+};
+
 struct RunResult {
   int schema_version = kResultSchemaVersion;
   std::string scenario;
@@ -314,6 +323,11 @@ struct RunResult {
   std::vector<Finding> findings;
   std::vector<Assumption> assumptions;
   std::vector<SeriesTable> series;
+  // Billing quantities the models counted over the run (models/spec/price_dimensions.h), and
+  // their price when a price table was applied.
+  std::vector<BillingQuantity> billing;
+  std::optional<CostResult> cost;
+  std::optional<Provenance> provenance;  // set by the command line
 };
 
 // ---------------------------------------------------------------- names of the enums above

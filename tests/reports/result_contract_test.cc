@@ -384,6 +384,21 @@ RunResult EveryOptionalMember() {
   r.findings = {split, plain};
   r.assumptions = {{"read limit", "5/s", "fact sheet 3"}};
   r.series = {{"shardId-000000000007", {"time_s"}, {{0}}}, {"consumer-kcl", {}, {}}};
+  r.billing = {{"kds_shard_hour", 0.5, "shard-hour", ""}, {"lambda_request", 120, "request", "fn"}};
+  CostResult cost;
+  cost.priced = true;
+  cost.price_file = "scenarios/prices/aws-us-east-1.json";
+  cost.region = "us-east-1";
+  cost.currency = "USD";
+  cost.date = "2024-07-01";
+  cost.run_hours = 0.125;
+  cost.total_usd = 0.0075;
+  cost.total_per_month_usd = 43.8;
+  cost.items = {{"kds_shard_hour", "", 0.5, "shard-hour", 0.015, 0.0075, 43.8, "fact sheet 9"},
+                {"lambda_request", "fn", 120, "request", 2e-7, 2.4e-5, 0.14, "fact sheet 9"}};
+  cost.notes = {"kds_efo_gb has no price"};
+  r.cost = cost;
+  r.provenance = Provenance{"0.1.0", "shardsim run s.json", "s.json", std::string(64, 'a')};
   return r;
 }
 
