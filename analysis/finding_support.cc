@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "models/result/format.h"
+
 namespace shardsim {
 
 void AddFigures(Finding* f, std::initializer_list<Figure> figures) {
@@ -19,6 +21,37 @@ Finding NewFinding(FindingKind kind, Severity severity, std::string subject) {
 
 void Append(std::vector<Finding>* out, std::optional<Finding> f) {
   if (f) out->push_back(std::move(*f));
+}
+
+std::string CountNoun(uint64_t n, std::string_view singular, std::string_view plural) {
+  return Grouped(n) + " " + std::string(Noun(n, singular, plural));
+}
+
+std::string_view Noun(uint64_t n, std::string_view singular, std::string_view plural) {
+  return n == 1 ? singular : plural;
+}
+
+std::string JoinAnd(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+const Finding* FindFinding(const std::vector<Finding>& findings, FindingKind kind, int consumer) {
+  for (const Finding& f : findings) {
+    if (f.kind == kind && (consumer < 0 || f.consumer == consumer)) return &f;
+  }
+  return nullptr;
+}
+
+std::optional<double> FigureOf(const Finding& f, std::string_view name) {
+  for (const FindingFigure& x : f.figures) {
+    if (x.name == name) return x.value;
+  }
+  return std::nullopt;
 }
 
 const ConsumerSpec* SpecOf(const Scenario& s, const std::string& name) {

@@ -214,28 +214,147 @@ WriteThrottles CountThrottles(const RunResult& r) {
   return t;
 }
 
-// Any write throttled: how much, by which limit, where, and whether capacity or skew is the cause.
-std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r, int hot_shards) {
+// Where the stream's write throttling comes from, decided once for write_throttling and
+// records_dropped: keys no split can fix (hot_key), skewed shards (hot_shard), a stream short of
+// capacity, or short bursts on single shards.
+enum class ThrottleSource { kNone, kHotKey, kHotShard, kCapacity, kBursts };
+
+struct ThrottleCause {
+  ThrottleSource source = ThrottleSource::kNone;
+  uint64_t throttled = 0;
+  uint64_t on_hot_keys = 0;    // throttled records on shards with a hot_key finding
+  uint64_t on_hot_shards = 0;  // ... with a hot_shard finding
+  uint64_t dropped = 0;        // records stream producers gave up on (not oversized)
+  // The shards of the hot_key and hot_shard findings, in shard order.
+  std::vector<const ShardResult*> hot_key_shards;
+  std::vector<const ShardResult*> hot_shards;
+};
+
+const ShardResult* ShardWithIndex(const RunResult& r, int index) {
+  for (const ShardResult& s : r.shards) {
+    if (s.index == index) return &s;
+  }
+  return nullptr;
+}
+
+// REQUIRES: `hot` holds this run's hot_key and hot_shard findings.
+ThrottleCause CauseOf(const WriteContext& w, const RunResult& r, const std::vector<Finding>& hot) {
+  ThrottleCause c;
+  for (const ShardResult& s : r.shards) c.throttled += s.throttled_records;
+  for (const Finding& f : hot) {
+    const ShardResult* s = ShardWithIndex(r, f.shard);
+    if (s == nullptr) continue;
+    if (f.kind == FindingKind::kHotKey) {
+      c.hot_key_shards.push_back(s);
+      c.on_hot_keys += s->throttled_records;
+    } else {
+      c.hot_shards.push_back(s);
+      c.on_hot_shards += s->throttled_records;
+    }
+  }
+  for (size_t i = 0; i < r.producers.size(); ++i) {
+    const bool to_firehose =
+        i < w.scenario.producers.size() && !w.scenario.producers[i].target.empty();
+    if (!to_firehose)
+      c.dropped += r.producers[i].records_dropped - r.producers[i].records_oversized;
+  }
+  if (c.throttled == 0) {
+    c.source = ThrottleSource::kNone;
+  } else if (2 * c.on_hot_keys >= c.throttled) {
+    c.source = ThrottleSource::kHotKey;
+  } else if (2 * (c.on_hot_keys + c.on_hot_shards) >= c.throttled) {
+    c.source =
+        c.on_hot_shards >= c.on_hot_keys ? ThrottleSource::kHotShard : ThrottleSource::kHotKey;
+  } else if (w.stream_util >= w.target) {
+    c.source = ThrottleSource::kCapacity;
+  } else {
+    c.source = ThrottleSource::kBursts;
+  }
+  return c;
+}
+
+// "shardId-...14, where key "tenant-acme" alone needs more than a shard's limit" per hot key shard.
+std::string HotKeyPlaces(const ThrottleCause& c) {
+  std::vector<std::string> places;
+  for (const ShardResult* s : c.hot_key_shards) {
+    places.push_back(s->shard_id + " (key \"" + (s->top_keys.empty() ? "?" : s->top_keys[0].key) +
+                     "\")");
+  }
+  return JoinAnd(places);
+}
+
+std::string HotShardIds(const ThrottleCause& c) {
+  std::vector<std::string> ids;
+  for (const ShardResult* s : c.hot_shards) ids.push_back(s->shard_id);
+  return JoinAnd(ids);
+}
+
+// Whether every producer writing to the stream already aggregates with the KPL: then aggregation is
+// no advice.
+bool AllProducersAggregate(const Scenario& s) {
+  bool any = false;
+  for (const ProducerSpec& p : s.producers) {
+    if (!p.target.empty()) continue;
+    if (!(p.api.type == ApiType::kKpl && p.api.aggregation)) return false;
+    any = true;
+  }
+  return any;
+}
+
+// What the throttling of a stream with enough capacity overall comes from, and what to do.
+std::string SkewAdvice(const ThrottleCause& c) {
+  const uint64_t on_skew = c.on_hot_keys + c.on_hot_shards;
+  std::string out =
+      "Capacity is sufficient overall: " +
+      (on_skew == c.throttled
+           ? std::string("all throttled attempts")
+           : SharePercent(static_cast<double>(on_skew) / static_cast<double>(c.throttled)) +
+                 " of the throttled attempts") +
+      " are on ";
+  std::vector<std::string> parts;
+  if (c.on_hot_keys > 0) {
+    parts.push_back(HotKeyPlaces(c) +
+                    ", where one key alone needs more than a shard's limit: salt the key (see "
+                    "hot_key); no split or added shard can help");
+  }
+  if (c.on_hot_shards > 0) {
+    parts.push_back(HotShardIds(c) + ", which " +
+                    std::string(c.hot_shards.size() == 1 ? "carries" : "carry") +
+                    " more than an even share of the keys: split (see hot_shard)");
+  }
+  out += JoinAnd(parts) + ".";
+  if (on_skew < c.throttled) {
+    out += " The other " + CountNoun(c.throttled - on_skew, "attempt", "attempts") +
+           " come from short bursts on other shards.";
+  }
+  return out;
+}
+
+// Any write throttled: how much, by which limit, where, and whether capacity, a hot key, skew or
+// bursts are the cause. Points only to findings of this run (`hot`: its hot_key and hot_shard
+// findings; records_dropped when stream producers dropped records).
+std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r,
+                                       const ThrottleCause& cause) {
   WriteThrottles t = CountThrottles(r);
   if (t.throttled == 0) return std::nullopt;
   std::sort(t.shards.rbegin(), t.shards.rend());
   std::string where;
   for (size_t i = 0; i < t.shards.size() && i < 5; ++i) {
-    where += (i ? ", " : "") + t.shards[i].second + " (" + std::to_string(t.shards[i].first) + ")";
+    where += (i ? ", " : "") + t.shards[i].second + " (" + Grouped(t.shards[i].first) + ")";
   }
   const double fraction = static_cast<double>(t.throttled) / static_cast<double>(t.offered);
   const bool records_bite = t.by_records >= t.by_bytes;
   Finding f = NewFinding(FindingKind::kWriteThrottling,
                          fraction > 0.01 ? Severity::kCritical : Severity::kWarning, "stream");
-  f.evidence =
-      Grouped(t.throttled) + " of " + Grouped(t.offered) + " record attempts (" +
-      SharePercent(fraction) +
-      ") were refused with ProvisionedThroughputExceeded: " + std::to_string(t.by_records) +
-      " by the records limit, " + std::to_string(t.by_bytes) + " by the bytes limit, on " +
-      std::to_string(t.shards.size()) + " of " + std::to_string(w.open) + " shards: " + where +
-      ". Producer demand (first attempts) "
-      "peaks at " +
-      SharePercent(w.stream_util) + " of the stream's capacity.";
+  f.evidence = Grouped(t.throttled) + " of " +
+               CountNoun(t.offered, "record attempt", "record attempts") + " (" +
+               SharePercent(fraction) + ") " + (t.throttled == 1 ? "was" : "were") +
+               " refused with ProvisionedThroughputExceeded: " + Grouped(t.by_records) +
+               " by the records limit, " + Grouped(t.by_bytes) + " by the bytes limit, on " +
+               Grouped(t.shards.size()) + " of " +
+               CountNoun(static_cast<uint64_t>(w.open), "shard", "shards") + ": " + where +
+               ". Producer demand (first attempts) peaks at " + SharePercent(w.stream_util) +
+               " of the stream's capacity.";
   AddFigures(&f, {{"throttled_records", t.throttled},
                   {"offered_records", t.offered},
                   {"throttled_fraction", fraction},
@@ -243,26 +362,49 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
                   {"throttled_by_bytes_limit", t.by_bytes},
                   {"throttled_shards", t.shards.size()},
                   {"open_shards", w.open},
-                  {"stream_utilization", w.stream_util}});
+                  {"stream_utilization", w.stream_util},
+                  {"throttled_on_hot_key_shards", cause.on_hot_keys},
+                  {"throttled_on_hot_shards", cause.on_hot_shards},
+                  {"records_dropped", cause.dropped}});
+  const std::string dropped = CountNoun(cause.dropped, "record was", "records were");
   if (w.stream_util >= w.target) {
-    f.recommendation = "The stream is short of capacity: " + std::to_string(w.shards_needed) +
-                       " shards keep the busiest second under " + SharePercent(w.target) +
-                       " of the " + (records_bite ? "records" : "bytes") + " limit (now " +
-                       std::to_string(w.open) + ").";
-    if (records_bite) {
+    f.recommendation =
+        "The stream is short of capacity: " +
+        CountNoun(static_cast<uint64_t>(w.shards_needed), "shard keeps", "shards keep") +
+        " the busiest second under " + SharePercent(w.target) + " of the " +
+        (records_bite ? "records" : "bytes") + " limit (now " + std::to_string(w.open) + ").";
+    if (records_bite && !AllProducersAggregate(w.scenario)) {
       f.recommendation +=
           " The records limit bites first: aggregating small records with the "
           "KPL cuts the record count without adding shards.";
     }
+    if (cause.on_hot_keys > 0) {
+      f.recommendation += " More shards do not relieve " + HotKeyPlaces(cause) +
+                          ": one key alone exceeds a shard's limit; salt it (see hot_key).";
+    }
     AddFigures(&f, {{"shards_needed", w.shards_needed}, {"target_utilization", w.target}});
+    if (cause.dropped > 0) {
+      f.recommendation += " " + dropped + " dropped after their retries (see records_dropped).";
+    }
+  } else if (cause.on_hot_keys + cause.on_hot_shards > 0) {
+    f.recommendation = SkewAdvice(cause);
+    if (cause.dropped > 0) {
+      f.recommendation += " Retries do not absorb this: " + dropped +
+                          " dropped after their retries (see records_dropped).";
+    }
+  } else if (cause.dropped == 0) {
+    f.recommendation =
+        "Capacity is sufficient overall and no shard is hot: the throttling comes from short "
+        "bursts on single shards (see the per-shard series). Retries with backoff absorbed them "
+        "(no record was dropped); if the throttled share matters, add headroom or smooth "
+        "producer bursts.";
   } else {
-    f.recommendation = hot_shards > 0
-                           ? "Capacity is sufficient overall; the throttling comes from skew. See "
-                             "the hot_shard and hot_key findings."
-                           : "Capacity is sufficient overall and no shard is hot on average: the "
-                             "throttling comes from short bursts on single shards (see the "
-                             "per-shard series). Retries with backoff absorb them; if the "
-                             "throttled share matters, add headroom or smooth producer bursts.";
+    f.recommendation =
+        "Capacity is sufficient overall and no shard is hot: the throttling comes from short "
+        "bursts on single shards (see the per-shard series). Retries did not absorb them all: " +
+        dropped +
+        " dropped (see records_dropped). Add headroom (more shards) or smooth producer bursts, "
+        "and allow more attempts with a longer backoff.";
   }
   return f;
 }
@@ -345,18 +487,53 @@ std::optional<Finding> OversizedRecords(const Scenario& scenario, const RunResul
   return f;
 }
 
-std::optional<Finding> RecordsDropped(const RunResult& r, int pi, bool to_firehose) {
+// Records given up on: data loss. The advice follows the throttling's cause: retries cannot place
+// what a hot key's shard refuses, they can wait out bursts.
+std::optional<Finding> RecordsDropped(const RunResult& r, int pi, bool to_firehose,
+                                      const ThrottleCause& cause) {
   const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
   const uint64_t lost = p.records_dropped - p.records_oversized;
   if (lost == 0) return std::nullopt;
   Finding f = NewFinding(FindingKind::kRecordsDropped, Severity::kCritical, "producer " + p.name);
   f.producer = pi;
-  f.evidence = std::to_string(lost) + " of " + std::to_string(p.records_produced) +
-               " records were dropped after exhausting their retries or TTL: data loss.";
-  f.recommendation = std::string(to_firehose ? "Raise the Firehose's Direct PUT quotas (see "
-                                               "direct_put_throttling)"
-                                             : "Add write capacity (see write_throttling)") +
-                     ", or allow more attempts and a longer backoff so bursts can drain.";
+  f.evidence = Grouped(lost) + " of " + CountNoun(p.records_produced, "record", "records") + " " +
+               (lost == 1 ? "was" : "were") +
+               " dropped after exhausting their retries or TTL: data loss.";
+  const std::string more_attempts = "allow more attempts and a longer backoff so bursts can drain.";
+  if (to_firehose) {
+    f.recommendation = p.records_throttled > 0
+                           ? "Raise the Firehose's Direct PUT quotas (see direct_put_throttling), "
+                             "or " +
+                                 more_attempts
+                           : "Nothing was throttled: the records ran out of attempts or TTL on "
+                             "failed or timed-out calls; allow more attempts or a longer TTL, and "
+                             "check the call timeout.";
+  } else {
+    switch (cause.source) {
+      case ThrottleSource::kHotKey:
+        f.recommendation =
+            "Salt the hot key (see hot_key): its shard refuses what no retry can "
+            "place, so more attempts and a longer backoff only delay the loss.";
+        break;
+      case ThrottleSource::kHotShard:
+        f.recommendation =
+            "Split the hot shard (see hot_shard) so its keys fit the limit; more "
+            "attempts and a longer backoff help only against short bursts.";
+        break;
+      case ThrottleSource::kCapacity:
+        f.recommendation = "Add write capacity (see write_throttling), or " + more_attempts;
+        break;
+      case ThrottleSource::kBursts:
+        f.recommendation =
+            "Add headroom or smooth producer bursts (see write_throttling), or " + more_attempts;
+        break;
+      case ThrottleSource::kNone:
+        f.recommendation =
+            "Nothing was throttled: the records ran out of attempts or TTL on failed or timed-out "
+            "calls; allow more attempts or a longer TTL, and check the call timeout.";
+        break;
+    }
+  }
   AddFigures(&f, {{"records_dropped", lost}, {"records_produced", p.records_produced}});
   return f;
 }
@@ -381,14 +558,15 @@ std::optional<Finding> Duplicates(const RunResult& r, int pi) {
 }
 
 // Backlog, oversized records, data loss and duplicates, per producer in scenario order.
-std::vector<Finding> ProducerFindings(const Scenario& scenario, const RunResult& r) {
+std::vector<Finding> ProducerFindings(const Scenario& scenario, const RunResult& r,
+                                      const ThrottleCause& cause) {
   std::vector<Finding> out;
   for (size_t i = 0; i < r.producers.size(); ++i) {
     const int pi = static_cast<int>(i);
     const bool to_firehose = i < scenario.producers.size() && !scenario.producers[i].target.empty();
     Append(&out, ProducerBacklog(r, pi));
     Append(&out, OversizedRecords(scenario, r, pi, to_firehose));
-    Append(&out, RecordsDropped(r, pi, to_firehose));
+    Append(&out, RecordsDropped(r, pi, to_firehose, cause));
     Append(&out, Duplicates(r, pi));
   }
   return out;
@@ -403,12 +581,13 @@ void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
   std::vector<Finding> hot = HotKeyAndShardFindings(w, *result);
   const int hot_shards = static_cast<int>(std::count_if(
       hot.begin(), hot.end(), [](const Finding& f) { return f.kind == FindingKind::kHotShard; }));
+  const ThrottleCause cause = CauseOf(w, *result, hot);
   std::move(hot.begin(), hot.end(), std::back_inserter(out));
   // Throttling explains capacity; only an unthrottled stream can be over-provisioned.
-  std::optional<Finding> capacity = WriteThrottling(w, *result, hot_shards);
+  std::optional<Finding> capacity = WriteThrottling(w, *result, cause);
   if (!capacity) capacity = OverProvisioned(w, *result, hot_shards);
   if (capacity) out.push_back(std::move(*capacity));
-  std::vector<Finding> producers = ProducerFindings(scenario, *result);
+  std::vector<Finding> producers = ProducerFindings(scenario, *result, cause);
   std::move(producers.begin(), producers.end(), std::back_inserter(out));
 }
 
