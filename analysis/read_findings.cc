@@ -294,13 +294,21 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
     AddFigures(&f, {{"unowned_shards", c.unowned_shards}});
   } else if (c.lambda && c.lambda->max_stall_ms >= kLagFloorMs) {
     f.recommendation =
-        "A failing batch blocks the shard (see lambda_shard_stalled): the age "
-        "grows while Lambda retries it.";
+        FindFinding(r.findings, FindingKind::kLambdaShardStalled, ci)
+            ? "A failing batch blocks the shard (see lambda_shard_stalled): the age grows while "
+              "Lambda retries it."
+            : "A failing batch blocked a shard slot for " +
+                  SecondsFromMillis(c.lambda->max_stall_ms) +
+                  " while Lambda retried it, and the age grew meanwhile: bound the retries "
+                  "(maximum_retry_attempts, maximum_record_age) or bisect failing batches.";
     AddFigures(&f, {{"max_stall_ms", c.lambda->max_stall_ms}});
   } else if (ThrottledShare(c) >= kThrottleWarning) {
     f.recommendation =
-        "Reads are throttled (see read_throttling), so the consumer cannot "
-        "fetch fast enough: use enhanced fan-out or fewer polling applications.";
+        std::string(FindFinding(r.findings, FindingKind::kReadThrottling, ci)
+                        ? "Reads are throttled (see read_throttling)"
+                        : "Reads are throttled") +
+        ", so the consumer cannot fetch fast enough: use enhanced fan-out or fewer polling "
+        "applications.";
     AddFigures(&f, {{"throttled_fraction", ThrottledShare(c)}});
   } else if (c.lambda && spec != nullptr) {
     LambdaCapacityAdvice(spec->lambda, c, lag, &f);
@@ -341,11 +349,23 @@ Finding RecordsExpired(const Scenario& s, const RunResult& r, int ci) {
       TopShards(
           c, 3, [](const ConsumerShardResult& x) { return static_cast<double>(x.records_expired); },
           "");
+  // The findings of this consumer that say why it lags (those before this one).
+  std::vector<std::string> why;
+  for (const Finding& other : r.findings) {
+    const std::string name(FindingKindName(other.kind));
+    if (other.consumer == ci && std::find(why.begin(), why.end(), name) == why.end()) {
+      why.push_back(name);
+    }
+  }
+  const std::string fix = why.empty() ? "make the consumer keep up"
+                                      : "fix why the consumer lags (see " + JoinAnd(why) + ")";
   f.recommendation =
-      "Raise the stream's retention (up to 8760h; extended retention is billed "
-      "per shard-hour) to cover the longest lag, and fix why the consumer lags "
-      "(see the other findings for " +
-      c.name + ").";
+      s.stream.retention < Hours(8760)
+          ? "Raise the stream's retention (now " + FormatDuration(s.stream.retention) +
+                ", up to 8760h; extended retention is billed per shard-hour) to cover the "
+                "longest lag, and " +
+                fix + "."
+          : "Retention is at its maximum of 8760h: " + fix + ".";
   AddFigures(
       &f, {{"records_expired", c.records_expired}, {"retention_ms", s.stream.retention.millis()}});
   return f;

@@ -2,6 +2,7 @@
 #include "analysis/slo_check.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
@@ -76,19 +77,44 @@ std::optional<Finding> P99LatencyMissed(const SloSpec& slo, const ConsumerSpec& 
   return f;
 }
 
-std::optional<Finding> IteratorAgeMissed(const SloSpec& slo, const ConsumerResult& c, int ci) {
+// The findings of consumer `ci` that explain a lag, as "see a, b" text; empty when it has none.
+std::string LagFindingsOf(const std::vector<Finding>& findings, int ci) {
+  std::vector<std::string> kinds;
+  for (const Finding& f : findings) {
+    if (f.consumer != ci || f.kind == FindingKind::kSloViolated) continue;
+    const std::string name(FindingKindName(f.kind));
+    if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+  }
+  return JoinAnd(kinds);
+}
+
+std::optional<Finding> IteratorAgeMissed(const SloSpec& slo, const ConsumerSpec& spec,
+                                         const ConsumerResult& c, int ci,
+                                         const std::vector<Finding>& findings) {
   // A Direct PUT Firehose has no iterator.
   const bool has_iterator = !(c.firehose && c.firehose->source == "direct_put");
   if (!(slo.max_iterator_age && has_iterator &&
         c.iterator_age_max_ms > static_cast<double>(slo.max_iterator_age->millis()))) {
     return std::nullopt;
   }
+  const std::string causes = LagFindingsOf(findings, ci);
+  std::string advice;
+  if (!causes.empty()) {
+    advice = "The consumer falls behind: see " + causes + " for the cause.";
+  } else if (!spec.outages.empty()) {
+    advice =
+        "No lasting lag was found: the age comes from the consumer's outage and the catch-up "
+        "after it. Shorten the outage, or make the consumer catch up faster.";
+  } else {
+    advice =
+        "No lasting lag was found: the age peaked in a burst or a catch-up and came back (see "
+        "the consumer's iterator-age series); more processing headroom shortens such peaks.";
+  }
   Finding f = Violation(c.name,
                         "iterator age reached " + MillisWhole(c.iterator_age_max_ms) + " (p99 " +
                             MillisWhole(c.iterator_age_p99_ms) + "), over the " +
                             FormatDuration(*slo.max_iterator_age) + " objective",
-                        "The consumer falls behind: see its iterator_age_growing, read_throttling "
-                        "or lambda findings for the cause.");
+                        advice);
   f.consumer = ci;
   AddFigures(&f, {{"objective_max_iterator_age_ms", slo.max_iterator_age->millis()},
                   {"iterator_age_max_ms", c.iterator_age_max_ms},
@@ -119,7 +145,32 @@ WriteLoad WriteLoadOf(const RunResult& r) {
   return w;
 }
 
-std::optional<Finding> WriteThrottleMissed(const SloSpec& slo, const WriteLoad& w) {
+// "see write_throttling, hot_key and hot_shard": the write findings of this run that explain a
+// missed write objective, with what each advises in short.
+std::string WriteAdvice(const std::vector<Finding>& findings) {
+  std::vector<std::string> see, fix;
+  if (FindFinding(findings, FindingKind::kHotKey)) {
+    see.emplace_back("hot_key");
+    fix.emplace_back("salt the hot key");
+  }
+  if (FindFinding(findings, FindingKind::kHotShard)) {
+    see.emplace_back("hot_shard");
+    fix.emplace_back("split the hot shard");
+  }
+  if (const Finding* t = FindFinding(findings, FindingKind::kWriteThrottling)) {
+    see.insert(see.begin(), "write_throttling");
+    if (FigureOf(*t, "shards_needed")) {
+      fix.emplace_back("add shards");
+    } else if (fix.empty()) {
+      fix.emplace_back("add headroom or smooth producer bursts");
+    }
+  }
+  if (see.empty()) return "Add shards or spread the keys.";
+  return "See " + JoinAnd(see) + ": " + JoinAnd(fix) + ".";
+}
+
+std::optional<Finding> WriteThrottleMissed(const SloSpec& slo, const WriteLoad& w,
+                                           const std::vector<Finding>& findings) {
   if (!(slo.max_write_throttle_fraction && w.offered > 0)) return std::nullopt;
   const double fraction = static_cast<double>(w.throttled) / static_cast<double>(w.offered);
   if (!(fraction > *slo.max_write_throttle_fraction)) return std::nullopt;
@@ -127,13 +178,36 @@ std::optional<Finding> WriteThrottleMissed(const SloSpec& slo, const WriteLoad& 
       Violation("stream",
                 PercentTwoDecimals(fraction) + " of record attempts were throttled, over the " +
                     PercentTwoDecimals(*slo.max_write_throttle_fraction) + " objective",
-                "See write_throttling and hot_shard: add shards or spread the keys.");
+                WriteAdvice(findings));
   AddFigures(&f, {{"objective_max_write_throttle_fraction", *slo.max_write_throttle_fraction},
                   {"write_throttle_fraction", fraction}});
   return f;
 }
 
-std::optional<Finding> ShardUtilizationMissed(const SloSpec& slo, const WriteLoad& w) {
+// What brings the busiest shard under the objective: split it when it is a hot shard, salt its key
+// when one key alone is over, else more shards for the stream as a whole.
+std::string ShardUtilizationAdvice(const WriteLoad& w, double objective, int open,
+                                   const std::vector<Finding>& findings) {
+  const int busiest = w.busiest ? w.busiest->index : -1;
+  for (const Finding& f : findings) {
+    if (f.shard != busiest) continue;
+    if (f.kind == FindingKind::kHotShard) return "Split it (see hot_shard).";
+    if (f.kind == FindingKind::kHotKey) {
+      return "One key alone carries most of it: salt that key (see hot_key); a split cannot "
+             "help.";
+    }
+  }
+  // Keys spread about evenly: every shard runs near this load, so the stream needs more shards.
+  const auto needed = static_cast<int64_t>(std::ceil(
+      static_cast<double>(open) * w.busiest_utilization / std::max(objective, 1e-9) - 1e-9));
+  return "No key or shard is skewed enough to split: the stream as a whole runs this hot. About " +
+         CountNoun(static_cast<uint64_t>(std::max<int64_t>(needed, open + 1)), "shard", "shards") +
+         " (now " + std::to_string(open) +
+         ") bring the busiest shard under the objective at the same key spread.";
+}
+
+std::optional<Finding> ShardUtilizationMissed(const SloSpec& slo, const WriteLoad& w, int open,
+                                              const std::vector<Finding>& findings) {
   if (!(slo.max_shard_utilization && w.busiest_utilization > *slo.max_shard_utilization)) {
     return std::nullopt;
   }
@@ -144,7 +218,7 @@ std::optional<Finding> ShardUtilizationMissed(const SloSpec& slo, const WriteLoa
                             PercentTwoDecimals(w.busiest_utilization) +
                             " of a shard's write limit on " + busiest + ", over the " +
                             PercentTwoDecimals(*slo.max_shard_utilization) + " objective",
-                        "Split the hot shard (see hot_shard) or add shards.");
+                        ShardUtilizationAdvice(w, *slo.max_shard_utilization, open, findings));
   f.shard = w.busiest ? w.busiest->index : -1;
   AddFigures(&f, {{"objective_max_shard_utilization", *slo.max_shard_utilization},
                   {"shard_utilization", w.busiest_utilization}});
@@ -162,11 +236,14 @@ void AddSloFindings(const Scenario& scenario, RunResult* result) {
     const ConsumerSpec* spec = SpecOf(scenario, c.name);
     if (spec == nullptr) continue;
     Append(&out, P99LatencyMissed(slo, *spec, c, static_cast<int>(i)));
-    Append(&out, IteratorAgeMissed(slo, c, static_cast<int>(i)));
+    Append(&out, IteratorAgeMissed(slo, *spec, c, static_cast<int>(i), out));
   }
   const WriteLoad load = WriteLoadOf(*result);
-  Append(&out, WriteThrottleMissed(slo, load));
-  Append(&out, ShardUtilizationMissed(slo, load));
+  Append(&out, WriteThrottleMissed(slo, load, out));
+  const auto open =
+      static_cast<int>(std::count_if(result->shards.begin(), result->shards.end(),
+                                     [](const ShardResult& s) { return s.state == "OPEN"; }));
+  Append(&out, ShardUtilizationMissed(slo, load, open, out));
 }
 
 }  // namespace shardsim

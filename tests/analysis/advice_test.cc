@@ -136,5 +136,90 @@ TEST(AdviceTest, BurstThrottlingThatDroppedRecordsDoesNotClaimRetriesAbsorbedIt)
   EXPECT_TRUE(Has(k->recommendation, "absorbed")) << k->recommendation;
 }
 
+// ---------------------------------------------------------------- 3: only findings that exist
+
+TEST(AdviceTest, MissedWriteObjectivesPointOnlyToFindingsOfTheRun) {
+  WriteCase w;
+  for (ShardResult& s : w.result.shards) {
+    s.peak_demand_records_per_s = 880;  // keys even, every shard near its limit
+    s.top_keys = {{"k-" + std::to_string(s.index), 10, 0.001}};
+  }
+  w.result.shards[0].throttled_records = 600;
+  w.result.shards[0].throttled_by_records_limit = 600;
+  w.result.peak_demand_records_per_s = 3000;  // 75 %: under the 80 % target, so bursts
+  SloSpec slo;
+  slo.max_write_throttle_fraction = 0.001;
+  slo.max_shard_utilization = 0.8;
+  w.scenario.slos = slo;
+  w.Analyze();
+  AddSloFindings(w.scenario, &w.result);
+  EXPECT_EQ(Find(w.result, FindingKind::kHotShard), nullptr);
+  int violations = 0;
+  for (const Finding& f : w.result.findings) {
+    if (f.kind != FindingKind::kSloViolated) continue;
+    ++violations;
+    EXPECT_FALSE(Has(f.recommendation, "hot_shard")) << f.recommendation;
+    EXPECT_FALSE(Has(f.recommendation, "hot shard")) << f.recommendation;
+  }
+  EXPECT_EQ(violations, 2);
+  ExpectReferencesExist(w.result);
+}
+
+TEST(AdviceTest, MissedIteratorAgeObjectiveWithoutALagFindingNamesNoneThatIsMissing) {
+  Scenario s;
+  s.stream.shards = 1;
+  ConsumerSpec spec;
+  spec.name = "reader";
+  spec.type = ConsumerType::kPolling;
+  s.consumers.push_back(spec);
+  SloSpec slo;
+  slo.max_iterator_age = Seconds(30);
+  s.slos = slo;
+  RunResult r;
+  r.duration_s = 600;
+  r.shards.push_back(Shard(0));
+  ConsumerResult c;
+  c.name = "reader";
+  c.type = "polling";
+  c.shards.push_back({});
+  c.shards[0].shard_id = r.shards[0].shard_id;
+  c.iterator_age_max_ms = 45'000;  // one peak, caught up by the end: no lag finding
+  c.iterator_age_p99_ms = 20'000;
+  r.consumers.push_back(c);
+  AddReadPathFindings(s, &r);
+  AddSloFindings(s, &r);
+  const Finding* f = Find(r, FindingKind::kSloViolated);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(Find(r, FindingKind::kIteratorAgeGrowing), nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "iterator_age_growing")) << f->recommendation;
+  ExpectReferencesExist(r);
+}
+
+TEST(AdviceTest, ExpiredRecordsPointToOtherFindingsOnlyWhenThereAreSome) {
+  Scenario s;
+  s.stream.shards = 1;
+  s.stream.retention = Hours(24);
+  ConsumerSpec spec;
+  spec.name = "reader";
+  spec.type = ConsumerType::kPolling;
+  s.consumers.push_back(spec);
+  RunResult r;
+  r.duration_s = 600;
+  r.shards.push_back(Shard(0));
+  ConsumerResult c;
+  c.name = "reader";
+  c.type = "polling";
+  c.shards.push_back({});
+  c.shards[0].shard_id = r.shards[0].shard_id;
+  c.shards[0].records_expired = 50;
+  c.records_expired = 50;  // a TRIM_HORIZON reader that started past the retention
+  r.consumers.push_back(c);
+  AddReadPathFindings(s, &r);
+  const Finding* f = Find(r, FindingKind::kRecordsExpired);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "other findings")) << f->recommendation;
+  ExpectReferencesExist(r);
+}
+
 }  // namespace
 }  // namespace shardsim
