@@ -1,6 +1,7 @@
 // What the finding rules share. See finding_support.h.
 #include "analysis/finding_support.h"
 
+#include <cctype>
 #include <utility>
 
 #include "models/result/format.h"
@@ -31,11 +32,33 @@ std::string_view Noun(uint64_t n, std::string_view singular, std::string_view pl
   return n == 1 ? singular : plural;
 }
 
-std::string JoinAnd(const std::vector<std::string>& items) {
+namespace {
+
+std::string Join(const std::vector<std::string>& items, const char* last) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    if (i > 0) out += i + 1 == items.size() ? last : ", ";
     out += items[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string JoinAnd(const std::vector<std::string>& items) { return Join(items, " and "); }
+
+std::string JoinOr(const std::vector<std::string>& items) { return Join(items, " or "); }
+
+std::string Capitalized(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+std::string Sentences(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += " ";
+    out += Capitalized(item) + ".";
   }
   return out;
 }

@@ -45,6 +45,15 @@ std::string_view Noun(uint64_t n, std::string_view singular, std::string_view pl
 // "a", "a and b", "a, b and c"; "" for none.
 std::string JoinAnd(const std::vector<std::string>& items);
 
+// "a", "a or b", "a, b or c"; "" for none.
+std::string JoinOr(const std::vector<std::string>& items);
+
+// `text` with its first letter upper case (ASCII).
+std::string Capitalized(std::string text);
+
+// Each item as a sentence: capitalised, ended with ".", joined by spaces.
+std::string Sentences(const std::vector<std::string>& items);
+
 // The first finding of `kind` in `findings`, or nullptr; with `consumer` >= 0, the first about
 // that consumer. Rules point to other findings only when this finds them ("see hot_shard").
 const Finding* FindFinding(const std::vector<Finding>& findings, FindingKind kind,

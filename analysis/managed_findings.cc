@@ -103,8 +103,10 @@ std::optional<Finding> LambdaConcurrencyThrottled(const Managed& m) {
                " (highest concurrency " + Fixed(l.concurrency_max, 0) + ")";
   f.recommendation =
       "The mapping can use up to shards x parallelization factor = " + std::to_string(needed) +
-      " concurrent executions; reserve that much concurrency for the "
-      "function, or lower parallelization_factor.";
+      " concurrent executions; reserve that much concurrency for the function" +
+      (ls.parallelization_factor > 1 ? ", or lower parallelization_factor (now " +
+                                           std::to_string(ls.parallelization_factor) + ")."
+                                     : std::string("."));
   AddFigures(&f, {{"throttles", l.throttles}});
   if (ls.function.concurrency_limit) {
     AddFigures(&f, {{"concurrency_limit", *ls.function.concurrency_limit}});

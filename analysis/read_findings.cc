@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/consumer_capacity.h"
 #include "analysis/finding_support.h"
 #include "analysis/managed_findings.h"
 #include "models/result/format.h"
@@ -180,29 +181,32 @@ const OutageSpec* OutageAtEnd(const ConsumerSpec* spec, double end_ms) {
 // A Lambda mapping that cannot keep up: is it the concurrency limit, the function's speed per
 // shard slot, or neither? Fact sheet 6: one batch in flight per shard per ParallelizationFactor
 // slot.
-void LambdaCapacityAdvice(const LambdaSpec& l, const ConsumerResult& c, const Lag& lag,
+void LambdaCapacityAdvice(const LambdaSpec& l, const RunResult& r, int ci, const Lag& lag,
                           Finding* f) {
-  const double batch = std::max(1.0, c.lambda->batch_records.mean);
-  const double secs = std::max(1e-6, c.lambda->duration.mean_ms / 1000);
-  const double per_slot = batch / secs;
-  const double cap = per_slot * static_cast<double>(l.parallelization_factor);
+  const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
+  const double bytes = MeanRecordBytes(r);
+  const LambdaThroughput t = LambdaAsMeasured(l, *c.lambda, bytes);
+  const double per_slot = t.SlotRecordsPerS();
+  const double cap = t.ShardRecordsPerS();
   const int64_t slots = static_cast<int64_t>(c.shards.size()) * l.parallelization_factor;
   const std::string how =
-      Fixed(batch, 0) + " records / " + Fixed(secs * 1000, 0) + " ms mean duration";
-  AddFigures(f, {{"batch_records_mean", batch}, {"duration_mean_ms", secs * 1000}});
+      Fixed(t.batch_records, 0) + " records / " + Fixed(t.duration_ms, 0) + " ms mean duration";
+  AddFigures(f, {{"batch_records_mean", t.batch_records}, {"duration_mean_ms", t.duration_ms}});
   if (c.lambda->throttles > 0 && l.function.concurrency_limit &&
       *l.function.concurrency_limit < slots) {
     const int64_t limit = *l.function.concurrency_limit;
     const auto needed = static_cast<int64_t>(std::ceil(lag.arrivals_per_s / (0.8 * per_slot)));
     f->recommendation =
         "The concurrency limit of " + std::to_string(limit) + " holds the whole mapping to " +
-        std::to_string(limit) + " batches in flight: about " +
+        CountNoun(static_cast<uint64_t>(limit), "batch", "batches") + " in flight: about " +
         Fixed(per_slot * static_cast<double>(limit), 0) + " records/s (" + how +
         " each) for the stream's " + Fixed(lag.arrivals_per_s, 0) +
         " records/s. Raise the function's reserved concurrency to about " +
         std::to_string(std::min(needed, slots)) + " (the mapping uses at most shards x " +
         "parallelization factor = " + std::to_string(slots) + ")" +
-        (needed > slots ? ", and raise parallelization_factor or make the function faster"
+        (needed > slots ? (l.parallelization_factor < kMaxParallelizationFactor
+                               ? ", and raise parallelization_factor or make the function faster"
+                               : ", and add shards or make the function faster")
                         : std::string()) +
         "; a higher parallelization_factor alone would only add throttled invocations.";
     AddFigures(f, {{"concurrency_limit", limit},
@@ -211,27 +215,31 @@ void LambdaCapacityAdvice(const LambdaSpec& l, const ConsumerResult& c, const La
                    {"concurrency_needed", std::min(needed, slots)},
                    {"max_concurrency", slots}});
   } else if (cap < lag.hot_arrivals_per_s) {
+    const bool full = t.batch_records >= 0.9 * FullBatchRecords(l, bytes);
     f->recommendation =
         "The function cannot keep up: a shard's invocations complete at most about " +
         Fixed(cap, 0) + " records/s (batches of " + how + " x parallelization factor " +
         std::to_string(l.parallelization_factor) + "), against " +
         Fixed(lag.hot_arrivals_per_s, 0) + " records/s arriving on " + lag.HotId() + ". " +
-        (l.parallelization_factor < 10
-             ? "Raise parallelization_factor (up to 10; order is then kept per partition "
-               "key), "
-             : std::string("parallelization_factor is at its maximum of 10: add shards, ")) +
-        (l.batch_size < 10'000 && batch >= 0.9 * static_cast<double>(l.batch_size)
-             ? "raise batch_size (batches are full), "
-             : std::string()) +
-        "or make the function faster per batch and per record.";
+        LambdaThroughputLevers(l, t, lag.hot_arrivals_per_s / 0.8, lag.arrivals_per_s, full);
     AddFigures(f, {{"shard_capacity_records_per_s", cap},
-                   {"parallelization_factor", l.parallelization_factor}});
+                   {"parallelization_factor", l.parallelization_factor},
+                   {"per_batch_ms", t.per_batch_ms},
+                   {"per_record_ms", t.PerRecordMs()}});
   } else {
+    std::vector<std::string> others;
+    for (const Finding& o : r.findings) {
+      const std::string name(FindingKindName(o.kind));
+      if (o.consumer == ci && std::find(others.begin(), others.end(), name) == others.end()) {
+        others.push_back(name);
+      }
+    }
     f->recommendation =
         "At full batches a shard's invocations would complete about " + Fixed(cap, 0) +
         " records/s, more than the " + Fixed(lag.hot_arrivals_per_s, 0) +
         " arriving: the lag comes from failed batches being retried, from reads, or from "
-        "outages; see the mapping's other findings.";
+        "outages" +
+        (others.empty() ? std::string(".") : "; see " + JoinAnd(others) + ".");
     AddFigures(f, {{"shard_capacity_records_per_s", cap}});
   }
 }
@@ -311,7 +319,7 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
         "applications.";
     AddFigures(&f, {{"throttled_fraction", ThrottledShare(c)}});
   } else if (c.lambda && spec != nullptr) {
-    LambdaCapacityAdvice(spec->lambda, c, lag, &f);
+    LambdaCapacityAdvice(spec->lambda, r, ci, lag, &f);
   } else {
     ProcessorCapacityAdvice(c, lag, &f);
   }

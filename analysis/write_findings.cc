@@ -438,25 +438,87 @@ std::optional<Finding> OverProvisioned(const WriteContext& w, const RunResult& r
 
 // ---------------------------------------------------------------- per producer
 
+// How long a record may wait in a healthy producer before the stream accepts it: its buffer time
+// (KPL RecordMaxBufferedTime, PutRecords linger; PutRecord sends at once) plus a p99 call.
+double BufferedMs(const ProducerSpec* spec, const ProducerResult& p) {
+  double ms = p.put_latency.p99_ms;
+  if (spec != nullptr) {
+    if (spec->api.type == ApiType::kKpl) {
+      ms += static_cast<double>(spec->api.record_max_buffered_time.millis());
+    } else if (spec->api.type == ApiType::kPutRecords) {
+      ms += static_cast<double>(spec->api.linger.millis());
+    }
+  }
+  return ms;
+}
+
+// What sends a backlogged producer's records faster, from its settings: write capacity first when
+// it is throttled, then more or fuller calls.
+std::string BacklogAdvice(const ProducerSpec* spec, const ProducerResult& p, bool throttling) {
+  std::vector<std::string> levers;
+  if (spec != nullptr) {
+    switch (spec->api.type) {
+      case ApiType::kPutRecord:
+        levers.push_back("switch to PutRecords (up to 500 records per call)");
+        levers.push_back("raise max_in_flight_calls (now " +
+                         std::to_string(spec->api.max_in_flight_calls) + ")");
+        break;
+      case ApiType::kPutRecords: {
+        levers.push_back("raise max_in_flight_calls (now " +
+                         std::to_string(spec->api.max_in_flight_calls) + ")");
+        const double per_call =
+            p.calls > 0 ? static_cast<double>(p.kinesis_records_sent) / static_cast<double>(p.calls)
+                        : 0.0;
+        if (spec->api.max_batch_records < 500 &&
+            per_call >= 0.9 * static_cast<double>(spec->api.max_batch_records)) {
+          levers.push_back("raise max_batch_records (now " +
+                           std::to_string(spec->api.max_batch_records) +
+                           ", up to 500; calls are full)");
+        }
+        break;
+      }
+      case ApiType::kKpl:
+        levers.push_back("raise max_connections (now " + std::to_string(spec->api.max_connections) +
+                         ")");
+        break;
+    }
+    levers.push_back("run more instances (now " + std::to_string(spec->instances) + ")");
+  }
+  std::string out = "The producer sends slower than it creates records";
+  if (throttling) out += "; the stream refuses part of its writes (see write_throttling)";
+  return out + ": " + JoinOr(levers) + ".";
+}
+
 // A producer that cannot send as fast as it creates records builds a backlog; the stream may look
-// healthy while latency grows without bound.
-std::optional<Finding> ProducerBacklog(const RunResult& r, int pi) {
+// healthy while latency grows without bound. Records that are only waiting out their buffer time
+// (a long linger or RecordMaxBufferedTime) are in flight by design, not a backlog: only what
+// exceeds the production of that time (rate x (buffer time + p99 call)) counts.
+std::optional<Finding> ProducerBacklog(const Scenario& scenario, const RunResult& r, int pi,
+                                       bool throttling) {
   const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
+  const ProducerSpec* spec = static_cast<size_t>(pi) < scenario.producers.size()
+                                 ? &scenario.producers[static_cast<size_t>(pi)]
+                                 : nullptr;
   const double per_s = static_cast<double>(p.records_produced) / std::max(r.duration_s, 1e-9);
-  if (!(per_s > 0 && static_cast<double>(p.records_in_flight) > 5.0 * per_s)) return std::nullopt;
-  const double backlog_s = static_cast<double>(p.records_in_flight) / per_s;
+  const double buffered_ms = BufferedMs(spec, p);
+  const double expected = per_s * buffered_ms / 1000;
+  const double in_flight = static_cast<double>(p.records_in_flight);
+  if (!(per_s > 0 && in_flight - expected > 5.0 * per_s)) return std::nullopt;
+  const double backlog_s = in_flight / per_s;
   Finding f = NewFinding(FindingKind::kProducerBacklog, Severity::kCritical, "producer " + p.name);
   f.producer = pi;
-  f.evidence = std::to_string(p.records_in_flight) + " records (" + Fixed(backlog_s, 0) +
-               " s of production) were still waiting in the producer at the end of the run; "
-               "record latency p50 " +
+  f.evidence = CountNoun(p.records_in_flight, "record", "records") + " (" + Fixed(backlog_s, 0) +
+               " s of production) were still waiting in the producer at the end of the run, "
+               "where its buffer time and a p99 call (" +
+               MillisWhole(buffered_ms) + ") explain about " +
+               Grouped(static_cast<uint64_t>(std::llround(expected))) + "; record latency p50 " +
                Fixed(p.record_latency.p50_ms, 0) + " ms, p99 " + Fixed(p.record_latency.p99_ms, 0) +
-               " ms (creation to acceptance), with " + std::to_string(p.calls) + " calls.";
-  f.recommendation =
-      "The producer sends slower than it creates records: raise max_in_flight_calls or "
-      "instances, batch more per call, or (if throttled) add write capacity.";
+               " ms (creation to acceptance), with " + CountNoun(p.calls, "call", "calls") + ".";
+  f.recommendation = BacklogAdvice(spec, p, throttling);
   AddFigures(&f, {{"records_in_flight", p.records_in_flight},
                   {"backlog_s", backlog_s},
+                  {"buffered_in_flight", expected},
+                  {"buffer_and_call_ms", buffered_ms},
                   {"record_latency_p50_ms", p.record_latency.p50_ms},
                   {"record_latency_p99_ms", p.record_latency.p99_ms},
                   {"calls", p.calls}});
@@ -564,7 +626,11 @@ std::vector<Finding> ProducerFindings(const Scenario& scenario, const RunResult&
   for (size_t i = 0; i < r.producers.size(); ++i) {
     const int pi = static_cast<int>(i);
     const bool to_firehose = i < scenario.producers.size() && !scenario.producers[i].target.empty();
-    Append(&out, ProducerBacklog(r, pi));
+    // A throttled producer's backlog points to write_throttling, which exists when any shard
+    // throttled.
+    Append(&out, ProducerBacklog(
+                     scenario, r, pi,
+                     !to_firehose && r.producers[i].records_throttled > 0 && cause.throttled > 0));
     Append(&out, OversizedRecords(scenario, r, pi, to_firehose));
     Append(&out, RecordsDropped(r, pi, to_firehose, cause));
     Append(&out, Duplicates(r, pi));

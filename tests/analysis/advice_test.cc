@@ -221,5 +221,194 @@ TEST(AdviceTest, ExpiredRecordsPointToOtherFindingsOnlyWhenThereAreSome) {
   ExpectReferencesExist(r);
 }
 
+// ---------------------------------------------------------------- 2: Lambda levers
+
+// One Lambda mapping on one shard that receives 750 records/s of 600 B for 600 s.
+struct LambdaCase {
+  Scenario scenario;
+  RunResult result;
+
+  LambdaCase() {
+    scenario.stream.shards = 1;
+    ConsumerSpec spec;
+    spec.name = "fn";
+    spec.type = ConsumerType::kLambda;
+    spec.lambda.batch_size = 100;
+    spec.lambda.function.duration.per_batch = Millis(20);
+    spec.lambda.function.duration.per_record = Millis(2);  // 220 ms a full batch
+    scenario.consumers.push_back(spec);
+    scenario.producers.resize(1);
+    scenario.producers[0].name = "app";
+    result.duration_s = 600;
+    result.shards.push_back(Shard(0));
+    result.shards[0].records_in = 600 * 750;
+    result.shards[0].bytes_in = 600 * 750 * 600;
+    result.producers.resize(1);
+    result.producers[0].name = "app";
+    ConsumerResult c;
+    c.name = "fn";
+    c.type = "lambda";
+    c.lambda.emplace();
+    c.shards.push_back({});
+    c.shards[0].shard_id = result.shards[0].shard_id;
+    result.consumers.push_back(c);
+  }
+  LambdaSpec& spec() { return scenario.consumers[0].lambda; }
+  ConsumerResult& consumer() { return result.consumers[0]; }
+  // Falling behind with full batches of `batch` records taking `duration_ms` on average.
+  void Behind(double batch, double duration_ms, double processed_per_s) {
+    ConsumerResult& c = consumer();
+    c.lambda->batch_records.mean = batch;
+    c.lambda->duration.mean_ms = duration_ms;
+    c.lambda->duration.p99_ms = 2 * duration_ms;
+    c.records_processed = static_cast<uint64_t>(600 * processed_per_s);
+    c.shards[0].records_processed = c.records_processed;
+    c.iterator_age_growth = 0.4;
+    c.iterator_age_max_ms = 120'000;
+    c.iterator_age_p99_ms = 110'000;
+    c.behind_at_end_ms = 120'000;
+    c.shards[0].behind_at_end_ms = 120'000;
+  }
+  void Analyze() {
+    AddReadPathFindings(scenario, &result);
+    AddSloFindings(scenario, &result);
+  }
+};
+
+TEST(AdviceTest, PerRecordTimeBindsSoLargerBatchesAreNoAdvice) {
+  LambdaCase l;
+  l.Behind(100, 220, 450);  // 100 / 0.22 s = 455 records/s, 200 of the 220 ms per record
+  l.Analyze();
+  const Finding* f = Find(l.result, FindingKind::kIteratorAgeGrowing);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "raise batch_size")) << f->recommendation;
+  EXPECT_TRUE(Has(f->recommendation, "Per-record time binds")) << f->recommendation;
+  EXPECT_TRUE(Has(f->recommendation, "parallelization_factor to about 3")) << f->recommendation;
+}
+
+TEST(AdviceTest, PerInvocationOverheadBindsSoLargerBatchesAreAdvised) {
+  LambdaCase l;
+  l.spec().function.duration.per_batch = Millis(300);
+  l.spec().function.duration.per_record = Micros(100);  // 310 ms a full batch, 300 fixed
+  l.Behind(100, 310, 320);
+  l.Analyze();
+  const Finding* f = Find(l.result, FindingKind::kIteratorAgeGrowing);
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(Has(f->recommendation, "raise batch_size to about")) << f->recommendation;
+  EXPECT_TRUE(Has(f->recommendation, "Per-invocation overhead binds")) << f->recommendation;
+}
+
+TEST(AdviceTest, ParallelizationFactorAtItsMaximumIsNeverToBeRaised) {
+  LambdaCase l;
+  l.spec().parallelization_factor = 10;
+  l.spec().function.duration.per_record = Millis(20);  // 10 x 100 / 2.02 s = 495 records/s
+  SloSpec slo;
+  slo.p99_latency = Seconds(5);
+  l.scenario.slos = slo;
+  l.Behind(100, 2020, 495);
+  l.consumer().latency = {1000, 40'000, 38'000, 50'000, 60'000, 61'000, 62'000};
+  l.Analyze();
+  int checked = 0;
+  for (const Finding& f : l.result.findings) {
+    if (f.consumer != 0) continue;
+    ++checked;
+    EXPECT_FALSE(Has(f.recommendation, "aise parallelization_factor")) << f.recommendation;
+    EXPECT_FALSE(Has(f.recommendation, "raise batch_size")) << f.recommendation;
+  }
+  EXPECT_EQ(checked, 2);  // iterator_age_growing and slo_violated
+  const Finding* f = Find(l.result, FindingKind::kIteratorAgeGrowing);
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(Has(f->recommendation, "Add shards")) << f->recommendation;
+  ExpectReferencesExist(l.result);
+}
+
+TEST(AdviceTest, ALatencyObjectiveNeverAsksToLowerAZeroBatchingWindow) {
+  LambdaCase l;
+  l.result.shards[0].records_in = 600 * 100;  // 100 records/s: the mapping keeps up
+  ConsumerResult& c = l.consumer();
+  c.lambda->batch_records.mean = 20;
+  c.lambda->duration.mean_ms = 60;
+  c.lambda->duration.p99_ms = 90;
+  c.propagation = {1000, 900, 850, 1200, 1500, 1600, 1700};
+  c.latency = {1000, 1100, 1050, 1600, 2500, 2600, 2700};
+  SloSpec slo;
+  slo.p99_latency = Seconds(2);
+  l.scenario.slos = slo;
+  ASSERT_EQ(l.spec().batching_window, SimDuration::Zero());
+  l.Analyze();
+  const Finding* f = Find(l.result, FindingKind::kSloViolated);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "batching_window")) << f->recommendation;
+  EXPECT_FALSE(Has(f->recommendation, "parallelization_factor")) << f->recommendation;
+  EXPECT_TRUE(Has(f->recommendation, "efo")) << f->recommendation;  // reading is the largest part
+}
+
+TEST(AdviceTest, ConcurrencyThrottlesNeverAskToLowerAParallelizationFactorOfOne) {
+  LambdaCase l;
+  l.spec().function.concurrency_limit = 1;
+  l.consumer().lambda->throttles = 50;
+  l.consumer().lambda->concurrency_max = 1;
+  l.Analyze();
+  const Finding* f = Find(l.result, FindingKind::kLambdaConcurrencyThrottled);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "lower parallelization_factor")) << f->recommendation;
+}
+
+// ---------------------------------------------------------------- 4: producer-side latency
+
+TEST(AdviceTest, LatencyObjectiveMissedInTheProducerBlamesItsBufferTime) {
+  LambdaCase l;
+  l.result.shards[0].records_in = 600 * 100;
+  ProducerSpec& p = l.scenario.producers[0];
+  p.api.type = ApiType::kKpl;
+  p.api.record_max_buffered_time = Seconds(6);
+  ProducerResult& pr = l.result.producers[0];
+  pr.records_accepted = 60'000;
+  pr.record_latency = {60'000, 3500, 3000, 5500, 5900, 6000, 6100};
+  ConsumerResult& c = l.consumer();
+  c.lambda->batch_records.mean = 20;
+  c.lambda->duration.mean_ms = 60;
+  c.lambda->duration.p99_ms = 90;
+  c.latency = {60'000, 4200, 4000, 6000, 6500, 6600, 6700};
+  c.propagation = {1000, 500, 450, 600, 700, 800, 900};
+  SloSpec slo;
+  slo.p99_latency = Seconds(3);
+  l.scenario.slos = slo;
+  l.Analyze();
+  const Finding* f = Find(l.result, FindingKind::kSloViolated);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->producer, 0);
+  EXPECT_TRUE(Has(f->recommendation, "record_max_buffered_time")) << f->recommendation;
+  EXPECT_FALSE(Has(f->recommendation, "function")) << f->recommendation;
+  EXPECT_FALSE(Has(f->recommendation, "batching_window")) << f->recommendation;
+  EXPECT_TRUE(Has(f->evidence, "5900ms in the producers")) << f->evidence;
+}
+
+TEST(AdviceTest, RecordsWaitingOutALongLingerAreNoProducerBacklog) {
+  WriteCase w;
+  ProducerSpec& p = w.scenario.producers[0];
+  p.api.type = ApiType::kPutRecords;
+  p.api.linger = Seconds(10);
+  ProducerResult& pr = w.result.producers[0];
+  pr.records_produced = 60 * 40;  // 40 records/s
+  pr.records_in_flight = 400;     // 10 s of production: one linger's worth
+  pr.put_latency.p99_ms = 100;
+  pr.calls = 6;
+  w.result.peak_demand_records_per_s = 2000;
+  w.Analyze();
+  EXPECT_EQ(Find(w.result, FindingKind::kProducerBacklog), nullptr);
+
+  // Four times that is a backlog beyond what the linger explains.
+  WriteCase more;
+  more.scenario.producers[0].api = p.api;
+  more.result.producers[0] = pr;
+  more.result.producers[0].records_in_flight = 1600;
+  more.result.peak_demand_records_per_s = 2000;
+  more.Analyze();
+  const Finding* f = Find(more.result, FindingKind::kProducerBacklog);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "batch more")) << f->recommendation;
+}
+
 }  // namespace
 }  // namespace shardsim
