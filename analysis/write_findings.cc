@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/consumer_capacity.h"
 #include "analysis/finding_support.h"
 #include "models/keys/shard_map.h"
 #include "models/result/format.h"
@@ -411,27 +412,68 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
 
 // ---------------------------------------------------------------- over-provisioning
 
-// Fewer shards would do: the busiest second is well under capacity, nothing is throttled and no
-// shard is hot. REQUIRES: no write throttling (write_throttling's finding takes precedence).
+// The fewest shards the consumers need to keep up with the stream's busiest second, and which
+// consumer needs them (its reason); 0 without consumers that are limited per shard.
+ShardFloor ConsumersShardFloor(const WriteContext& w, const RunResult& r) {
+  int apps = 0;
+  for (const ConsumerSpec& c : w.scenario.consumers) apps += SharesReadLimits(c);
+  const double bytes = MeanRecordBytes(r);
+  ShardFloor most;
+  for (const ConsumerSpec& c : w.scenario.consumers) {
+    // A Direct PUT Firehose reads its own ingestion buffer, not the stream's shards.
+    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
+      continue;
+    }
+    const ShardFloor f =
+        ConsumerShardFloor(c, w.scenario.stream.read_limits, apps, r.peak_demand_records_per_s,
+                           r.peak_demand_bytes_per_s, bytes, w.target);
+    if (f.shards > most.shards) most = f;
+  }
+  return most;
+}
+
+// Fewer shards would do: the busiest second is well under capacity, nothing is throttled, no shard
+// is hot and the consumers keep up with fewer. The suggestion never goes below what a consumer
+// needs per shard (a Lambda mapping's batch x PF / duration, a record processor's rate, the read
+// throughput polling readers share). REQUIRES: no write throttling (write_throttling's finding
+// takes precedence).
 std::optional<Finding> OverProvisioned(const WriteContext& w, const RunResult& r, int hot_shards) {
   if (!(w.stream_util < w.scenario.analysis.stream_utilization_threshold && w.open > 1 &&
         w.shards_needed < w.open && hot_shards == 0)) {
     return std::nullopt;
   }
+  const ShardFloor consumers = ConsumersShardFloor(w, r);
+  const int64_t suggested = std::max(w.shards_needed, consumers.shards);
+  if (suggested >= w.open) return std::nullopt;
   Finding f = NewFinding(FindingKind::kOverProvisioned, Severity::kInfo, "stream");
   f.evidence = "The busiest second uses " + SharePercent(w.stream_util) +
                " of the stream's write capacity (" + Fixed(r.peak_demand_records_per_s, 0) +
                " records/s, " + ApproxByteRate(r.peak_demand_bytes_per_s) + " across " +
-               std::to_string(w.open) + " shards).";
-  f.recommendation = std::to_string(w.shards_needed) +
-                     " shards would keep the busiest second under " + SharePercent(w.target) +
-                     " of capacity if keys spread evenly; check the hot-shard "
-                     "shares before reducing.";
+               CountNoun(static_cast<uint64_t>(w.open), "shard", "shards") + ").";
+  const std::string writes = CountNoun(static_cast<uint64_t>(w.shards_needed), "shard", "shards");
+  if (consumers.shards > w.shards_needed) {
+    f.recommendation = "The writes alone would fit " + writes + " at " + SharePercent(w.target) +
+                       " of capacity, but " + consumers.reason + ", so it needs " +
+                       CountNoun(static_cast<uint64_t>(consumers.shards), "shard", "shards") +
+                       " to keep up with the busiest second: " +
+                       CountNoun(static_cast<uint64_t>(suggested), "shard", "shards") +
+                       " would do (now " + std::to_string(w.open) + ").";
+  } else {
+    f.recommendation = writes + " would keep the busiest second under " + SharePercent(w.target) +
+                       " of capacity if keys spread evenly" +
+                       (consumers.shards > 0 ? ", and the consumers keep up with that many" : "") +
+                       ".";
+  }
+  f.recommendation +=
+      " This is a first estimate: check the hot-shard shares before reducing, and verify a shard "
+      "count by simulation with `shardsim size`.";
   AddFigures(&f, {{"stream_utilization", w.stream_util},
                   {"peak_demand_records_per_s", r.peak_demand_records_per_s},
                   {"peak_demand_bytes_per_s", r.peak_demand_bytes_per_s},
                   {"open_shards", w.open},
-                  {"shards_needed", w.shards_needed},
+                  {"shards_needed", suggested},
+                  {"write_shards_needed", w.shards_needed},
+                  {"consumer_shards_needed", consumers.shards},
                   {"target_utilization", w.target}});
   return f;
 }

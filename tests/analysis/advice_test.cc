@@ -410,5 +410,59 @@ TEST(AdviceTest, RecordsWaitingOutALongLingerAreNoProducerBacklog) {
   EXPECT_FALSE(Has(f->recommendation, "batch more")) << f->recommendation;
 }
 
+// ---------------------------------------------------------------- 5: over_provisioned
+
+TEST(AdviceTest, OverProvisionedNeverSuggestsFewerShardsThanALambdaMappingNeeds) {
+  // 8 shards at 20 % of their write capacity, read by a mapping whose invocations complete
+  // 100 / (20 ms + 100 x 3 ms) = 312 records/s per shard: 1,600 records/s need 7 shards at 80 %.
+  Scenario s;
+  s.stream.shards = 8;
+  ConsumerSpec spec;
+  spec.name = "enricher";
+  spec.type = ConsumerType::kLambda;
+  spec.lambda.batch_size = 100;
+  spec.lambda.function.duration.per_batch = Millis(20);
+  spec.lambda.function.duration.per_record = Millis(3);
+  s.consumers.push_back(spec);
+  const ShardMap map = ShardMap::CreateStream(8);
+  RunResult r;
+  r.duration_s = 60;
+  for (int i = 0; i < 8; ++i) {
+    r.shards.push_back(Shard(i));
+    r.shards.back().expected_share = 0.125;
+    r.shards.back().records_in = 60 * 200;
+    r.shards.back().bytes_in = 60 * 200 * 700;
+  }
+  r.peak_demand_records_per_s = 1600;
+  r.peak_demand_bytes_per_s = 1600 * 700;
+  AddWritePathFindings(s, map, {}, &r);
+  const Finding* f = Find(r, FindingKind::kOverProvisioned);
+  ASSERT_NE(f, nullptr);
+  double shards = 0;
+  for (const FindingFigure& x : f->figures) {
+    if (x.name == "shards_needed") shards = x.value;
+  }
+  EXPECT_EQ(shards, 7);
+  EXPECT_TRUE(Has(f->recommendation, "enricher")) << f->recommendation;
+  EXPECT_TRUE(Has(f->recommendation, "shardsim size")) << f->recommendation;
+
+  // A slower function needs all 8: then fewer shards is no advice at all.
+  s.consumers[0].lambda.function.duration.per_record = Millis(4);
+  RunResult all = r;
+  all.findings.clear();
+  AddWritePathFindings(s, map, {}, &all);
+  EXPECT_EQ(Find(all, FindingKind::kOverProvisioned), nullptr);
+}
+
+TEST(AdviceTest, OneShardIsSingular) {
+  WriteCase w;
+  w.result.peak_demand_records_per_s = 300;
+  w.Analyze();
+  const Finding* f = Find(w.result, FindingKind::kOverProvisioned);
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(Has(f->recommendation, "1 shard would")) << f->recommendation;
+  EXPECT_FALSE(Has(f->recommendation, "1 shards")) << f->recommendation;
+}
+
 }  // namespace
 }  // namespace shardsim
