@@ -107,15 +107,76 @@ std::optional<Finding> HotKey(const WriteContext& w, const ShardResult& s) {
   return f;
 }
 
+// The other keys' share of a dominant key's side of a split at or above which the split does not
+// isolate the key: the finding then also gives the two splits that do.
+constexpr double kIsolationSlack = 0.05;
+
+// A shard where one key carries more than half the traffic: which side of `split` the key lands
+// on, which other keys (and what share of the shard) share that side, and, when they are more than
+// a trace, the two SplitShards that give the key a shard of its own. Appends to the
+// recommendation and figures.
+void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeySpace& keys,
+                         double shard_weight, const SplitPoint& split, Finding* f) {
+  const uint32_t id = split.dominant_key_id;
+  const HashKey hash = keys.KeyHash(id);
+  const double key_share = keys.Probability(id) / shard_weight;
+  const bool upper = hash >= split.new_starting_hash_key;
+  const double side = upper ? 1 - split.lower_share : split.lower_share;
+  const double others = std::max(0.0, side - key_share);
+  const std::string name = "\"" + keys.KeyString(id) + "\"";
+  std::vector<std::string> listed;
+  double listed_share = 0;
+  for (const KeyWeight& k : keys.TopKeys(s.index, 16)) {
+    if (k.key_id == id || (k.hash_key >= split.new_starting_hash_key) != upper) continue;
+    if (listed.size() == 3) break;
+    listed.push_back("\"" + k.key + "\" " + SharePercent(k.probability / shard_weight));
+    listed_share += k.probability / shard_weight;
+  }
+  f->recommendation += " One key, " + name + ", carries " + SharePercent(key_share) +
+                       " of the shard; this split puts it in the " + (upper ? "upper" : "lower") +
+                       " child";
+  if (others <= 0 || listed.empty()) {
+    f->recommendation += " alone.";
+  } else {
+    f->recommendation += " together with keys carrying " + SharePercent(others) +
+                         " of the shard (" + JoinAnd(listed) +
+                         (others > listed_share * (1 + 1e-9) ? ", ...)." : ").");
+  }
+  AddFigures(f, {{"dominant_key_share", key_share}, {"dominant_key_side_others_share", others}});
+  const Uint128 h = hash.value();
+  const Uint128 start = w.map.shard(s.index).range.start.value();
+  const Uint128 end = w.map.shard(s.index).range.end.value();
+  if (others >= kIsolationSlack) {
+    // SplitShard takes Start + 2 <= new <= End - 1 (fact sheet 3). Cut below the key (at its hash)
+    // and two above it: the middle child [H, H + 1] holds the key alone.
+    std::vector<std::string> cuts;
+    const bool below = h >= start + 2 && h <= end - 1;
+    const bool above = end >= 3 && h + 2 <= end - 1 && h + 2 >= start + 2;
+    if (below) cuts.push_back(HashKey(h).ToDecimal());
+    if (above) cuts.push_back(HashKey(h + 2).ToDecimal());
+    if (cuts.size() == 2) {
+      f->recommendation += " To give it a shard of its own instead, SplitShard " + s.shard_id +
+                           " at NewStartingHashKey " + cuts[0] +
+                           ", then split the upper child at " + cuts[1] +
+                           ": the middle shard holds " + name + " alone.";
+    } else if (cuts.size() == 1) {
+      f->recommendation += " To give it a shard of its own instead, SplitShard " + s.shard_id +
+                           " at NewStartingHashKey " + cuts[0] + ".";
+    }
+  }
+  f->recommendation += " If its own rate nears the limit, salt it.";
+}
+
 // Where to split a hot shard: the point that halves its traffic by exact key weights, from the
 // group that sends most of it. Sets the recommendation, new_starting_hash_key and split figures.
 void RecommendSplit(const WriteContext& w, const ShardResult& s, Finding* f) {
   const KeyUsage* best = nullptr;
-  double best_w = 0;
+  double best_w = 0, best_share = 0;
   for (const KeyUsage& u : w.usage) {
     const std::vector<double> shares = u.keys->ExpectedShardShares(w.map);
-    const double weight = u.weight * shares[static_cast<size_t>(s.index)];
-    if (weight > best_w) best_w = weight, best = &u;
+    const double share = shares[static_cast<size_t>(s.index)];
+    const double weight = u.weight * share;
+    if (weight > best_w) best_w = weight, best = &u, best_share = share;
   }
   std::optional<SplitPoint> split;
   if (best != nullptr) split = best->keys->BalancingSplitPoint(w.map, s.index);
@@ -128,13 +189,11 @@ void RecommendSplit(const WriteContext& w, const ShardResult& s, Finding* f) {
                       f->new_starting_hash_key + ": it divides the shard's traffic " +
                       SharePercent(split->lower_share) + " / " +
                       SharePercent(1 - split->lower_share) + ".";
-  if (split->dominant_key) {
-    f->recommendation +=
-        " One key dominates the shard; the split isolates it, and if its own "
-        "rate nears the limit, salt it.";
-  }
   AddFigures(f, {{"split_lower_share", split->lower_share},
                  {"split_upper_share", 1 - split->lower_share}});
+  if (split->dominant_key && split->dominant_key_id != kNoKey && best_share > 0) {
+    DescribeDominantKey(w, s, *best->keys, best_share, *split, f);
+  }
 }
 
 // Skew: the shard carries well more than an even share of the stream (from exact key weights and
@@ -321,7 +380,8 @@ std::string SkewAdvice(const ThrottleCause& c) {
   if (c.on_hot_shards > 0) {
     parts.push_back(HotShardIds(c) + ", which " +
                     std::string(c.hot_shards.size() == 1 ? "carries" : "carry") +
-                    " more than an even share of the keys: split (see hot_shard)");
+                    " more than an even share of the keys: split " +
+                    std::string(c.hot_shards.size() == 1 ? "it" : "them") + " (see hot_shard)");
   }
   out += JoinAnd(parts) + ".";
   if (on_skew < c.throttled) {

@@ -12,6 +12,7 @@
 #include "analysis/read_findings.h"
 #include "analysis/slo_check.h"
 #include "analysis/write_findings.h"
+#include "models/keys/hash_key.h"
 #include "models/keys/key_space.h"
 #include "models/keys/shard_map.h"
 
@@ -462,6 +463,68 @@ TEST(AdviceTest, OneShardIsSingular) {
   ASSERT_NE(f, nullptr);
   EXPECT_TRUE(Has(f->recommendation, "1 shard would")) << f->recommendation;
   EXPECT_FALSE(Has(f->recommendation, "1 shards")) << f->recommendation;
+}
+
+// ---------------------------------------------------------------- 6: a dominant key's side
+
+TEST(AdviceTest, DominantKeySplitSaysWhoSharesItsSideAndHowToIsolateIt) {
+  WriteCase w;
+  // One big key and forty small ones: on the big key's shard it carries well over half.
+  KeySpec spec;
+  spec.dist = KeyDist::kWeighted;
+  spec.weighted_keys.push_back({"big", 0.3});
+  for (int i = 0; i < 40; ++i) spec.weighted_keys.push_back({"small-" + std::to_string(i), 0.0175});
+  std::string error;
+  const std::optional<KeySpace> keys = KeySpace::Create(spec, w.map, &error);
+  ASSERT_TRUE(keys.has_value()) << error;
+  const std::vector<double> shares = keys->ExpectedShardShares(w.map);
+  const int hot = static_cast<int>(keys->ShardOf(0));
+  for (int i = 0; i < 4; ++i) w.result.shards[static_cast<size_t>(i)].expected_share = shares[i];
+  ShardResult& s = w.result.shards[static_cast<size_t>(hot)];
+  s.peak_demand_records_per_s = 900;
+  s.top_keys = {{"big", 500, 0.3 / shares[hot]}};
+  w.result.peak_demand_records_per_s = 1500;
+  w.Analyze({{&*keys, 1.0}});
+  const Finding* f = Find(w.result, FindingKind::kHotShard);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "the split isolates it")) << f->recommendation;
+  EXPECT_TRUE(Has(f->recommendation, "One key, \"big\"")) << f->recommendation;
+  // What shares the big key's side, from the key weights.
+  const Uint128 cut = ParseHashKey(f->new_starting_hash_key, &error, "")->value();
+  const Uint128 big = keys->KeyHash(0).value();
+  double others = 0;
+  for (uint32_t id = 1; id < keys->key_count(); ++id) {
+    if (static_cast<int>(keys->ShardOf(id)) != hot) continue;
+    if ((keys->KeyHash(id).value() >= cut) == (big >= cut)) others += 0.0175 / shares[hot];
+  }
+  ASSERT_GE(others, 0.05) << "the key set no longer exercises a shared side";
+  EXPECT_TRUE(Has(f->recommendation, "together with keys carrying")) << f->recommendation;
+  for (const FindingFigure& x : f->figures) {
+    if (x.name == "dominant_key_side_others_share") {
+      EXPECT_NEAR(x.value, others, 1e-9);
+    }
+  }
+  // The two splits it gives leave the big key alone in the middle child.
+  const std::string marker = "then split the upper child at ";
+  const size_t at = f->recommendation.find(marker);
+  ASSERT_NE(at, std::string::npos) << f->recommendation;
+  const size_t first_at = f->recommendation.find("instead, SplitShard");
+  ASSERT_NE(first_at, std::string::npos);
+  const size_t first_key = f->recommendation.find("NewStartingHashKey ", first_at) + 19;
+  const std::string first =
+      f->recommendation.substr(first_key, f->recommendation.find(',', first_key) - first_key);
+  const size_t second_key = at + marker.size();
+  const std::string second =
+      f->recommendation.substr(second_key, f->recommendation.find(':', second_key) - second_key);
+  ShardMap map = w.map;
+  const ReshardResult one = map.Split(hot, *ParseHashKey(first, &error, ""));
+  const int upper = one.children.back();
+  const ReshardResult two = map.Split(upper, *ParseHashKey(second, &error, ""));
+  const int middle = two.children.front();
+  EXPECT_EQ(map.Lookup(keys->KeyHash(0)), middle);
+  for (uint32_t id = 1; id < keys->key_count(); ++id) {
+    EXPECT_NE(map.Lookup(keys->KeyHash(id)), middle) << keys->KeyString(id);
+  }
 }
 
 }  // namespace
