@@ -61,15 +61,34 @@ Finding ConsumerFinding(FindingKind kind, Severity severity, const RunResult& r,
 
 // ---------------------------------------------------------------- read throttling
 
-std::string ReadThrottlingAdvice(const ReadLimitsSpec& l, const ConsumerResult& c, int apps) {
+// The advice follows the binding limit and the consumer's kind and settings: only a poller or KCL
+// application has max_records and a poll interval; a Lambda mapping or Firehose polls by itself.
+std::string ReadThrottlingAdvice(const Scenario& s, const RunResult& r, int ci, int apps) {
+  const ReadLimitsSpec& l = s.stream.read_limits;
+  const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
+  const ConsumerSpec* spec = SpecOf(s, c.name);
+  const bool kcl = spec != nullptr && spec->type == ConsumerType::kKcl;
+  const bool poller = spec != nullptr && (kcl || spec->type == ConsumerType::kPolling);
   const uint64_t by_calls = c.read_throttles_by_call_rate;
   const uint64_t by_bytes = c.read_throttles_by_bytes;
   const uint64_t by_penalty = c.read_throttles_by_penalty;
+  const std::string efo = c.lambda ? "give the mapping enhanced fan-out (source \"efo\")"
+                                   : "move this application to enhanced fan-out";
   if (by_penalty >= by_calls && by_penalty >= by_bytes) {
-    return "Responses of " + FormatBytes(l.max_bytes_per_call) +
-           " throttle the shard's reads for " + FormatDuration(l.penalty) +
-           ": lower max_records so a response stays well below it, or move this "
-           "application to enhanced fan-out.";
+    std::string out = "Responses of " + FormatBytes(l.max_bytes_per_call) +
+                      " throttle the shard's reads for " + FormatDuration(l.penalty) + ": ";
+    const double bytes = MeanRecordBytes(r);
+    if (poller && bytes > 0) {
+      const int64_t max_records = kcl ? spec->kcl.max_records : spec->polling.max_records;
+      const auto fits =
+          static_cast<int64_t>(std::floor(0.8 * static_cast<double>(l.max_bytes_per_call) / bytes));
+      if (fits < max_records) {
+        return out + "lower max_records (now " + std::to_string(max_records) + ") to about " +
+               std::to_string(std::max<int64_t>(1, fits)) +
+               " so a response stays well below it, or " + efo + ".";
+      }
+    }
+    return out + efo + ".";
   }
   if (by_calls >= by_bytes && apps > 1) {
     return "The " + std::to_string(apps) + " polling applications together call " +
@@ -81,15 +100,37 @@ std::string ReadThrottlingAdvice(const ReadLimitsSpec& l, const ConsumerResult& 
            std::to_string(l.get_records_per_sec) + "/s per shard).";
   }
   if (by_calls >= by_bytes) {
-    return "This application polls faster than " + std::to_string(l.get_records_per_sec) +
-           " calls/s per shard: wait at least " +
-           FormatDuration(SimDuration::Nanos(1'000'000'000 / l.get_records_per_sec)) +
-           " between calls of a shard.";
+    const SimDuration gap = SimDuration::Nanos(1'000'000'000 / l.get_records_per_sec);
+    if (poller) {
+      const SimDuration wait =
+          kcl ? spec->kcl.idle_time_between_reads : spec->polling.poll_interval;
+      const std::string field = kcl ? "idle_time_between_reads" : "poll_interval";
+      if (wait < gap) {
+        return "This application polls faster than " + std::to_string(l.get_records_per_sec) +
+               " calls/s per shard: raise " + field + " (now " + FormatDuration(wait) +
+               ") to at least " + FormatDuration(gap) + ".";
+      }
+      return "This application's " + field + " (" + FormatDuration(wait) + ") keeps it under " +
+             std::to_string(l.get_records_per_sec) +
+             " calls/s per shard; the throttled calls come from retries right after "
+             "throttling or catching up. If the throttled share matters, " +
+             efo + ".";
+    }
+    return "The " + std::string(c.lambda ? "mapping" : "Firehose") +
+           " polls again at once while it is behind, so its own calls meet the " +
+           std::to_string(l.get_records_per_sec) +
+           " calls/s limit: back-pressure, not a setting to change. If the throttled share "
+           "matters, " +
+           (c.lambda ? efo : std::string("add shards")) + ".";
   }
-  return "Polling readers together read more than " +
-         FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
-         " per shard: move readers to enhanced fan-out (2 MiB/s each per shard) or "
-         "add shards.";
+  return apps > 1 ? "Polling readers together read more than " +
+                        FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
+                        " per shard: move readers to enhanced fan-out (2 MiB/s each per shard) or "
+                        "add shards."
+                  : "This application alone reads more than " +
+                        FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
+                        " per shard (as it does while catching up): " + efo +
+                        " (its own 2 MiB/s per shard), or add shards to spread the bytes.";
 }
 
 Finding ReadThrottling(const Scenario& s, const RunResult& r, int ci) {
@@ -112,10 +153,11 @@ Finding ReadThrottling(const Scenario& s, const RunResult& r, int ci) {
       TopShards(
           c, 3, [](const ConsumerShardResult& x) { return static_cast<double>(x.read_throttles); },
           "") +
-      "; " + std::to_string(apps) +
-      (apps == 1 ? " polling application reads" : " polling applications share") +
-      " each shard's read limits";
-  f.recommendation = ReadThrottlingAdvice(l, c, apps);
+      "; " +
+      (apps == 1 ? std::string("it is the only polling application, alone on each shard's "
+                               "read limits")
+                 : std::to_string(apps) + " polling applications share each shard's read limits");
+  f.recommendation = ReadThrottlingAdvice(s, r, ci, apps);
   AddFigures(&f, {{"read_throttles", c.read_throttles},
                   {"get_records_attempts", c.get_records_calls + c.read_throttles},
                   {"throttled_fraction", share},
@@ -253,16 +295,22 @@ void ProcessorCapacityAdvice(const ConsumerResult& c, const Lag& lag, Finding* f
                                   static_cast<double>(std::max<size_t>(1, c.shards.size()));
   const auto needed =
       static_cast<int64_t>(std::ceil(lag.arrivals_per_s / std::max(1e-9, 0.8 * target)));
+  const auto shards = static_cast<uint64_t>(c.shards.size());
   f->recommendation =
       "Processing is slower than arrivals. Each shard has exactly one record processor, so "
       "more workers cannot help beyond one per shard (" +
-      std::to_string(c.shards.size()) + " shards" +
-      (c.type == "kcl" ? ", " + std::to_string(c.workers) + " workers" : std::string()) +
+      CountNoun(shards, "shard", "shards") +
+      (c.type == "kcl" ? ", " + CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers")
+                       : std::string()) +
       "). A processor here completes about " + Fixed(target, 0) +
-      " records/s: make processing faster (per record and per batch), or add shards so each "
-      "carries under 80% of that (about " +
-      std::to_string(needed) + " shards for the stream's " + Fixed(lag.arrivals_per_s, 0) +
-      " records/s).";
+      " records/s: make processing faster (per record and per batch), or " +
+      (static_cast<uint64_t>(needed) > shards
+           ? "add shards so each carries under 80% of that (about " +
+                 CountNoun(static_cast<uint64_t>(needed), "shard", "shards") +
+                 " for the stream's " + Fixed(lag.arrivals_per_s, 0) + " records/s)."
+           : "spread the keys: the stream's " + Fixed(lag.arrivals_per_s, 0) +
+                 " records/s would fit its shards if " + lag.HotId() +
+                 " did not receive more than its share.");
   AddFigures(f, {{"processor_records_per_s", target},
                  {"shards_needed", needed},
                  {"stream_arrivals_per_s", lag.arrivals_per_s},
@@ -296,9 +344,11 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
                        "covers the outage and how fast it catches up after.";
     AddFigures(&f, {{"outage_from_ms", down->from.millis()}});
   } else if (c.unowned_shards > 0) {
-    f.recommendation = std::to_string(c.unowned_shards) +
-                       " shards have no lease holder: add workers or raise "
-                       "max_leases_per_worker so every shard has a record processor.";
+    f.recommendation =
+        CountNoun(static_cast<uint64_t>(c.unowned_shards), "shard has", "shards have") +
+        " no lease holder" +
+        (c.type == "kcl" ? std::string(" (see unowned_shards)") : std::string()) +
+        ", so nothing reads " + (c.unowned_shards == 1 ? "it." : "them.");
     AddFigures(&f, {{"unowned_shards", c.unowned_shards}});
   } else if (c.lambda && c.lambda->max_stall_ms >= kLagFloorMs) {
     f.recommendation =
@@ -351,7 +401,7 @@ Finding RecordsExpired(const Scenario& s, const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
   Finding f = ConsumerFinding(FindingKind::kRecordsExpired, Severity::kCritical, r, ci);
   f.evidence =
-      Grouped(c.records_expired) + " records expired (retention " +
+      CountNoun(c.records_expired, "record", "records") + " expired (retention " +
       FormatDuration(s.stream.retention) + ") before " + c.name +
       " processed them: data loss; shards: " +
       TopShards(
@@ -385,8 +435,12 @@ Finding RetentionRisk(const Scenario& s, const RunResult& r, int ci) {
   f.evidence = "iterator age reached " + SecondsFromMillis(c.iterator_age_max_ms) +
                ", over half the " + FormatDuration(s.stream.retention) + " retention";
   f.recommendation =
-      "Records this old are close to expiring unread: raise the retention "
-      "period or make the consumer catch up faster.";
+      s.stream.retention < Hours(8760)
+          ? "Records this old are close to expiring unread: raise the retention period (now " +
+                FormatDuration(s.stream.retention) + ") or make the consumer catch up faster."
+          : std::string(
+                "Records this old are close to expiring unread and retention is at its "
+                "8760h maximum: make the consumer catch up faster.");
   AddFigures(&f, {{"iterator_age_max_ms", c.iterator_age_max_ms},
                   {"retention_ms", s.stream.retention.millis()}});
   return f;
@@ -394,16 +448,28 @@ Finding RetentionRisk(const Scenario& s, const RunResult& r, int ci) {
 
 // ---------------------------------------------------------------- KCL leases
 
-Finding UnownedShards(const RunResult& r, int ci) {
+Finding UnownedShards(const Scenario& s, const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
+  const ConsumerSpec* spec = SpecOf(s, c.name);
   Finding f = ConsumerFinding(FindingKind::kUnownedShards, Severity::kWarning, r, ci);
-  f.evidence = std::to_string(c.unowned_shards) + " of " + std::to_string(c.shards.size()) +
-               " shards have no live worker holding their lease at the end (" +
-               std::to_string(c.workers) + " workers)";
+  const auto unowned = static_cast<uint64_t>(c.unowned_shards);
+  f.evidence = Grouped(unowned) + " of " + CountNoun(c.shards.size(), "shard", "shards") + " " +
+               (unowned == 1 ? "has" : "have") +
+               " no live worker holding their lease at the end (" +
+               CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers") + ")";
+  // Only a cap below the shard count can leave leases untaken; the KCL default has none.
+  const bool capped =
+      spec != nullptr && spec->kcl.max_leases_per_worker * std::max<int64_t>(1, c.workers) <
+                             static_cast<int64_t>(c.shards.size());
   f.recommendation =
-      "Their records are not read: run more workers or raise "
-      "max_leases_per_worker (workers x max leases must cover the shards, "
-      "with room for a failed worker's leases).";
+      capped ? "Their records are not read: run more workers or raise max_leases_per_worker (now " +
+                   std::to_string(spec->kcl.max_leases_per_worker) +
+                   "; workers x max leases must cover the shards, with room for a failed "
+                   "worker's leases)."
+             : std::string(
+                   "Their records are not read: their workers failed and no live worker "
+                   "has taken the leases over yet; run more workers so the others can "
+                   "absorb a failed worker's leases.");
   AddFigures(
       &f,
       {{"unowned_shards", c.unowned_shards}, {"shards", c.shards.size()}, {"workers", c.workers}});
@@ -413,8 +479,10 @@ Finding UnownedShards(const RunResult& r, int ci) {
 Finding IdleWorkers(const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
   Finding f = ConsumerFinding(FindingKind::kIdleWorkers, Severity::kInfo, r, ci);
-  f.evidence = std::to_string(c.idle_workers) + " of " + std::to_string(c.workers) +
-               " workers hold no lease (" + std::to_string(c.shards.size()) + " shards)";
+  f.evidence = Grouped(static_cast<uint64_t>(c.idle_workers)) + " of " +
+               CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers") + " " +
+               (c.idle_workers == 1 ? "holds" : "hold") + " no lease (" +
+               CountNoun(c.shards.size(), "shard", "shards") + ")";
   f.recommendation =
       "A shard is processed by one worker at a time, so workers beyond the "
       "shard count only stand by for failover.";
@@ -426,8 +494,10 @@ Finding IdleWorkers(const RunResult& r, int ci) {
 Finding ReprocessedRecords(const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
   Finding f = ConsumerFinding(FindingKind::kReprocessedRecords, Severity::kInfo, r, ci);
-  f.evidence = Grouped(c.records_reprocessed) + " records were processed again after " +
-               Grouped(c.lease_takeovers) + " lease takeovers (work since the last checkpoint)";
+  f.evidence = CountNoun(c.records_reprocessed, "record was", "records were") +
+               " processed again after " +
+               CountNoun(c.lease_takeovers, "lease takeover", "lease takeovers") +
+               " (work since the last checkpoint)";
   f.recommendation =
       "Make processing idempotent; checkpoint more often to replay less after "
       "a worker is lost.";
@@ -471,7 +541,7 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     } else if (c.iterator_age_max_ms >= kRetentionRisk * retention_ms) {
       out.push_back(RetentionRisk(scenario, r, ci));
     }
-    if (c.type == "kcl" && c.unowned_shards > 0) out.push_back(UnownedShards(r, ci));
+    if (c.type == "kcl" && c.unowned_shards > 0) out.push_back(UnownedShards(scenario, r, ci));
     if (c.type == "kcl" && c.idle_workers > 0) out.push_back(IdleWorkers(r, ci));
     if (c.records_reprocessed > 0) out.push_back(ReprocessedRecords(r, ci));
   }

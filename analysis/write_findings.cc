@@ -79,6 +79,18 @@ WriteContext MakeContext(const Scenario& scenario, const ShardMap& map,
 
 // ---------------------------------------------------------------- hot keys and hot shards
 
+// Whether every producer writing to the stream already aggregates with the KPL: then aggregation is
+// no advice.
+bool AllProducersAggregate(const Scenario& s) {
+  bool any = false;
+  for (const ProducerSpec& p : s.producers) {
+    if (!p.target.empty()) continue;
+    if (!(p.api.type == ApiType::kKpl && p.api.aggregation)) return false;
+    any = true;
+  }
+  return any;
+}
+
 // One key alone above a shard's limit: no split can help.
 std::optional<Finding> HotKey(const WriteContext& w, const ShardResult& s) {
   if (s.top_keys.empty()) return std::nullopt;
@@ -91,14 +103,19 @@ std::optional<Finding> HotKey(const WriteContext& w, const ShardResult& s) {
                          s.shard_id + " key \"" + top.key + "\"");
   f.shard = s.index;
   f.evidence = "key \"" + top.key + "\" carries " + SharePercent(top.share) + " of " + s.shard_id +
-               "'s records: about " + Fixed(key_records, 0) + " records/s and " +
+               "'s records: about " + Count(std::round(key_records)) + " records/s and " +
                ApproxByteRate(key_bytes) + " in the busiest second, above one shard's " +
                (records_over ? FormatRecordRate(w.records_limit) + " records"
                              : ApproxByteRate(w.bytes_limit) + " bytes") +
                " limit. Equal partition keys always map to one shard (fact sheet 1).";
-  f.recommendation =
-      "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and "
-      "read the N keys back together), or aggregate its records with the KPL.";
+  // KPL aggregation packs the key's records into fewer Kinesis records: it helps only against the
+  // records limit, and only producers that do not aggregate yet.
+  const bool aggregation_helps =
+      records_over && key_bytes <= w.bytes_limit && !AllProducersAggregate(w.scenario);
+  f.recommendation = std::string(
+                         "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and read "
+                         "the N keys back together)") +
+                     (aggregation_helps ? ", or aggregate its records with the KPL." : ".");
   AddFigures(&f, {{"key_share", top.share},
                   {"key_records_per_s", key_records},
                   {"key_bytes_per_s", key_bytes}});
@@ -215,11 +232,10 @@ std::optional<Finding> HotShard(const WriteContext& w, const ShardResult& s, dou
                  s.throttled_records > 0 ? Severity::kCritical : Severity::kWarning, s.shard_id);
   f.shard = s.index;
   f.evidence = s.shard_id + " peaks at " + SharePercent(util) + " of its " + limit_name +
-               " limit (" + Fixed(s.peak_demand_records_per_s, 0) + " records/s, " +
+               " limit (" + Count(std::round(s.peak_demand_records_per_s)) + " records/s, " +
                ApproxByteRate(s.peak_demand_bytes_per_s) + " of demand in its busiest second; " +
-               std::to_string(s.throttled_records) +
-               " records throttled) while the stream as a whole peaks at " +
-               SharePercent(w.stream_util) +
+               CountNoun(s.throttled_records, "record", "records") +
+               " throttled) while the stream as a whole peaks at " + SharePercent(w.stream_util) +
                ". Expected share of traffic from key weights: " + SharePercent(s.expected_share) +
                " (uniform would be " + SharePercent(1.0 / w.open) + ")." +
                (keys_text.empty() ? "" : " Hottest keys: " + keys_text + ".");
@@ -347,18 +363,6 @@ std::string HotShardIds(const ThrottleCause& c) {
   std::vector<std::string> ids;
   for (const ShardResult* s : c.hot_shards) ids.push_back(s->shard_id);
   return JoinAnd(ids);
-}
-
-// Whether every producer writing to the stream already aggregates with the KPL: then aggregation is
-// no advice.
-bool AllProducersAggregate(const Scenario& s) {
-  bool any = false;
-  for (const ProducerSpec& p : s.producers) {
-    if (!p.target.empty()) continue;
-    if (!(p.api.type == ApiType::kKpl && p.api.aggregation)) return false;
-    any = true;
-  }
-  return any;
 }
 
 // What the throttling of a stream with enough capacity overall comes from, and what to do.
@@ -507,8 +511,9 @@ std::optional<Finding> OverProvisioned(const WriteContext& w, const RunResult& r
   if (suggested >= w.open) return std::nullopt;
   Finding f = NewFinding(FindingKind::kOverProvisioned, Severity::kInfo, "stream");
   f.evidence = "The busiest second uses " + SharePercent(w.stream_util) +
-               " of the stream's write capacity (" + Fixed(r.peak_demand_records_per_s, 0) +
-               " records/s, " + ApproxByteRate(r.peak_demand_bytes_per_s) + " across " +
+               " of the stream's write capacity (" +
+               Count(std::round(r.peak_demand_records_per_s)) + " records/s, " +
+               ApproxByteRate(r.peak_demand_bytes_per_s) + " across " +
                CountNoun(static_cast<uint64_t>(w.open), "shard", "shards") + ").";
   const std::string writes = CountNoun(static_cast<uint64_t>(w.shards_needed), "shard", "shards");
   if (consumers.shards > w.shards_needed) {
@@ -635,18 +640,22 @@ std::optional<Finding> OversizedRecords(const Scenario& scenario, const RunResul
       to_firehose ? kFirehoseMaxRecordBytes : scenario.stream.max_record_size_bytes;
   Finding f = NewFinding(FindingKind::kOversizedRecords, Severity::kCritical, "producer " + p.name);
   f.producer = pi;
-  f.evidence = std::to_string(p.records_oversized) +
-               (to_firehose ? " records exceeded Firehose's " + FormatBytes(max_bytes) +
-                                  " maximum record size and were rejected."
-                            : " records exceeded the stream's " + FormatBytes(max_bytes) +
-                                  " maximum record size (data + partition key) and "
-                                  "were rejected.");
-  f.recommendation = to_firehose
-                         ? "Split or compress large payloads, or store them in S3 and send a "
-                           "pointer (the Firehose record limit is fixed)."
-                         : "Split or compress large payloads, store them in S3 and send a "
-                           "pointer, or raise MaxRecordSizeInKiB (up to 10 MiB; shard "
-                           "throughput is unchanged).";
+  f.evidence = CountNoun(p.records_oversized, "record", "records") + " exceeded " +
+               (to_firehose ? "Firehose's " + FormatBytes(max_bytes) + " maximum record size"
+                            : "the stream's " + FormatBytes(max_bytes) +
+                                  " maximum record size (data + partition key)") +
+               " and " + (p.records_oversized == 1 ? "was" : "were") + " rejected.";
+  // Fact sheet 1: MaxRecordSizeInKiB goes up to 10 MiB.
+  constexpr int64_t kMaxRecordSizeLimit = 10 * kMiB;
+  f.recommendation =
+      to_firehose ? "Split or compress large payloads, or store them in S3 and send a pointer (the "
+                    "Firehose record limit is fixed)."
+      : max_bytes < kMaxRecordSizeLimit
+          ? "Split or compress large payloads, store them in S3 and send a pointer, or raise "
+            "MaxRecordSizeInKiB (now " +
+                FormatBytes(max_bytes) + ", up to 10 MiB; shard throughput is unchanged)."
+          : "Split or compress large payloads, or store them in S3 and send a pointer "
+            "(MaxRecordSizeInKiB is at its 10 MiB maximum).";
   AddFigures(&f, {{"records_oversized", p.records_oversized}, {"max_record_bytes", max_bytes}});
   return f;
 }
@@ -702,19 +711,26 @@ std::optional<Finding> RecordsDropped(const RunResult& r, int pi, bool to_fireho
   return f;
 }
 
-std::optional<Finding> Duplicates(const RunResult& r, int pi) {
+std::optional<Finding> Duplicates(const Scenario& scenario, const RunResult& r, int pi) {
   const ProducerResult& p = r.producers[static_cast<size_t>(pi)];
   if (p.duplicates == 0) return std::nullopt;
+  const ProducerSpec* spec = static_cast<size_t>(pi) < scenario.producers.size()
+                                 ? &scenario.producers[static_cast<size_t>(pi)]
+                                 : nullptr;
   Finding f = NewFinding(FindingKind::kDuplicates, Severity::kWarning, "producer " + p.name);
   f.producer = pi;
-  f.evidence = std::to_string(p.calls_timed_out) +
-               " calls timed out; resending records the shard had already stored "
-               "created " +
-               std::to_string(p.duplicates) + " duplicate records (p99 put latency " +
-               Fixed(p.put_latency.p99_ms, 0) + " ms).";
+  f.evidence = CountNoun(p.calls_timed_out, "call", "calls") +
+               " timed out; resending records the shard had already stored created " +
+               CountNoun(p.duplicates, "duplicate record", "duplicate records") +
+               " (p99 put latency " + Fixed(p.put_latency.p99_ms, 0) + " ms).";
+  // A timed-out call counts its timeout as its latency, so the p99 can sit at the timeout itself.
+  const bool sdk = spec != nullptr && spec->api.type != ApiType::kKpl;
   f.recommendation =
-      "Make consumers idempotent (deduplicate on a record id), and set the call "
-      "timeout well above the p99 put latency.";
+      "Make consumers idempotent (deduplicate on a record id), and " +
+      (sdk ? "raise retry.call_timeout (now " + FormatDuration(spec->retry.call_timeout) +
+                 ") well above the latency of calls that succeed: a call abandoned at the timeout "
+                 "is resent although the shard may have stored its records."
+           : std::string("set the call timeout well above the latency of calls that succeed."));
   AddFigures(&f, {{"calls_timed_out", p.calls_timed_out},
                   {"duplicates", p.duplicates},
                   {"put_latency_p99_ms", p.put_latency.p99_ms}});
@@ -735,7 +751,7 @@ std::vector<Finding> ProducerFindings(const Scenario& scenario, const RunResult&
                      !to_firehose && r.producers[i].records_throttled > 0 && cause.throttled > 0));
     Append(&out, OversizedRecords(scenario, r, pi, to_firehose));
     Append(&out, RecordsDropped(r, pi, to_firehose, cause));
-    Append(&out, Duplicates(r, pi));
+    Append(&out, Duplicates(scenario, r, pi));
   }
   return out;
 }

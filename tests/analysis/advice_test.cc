@@ -527,5 +527,95 @@ TEST(AdviceTest, DominantKeySplitSaysWhoSharesItsSideAndHowToIsolateIt) {
   }
 }
 
+// ---------------------------------------------------------------- 8: wording and settings
+
+TEST(AdviceTest, OneOfAnythingIsSingular) {
+  LambdaCase l;
+  ConsumerResult& c = l.consumer();
+  c.lambda->max_stall_ms = 120'000;
+  c.lambda->max_stall_shard = l.result.shards[0].shard_id;
+  c.lambda->invocations_failed = 1;
+  c.lambda->poison_records = 1;
+  c.lambda->throttles = 1;
+  c.lambda->records_dropped = 1;
+  l.spec().function.concurrency_limit = 1;
+  l.Analyze();
+  for (const Finding& f : l.result.findings) {
+    for (const char* wrong :
+         {"1 poison records", "1 failed invocations", "1 invocations were", "1 records were"}) {
+      EXPECT_FALSE(Has(f.evidence, wrong)) << f.evidence;
+    }
+  }
+  const Finding* stalled = Find(l.result, FindingKind::kLambdaShardStalled);
+  ASSERT_NE(stalled, nullptr);
+  EXPECT_TRUE(Has(stalled->evidence, "1 failed invocation, 1 poison record)")) << stalled->evidence;
+
+  WriteCase w;
+  ProducerResult& p = w.result.producers[0];
+  p.records_oversized = 1;
+  p.records_dropped = 1;
+  p.calls_timed_out = 1;
+  p.duplicates = 1;
+  w.result.peak_demand_records_per_s = 2000;
+  w.Analyze();
+  for (const Finding& f : w.result.findings) {
+    for (const char* wrong : {"1 records", "1 calls", "1 duplicate records"}) {
+      EXPECT_FALSE(Has(f.evidence, wrong)) << f.evidence;
+    }
+  }
+}
+
+TEST(AdviceTest, SettingsAtTheirMaximumAreNeverToBeRaised) {
+  // Records over a 10 MiB maximum record size: MaxRecordSizeInKiB cannot go higher.
+  WriteCase w;
+  w.scenario.stream.max_record_size_bytes = 10 * kMiB;
+  w.result.producers[0].records_oversized = 3;
+  w.result.producers[0].records_dropped = 3;
+  w.result.peak_demand_records_per_s = 2000;
+  w.Analyze();
+  const Finding* o = Find(w.result, FindingKind::kOversizedRecords);
+  ASSERT_NE(o, nullptr);
+  EXPECT_FALSE(Has(o->recommendation, "raise MaxRecordSizeInKiB")) << o->recommendation;
+
+  // Small objects with a 900 s interval and one partition: the interval cannot go higher.
+  Scenario s;
+  s.stream.shards = 1;
+  ConsumerSpec spec;
+  spec.name = "archive";
+  spec.type = ConsumerType::kFirehose;
+  spec.firehose.buffering.interval = Seconds(900);
+  s.consumers.push_back(spec);
+  RunResult r;
+  r.duration_s = 3600;
+  r.shards.push_back(Shard(0));
+  ConsumerResult c;
+  c.name = "archive";
+  c.type = "firehose";
+  c.firehose.emplace();
+  c.firehose->source = "stream";
+  c.firehose->objects_written = 12;
+  c.firehose->object_bytes.mean = 100 * kKiB;
+  c.firehose->flushes_by_interval = 12;
+  c.firehose->partitions = 1;
+  c.shards.push_back({});
+  c.shards[0].shard_id = r.shards[0].shard_id;
+  r.consumers.push_back(c);
+  AddReadPathFindings(s, &r);
+  const Finding* f = Find(r, FindingKind::kFirehoseSmallObjects);
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(Has(f->recommendation, "raise buffering.interval")) << f->recommendation;
+
+  // Records expiring with retention at 8760 h: retention cannot go higher.
+  s.stream.retention = Hours(8760);
+  RunResult e = r;
+  e.findings.clear();
+  e.consumers[0].records_expired = 5;
+  e.consumers[0].shards[0].records_expired = 5;
+  AddReadPathFindings(s, &e);
+  const Finding* x = Find(e, FindingKind::kRecordsExpired);
+  ASSERT_NE(x, nullptr);
+  EXPECT_FALSE(Has(x->recommendation, "Raise the stream's retention")) << x->recommendation;
+}
+
 }  // namespace
 }  // namespace shardsim
