@@ -199,7 +199,7 @@ std::optional<Finding> FirehoseSmallObjects(const Managed& m) {
                     ", up to 900s) so objects approach the size hint, at the price of delivery "
                     "delay (about the interval at this rate)");
   }
-  if (h.partitions > 1) fixes.push_back("partition more coarsely");
+  if (h.partitions > 1) fixes.emplace_back("partition more coarsely");
   f.recommendation =
       "Many tiny objects slow down Athena/Spark and cost PUT requests: " +
       (fixes.empty() ? std::string("the interval is at its 900s maximum and there is one "

@@ -90,7 +90,7 @@ std::string ProducerLatencyAdvice(const LatencyContext& x, const ProducerSide& s
                     " to fill; fewer records per call is the price");
   }
   if (pr.records_throttled > 0 && FindFinding(x.run.findings, FindingKind::kWriteThrottling)) {
-    fixes.push_back(
+    fixes.emplace_back(
         "stop the write throttling that makes records wait for retries (see "
         "write_throttling)");
   }

@@ -167,8 +167,9 @@ void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeyS
     // SplitShard takes Start + 2 <= new <= End - 1 (fact sheet 3). Cut below the key (at its hash)
     // and two above it: the middle child [H, H + 1] holds the key alone.
     std::vector<std::string> cuts;
-    const bool below = h >= start + 2 && h <= end - 1;
-    const bool above = end >= 3 && h + 2 <= end - 1 && h + 2 >= start + 2;
+    // The key's hash lies in [start, end]; written without overflow at either end of the range.
+    const bool below = h - start >= 2 && h < end;
+    const bool above = end - h >= 3;
     if (below) cuts.push_back(HashKey(h).ToDecimal());
     if (above) cuts.push_back(HashKey(h + 2).ToDecimal());
     if (cuts.size() == 2) {
@@ -566,7 +567,7 @@ std::string BacklogAdvice(const ProducerSpec* spec, const ProducerResult& p, boo
   if (spec != nullptr) {
     switch (spec->api.type) {
       case ApiType::kPutRecord:
-        levers.push_back("switch to PutRecords (up to 500 records per call)");
+        levers.emplace_back("switch to PutRecords (up to 500 records per call)");
         levers.push_back("raise max_in_flight_calls (now " +
                          std::to_string(spec->api.max_in_flight_calls) + ")");
         break;
