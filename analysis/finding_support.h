@@ -3,6 +3,7 @@
 // shares the read limits). Internal to analysis/. Pure functions, thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -34,6 +35,32 @@ Finding NewFinding(FindingKind kind, Severity severity, std::string subject);
 
 // Appends `f` to `out` when a rule produced it.
 void Append(std::vector<Finding>* out, std::optional<Finding> f);
+
+// `n` with its noun, singular for exactly one: "1 record", "2,048 records".
+std::string CountNoun(uint64_t n, std::string_view singular, std::string_view plural);
+
+// The noun alone, singular for exactly one.
+std::string_view Noun(uint64_t n, std::string_view singular, std::string_view plural);
+
+// "a", "a and b", "a, b and c"; "" for none.
+std::string JoinAnd(const std::vector<std::string>& items);
+
+// "a", "a or b", "a, b or c"; "" for none.
+std::string JoinOr(const std::vector<std::string>& items);
+
+// `text` with its first letter upper case (ASCII).
+std::string Capitalized(std::string text);
+
+// Each item as a sentence: capitalised, ended with ".", joined by spaces.
+std::string Sentences(const std::vector<std::string>& items);
+
+// The first finding of `kind` in `findings`, or nullptr; with `consumer` >= 0, the first about
+// that consumer. Rules point to other findings only when this finds them ("see hot_shard").
+const Finding* FindFinding(const std::vector<Finding>& findings, FindingKind kind,
+                           int consumer = -1);
+
+// The value of figure `name` of `f`, or nullopt.
+std::optional<double> FigureOf(const Finding& f, std::string_view name);
 
 // The scenario's consumer named `name`, or nullptr.
 const ConsumerSpec* SpecOf(const Scenario& s, const std::string& name);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "analysis/finding_support.h"
 #include "models/result/format.h"
@@ -54,9 +55,10 @@ std::optional<Finding> LambdaShardStalled(const Managed& m) {
   f.shard = ShardIndexOf(m.run, l.max_stall_shard);
   f.consumer = m.index;
   f.evidence = "a failing batch blocked " + l.max_stall_shard + " for " +
-               SecondsFromMillis(l.max_stall_ms) + " (" + Grouped(l.invocations_failed) +
-               " failed invocations, " + Grouped(l.poison_records) +
-               " poison records); records behind it wait: iterator age max " +
+               SecondsFromMillis(l.max_stall_ms) + " (" +
+               CountNoun(l.invocations_failed, "failed invocation", "failed invocations") + ", " +
+               CountNoun(l.poison_records, "poison record", "poison records") +
+               "); records behind it wait: iterator age max " +
                SecondsFromMillis(m.result.iterator_age_max_ms);
   const std::string fix = MissingSafeguards(m.spec.lambda);
   f.recommendation =
@@ -76,7 +78,7 @@ std::optional<Finding> LambdaRecordsDiscarded(const Managed& m) {
   if (l.records_dropped == 0) return std::nullopt;
   Finding f = NewFinding(FindingKind::kLambdaRecordsDiscarded, Severity::kCritical, m.result.name);
   f.consumer = m.index;
-  f.evidence = Grouped(l.records_dropped) + " records were given up on (" +
+  f.evidence = CountNoun(l.records_dropped, "record was", "records were") + " given up on (" +
                Grouped(l.records_given_up_by_retries) + " after maximum_retry_attempts, " +
                Grouped(l.records_given_up_by_age) +
                " past maximum_record_age) with no on-failure destination: they are lost";
@@ -97,14 +99,17 @@ std::optional<Finding> LambdaConcurrencyThrottled(const Managed& m) {
   Finding f =
       NewFinding(FindingKind::kLambdaConcurrencyThrottled, Severity::kWarning, m.result.name);
   f.consumer = m.index;
-  f.evidence = Grouped(l.throttles) + " invocations were throttled by the concurrency limit of " +
+  f.evidence = CountNoun(l.throttles, "invocation was", "invocations were") +
+               " throttled by the concurrency limit of " +
                (ls.function.concurrency_limit ? std::to_string(*ls.function.concurrency_limit)
                                               : std::string("?")) +
                " (highest concurrency " + Fixed(l.concurrency_max, 0) + ")";
   f.recommendation =
       "The mapping can use up to shards x parallelization factor = " + std::to_string(needed) +
-      " concurrent executions; reserve that much concurrency for the "
-      "function, or lower parallelization_factor.";
+      " concurrent executions; reserve that much concurrency for the function" +
+      (ls.parallelization_factor > 1 ? ", or lower parallelization_factor (now " +
+                                           std::to_string(ls.parallelization_factor) + ")."
+                                     : std::string("."));
   AddFigures(&f, {{"throttles", l.throttles}});
   if (ls.function.concurrency_limit) {
     AddFigures(&f, {{"concurrency_limit", *ls.function.concurrency_limit}});
@@ -137,11 +142,12 @@ std::optional<Finding> LambdaReadContention(const Managed& m) {
   const ReadLimitsSpec& limits = m.scenario.stream.read_limits;
   Finding f = NewFinding(FindingKind::kLambdaReadContention, Severity::kWarning, m.result.name);
   f.consumer = m.index;
-  f.evidence = "the mapping polls every shard (" + Grouped(m.result.get_records_calls) +
-               " GetRecords calls) while " + who + " had " + Grouped(others) + " of " +
-               Grouped(calls) + " calls throttled on the same shards (" + Grouped(by_rate) +
-               " by the " + std::to_string(limits.get_records_per_sec) + " calls/s limit, " +
-               Grouped(by_bytes) + " by " +
+  f.evidence = "the mapping polls every shard (" +
+               CountNoun(m.result.get_records_calls, "GetRecords call", "GetRecords calls") +
+               ") while " + who + " had " + Grouped(others) + " of " +
+               CountNoun(calls, "call", "calls") + " throttled on the same shards (" +
+               Grouped(by_rate) + " by the " + std::to_string(limits.get_records_per_sec) +
+               " calls/s limit, " + Grouped(by_bytes) + " by " +
                FormatByteRate(static_cast<double>(limits.bytes_per_sec)) + ", " +
                Grouped(by_penalty) + " by the penalty after a full response)";
   f.recommendation =
@@ -179,17 +185,28 @@ std::optional<Finding> FirehoseSmallObjects(const Managed& m) {
       static_cast<uint64_t>(std::llround(static_cast<double>(h.s3_put_requests) * month_factor));
   Finding f = NewFinding(FindingKind::kFirehoseSmallObjects, Severity::kWarning, m.result.name);
   f.consumer = m.index;
-  f.evidence = Grouped(h.objects_written) + " objects of " + ApproxBytes(h.object_bytes.mean) +
-               " on average (p50 " + ApproxBytes(h.object_bytes.p50) + "), flushed by the " +
+  f.evidence = CountNoun(h.objects_written, "object", "objects") + " of " +
+               ApproxBytes(h.object_bytes.mean) + " on average (p50 " +
+               ApproxBytes(h.object_bytes.p50) + "), flushed by the " +
                FormatDuration(fs.buffering.interval) + " interval before reaching " +
                FormatBytes(fs.buffering.size_bytes) + " (" +
                (h.partitions > 1 ? std::to_string(h.partitions) + " partition buffers, " : "") +
                "about " + Grouped(puts_per_month) + " S3 PUT requests a month)";
+  // Fact sheet 7: the buffering interval goes up to 900 s.
+  std::vector<std::string> fixes;
+  if (fs.buffering.interval < Seconds(900)) {
+    fixes.push_back("raise buffering.interval (now " + FormatDuration(fs.buffering.interval) +
+                    ", up to 900s) so objects approach the size hint, at the price of delivery "
+                    "delay (about the interval at this rate)");
+  }
+  if (h.partitions > 1) fixes.emplace_back("partition more coarsely");
   f.recommendation =
-      "Many tiny objects slow down Athena/Spark and cost PUT requests: raise "
-      "buffering.interval (up to 900s) so objects approach the size hint" +
-      std::string(h.partitions > 1 ? ", or partition more coarsely" : "") +
-      "; the price is delivery delay (about the interval at this rate).";
+      "Many tiny objects slow down Athena/Spark and cost PUT requests: " +
+      (fixes.empty() ? std::string("the interval is at its 900s maximum and there is one "
+                                   "partition, so this is the size the traffic allows; compact "
+                                   "the objects downstream if it matters")
+                     : JoinOr(fixes)) +
+      ".";
   AddFigures(&f, {{"objects_written", h.objects_written},
                   {"object_bytes_mean", h.object_bytes.mean},
                   {"object_bytes_p50", h.object_bytes.p50},
@@ -217,23 +234,34 @@ std::optional<Finding> DirectPutThrottling(const Managed& m, size_t pi) {
   f.producer = static_cast<int>(pi);
   f.consumer = m.index;
   f.evidence =
-      Grouped(p.records_throttled) + " record attempts (" + PercentOneDecimal(fraction) + ") to " +
-      m.result.name +
+      CountNoun(p.records_throttled, "record attempt", "record attempts") + " (" +
+      PercentOneDecimal(fraction) + ") to " + m.result.name +
       " were refused by its Direct PUT quotas: " + Grouped(h.direct_put_throttled_by_records) +
       " by " + FormatRecordRate(static_cast<double>(q.records_per_sec)) + ", " +
       Grouped(h.direct_put_throttled_by_bytes) + " by " +
       FormatByteRate(static_cast<double>(q.bytes_per_sec)) + ", " +
       Grouped(h.direct_put_throttled_by_requests) + " in requests refused by " +
       std::to_string(q.requests_per_sec) + " requests/s" +
-      (p.records_dropped > 0 ? "; " + Grouped(p.records_dropped) + " were dropped" : std::string());
+      (p.records_dropped > 0 ? "; " + Grouped(p.records_dropped) +
+                                   (p.records_dropped == 1 ? " was dropped" : " were dropped")
+                             : std::string());
   const bool requests_bite =
       h.direct_put_throttled_by_requests >=
       std::max(h.direct_put_throttled_by_records, h.direct_put_throttled_by_bytes);
+  // Fewer, larger calls: raise max_batch_records while it is below PutRecordBatch's 500, else
+  // the linger fills the batches.
+  const ApiSpec& api = m.scenario.producers[pi].api;
+  const std::string larger =
+      api.max_batch_records < kFirehoseBatchRecords
+          ? "raise max_batch_records (now " + std::to_string(api.max_batch_records) +
+                ", up to 500) or linger (now " + FormatDuration(api.linger) + ")"
+          : "raise linger (now " + FormatDuration(api.linger) + ") so batches fill";
   f.recommendation =
       requests_bite
-          ? "The requests-per-second quota binds: send fewer, larger PutRecordBatch calls "
-            "(up to 500 records / 4 MiB: raise linger or max_batch_records), or request a "
-            "higher quota (the three scale together)."
+          ? "The requests-per-second quota binds: send fewer, larger PutRecordBatch calls (up to "
+            "500 records / 4 MiB: " +
+                (api.type == ApiType::kPutRecord ? std::string("switch to PutRecords") : larger) +
+                "), or request a higher quota (the three scale together)."
           : "Request a higher Direct PUT quota (the three scale together), or write to a "
             "Kinesis data stream and let the Firehose read it (no Direct PUT quotas).";
   AddFigures(&f, {{"records_throttled", p.records_throttled},
@@ -258,12 +286,14 @@ std::optional<Finding> FirehoseDeliveryFailed(const Managed& m) {
   const SimDuration retry = m.spec.firehose.destination.retry_duration;
   Finding f = NewFinding(FindingKind::kFirehoseDeliveryFailed, Severity::kCritical, m.result.name);
   f.consumer = m.index;
-  f.evidence = Grouped(h.delivery_attempts_failed) + " of " + Grouped(attempts) +
-               " S3 delivery attempts failed; " + Grouped(h.records_backed_up) +
-               " records were not delivered within the " + FormatDuration(retry) +
+  f.evidence = Grouped(h.delivery_attempts_failed) + " of " +
+               CountNoun(attempts, "S3 delivery attempt", "S3 delivery attempts") + " failed; " +
+               CountNoun(h.records_backed_up, "record was", "records were") +
+               " not delivered within the " + FormatDuration(retry) +
                " retry duration (backed up), " + Grouped(h.records_transform_failed) +
                " failed the transform after its retries, " + Grouped(h.records_buffered_at_end) +
-               " were still buffered or being retried at the end";
+               (h.records_buffered_at_end == 1 ? " was" : " were") +
+               " still buffered or being retried at the end";
   f.recommendation =
       failed > 0 ? "These records are in the backup / error prefix, not the destination: fix "
                    "the destination or the transform and replay them."

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/consumer_capacity.h"
 #include "analysis/finding_support.h"
 #include "analysis/managed_findings.h"
 #include "models/result/format.h"
@@ -60,15 +61,34 @@ Finding ConsumerFinding(FindingKind kind, Severity severity, const RunResult& r,
 
 // ---------------------------------------------------------------- read throttling
 
-std::string ReadThrottlingAdvice(const ReadLimitsSpec& l, const ConsumerResult& c, int apps) {
+// The advice follows the binding limit and the consumer's kind and settings: only a poller or KCL
+// application has max_records and a poll interval; a Lambda mapping or Firehose polls by itself.
+std::string ReadThrottlingAdvice(const Scenario& s, const RunResult& r, int ci, int apps) {
+  const ReadLimitsSpec& l = s.stream.read_limits;
+  const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
+  const ConsumerSpec* spec = SpecOf(s, c.name);
+  const bool kcl = spec != nullptr && spec->type == ConsumerType::kKcl;
+  const bool poller = spec != nullptr && (kcl || spec->type == ConsumerType::kPolling);
   const uint64_t by_calls = c.read_throttles_by_call_rate;
   const uint64_t by_bytes = c.read_throttles_by_bytes;
   const uint64_t by_penalty = c.read_throttles_by_penalty;
+  const std::string efo = c.lambda ? "give the mapping enhanced fan-out (source \"efo\")"
+                                   : "move this application to enhanced fan-out";
   if (by_penalty >= by_calls && by_penalty >= by_bytes) {
-    return "Responses of " + FormatBytes(l.max_bytes_per_call) +
-           " throttle the shard's reads for " + FormatDuration(l.penalty) +
-           ": lower max_records so a response stays well below it, or move this "
-           "application to enhanced fan-out.";
+    std::string out = "Responses of " + FormatBytes(l.max_bytes_per_call) +
+                      " throttle the shard's reads for " + FormatDuration(l.penalty) + ": ";
+    const double bytes = MeanRecordBytes(r);
+    if (poller && bytes > 0) {
+      const int64_t max_records = kcl ? spec->kcl.max_records : spec->polling.max_records;
+      const auto fits =
+          static_cast<int64_t>(std::floor(0.8 * static_cast<double>(l.max_bytes_per_call) / bytes));
+      if (fits < max_records) {
+        return out + "lower max_records (now " + std::to_string(max_records) + ") to about " +
+               std::to_string(std::max<int64_t>(1, fits)) +
+               " so a response stays well below it, or " + efo + ".";
+      }
+    }
+    return out + efo + ".";
   }
   if (by_calls >= by_bytes && apps > 1) {
     return "The " + std::to_string(apps) + " polling applications together call " +
@@ -80,15 +100,37 @@ std::string ReadThrottlingAdvice(const ReadLimitsSpec& l, const ConsumerResult& 
            std::to_string(l.get_records_per_sec) + "/s per shard).";
   }
   if (by_calls >= by_bytes) {
-    return "This application polls faster than " + std::to_string(l.get_records_per_sec) +
-           " calls/s per shard: wait at least " +
-           FormatDuration(SimDuration::Nanos(1'000'000'000 / l.get_records_per_sec)) +
-           " between calls of a shard.";
+    const SimDuration gap = SimDuration::Nanos(1'000'000'000 / l.get_records_per_sec);
+    if (poller) {
+      const SimDuration wait =
+          kcl ? spec->kcl.idle_time_between_reads : spec->polling.poll_interval;
+      const std::string field = kcl ? "idle_time_between_reads" : "poll_interval";
+      if (wait < gap) {
+        return "This application polls faster than " + std::to_string(l.get_records_per_sec) +
+               " calls/s per shard: raise " + field + " (now " + FormatDuration(wait) +
+               ") to at least " + FormatDuration(gap) + ".";
+      }
+      return "This application's " + field + " (" + FormatDuration(wait) + ") keeps it under " +
+             std::to_string(l.get_records_per_sec) +
+             " calls/s per shard; the throttled calls come from retries right after "
+             "throttling or catching up. If the throttled share matters, " +
+             efo + ".";
+    }
+    return "The " + std::string(c.lambda ? "mapping" : "Firehose") +
+           " polls again at once while it is behind, so its own calls meet the " +
+           std::to_string(l.get_records_per_sec) +
+           " calls/s limit: back-pressure, not a setting to change. If the throttled share "
+           "matters, " +
+           (c.lambda ? efo : std::string("add shards")) + ".";
   }
-  return "Polling readers together read more than " +
-         FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
-         " per shard: move readers to enhanced fan-out (2 MiB/s each per shard) or "
-         "add shards.";
+  return apps > 1 ? "Polling readers together read more than " +
+                        FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
+                        " per shard: move readers to enhanced fan-out (2 MiB/s each per shard) or "
+                        "add shards."
+                  : "This application alone reads more than " +
+                        FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
+                        " per shard (as it does while catching up): " + efo +
+                        " (its own 2 MiB/s per shard), or add shards to spread the bytes.";
 }
 
 Finding ReadThrottling(const Scenario& s, const RunResult& r, int ci) {
@@ -111,10 +153,11 @@ Finding ReadThrottling(const Scenario& s, const RunResult& r, int ci) {
       TopShards(
           c, 3, [](const ConsumerShardResult& x) { return static_cast<double>(x.read_throttles); },
           "") +
-      "; " + std::to_string(apps) +
-      (apps == 1 ? " polling application reads" : " polling applications share") +
-      " each shard's read limits";
-  f.recommendation = ReadThrottlingAdvice(l, c, apps);
+      "; " +
+      (apps == 1 ? std::string("it is the only polling application, alone on each shard's "
+                               "read limits")
+                 : std::to_string(apps) + " polling applications share each shard's read limits");
+  f.recommendation = ReadThrottlingAdvice(s, r, ci, apps);
   AddFigures(&f, {{"read_throttles", c.read_throttles},
                   {"get_records_attempts", c.get_records_calls + c.read_throttles},
                   {"throttled_fraction", share},
@@ -180,29 +223,32 @@ const OutageSpec* OutageAtEnd(const ConsumerSpec* spec, double end_ms) {
 // A Lambda mapping that cannot keep up: is it the concurrency limit, the function's speed per
 // shard slot, or neither? Fact sheet 6: one batch in flight per shard per ParallelizationFactor
 // slot.
-void LambdaCapacityAdvice(const LambdaSpec& l, const ConsumerResult& c, const Lag& lag,
+void LambdaCapacityAdvice(const LambdaSpec& l, const RunResult& r, int ci, const Lag& lag,
                           Finding* f) {
-  const double batch = std::max(1.0, c.lambda->batch_records.mean);
-  const double secs = std::max(1e-6, c.lambda->duration.mean_ms / 1000);
-  const double per_slot = batch / secs;
-  const double cap = per_slot * static_cast<double>(l.parallelization_factor);
+  const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
+  const double bytes = MeanRecordBytes(r);
+  const LambdaThroughput t = LambdaAsMeasured(l, *c.lambda, bytes);
+  const double per_slot = t.SlotRecordsPerS();
+  const double cap = t.ShardRecordsPerS();
   const int64_t slots = static_cast<int64_t>(c.shards.size()) * l.parallelization_factor;
   const std::string how =
-      Fixed(batch, 0) + " records / " + Fixed(secs * 1000, 0) + " ms mean duration";
-  AddFigures(f, {{"batch_records_mean", batch}, {"duration_mean_ms", secs * 1000}});
+      Fixed(t.batch_records, 0) + " records / " + Fixed(t.duration_ms, 0) + " ms mean duration";
+  AddFigures(f, {{"batch_records_mean", t.batch_records}, {"duration_mean_ms", t.duration_ms}});
   if (c.lambda->throttles > 0 && l.function.concurrency_limit &&
       *l.function.concurrency_limit < slots) {
     const int64_t limit = *l.function.concurrency_limit;
     const auto needed = static_cast<int64_t>(std::ceil(lag.arrivals_per_s / (0.8 * per_slot)));
     f->recommendation =
         "The concurrency limit of " + std::to_string(limit) + " holds the whole mapping to " +
-        std::to_string(limit) + " batches in flight: about " +
+        CountNoun(static_cast<uint64_t>(limit), "batch", "batches") + " in flight: about " +
         Fixed(per_slot * static_cast<double>(limit), 0) + " records/s (" + how +
         " each) for the stream's " + Fixed(lag.arrivals_per_s, 0) +
         " records/s. Raise the function's reserved concurrency to about " +
         std::to_string(std::min(needed, slots)) + " (the mapping uses at most shards x " +
         "parallelization factor = " + std::to_string(slots) + ")" +
-        (needed > slots ? ", and raise parallelization_factor or make the function faster"
+        (needed > slots ? (l.parallelization_factor < kMaxParallelizationFactor
+                               ? ", and raise parallelization_factor or make the function faster"
+                               : ", and add shards or make the function faster")
                         : std::string()) +
         "; a higher parallelization_factor alone would only add throttled invocations.";
     AddFigures(f, {{"concurrency_limit", limit},
@@ -211,27 +257,31 @@ void LambdaCapacityAdvice(const LambdaSpec& l, const ConsumerResult& c, const La
                    {"concurrency_needed", std::min(needed, slots)},
                    {"max_concurrency", slots}});
   } else if (cap < lag.hot_arrivals_per_s) {
+    const bool full = t.batch_records >= 0.9 * FullBatchRecords(l, bytes);
     f->recommendation =
         "The function cannot keep up: a shard's invocations complete at most about " +
         Fixed(cap, 0) + " records/s (batches of " + how + " x parallelization factor " +
         std::to_string(l.parallelization_factor) + "), against " +
         Fixed(lag.hot_arrivals_per_s, 0) + " records/s arriving on " + lag.HotId() + ". " +
-        (l.parallelization_factor < 10
-             ? "Raise parallelization_factor (up to 10; order is then kept per partition "
-               "key), "
-             : std::string("parallelization_factor is at its maximum of 10: add shards, ")) +
-        (l.batch_size < 10'000 && batch >= 0.9 * static_cast<double>(l.batch_size)
-             ? "raise batch_size (batches are full), "
-             : std::string()) +
-        "or make the function faster per batch and per record.";
+        LambdaThroughputLevers(l, t, lag.hot_arrivals_per_s / 0.8, lag.arrivals_per_s, full);
     AddFigures(f, {{"shard_capacity_records_per_s", cap},
-                   {"parallelization_factor", l.parallelization_factor}});
+                   {"parallelization_factor", l.parallelization_factor},
+                   {"per_batch_ms", t.per_batch_ms},
+                   {"per_record_ms", t.PerRecordMs()}});
   } else {
+    std::vector<std::string> others;
+    for (const Finding& o : r.findings) {
+      const std::string name(FindingKindName(o.kind));
+      if (o.consumer == ci && std::find(others.begin(), others.end(), name) == others.end()) {
+        others.push_back(name);
+      }
+    }
     f->recommendation =
         "At full batches a shard's invocations would complete about " + Fixed(cap, 0) +
         " records/s, more than the " + Fixed(lag.hot_arrivals_per_s, 0) +
         " arriving: the lag comes from failed batches being retried, from reads, or from "
-        "outages; see the mapping's other findings.";
+        "outages" +
+        (others.empty() ? std::string(".") : "; see " + JoinAnd(others) + ".");
     AddFigures(f, {{"shard_capacity_records_per_s", cap}});
   }
 }
@@ -245,16 +295,22 @@ void ProcessorCapacityAdvice(const ConsumerResult& c, const Lag& lag, Finding* f
                                   static_cast<double>(std::max<size_t>(1, c.shards.size()));
   const auto needed =
       static_cast<int64_t>(std::ceil(lag.arrivals_per_s / std::max(1e-9, 0.8 * target)));
+  const auto shards = static_cast<uint64_t>(c.shards.size());
   f->recommendation =
       "Processing is slower than arrivals. Each shard has exactly one record processor, so "
       "more workers cannot help beyond one per shard (" +
-      std::to_string(c.shards.size()) + " shards" +
-      (c.type == "kcl" ? ", " + std::to_string(c.workers) + " workers" : std::string()) +
+      CountNoun(shards, "shard", "shards") +
+      (c.type == "kcl" ? ", " + CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers")
+                       : std::string()) +
       "). A processor here completes about " + Fixed(target, 0) +
-      " records/s: make processing faster (per record and per batch), or add shards so each "
-      "carries under 80% of that (about " +
-      std::to_string(needed) + " shards for the stream's " + Fixed(lag.arrivals_per_s, 0) +
-      " records/s).";
+      " records/s: make processing faster (per record and per batch), or " +
+      (static_cast<uint64_t>(needed) > shards
+           ? "add shards so each carries under 80% of that (about " +
+                 CountNoun(static_cast<uint64_t>(needed), "shard", "shards") +
+                 " for the stream's " + Fixed(lag.arrivals_per_s, 0) + " records/s)."
+           : "spread the keys: the stream's " + Fixed(lag.arrivals_per_s, 0) +
+                 " records/s would fit its shards if " + lag.HotId() +
+                 " did not receive more than its share.");
   AddFigures(f, {{"processor_records_per_s", target},
                  {"shards_needed", needed},
                  {"stream_arrivals_per_s", lag.arrivals_per_s},
@@ -288,22 +344,32 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
                        "covers the outage and how fast it catches up after.";
     AddFigures(&f, {{"outage_from_ms", down->from.millis()}});
   } else if (c.unowned_shards > 0) {
-    f.recommendation = std::to_string(c.unowned_shards) +
-                       " shards have no lease holder: add workers or raise "
-                       "max_leases_per_worker so every shard has a record processor.";
+    f.recommendation =
+        CountNoun(static_cast<uint64_t>(c.unowned_shards), "shard has", "shards have") +
+        " no lease holder" +
+        (c.type == "kcl" ? std::string(" (see unowned_shards)") : std::string()) +
+        ", so nothing reads " + (c.unowned_shards == 1 ? "it." : "them.");
     AddFigures(&f, {{"unowned_shards", c.unowned_shards}});
   } else if (c.lambda && c.lambda->max_stall_ms >= kLagFloorMs) {
     f.recommendation =
-        "A failing batch blocks the shard (see lambda_shard_stalled): the age "
-        "grows while Lambda retries it.";
+        FindFinding(r.findings, FindingKind::kLambdaShardStalled, ci)
+            ? "A failing batch blocks the shard (see lambda_shard_stalled): the age grows while "
+              "Lambda retries it."
+            : "A failing batch blocked a shard slot for " +
+                  SecondsFromMillis(c.lambda->max_stall_ms) +
+                  " while Lambda retried it, and the age grew meanwhile: bound the retries "
+                  "(maximum_retry_attempts, maximum_record_age) or bisect failing batches.";
     AddFigures(&f, {{"max_stall_ms", c.lambda->max_stall_ms}});
   } else if (ThrottledShare(c) >= kThrottleWarning) {
     f.recommendation =
-        "Reads are throttled (see read_throttling), so the consumer cannot "
-        "fetch fast enough: use enhanced fan-out or fewer polling applications.";
+        std::string(FindFinding(r.findings, FindingKind::kReadThrottling, ci)
+                        ? "Reads are throttled (see read_throttling)"
+                        : "Reads are throttled") +
+        ", so the consumer cannot fetch fast enough: use enhanced fan-out or fewer polling "
+        "applications.";
     AddFigures(&f, {{"throttled_fraction", ThrottledShare(c)}});
   } else if (c.lambda && spec != nullptr) {
-    LambdaCapacityAdvice(spec->lambda, c, lag, &f);
+    LambdaCapacityAdvice(spec->lambda, r, ci, lag, &f);
   } else {
     ProcessorCapacityAdvice(c, lag, &f);
   }
@@ -335,17 +401,29 @@ Finding RecordsExpired(const Scenario& s, const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
   Finding f = ConsumerFinding(FindingKind::kRecordsExpired, Severity::kCritical, r, ci);
   f.evidence =
-      Grouped(c.records_expired) + " records expired (retention " +
+      CountNoun(c.records_expired, "record", "records") + " expired (retention " +
       FormatDuration(s.stream.retention) + ") before " + c.name +
       " processed them: data loss; shards: " +
       TopShards(
           c, 3, [](const ConsumerShardResult& x) { return static_cast<double>(x.records_expired); },
           "");
+  // The findings of this consumer that say why it lags (those before this one).
+  std::vector<std::string> why;
+  for (const Finding& other : r.findings) {
+    const std::string name(FindingKindName(other.kind));
+    if (other.consumer == ci && std::find(why.begin(), why.end(), name) == why.end()) {
+      why.push_back(name);
+    }
+  }
+  const std::string fix = why.empty() ? "make the consumer keep up"
+                                      : "fix why the consumer lags (see " + JoinAnd(why) + ")";
   f.recommendation =
-      "Raise the stream's retention (up to 8760h; extended retention is billed "
-      "per shard-hour) to cover the longest lag, and fix why the consumer lags "
-      "(see the other findings for " +
-      c.name + ").";
+      s.stream.retention < Hours(8760)
+          ? "Raise the stream's retention (now " + FormatDuration(s.stream.retention) +
+                ", up to 8760h; extended retention is billed per shard-hour) to cover the "
+                "longest lag, and " +
+                fix + "."
+          : "Retention is at its maximum of 8760h: " + fix + ".";
   AddFigures(
       &f, {{"records_expired", c.records_expired}, {"retention_ms", s.stream.retention.millis()}});
   return f;
@@ -357,8 +435,12 @@ Finding RetentionRisk(const Scenario& s, const RunResult& r, int ci) {
   f.evidence = "iterator age reached " + SecondsFromMillis(c.iterator_age_max_ms) +
                ", over half the " + FormatDuration(s.stream.retention) + " retention";
   f.recommendation =
-      "Records this old are close to expiring unread: raise the retention "
-      "period or make the consumer catch up faster.";
+      s.stream.retention < Hours(8760)
+          ? "Records this old are close to expiring unread: raise the retention period (now " +
+                FormatDuration(s.stream.retention) + ") or make the consumer catch up faster."
+          : std::string(
+                "Records this old are close to expiring unread and retention is at its "
+                "8760h maximum: make the consumer catch up faster.");
   AddFigures(&f, {{"iterator_age_max_ms", c.iterator_age_max_ms},
                   {"retention_ms", s.stream.retention.millis()}});
   return f;
@@ -366,16 +448,28 @@ Finding RetentionRisk(const Scenario& s, const RunResult& r, int ci) {
 
 // ---------------------------------------------------------------- KCL leases
 
-Finding UnownedShards(const RunResult& r, int ci) {
+Finding UnownedShards(const Scenario& s, const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
+  const ConsumerSpec* spec = SpecOf(s, c.name);
   Finding f = ConsumerFinding(FindingKind::kUnownedShards, Severity::kWarning, r, ci);
-  f.evidence = std::to_string(c.unowned_shards) + " of " + std::to_string(c.shards.size()) +
-               " shards have no live worker holding their lease at the end (" +
-               std::to_string(c.workers) + " workers)";
+  const auto unowned = static_cast<uint64_t>(c.unowned_shards);
+  f.evidence = Grouped(unowned) + " of " + CountNoun(c.shards.size(), "shard", "shards") + " " +
+               (unowned == 1 ? "has" : "have") +
+               " no live worker holding their lease at the end (" +
+               CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers") + ")";
+  // Only a cap below the shard count can leave leases untaken; the KCL default has none.
+  const bool capped =
+      spec != nullptr && spec->kcl.max_leases_per_worker * std::max<int64_t>(1, c.workers) <
+                             static_cast<int64_t>(c.shards.size());
   f.recommendation =
-      "Their records are not read: run more workers or raise "
-      "max_leases_per_worker (workers x max leases must cover the shards, "
-      "with room for a failed worker's leases).";
+      capped ? "Their records are not read: run more workers or raise max_leases_per_worker (now " +
+                   std::to_string(spec->kcl.max_leases_per_worker) +
+                   "; workers x max leases must cover the shards, with room for a failed "
+                   "worker's leases)."
+             : std::string(
+                   "Their records are not read: their workers failed and no live worker "
+                   "has taken the leases over yet; run more workers so the others can "
+                   "absorb a failed worker's leases.");
   AddFigures(
       &f,
       {{"unowned_shards", c.unowned_shards}, {"shards", c.shards.size()}, {"workers", c.workers}});
@@ -385,8 +479,10 @@ Finding UnownedShards(const RunResult& r, int ci) {
 Finding IdleWorkers(const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
   Finding f = ConsumerFinding(FindingKind::kIdleWorkers, Severity::kInfo, r, ci);
-  f.evidence = std::to_string(c.idle_workers) + " of " + std::to_string(c.workers) +
-               " workers hold no lease (" + std::to_string(c.shards.size()) + " shards)";
+  f.evidence = Grouped(static_cast<uint64_t>(c.idle_workers)) + " of " +
+               CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers") + " " +
+               (c.idle_workers == 1 ? "holds" : "hold") + " no lease (" +
+               CountNoun(c.shards.size(), "shard", "shards") + ")";
   f.recommendation =
       "A shard is processed by one worker at a time, so workers beyond the "
       "shard count only stand by for failover.";
@@ -398,8 +494,10 @@ Finding IdleWorkers(const RunResult& r, int ci) {
 Finding ReprocessedRecords(const RunResult& r, int ci) {
   const ConsumerResult& c = r.consumers[static_cast<size_t>(ci)];
   Finding f = ConsumerFinding(FindingKind::kReprocessedRecords, Severity::kInfo, r, ci);
-  f.evidence = Grouped(c.records_reprocessed) + " records were processed again after " +
-               Grouped(c.lease_takeovers) + " lease takeovers (work since the last checkpoint)";
+  f.evidence = CountNoun(c.records_reprocessed, "record was", "records were") +
+               " processed again after " +
+               CountNoun(c.lease_takeovers, "lease takeover", "lease takeovers") +
+               " (work since the last checkpoint)";
   f.recommendation =
       "Make processing idempotent; checkpoint more often to replay less after "
       "a worker is lost.";
@@ -443,7 +541,7 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     } else if (c.iterator_age_max_ms >= kRetentionRisk * retention_ms) {
       out.push_back(RetentionRisk(scenario, r, ci));
     }
-    if (c.type == "kcl" && c.unowned_shards > 0) out.push_back(UnownedShards(r, ci));
+    if (c.type == "kcl" && c.unowned_shards > 0) out.push_back(UnownedShards(scenario, r, ci));
     if (c.type == "kcl" && c.idle_workers > 0) out.push_back(IdleWorkers(r, ci));
     if (c.records_reprocessed > 0) out.push_back(ReprocessedRecords(r, ci));
   }

@@ -1,5 +1,6 @@
 // SummaryText: fixed sections, each a small table whose columns size to their contents and whose
-// text columns shrink (cut with "...") until the line fits kSummaryWidthColumns. Exact quantities
+// text columns shrink (cut with "...", see DistinguishingCut) until the line fits
+// kSummaryWidthColumns. Exact quantities
 // (duration, limits) use models/spec/units.h; measured ones (peaks, latencies) are rounded by
 // models/result/format.h for reading, since the exact forms ("1000123B/s") are hard to scan. Pure
 // function, thread-safe.
@@ -40,14 +41,17 @@ size_t CodePointOffset(std::string_view s, int n) {
   return s.size();
 }
 
-// `s` cut to at most `width` columns with "..." in the middle, so names that differ only at
-// the end ("enricher-primary", "enricher-secondary") stay apart; never splits a code point.
-std::string Fit(std::string_view s, int width) {
+// Where a name too long for its column loses code points: at its end (the start names it), in
+// the middle, or at its start.
+enum class Cut { kEnd, kMiddle, kStart };
+
+// `s` cut to at most `width` columns with "..." where `cut` says; never splits a code point.
+std::string Fit(std::string_view s, int width, Cut cut = Cut::kEnd) {
   const int w = Width(s);
   if (w <= width) return std::string(s);
   if (width <= 3) return std::string(static_cast<size_t>(std::max(width, 0)), '.');
   const int keep = width - 3;
-  const int head = (keep + 1) / 2;
+  const int head = cut == Cut::kEnd ? keep : cut == Cut::kStart ? 0 : (keep + 1) / 2;
   const int tail = keep - head;
   return std::string(s.substr(0, CodePointOffset(s, head))) + "..." +
          std::string(s.substr(CodePointOffset(s, w - tail)));
@@ -57,7 +61,46 @@ struct Column {
   std::string header;
   bool right = false;   // numbers align right
   bool shrink = false;  // text that may be cut to fit the width
+  // The cell's last space-separated word (a share after a name) is never cut: only the text
+  // before it shrinks.
+  bool keep_last_word = false;
 };
+
+// `cell` fitted to `width` with `cut`, keeping its last word whole when `keep_last_word`.
+std::string FitCell(const std::string& cell, int width, Cut cut, bool keep_last_word) {
+  const size_t space = keep_last_word ? cell.rfind(' ') : std::string::npos;
+  if (space == std::string::npos) return Fit(cell, width, cut);
+  const std::string last = cell.substr(space);
+  return Fit(std::string_view(cell).substr(0, space), width - Width(last), cut) + last;
+}
+
+// The cut that keeps a column's distinct names distinct at `width`: at the end if that does (names
+// are told apart by their start), else in the middle, else at the start. With `keep_last_word`
+// the name is the cell without its last word (which is never cut and tells nothing apart).
+Cut DistinguishingCut(const std::vector<std::vector<std::string>>& rows, size_t c, int width,
+                      bool keep_last_word) {
+  std::vector<std::pair<std::string, int>> names;  // (name, columns it may use)
+  for (const auto& row : rows) {
+    const size_t space = keep_last_word ? row[c].rfind(' ') : std::string::npos;
+    if (space == std::string::npos) {
+      names.emplace_back(row[c], width);
+    } else {
+      names.emplace_back(row[c].substr(0, space), width - Width(row[c].substr(space)));
+    }
+  }
+  for (Cut cut : {Cut::kEnd, Cut::kMiddle, Cut::kStart}) {
+    bool distinct = true;
+    for (size_t i = 0; i < names.size() && distinct; ++i) {
+      for (size_t j = 0; j < i && distinct; ++j) {
+        distinct =
+            names[i].first == names[j].first ||
+            Fit(names[i].first, names[i].second, cut) != Fit(names[j].first, names[j].second, cut);
+      }
+    }
+    if (distinct) return cut;
+  }
+  return Cut::kMiddle;
+}
 
 // Header row plus rows, indented, columns separated by kGap spaces, no trailing spaces.
 std::string Table(const std::vector<Column>& cols,
@@ -84,12 +127,17 @@ std::string Table(const std::vector<Column>& cols,
     if (widest < 0) break;
     --width[static_cast<size_t>(widest)];
   }
+  std::vector<Cut> cuts(cols.size(), Cut::kEnd);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c].shrink) cuts[c] = DistinguishingCut(rows, c, width[c], cols[c].keep_last_word);
+  }
   std::string out;
-  auto emit = [&](const std::vector<std::string>& cells) {
+  auto emit = [&](const std::vector<std::string>& cells, bool header) {
     std::string line(kIndent, ' ');
     for (size_t c = 0; c < cols.size(); ++c) {
-      const std::string text = Fit(cells[c], width[c]);
-      const std::string pad(static_cast<size_t>(width[c] - Width(text)), ' ');
+      const std::string text =
+          FitCell(cells[c], width[c], cuts[c], cols[c].keep_last_word && !header);
+      const std::string pad(static_cast<size_t>(std::max(0, width[c] - Width(text))), ' ');
       if (c > 0) line.append(kGap, ' ');
       line += cols[c].right ? pad + text : text + pad;
     }
@@ -98,12 +146,23 @@ std::string Table(const std::vector<Column>& cols,
   };
   std::vector<std::string> headers;
   for (const Column& c : cols) headers.push_back(c.header);
-  emit(headers);
-  for (const auto& row : rows) emit(row);
+  emit(headers, true);
+  for (const auto& row : rows) emit(row, false);
   return out;
 }
 
 std::string Line(std::string_view text) { return Fit(text, kSummaryWidthColumns) + "\n"; }
+
+// A measured duration in ms for a table: "0ms" for none, microseconds below a millisecond
+// ("512us", "4.20us", "<1us"), else Millis ("41.3ms", "12.5s").
+std::string DurationMs(double ms) {
+  if (!std::isfinite(ms)) return "-";
+  if (ms == 0) return "0ms";
+  if (ms >= 1) return Millis(ms);
+  const double us = ms * 1000;
+  if (us < 1) return "<1us";
+  return Fixed(us, us >= 100 ? 0 : us >= 10 ? 1 : 2) + "us";
+}
 
 std::string DurationText(double seconds) {
   // FormatDuration is exact to the nanosecond; beyond int64 ns (292 years) fall back to seconds.
@@ -132,10 +191,12 @@ std::string Producers(const RunResult& r) {
   for (const ProducerResult& p : r.producers) {
     rows.push_back({p.name, p.api, Grouped(p.records_produced), Grouped(p.records_accepted),
                     Grouped(p.records_throttled), Grouped(p.records_dropped), Grouped(p.duplicates),
-                    p.put_latency.count == 0 ? "-" : Millis(p.put_latency.p99_ms)});
+                    p.put_latency.count == 0 ? "-" : DurationMs(p.put_latency.p99_ms)});
   }
   return "Producers\n" + Table(cols, rows);
 }
+
+std::string Wrap(const std::string& text, const std::string& indent, size_t width);
 
 struct ShardLoad {
   const ShardResult* shard = nullptr;
@@ -182,25 +243,39 @@ std::string HottestShards(const RunResult& r) {
   std::stable_sort(loads.begin(), loads.end(), [](const ShardLoad& a, const ShardLoad& b) {
     return a.utilisation > b.utilisation;
   });
+  // The most throttled shard belongs in the table even when bursts, not its busiest second, put
+  // it there: it comes after the three busiest, still in load order.
+  const auto most_throttled =
+      std::max_element(loads.begin(), loads.end(), [](const ShardLoad& a, const ShardLoad& b) {
+        return a.shard->throttled_records < b.shard->throttled_records;
+      });
+  const bool extra =
+      most_throttled->shard->throttled_records > 0 && most_throttled - loads.begin() >= kTopShards;
+  const ShardLoad throttled = *most_throttled;
   if (loads.size() > kTopShards) loads.resize(kTopShards);
+  if (extra) loads.push_back(throttled);
 
-  const std::vector<Column> cols = {{"shard", false, true},    {"load", true, false},
-                                    {"limit", false, false},   {"peak rec/s", true, false},
-                                    {"peak B/s", true, false}, {"throttled", true, false},
-                                    {"share", true, false},    {"top key", false, true}};
+  // The shard id is never cut; the top key is, but never its share.
+  const std::vector<Column> cols = {{"shard", false, false},       {"load", true, false},
+                                    {"limit", false, false},       {"rec/s", true, false},
+                                    {"B/s", true, false},          {"throttled", true, false},
+                                    {"stream share", true, false}, {"top key", false, true, true}};
   std::vector<std::vector<std::string>> rows;
   for (const ShardLoad& l : loads) {
     const ShardResult& s = *l.shard;
     const KeyShare* top = TopKey(s);
-    rows.push_back(
-        {s.shard_id, PercentWhole(l.utilisation), l.by_bytes ? "bytes" : "records",
-         Count(DemandRecords(s)), ApproxBytes(DemandBytes(s)) + "/s", Grouped(s.throttled_records),
-         top == nullptr ? "-" : PercentOneDecimal(top->share), top == nullptr ? "-" : top->key});
+    rows.push_back({s.shard_id, PercentWhole(l.utilisation), l.by_bytes ? "bytes" : "records",
+                    Count(DemandRecords(s)), ApproxBytes(DemandBytes(s)) + "/s",
+                    Grouped(s.throttled_records),
+                    s.expected_share > 0 ? SharePercent(s.expected_share) : "-",
+                    top == nullptr ? "-" : top->key + " " + SharePercent(top->share)});
   }
-  const std::string title = "Hottest shards (busiest second of demand, first attempts, vs " +
-                            FormatRecordRate(r.write_limit_records_per_sec) + " and " +
-                            FormatByteRate(r.write_limit_bytes_per_sec) + " per shard)";
-  return Line(title) + Table(cols, rows);
+  const std::string title =
+      "Hottest shards (busiest second of demand, first attempts, vs " +
+      FormatRecordRate(r.write_limit_records_per_sec) + " and " +
+      FormatByteRate(r.write_limit_bytes_per_sec) +
+      " per shard; stream share from key weights; top key with its share of the shard)";
+  return Wrap(title, "", kSummaryWidthColumns) + Table(cols, rows);
 }
 
 std::string LambdaTable(const RunResult& r) {
@@ -215,9 +290,9 @@ std::string LambdaTable(const RunResult& r) {
     const LambdaResult& l = *c.lambda;
     rows.push_back(
         {c.name, Grouped(l.invocations), Grouped(l.invocations_failed), Grouped(l.throttles),
-         Count(l.concurrency_max), l.duration.count > 0 ? Millis(l.duration.p99_ms) : "-",
+         Count(l.concurrency_max), l.duration.count > 0 ? DurationMs(l.duration.p99_ms) : "-",
          Fixed(l.batch_records.mean, 1), Grouped(l.records_to_destination + l.records_dropped),
-         Millis(l.max_stall_ms), Fixed(l.gb_seconds, 1)});
+         DurationMs(l.max_stall_ms), Fixed(l.gb_seconds, 1)});
   }
   if (rows.empty()) return "";
   std::string out = "\n";
@@ -238,8 +313,8 @@ std::string FirehoseTable(const RunResult& r) {
     const bool has = f.delivery_latency.count > 0;
     rows.push_back({c.name, f.source, Grouped(f.records_delivered), Grouped(f.objects_written),
                     f.object_bytes.count > 0 ? ApproxBytes(f.object_bytes.mean) : "-",
-                    has ? Millis(f.delivery_latency.p50_ms) : "-",
-                    has ? Millis(f.delivery_latency.p99_ms) : "-",
+                    has ? DurationMs(f.delivery_latency.p50_ms) : "-",
+                    has ? DurationMs(f.delivery_latency.p99_ms) : "-",
                     Grouped(f.records_backed_up + f.records_transform_failed),
                     Fixed(f.ingested_gb_billed, 3), Grouped(f.s3_put_requests)});
   }
@@ -257,11 +332,11 @@ std::string Consumers(const RunResult& r) {
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
     const bool has = c.latency.count > 0;
-    rows.push_back({c.name, c.type, Grouped(c.records_processed),
-                    has ? Millis(c.latency.p50_ms) : "-", has ? Millis(c.latency.p99_ms) : "-",
-                    c.propagation.count > 0 ? Millis(c.propagation.mean_ms) : "-",
-                    Millis(c.iterator_age_max_ms), Grouped(c.read_throttles),
-                    Grouped(c.records_expired)});
+    rows.push_back(
+        {c.name, c.type, Grouped(c.records_processed), has ? DurationMs(c.latency.p50_ms) : "-",
+         has ? DurationMs(c.latency.p99_ms) : "-",
+         c.propagation.count > 0 ? DurationMs(c.propagation.mean_ms) : "-",
+         DurationMs(c.iterator_age_max_ms), Grouped(c.read_throttles), Grouped(c.records_expired)});
   }
   return "Consumers (latency: created -> processed; propagation: mean arrival -> delivered)\n" +
          Table(cols, rows) + LambdaTable(r) + FirehoseTable(r);

@@ -439,11 +439,11 @@ TEST(SummaryTest, HottestShardsRankByTighterLimitAndShowTopKey) {
   EXPECT_EQ(text.find("shardId-000000000000"), std::string::npos);
   EXPECT_NE(s2->find("150%  bytes"), std::string::npos) << *s2;
   EXPECT_NE(s2->find("1.50MiB/s"), std::string::npos) << *s2;
-  EXPECT_NE(s2->find("50.0%  big-payloads"), std::string::npos) << *s2;
+  EXPECT_NE(s2->find("big-payloads 50.0%"), std::string::npos) << *s2;
   EXPECT_NE(s1->find("142%  records"), std::string::npos) << *s1;
   EXPECT_NE(s1->find("1,420"), std::string::npos) << *s1;
   EXPECT_NE(s1->find("12,345"), std::string::npos) << *s1;
-  EXPECT_NE(s1->find("31.2%  device-17"), std::string::npos) << *s1;
+  EXPECT_NE(s1->find("device-17 31.2%"), std::string::npos) << *s1;
   EXPECT_NE(s3->find("90%  records"), std::string::npos) << *s3;
   EXPECT_NE(text.find("vs 1000/s and 1MiB/s per shard"), std::string::npos);
 }
@@ -584,6 +584,74 @@ TEST(SummaryTest, CutNamesKeepTheirEndsApart) {
   // The Lambda table is the widest: its name column is cut, in the middle.
   EXPECT_NE(text.find("orders-enric...ame-primary "), std::string::npos) << text;
   EXPECT_NE(text.find("orders-enric...e-secondary "), std::string::npos) << text;
+}
+
+TEST(SummaryTest, MostThrottledShardIsListedEvenOutsideTheThreeBusiest) {
+  RunResult r = SampleResult();
+  r.shards[0].throttled_records = 50'000;  // 40 % load: fourth by load, first by throttling
+  const std::vector<std::string> lines = Lines(SummaryText(r));
+  const std::string* s0 = LineWith(lines, "shardId-000000000000");
+  const std::string* s3 = LineWith(lines, "shardId-000000000003");
+  ASSERT_NE(s0, nullptr);
+  ASSERT_NE(s3, nullptr);
+  EXPECT_LT(s3, s0);  // still in load order, after the three busiest
+  EXPECT_NE(s0->find("50,000"), std::string::npos) << *s0;
+}
+
+TEST(SummaryTest, ShareColumnsSayWhoseShareTheyAre) {
+  RunResult r = SampleResult();
+  r.shards[2].expected_share = 0.3;
+  const std::vector<std::string> lines = Lines(SummaryText(r));
+  const std::string* header = LineWith(lines, "  shard ");
+  const std::string* s2 = LineWith(lines, "shardId-000000000002");
+  ASSERT_NE(header, nullptr);
+  ASSERT_NE(s2, nullptr);
+  EXPECT_NE(header->find("stream share"), std::string::npos) << *header;
+  EXPECT_NE(header->find("top key"), std::string::npos) << *header;
+  EXPECT_EQ(header->find(" share  top key"), header->find("stream share  top key") + 6) << *header;
+  EXPECT_NE(s2->find("30.0%  big-payloads 50.0%"), std::string::npos) << *s2;  // stream, key
+}
+
+TEST(SummaryTest, ShardIdsAreNeverCutAndCutNamesStayDistinguishable) {
+  RunResult r = SampleResult();
+  // Keys that differ only at the end, long enough to be cut: a cut at the end would merge them.
+  r.shards[1].top_keys[0].key = "tenant-with-a-very-long-common-prefix-name-alpha";
+  r.shards[2].top_keys[0].key = "tenant-with-a-very-long-common-prefix-name-omega";
+  r.shards[3].top_keys[0].key = "tenant-with-a-very-long-common-prefix-name-gamma";
+  const std::string text = SummaryText(r);
+  for (const std::string& line : Lines(text)) EXPECT_LE(Columns(line), kSummaryWidthColumns);
+  for (const char* id : {"shardId-000000000001", "shardId-000000000002", "shardId-000000000003"}) {
+    EXPECT_NE(text.find(id), std::string::npos) << id;
+  }
+  EXPECT_NE(text.find("lpha 31.2%"), std::string::npos) << text;
+  EXPECT_NE(text.find("mega 50.0%"), std::string::npos) << text;
+  EXPECT_NE(text.find("amma 20.0%"), std::string::npos) << text;
+
+  // Names that differ at the start keep their start: the end is cut.
+  r.consumers = ManagedResult().consumers;
+  r.consumers[0].name = "alpha-enricher-with-a-rather-long-name-that-goes-on";
+  r.consumers[1].name = "omega-enricher-with-a-rather-long-name-that-goes-on";
+  r.consumers[1].lambda = r.consumers[0].lambda;
+  r.consumers[1].firehose.reset();
+  const std::string cut = SummaryText(r);
+  EXPECT_NE(cut.find("  alpha-enricher-with"), std::string::npos) << cut;
+  EXPECT_NE(cut.find("  omega-enricher-with"), std::string::npos) << cut;
+}
+
+TEST(SummaryTest, ZeroAndSubMicrosecondDurationsReadAsSuch) {
+  RunResult r = ManagedResult();
+  r.consumers[0].lambda->max_stall_ms = 0;
+  r.consumers[0].iterator_age_max_ms = 0.0004;
+  const std::string text = SummaryText(r);
+  EXPECT_EQ(text.find("0.000ms"), std::string::npos) << text;
+  EXPECT_NE(text.find("<1us"), std::string::npos) << text;
+  const std::vector<std::string> lines = Lines(text);
+  const std::string* row = nullptr;
+  for (const std::string& line : lines) {
+    if (line.rfind("  db-writer", 0) == 0 && line.find("1,234") != std::string::npos) row = &line;
+  }
+  ASSERT_NE(row, nullptr) << text;
+  EXPECT_NE(row->find(" 0ms "), std::string::npos) << *row;
 }
 
 TEST(SummaryTest, EmptyResultSaysNone) {
