@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 
 namespace shardsim {
@@ -261,7 +262,8 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, const ConsumerResul
         "Processing is slower than arrivals. Each shard has exactly one record processor, so "
         "more workers cannot help beyond one per shard (" +
         std::to_string(c.shards.size()) + " shards" +
-        (c.type == "kcl" ? ", " + std::to_string(c.workers) + " workers" : std::string()) +
+        (c.type == Name(ConsumerType::kKcl) ? ", " + std::to_string(c.workers) + " workers"
+                                            : std::string()) +
         "). A processor here completes about " + Num(target) +
         " records/s: make processing faster (per record and per batch), or add shards so each "
         "carries under 80% of that (about " +
@@ -483,7 +485,7 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     if (c.read_throttles > 0) out.push_back(ReadThrottling(scenario, c));
     AddManagedConsumerFindings(scenario, *result, c, &out);
     // A Direct PUT Firehose reads its own ingestion buffer, not the stream's shards.
-    if (c.firehose && c.firehose->source == "direct_put") continue;
+    if (c.firehose && c.firehose->source == Name(FirehoseSource::kDirectPut)) continue;
     const bool growing =
         c.iterator_age_growth >= kGrowthThreshold && c.behind_at_end_ms >= kLagFloorMs;
     const bool far_behind =
@@ -539,7 +541,7 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
           "period or make the consumer catch up faster.";
       out.push_back(std::move(f));
     }
-    if (c.type == "kcl" && c.unowned_shards > 0) {
+    if (c.type == Name(ConsumerType::kKcl) && c.unowned_shards > 0) {
       Finding f;
       f.kind = FindingKind::kUnownedShards;
       f.severity = Severity::kWarning;
@@ -553,7 +555,7 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
           "with room for a failed worker's leases).";
       out.push_back(std::move(f));
     }
-    if (c.type == "kcl" && c.idle_workers > 0) {
+    if (c.type == Name(ConsumerType::kKcl) && c.idle_workers > 0) {
       Finding f;
       f.kind = FindingKind::kIdleWorkers;
       f.severity = Severity::kInfo;

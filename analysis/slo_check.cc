@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 
 namespace shardsim {
@@ -96,7 +97,8 @@ void AddSloFindings(const Scenario& scenario, RunResult* result) {
           LatencyAdvice(*spec, c, static_cast<double>(slo.p99_latency->millis())));
     }
     // A Direct PUT Firehose has no iterator.
-    const bool has_iterator = !(c.firehose && c.firehose->source == "direct_put");
+    const bool has_iterator =
+        !(c.firehose && c.firehose->source == Name(FirehoseSource::kDirectPut));
     if (slo.max_iterator_age && has_iterator &&
         c.iterator_age_max_ms > static_cast<double>(slo.max_iterator_age->millis())) {
       add(c.name,
