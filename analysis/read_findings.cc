@@ -14,6 +14,7 @@
 #include "analysis/finding_support.h"
 #include "analysis/managed_findings.h"
 #include "models/result/format.h"
+#include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 
 namespace shardsim {
@@ -300,7 +301,7 @@ void ProcessorCapacityAdvice(const ConsumerResult& c, const Lag& lag, Finding* f
       "Processing is slower than arrivals. Each shard has exactly one record processor, so "
       "more workers cannot help beyond one per shard (" +
       CountNoun(shards, "shard", "shards") +
-      (c.type == "kcl" ? ", " + CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers")
+      (c.type == Name(ConsumerType::kKcl) ? ", " + CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers")
                        : std::string()) +
       "). A processor here completes about " + Fixed(target, 0) +
       " records/s: make processing faster (per record and per batch), or " +
@@ -315,7 +316,7 @@ void ProcessorCapacityAdvice(const ConsumerResult& c, const Lag& lag, Finding* f
                  {"shards_needed", needed},
                  {"stream_arrivals_per_s", lag.arrivals_per_s},
                  {"shards", c.shards.size()}});
-  if (c.type == "kcl") AddFigures(f, {{"workers", c.workers}});
+  if (c.type == Name(ConsumerType::kKcl)) AddFigures(f, {{"workers", c.workers}});
 }
 
 Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
@@ -347,7 +348,7 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
     f.recommendation =
         CountNoun(static_cast<uint64_t>(c.unowned_shards), "shard has", "shards have") +
         " no lease holder" +
-        (c.type == "kcl" ? std::string(" (see unowned_shards)") : std::string()) +
+        (c.type == Name(ConsumerType::kKcl) ? std::string(" (see unowned_shards)") : std::string()) +
         ", so nothing reads " + (c.unowned_shards == 1 ? "it." : "them.");
     AddFigures(&f, {{"unowned_shards", c.unowned_shards}});
   } else if (c.lambda && c.lambda->max_stall_ms >= kLagFloorMs) {
@@ -534,15 +535,15 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     if (c.read_throttles > 0) out.push_back(ReadThrottling(scenario, r, ci));
     AddManagedConsumerFindings(scenario, r, ci, &out);
     // A Direct PUT Firehose reads its own ingestion buffer, not the stream's shards.
-    if (c.firehose && c.firehose->source == "direct_put") continue;
+    if (c.firehose && c.firehose->source == Name(FirehoseSource::kDirectPut)) continue;
     if (std::optional<Finding> f = LagFinding(scenario, r, ci)) out.push_back(std::move(*f));
     if (c.records_expired > 0) {
       out.push_back(RecordsExpired(scenario, r, ci));
     } else if (c.iterator_age_max_ms >= kRetentionRisk * retention_ms) {
       out.push_back(RetentionRisk(scenario, r, ci));
     }
-    if (c.type == "kcl" && c.unowned_shards > 0) out.push_back(UnownedShards(scenario, r, ci));
-    if (c.type == "kcl" && c.idle_workers > 0) out.push_back(IdleWorkers(r, ci));
+    if (c.type == Name(ConsumerType::kKcl) && c.unowned_shards > 0) out.push_back(UnownedShards(scenario, r, ci));
+    if (c.type == Name(ConsumerType::kKcl) && c.idle_workers > 0) out.push_back(IdleWorkers(r, ci));
     if (c.records_reprocessed > 0) out.push_back(ReprocessedRecords(r, ci));
   }
 }

@@ -11,6 +11,7 @@
 #include "analysis/consumer_capacity.h"
 #include "analysis/finding_support.h"
 #include "models/result/format.h"
+#include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 
 namespace shardsim {
@@ -39,7 +40,7 @@ struct ProducerSide {
 
 ProducerSide ProducerSideOf(const LatencyContext& x) {
   ProducerSide side;
-  const bool direct_put = x.result.firehose && x.result.firehose->source == "direct_put";
+  const bool direct_put = x.result.firehose && x.result.firehose->source == Name(FirehoseSource::kDirectPut);
   double weight = 0;
   for (size_t i = 0; i < x.run.producers.size() && i < x.scenario.producers.size(); ++i) {
     const ProducerResult& p = x.run.producers[i];
@@ -307,7 +308,7 @@ std::optional<Finding> IteratorAgeMissed(const SloSpec& slo, const ConsumerSpec&
                                          const ConsumerResult& c, int ci,
                                          const std::vector<Finding>& findings) {
   // A Direct PUT Firehose has no iterator.
-  const bool has_iterator = !(c.firehose && c.firehose->source == "direct_put");
+  const bool has_iterator = !(c.firehose && c.firehose->source == Name(FirehoseSource::kDirectPut));
   if (!(slo.max_iterator_age && has_iterator &&
         c.iterator_age_max_ms > static_cast<double>(slo.max_iterator_age->millis()))) {
     return std::nullopt;

@@ -10,6 +10,7 @@
 
 #include "models/consumers/consumer_base.h"
 #include "models/result/summarize.h"
+#include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 #include "sim/check.h"
 
@@ -232,34 +233,6 @@ uint64_t ConsumerBase::ProcessedBy(SimTime t) const {
 
 namespace {
 
-const char* TypeName(ConsumerType t) {
-  switch (t) {
-    case ConsumerType::kPolling:
-      return "polling";
-    case ConsumerType::kKcl:
-      return "kcl";
-    case ConsumerType::kEfo:
-      return "efo";
-    case ConsumerType::kLambda:
-      return "lambda";
-    case ConsumerType::kFirehose:
-      return "firehose";
-  }
-  return "?";
-}
-
-const char* PositionName(StartingPositionType t) {
-  switch (t) {
-    case StartingPositionType::kLatest:
-      return "LATEST";
-    case StartingPositionType::kTrimHorizon:
-      return "TRIM_HORIZON";
-    case StartingPositionType::kAtTimestamp:
-      return "AT_TIMESTAMP";
-  }
-  return "?";
-}
-
 // Unique records of a reader not processed at the end: never read, read after a rewind but not
 // yet processed, in a batch still in processing, or held by a failed worker.
 uint64_t Unread(const ReaderState& r, uint64_t next) {
@@ -304,8 +277,8 @@ double SecondHalfSlope(const std::vector<double>& y, double width_ms) {
 ConsumerResult ConsumerBase::Result() const {
   ConsumerResult c;
   c.name = spec_.name;
-  c.type = TypeName(spec_.type);
-  c.starting_position = PositionName(spec_.starting_position.type);
+  c.type = Name(spec_.type);
+  c.starting_position = Name(spec_.starting_position.type);
   uint64_t records_delivered = 0;
   for (const ReaderState& r : readers_) {
     const ShardLog& log = stream_.log(r.shard);

@@ -40,6 +40,7 @@
 #include <limits>
 
 #include "models/producers/producer.h"
+#include "models/spec/enum_names.h"
 #include "sim/check.h"
 
 namespace shardsim {
@@ -760,6 +761,8 @@ void KplProducerGroup::Finish(Context& ctx) {
   n_.in_flight_at_end = in_flight;
 }
 
-ProducerResult KplProducerGroup::Result() const { return n_.Result(spec_, "KPL"); }
+ProducerResult KplProducerGroup::Result() const {
+  return n_.Result(spec_, std::string(Name(ApiType::kKpl)));
+}
 
 }  // namespace shardsim

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/spec/enum_names.h"
 #include "models/traffic/backoff.h"
 #include "sim/check.h"
 
@@ -267,7 +268,7 @@ void ProducerGroup::Finish(Context& ctx) {
 }
 
 ProducerResult ProducerGroup::Result() const {
-  return n_.Result(spec_, spec_.api.type == ApiType::kPutRecord ? "PutRecord" : "PutRecords");
+  return n_.Result(spec_, std::string(Name(spec_.api.type)));
 }
 
 }  // namespace shardsim

@@ -11,6 +11,7 @@
 #include "models/producers/kpl_producer.h"
 #include "models/producers/producer.h"
 #include "models/result/format.h"
+#include "models/spec/enum_names.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
 #include "models/stream/stream.h"
@@ -145,7 +146,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   r.scenario = scenario.name;
   r.seed = seed;
   r.duration_s = duration.seconds();
-  r.stream_mode = scenario.stream.mode == StreamMode::kProvisioned ? "PROVISIONED" : "ON_DEMAND";
+  r.stream_mode = ApiName(scenario.stream.mode);
   r.open_shards = stream.shard_map().open_count();
   r.write_limit_records_per_sec = static_cast<double>(scenario.stream.write_limits.records_per_sec);
   r.write_limit_bytes_per_sec = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);

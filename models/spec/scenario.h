@@ -1,6 +1,6 @@
 // Scenario spec: plain structs that the loader (models/spec/loader/scenario_loader.h) fills from a
-// scenario JSON file, with every default applied and every range and cross-field rule checked, so
-// models can trust them. Fields not used by the selected variant (e.g. zipf_exponent with dist
+// scenario JSON file, with every default applied and every range and cross-field rule checked by
+// Validate (models/spec/validate.h), so models can trust them. Fields not used by the selected variant (e.g. zipf_exponent with dist
 // uniform) keep their defaults. Units are in the names; AWS defaults cite
 // reference/aws-streaming-facts.md. Value types with field-wise ==, thread-compatible. The format
 // is documented in scenarios/scenario.schema.json and scenarios/FORMAT.md.
@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/time.h"
@@ -109,6 +110,9 @@ struct ArrivalSpec {
   bool operator==(const ArrivalSpec&) const = default;
 };
 
+// Longest partition key in Unicode characters (fact sheet 1). keys/hash_key.h has the same limit.
+inline constexpr int64_t kPartitionKeyMaxChars = 256;
+
 enum class KeyDist { kUniform, kZipf, kHotKey, kWeighted, kRandom, kExplicitHashKey };
 
 struct WeightedKey {
@@ -183,6 +187,9 @@ struct RetrySpec {
 
   bool operator==(const RetrySpec&) const = default;
 };
+
+// What a scenario's "target" says to write to the stream (ProducerSpec::target holds "").
+inline constexpr std::string_view kStreamTarget = "stream";
 
 struct ProducerSpec {
   std::string name;            // unique among producers

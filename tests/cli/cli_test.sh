@@ -73,6 +73,12 @@ check "run bad scenario exits 2" run 2 run "$tmp/bad.json" --out "$tmp/out-bad"
 check "no partial output" test ! -e "$tmp/out-bad"
 check "bad --duration" run 2 run "$src/scenarios/write-skew-split.json" --duration 5parsecs --out "$tmp/o2"
 check "no output after bad duration" test ! -e "$tmp/o2"
+check "bad --duration names the pointer" grep -q "write-skew-split.json: /duration: expected a duration" "$tmp/err"
+check "--duration out of range" run 2 run "$src/scenarios/write-skew-split.json" --duration 400d --out "$tmp/o2"
+check "out of range names the pointer" grep -qF 'write-skew-split.json: /duration: must be between 1s and 8760h, got "400d"' "$tmp/err"
+check "--duration shorter than the warm-up" run 2 run "$src/scenarios/car-telemetry.json" --duration 30s --out "$tmp/o2"
+check "warm-up names its pointer" grep -qF 'car-telemetry.json: /warmup: warmup 30s must be shorter than the duration 30s' "$tmp/err"
+check "no output after an invalid override" test ! -e "$tmp/o2"
 
 # run: a scenario whose models are not built yet is refused, not ignored.
 cat >"$tmp/ondemand.json" <<'JSON'

@@ -17,6 +17,7 @@
 #include "models/consumers/consumer_base.h"
 #include "models/keys/key_space.h"
 #include "models/result/summarize.h"
+#include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 #include "sim/check.h"
 
@@ -614,7 +615,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
 
 void FirehoseConsumer::FillResult(ConsumerResult& c) const {
   FirehoseResult f;
-  f.source = direct_put_ ? "direct_put" : "stream";
+  f.source = Name(direct_put_ ? FirehoseSource::kDirectPut : FirehoseSource::kStream);
   f.records_in = records_in_;
   f.records_delivered = delivered_;
   f.records_transform_failed = transform_failed_;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/result/summarize.h"
+#include "models/spec/enum_names.h"
 #include "sim/check.h"
 
 namespace shardsim {
@@ -369,7 +370,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
  protected:
   void FillResult(ConsumerResult& c) const override {
     LambdaResult lr;
-    lr.source = efo_ ? "efo" : "polling";
+    lr.source = Name(l_.source);
     uint64_t unread = 0;
     c.behind_at_end_ms = 0;
     for (const ReaderState& r : readers_) {
@@ -434,7 +435,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     lr.requests = invocations_;
     lr.gb_seconds = static_cast<double>(mb_ms_) / 1000.0 / 1024.0;
     lr.memory_mb = l_.function.memory_mb;
-    lr.architecture = l_.function.architecture == LambdaArchitecture::kArm64 ? "arm64" : "x86_64";
+    lr.architecture = Name(l_.function.architecture);
     c.lambda = std::move(lr);
   }
 

@@ -1,7 +1,9 @@
 // Scenario loader: JSON text -> validated Scenario (models/spec/scenario.h). Reports every problem
 // it finds, each with the JSON pointer of the offending value, and never throws or aborts on bad
-// input. Records which features a scenario uses so `run` can refuse the ones no model implements
-// yet. Stateless functions, safe to call from several threads at once.
+// input. The rules on values and between fields are Validate's (models/spec/validate.h), so a
+// scenario changed after loading is checked the same way. Records which features a scenario uses
+// so `run` can refuse the ones no model implements yet. Stateless functions, safe to call from
+// several threads at once.
 #pragma once
 
 #include <map>
@@ -13,6 +15,7 @@
 
 #include "models/spec/diagnostic.h"
 #include "models/spec/features.h"
+#include "models/spec/loader/object_type.h"
 #include "models/spec/scenario.h"
 
 namespace shardsim {
@@ -43,10 +46,6 @@ std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,
 // each type's field names and, for fields that apply only to some variants, those variants'
 // names (the discriminator field, e.g. "dist", selects the variant). For the schema agreement
 // test and for documentation tools.
-struct ObjectTypeInfo {
-  std::string discriminator;                               // "" = no variants
-  std::map<std::string, std::vector<std::string>> fields;  // name -> variants (empty = all)
-};
 std::map<std::string, ObjectTypeInfo> LoaderObjectTypes();
 
 }  // namespace shardsim

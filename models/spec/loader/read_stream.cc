@@ -1,0 +1,102 @@
+// Reading the stream: mode, shards, limits, resharding, autoscaling, on-demand. See
+// scenario_readers.h.
+#include "models/spec/features.h"
+#include "models/spec/loader/scenario_readers.h"
+
+namespace shardsim::loader {
+namespace {
+
+void ReadWriteLimits(Context& c, const Json& j, Ptr p, WriteLimitsSpec* s) {
+  ObjectReader r(c, j, p, ScenarioType("write_limits"));
+  r.Optional("bytes_per_s", &s->bytes_per_sec, WholeByteRate());
+  r.Optional("records_per_s", &s->records_per_sec, WholeRecordRate());
+  if (r.Discriminator(&s->admission, false) && s->admission == WriteAdmission::kTokenBucket) {
+    r.Optional("bucket_depth", &s->bucket_depth_sec, Number());
+  }
+}
+
+void ReadReadLimits(Context& c, const Json& j, Ptr p, ReadLimitsSpec* s) {
+  ObjectReader r(c, j, p, ScenarioType("read_limits"));
+  r.Optional("get_records_per_s", &s->get_records_per_sec, Int());
+  r.Optional("bytes_per_s", &s->bytes_per_sec, WholeByteRate());
+  r.Optional("max_records_per_call", &s->max_records_per_call, Int());
+  r.Optional("max_bytes_per_call", &s->max_bytes_per_call, Size());
+  r.Optional("penalty", &s->penalty, Duration());
+}
+
+ReshardSpec ReadReshard(Context& c, const Json& j, Ptr p) {
+  ReshardSpec s;
+  ObjectReader r(c, j, p, ScenarioType("resharding_event"));
+  r.Required("at", &s.at, Duration());
+  r.Optional("duration", &s.duration, Duration());
+  if (!r.Discriminator(&s.action, true)) return s;
+  switch (s.action) {
+    case ReshardAction::kSplit:
+      r.Required("shard", &s.shard, Int());
+      r.Optional("new_starting_hash_key", &s.new_starting_hash_key, HashKeyText());
+      break;
+    case ReshardAction::kMerge:
+      r.Required("shard", &s.shard, Int());
+      r.Required("adjacent_shard", &s.adjacent_shard, Int());
+      break;
+    case ReshardAction::kUpdateShardCount:
+      r.Required("target_shards", &s.target_shards, Int());
+      break;
+  }
+  return s;
+}
+
+void ReadAutoscaling(Context& c, const Json& j, Ptr p, AutoscalingSpec* s) {
+  ObjectReader r(c, j, p, ScenarioType("autoscaling"));
+  r.Optional("enabled", &s->enabled, Bool());
+  r.Optional("metric", &s->metric, Enum<ScalingMetric>());
+  r.Optional("target_utilization", &s->target_utilization, Number());
+  r.Optional("period", &s->period, Duration());
+  r.Optional("evaluation_periods", &s->evaluation_periods, Int());
+  r.Optional("cooldown", &s->cooldown, Duration());
+  r.Optional("min_shards", &s->min_shards, Int());
+  r.Optional("max_shards", &s->max_shards, Int());
+  r.Optional("action_delay", &s->action_delay, Duration());
+}
+
+void ReadOnDemand(Context& c, const Json& j, Ptr p, OnDemandSpec* s) {
+  ObjectReader r(c, j, p, ScenarioType("on_demand"));
+  r.Optional("split_threshold", &s->split_threshold_bytes_per_sec, ByteRate());
+  r.Optional("split_delay", &s->split_delay, Duration());
+}
+
+}  // namespace
+
+void ReadStream(Context& c, const Json& j, Ptr p, StreamSpec* s) {
+  ObjectReader r(c, j, p, ScenarioType("stream"));
+  if (!r.is_object()) return;
+  r.Optional("name", &s->name, ResourceName());
+  const bool mode_ok = r.Discriminator(&s->mode, false);
+  if (mode_ok && s->mode == StreamMode::kProvisioned && !r.Has("shards")) {
+    c.Error(r.Pointer("shards"), "provisioned mode requires \"shards\"");
+  }
+  r.Optional("shards", &s->shards, Int());
+  r.Optional("retention", &s->retention, Duration());
+  r.Optional("max_record_size", &s->max_record_size_bytes, Size());
+  r.Object("write_limits",
+           [&](const Json& v, Ptr vp) { ReadWriteLimits(c, v, vp, &s->write_limits); });
+  r.Object("read_limits",
+           [&](const Json& v, Ptr vp) { ReadReadLimits(c, v, vp, &s->read_limits); });
+  r.Optional("propagation_delay", &s->propagation_delay, Latency());
+  r.Optional("max_efo_consumers", &s->max_efo_consumers, Int());
+  r.Optional("enhanced_monitoring", &s->enhanced_monitoring, Bool());
+  if (!mode_ok) return;
+  if (s->mode == StreamMode::kOnDemand) {
+    c.Feature(r.Pointer("mode"), kFeatureOnDemand);
+    r.Object("on_demand", [&](const Json& v, Ptr vp) { ReadOnDemand(c, v, vp, &s->on_demand); });
+    return;
+  }
+  r.Object("autoscaling",
+           [&](const Json& v, Ptr vp) { ReadAutoscaling(c, v, vp, &s->autoscaling); });
+  if (s->autoscaling.enabled) c.Feature(r.Pointer("autoscaling"), kFeatureAutoscaling);
+  r.Array("resharding", 0, 1'000,
+          [&](const Json& v, Ptr vp, size_t) { s->resharding.push_back(ReadReshard(c, v, vp)); });
+  if (!s->resharding.empty()) c.Feature(r.Pointer("resharding"), kFeatureResharding);
+}
+
+}  // namespace shardsim::loader
