@@ -301,8 +301,9 @@ void ProcessorCapacityAdvice(const ConsumerResult& c, const Lag& lag, Finding* f
       "Processing is slower than arrivals. Each shard has exactly one record processor, so "
       "more workers cannot help beyond one per shard (" +
       CountNoun(shards, "shard", "shards") +
-      (c.type == Name(ConsumerType::kKcl) ? ", " + CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers")
-                       : std::string()) +
+      (c.type == Name(ConsumerType::kKcl)
+           ? ", " + CountNoun(static_cast<uint64_t>(c.workers), "worker", "workers")
+           : std::string()) +
       "). A processor here completes about " + Fixed(target, 0) +
       " records/s: make processing faster (per record and per batch), or " +
       (static_cast<uint64_t>(needed) > shards
@@ -348,7 +349,8 @@ Finding FallingBehind(const Scenario& s, const RunResult& r, int ci) {
     f.recommendation =
         CountNoun(static_cast<uint64_t>(c.unowned_shards), "shard has", "shards have") +
         " no lease holder" +
-        (c.type == Name(ConsumerType::kKcl) ? std::string(" (see unowned_shards)") : std::string()) +
+        (c.type == Name(ConsumerType::kKcl) ? std::string(" (see unowned_shards)")
+                                            : std::string()) +
         ", so nothing reads " + (c.unowned_shards == 1 ? "it." : "them.");
     AddFigures(&f, {{"unowned_shards", c.unowned_shards}});
   } else if (c.lambda && c.lambda->max_stall_ms >= kLagFloorMs) {
@@ -542,7 +544,8 @@ void AddReadPathFindings(const Scenario& scenario, RunResult* result) {
     } else if (c.iterator_age_max_ms >= kRetentionRisk * retention_ms) {
       out.push_back(RetentionRisk(scenario, r, ci));
     }
-    if (c.type == Name(ConsumerType::kKcl) && c.unowned_shards > 0) out.push_back(UnownedShards(scenario, r, ci));
+    if (c.type == Name(ConsumerType::kKcl) && c.unowned_shards > 0)
+      out.push_back(UnownedShards(scenario, r, ci));
     if (c.type == Name(ConsumerType::kKcl) && c.idle_workers > 0) out.push_back(IdleWorkers(r, ci));
     if (c.records_reprocessed > 0) out.push_back(ReprocessedRecords(r, ci));
   }

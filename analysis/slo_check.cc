@@ -40,7 +40,8 @@ struct ProducerSide {
 
 ProducerSide ProducerSideOf(const LatencyContext& x) {
   ProducerSide side;
-  const bool direct_put = x.result.firehose && x.result.firehose->source == Name(FirehoseSource::kDirectPut);
+  const bool direct_put =
+      x.result.firehose && x.result.firehose->source == Name(FirehoseSource::kDirectPut);
   double weight = 0;
   for (size_t i = 0; i < x.run.producers.size() && i < x.scenario.producers.size(); ++i) {
     const ProducerResult& p = x.run.producers[i];

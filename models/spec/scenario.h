@@ -1,9 +1,10 @@
 // Scenario spec: plain structs that the loader (models/spec/loader/scenario_loader.h) fills from a
 // scenario JSON file, with every default applied and every range and cross-field rule checked by
-// Validate (models/spec/validate.h), so models can trust them. Fields not used by the selected variant (e.g. zipf_exponent with dist
-// uniform) keep their defaults. Units are in the names; AWS defaults cite
-// reference/aws-streaming-facts.md. Value types with field-wise ==, thread-compatible. The format
-// is documented in scenarios/scenario.schema.json and scenarios/FORMAT.md.
+// Validate (models/spec/validate.h), so models can trust them. Fields not used by the selected
+// variant (e.g. zipf_exponent with dist uniform) keep their defaults. Units are in the names; AWS
+// defaults cite reference/aws-streaming-facts.md. Value types with field-wise ==,
+// thread-compatible. The format is documented in scenarios/scenario.schema.json and
+// scenarios/FORMAT.md.
 #pragma once
 
 #include <cstdint>
