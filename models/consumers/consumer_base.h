@@ -24,7 +24,9 @@
 #include "models/stream/shard_log.h"
 #include "models/stream/stream.h"
 #include "models/traffic/samplers.h"
+#include "sim/event_tag.h"
 #include "sim/simulation.h"
+#include "sim/slot_pool.h"
 #include "sim/stats.h"
 
 namespace shardsim {
@@ -110,14 +112,7 @@ class PushGroups {
   std::optional<uint32_t> Add(uint32_t shard, SimTime arrival) {
     std::optional<uint32_t> opened;
     if (current_ == kNone || groups_[current_].instant_ns != arrival.nanos()) {
-      uint32_t g;
-      if (!free_.empty()) {
-        g = free_.back();
-        free_.pop_back();
-      } else {
-        g = static_cast<uint32_t>(groups_.size());
-        groups_.emplace_back();
-      }
+      const uint32_t g = groups_.Allocate();
       groups_[g].instant_ns = arrival.nanos();
       current_ = g;
       opened = g;
@@ -125,19 +120,94 @@ class PushGroups {
     groups_[current_].shards.push_back(shard);
     return opened;
   }
-  const Group& group(uint32_t g) const { return groups_[g]; }
-  // After the group's push: its slot is reused (its vector keeps its capacity).
-  void Release(uint32_t g) {
-    groups_[g].shards.clear();
-    free_.push_back(g);
+  // The push of group g: calls deliver(shard, instant_ns) for each of its shards in the order they
+  // stored, then reuses the group's slot (its vector keeps its capacity).
+  template <class Deliver>
+  void Push(uint32_t g, Deliver&& deliver) {
+    Group& group = groups_[g];
+    for (uint32_t shard : group.shards) deliver(shard, group.instant_ns);
+    group.shards.clear();
+    groups_.Free(g);
     if (current_ == g) current_ = kNone;
   }
 
  private:
   static constexpr uint32_t kNone = ~uint32_t{0};
-  std::vector<Group> groups_;
-  std::vector<uint32_t> free_;
+  SlotPool<Group> groups_;
   uint32_t current_ = kNone;
+};
+
+// One consumer's enhanced fan-out reader of one shard: its subscription, how far pushes have made
+// the shard's records due, and its one pending wake. What every push shares, for the EFO consumer
+// and Lambda's EFO source: the preamble (outage, renewal, gap), the byte budget, the read and what
+// is left due after it.
+class EfoReader {
+ public:
+  static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+  // SubscribeToShard at `now`: what the shard holds already is due; delivery starts after the
+  // renewal gap, at the returned time.
+  SimTime Subscribe(SimTime now, SimDuration lifetime) {
+    visible_ns_ = now.nanos();
+    pipe_.Start(now, lifetime);
+    return pipe_.gap_end();
+  }
+  // A push group of instant `instant_ns` reached the shard: records that arrived by then are due.
+  void MakeDue(int64_t instant_ns) { visible_ns_ = std::max(visible_ns_, instant_ns); }
+  // Renews the subscriptions that ended by `now`; returns the SubscribeToShard calls that took.
+  uint64_t Renew(SimTime now, SimDuration lifetime) { return pipe_.Renew(now, lifetime); }
+  // The checks before a push at `now`, in order: an outage, then the subscription (renewed up to
+  // now, its calls added to *subscribe_calls) and its renewal gap. Returns when to look again, or
+  // nothing when the push may go ahead.
+  std::optional<SimTime> Hold(SimTime now, const OutageCalendar& outages, SimDuration lifetime,
+                              uint64_t* subscribe_calls) {
+    const SimTime active = outages.Active(now);
+    if (active > now) return active;
+    *subscribe_calls += pipe_.Renew(now, lifetime);
+    if (now < pipe_.gap_end()) return pipe_.gap_end();
+    return std::nullopt;
+  }
+  // Bytes a push may carry at `now`; 0 while the budget is spent (until paid_until()).
+  uint64_t Budget(SimTime now) const { return pipe_.Budget(now); }
+  SimTime paid_until() const { return pipe_.paid_until(); }
+  // A push at `now`: the due records from the cursor, at most max_records and max_bytes, paid
+  // from the byte budget when any came.
+  ReadResult Read(ShardLog& log, ShardLog::CursorId cursor, SimTime now, uint32_t max_records,
+                  uint64_t max_bytes) {
+    const ReadResult rr = log.Read(cursor, now, max_records, max_bytes,
+                                   SimTime::FromNanos(std::min(visible_ns_, now.nanos())));
+    if (!rr.records.empty()) pipe_.Pay(now, rr.bytes);
+    return rr;
+  }
+  // After a push `rr` that left the reader at `position`: whether records already due wait, and
+  // what held them back -- the byte budget (wait for it), or the push's size (push on). Records not
+  // yet due come with their own instant's push.
+  enum class Backlog { kNone, kBudget, kEventSize };
+  Backlog Left(const ShardLog& log, uint64_t position, const ReadResult& rr,
+               uint64_t max_bytes) const {
+    if (position >= log.next_sequence()) return Backlog::kNone;
+    const StoredRecord& next = log.At(position);
+    if (next.arrival_ns > visible_ns_) return Backlog::kNone;
+    return rr.bytes + next.bytes > max_bytes ? Backlog::kBudget : Backlog::kEventSize;
+  }
+  // Makes sure the reader wakes no later than `at` (nothing after `end`): an earlier pending wake
+  // stands, a later one moves. A wake for the current instant runs in kObserve, after the pushes
+  // of the instant.
+  void ScheduleWake(Context& ctx, SimTime at, SimTime end, uint32_t tag) {
+    if (wake_ns_ <= at.nanos() || at > end) return;
+    if (wake_ns_ != kNever) ctx.Cancel(wake_);
+    const bool now = at <= ctx.Now();
+    wake_ = ctx.Schedule(now ? ctx.Now() : at, tag, now ? Phase::kObserve : Phase::kDefault);
+    wake_ns_ = at.nanos();
+  }
+  // The pending wake fired.
+  void Woke() { wake_ns_ = kNever; }
+
+ private:
+  EfoSubscription pipe_;
+  EventHandle wake_;
+  int64_t wake_ns_ = kNever;      // time of the pending wake, kNever if none
+  int64_t visible_ns_ = -kNever;  // pushes may include records that arrived by then
 };
 
 // Settings every consumer of a run shares.

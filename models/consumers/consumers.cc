@@ -445,17 +445,18 @@ class PollingConsumer final : public ConsumerBase {
                                      : SimDuration::Zero();
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(r.shard, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(r.shard, Kind::kRegister));
         continue;
       }
       Register(r);
-      ctx.Schedule(SimTime::Zero() + jitter, Tag(r.shard, kCall));
+      ctx.Schedule(SimTime::Zero() + jitter, Tag::Pack(r.shard, Kind::kCall));
     }
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    ReaderState& r = readers_[tag >> 1];
-    if ((tag & 1) == kRegister) {
+    ReaderState& r = readers_[Tag::Index(tag)];
+    if (Tag::KindOf(tag) == Kind::kRegister) {
       Register(r);
       Call(ctx, r);
       return;
@@ -464,11 +465,11 @@ class PollingConsumer final : public ConsumerBase {
   }
 
  private:
-  enum Kind : uint32_t { kCall = 0, kRegister = 1 };
-  static uint32_t Tag(uint32_t shard, Kind k) { return shard << 1 | k; }
+  enum class Kind : uint32_t { kCall = 0, kRegister = 1 };
+  using Tag = EventTag<Kind, 1>;  // index: the shard
 
   void Next(Context& ctx, const ReaderState& r, SimTime at) {
-    if (at <= end_) ctx.Schedule(at, Tag(r.shard, kCall));
+    if (at <= end_) ctx.Schedule(at, Tag::Pack(r.shard, Kind::kCall));
   }
 
   void Call(Context& ctx, ReaderState& r) {

@@ -55,7 +55,8 @@ class KclConsumer final : public ConsumerBase {
           static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(idle.nanos()))));
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(s, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(s, Kind::kRegister));
         continue;
       }
       RegisterLease(s);
@@ -64,27 +65,27 @@ class KclConsumer final : public ConsumerBase {
     for (uint32_t w = 0; w < workers; ++w) {
       const int64_t fail = workers_[w].fail_ns;
       if (fail >= end_.nanos()) continue;
-      ctx.Schedule(SimTime::FromNanos(fail), Tag(w, kFail));
+      ctx.Schedule(SimTime::FromNanos(fail), Tag::Pack(w, Kind::kFail));
       const SimTime takeover = SimTime::FromNanos(fail) + spec_.kcl.failover_time;
-      if (takeover <= end_) ctx.Schedule(takeover, Tag(w, kTakeover));
+      if (takeover <= end_) ctx.Schedule(takeover, Tag::Pack(w, Kind::kTakeover));
     }
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t index = tag >> 2;
-    switch (static_cast<Kind>(tag & 3)) {
-      case kFetch:
+    const uint32_t index = Tag::Index(tag);
+    switch (Tag::KindOf(tag)) {
+      case Kind::kFetch:
         leases_[index].fetch = EventHandle();
         Fetch(ctx, index);
         return;
-      case kRegister:
+      case Kind::kRegister:
         RegisterLease(index);
         ScheduleFetch(ctx, index, ctx.Now());
         return;
-      case kFail:
+      case Kind::kFail:
         Fail(ctx, index);
         return;
-      case kTakeover:
+      case Kind::kTakeover:
         Takeover(ctx, index);
         return;
     }
@@ -96,8 +97,8 @@ class KclConsumer final : public ConsumerBase {
   }
 
  private:
-  enum Kind : uint32_t { kFetch = 0, kRegister = 1, kFail = 2, kTakeover = 3 };
-  static uint32_t Tag(uint32_t index, Kind k) { return index << 2 | k; }
+  enum class Kind : uint32_t { kFetch = 0, kRegister = 1, kFail = 2, kTakeover = 3 };
+  using Tag = EventTag<Kind, 2>;  // index: the shard, or the worker (kFail, kTakeover)
 
   struct Lease {
     int32_t owner = -1;  // worker index; -1 = nobody
@@ -148,7 +149,7 @@ class KclConsumer final : public ConsumerBase {
   void ScheduleFetch(Context& ctx, uint32_t shard, SimTime at) {
     Lease& l = leases_[shard];
     if (at > end_ || !Alive(l.owner, at)) return;
-    l.fetch = ctx.Schedule(at, Tag(shard, kFetch));
+    l.fetch = ctx.Schedule(at, Tag::Pack(shard, Kind::kFetch));
   }
 
   void Fetch(Context& ctx, uint32_t shard) {

@@ -103,7 +103,6 @@ struct KplProducerGroup::KinesisRecord {
   uint32_t next = kNone;        // limiter queue link
   uint32_t aggregator = kNone;  // set while records are still being added
   uint32_t generation = 0;      // bumped when it closes or is freed: stale deadline entries
-  bool live = false;
 };
 
 // One instance's state for one shard.
@@ -214,19 +213,19 @@ void KplProducerGroup::DrawNext(Instance& in) {
 }
 
 void KplProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
-  const uint32_t index = tag >> 2;
-  switch (static_cast<EventKind>(tag & 3)) {
-    case kWake: {
+  const uint32_t index = Tag::Index(tag);
+  switch (Tag::KindOf(tag)) {
+    case EventKind::kWake: {
       Instance& in = instances_[index];
       in.wake = EventHandle{};
       in.wake_ns = kNever;
       Advance(ctx, index);
       return;
     }
-    case kDrain:
+    case EventKind::kDrain:
       Drain(ctx, index);
       return;
-    case kComplete:
+    case EventKind::kComplete:
       Complete(ctx, index);
       return;
   }
@@ -238,7 +237,7 @@ void KplProducerGroup::ScheduleWake(Context& ctx, uint32_t instance, int64_t at_
   at_ns = std::max(at_ns, ctx.Now().nanos());
   if (in.wake_ns <= at_ns) return;
   if (in.wake.valid()) ctx.Cancel(in.wake);
-  in.wake = ctx.Schedule(SimTime::FromNanos(at_ns), Tag(instance, kWake));
+  in.wake = ctx.Schedule(SimTime::FromNanos(at_ns), Tag::Pack(instance, EventKind::kWake));
   in.wake_ns = at_ns;
 }
 
@@ -357,14 +356,7 @@ void KplProducerGroup::Buffer(Context& ctx, uint32_t instance, const UserRecord&
   }
   if (!added) {
     const uint32_t k = AllocateKinesisRecord(r.shard);
-    uint32_t a;
-    if (!free_aggregators_.empty()) {
-      a = free_aggregators_.back();
-      free_aggregators_.pop_back();
-    } else {
-      a = static_cast<uint32_t>(aggregators_.size());
-      aggregators_.emplace_back();
-    }
+    const uint32_t a = aggregators_.Allocate();
     krecs_[k].aggregator = a;
     aggregators_[a].Add(pk, ehk, r.data_bytes);
     ShardBuffer& sb = in.shards[r.shard];
@@ -402,7 +394,7 @@ void KplProducerGroup::CloseAggregate(Context& ctx, uint32_t instance, uint32_t 
   kr.put_bytes =
       kr.kinesis_bytes + (agg.record_count() == 1 ? kr.records[0].key_bytes : kAggregatedKeyBytes);
   agg.Reset();
-  free_aggregators_.push_back(kr.aggregator);
+  aggregators_.Free(kr.aggregator);
   kr.aggregator = kNone;
   ++kr.generation;
   LimiterPut(ctx, instance, k);
@@ -463,7 +455,7 @@ void KplProducerGroup::DrainShard(Context& ctx, uint32_t instance, uint32_t shar
   }
   if (!in.drain_scheduled) {
     in.drain_scheduled = true;
-    ctx.Schedule(now + Nanos(kLimiterPollNs), Tag(instance, kDrain));
+    ctx.Schedule(now + Nanos(kLimiterPollNs), Tag::Pack(instance, EventKind::kDrain));
   }
 }
 
@@ -546,15 +538,9 @@ void KplProducerGroup::Collect(Context& ctx, uint32_t instance, uint32_t krec) {
 void KplProducerGroup::SendCollection(Context& ctx, uint32_t instance) {
   Instance& in = instances_[instance];
   if (in.collection.empty()) return;
-  uint32_t c;
-  if (!free_calls_.empty()) {
-    c = free_calls_.back();
-    free_calls_.pop_back();
-  } else {
-    c = static_cast<uint32_t>(calls_.size());
-    calls_.emplace_back();
-    calls_.back().krecs.reserve(static_cast<size_t>(spec_.api.collection_max_count));
-  }
+  const uint32_t c = calls_.Allocate([&](Call& fresh) {
+    fresh.krecs.reserve(static_cast<size_t>(spec_.api.collection_max_count));
+  });
   Call& call = calls_[c];
   call.krecs.swap(in.collection);  // the two buffers trade capacity: no allocation
   call.instance = instance;
@@ -582,7 +568,8 @@ void KplProducerGroup::Send(Context& ctx, uint32_t call) {
   const SimDuration latency = latency_.Sample(*latency_rng_);
   c.timed_out = latency.nanos() > kRequestTimeoutNs;
   ++n_.calls;
-  ctx.ScheduleAfter(c.timed_out ? Nanos(kRequestTimeoutNs) : latency, Tag(call, kComplete));
+  ctx.ScheduleAfter(c.timed_out ? Nanos(kRequestTimeoutNs) : latency,
+                    Tag::Pack(call, EventKind::kComplete));
 }
 
 // The call's response (or its timeout): each Kinesis record is offered to its shard in request
@@ -641,7 +628,7 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
     FreeKinesisRecord(k);
   }
   calls_[call].krecs.clear();
-  free_calls_.push_back(call);
+  calls_.Free(call);
   Instance& in = instances_[instance];
   --in.in_flight;
   if (in.waiting_head != kNone) {
@@ -671,14 +658,7 @@ void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord
 }
 
 uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
-  uint32_t k;
-  if (!free_krecs_.empty()) {
-    k = free_krecs_.back();
-    free_krecs_.pop_back();
-  } else {
-    k = static_cast<uint32_t>(krecs_.size());
-    krecs_.emplace_back();
-  }
+  const uint32_t k = krecs_.Allocate();
   KinesisRecord& kr = krecs_[k];
   kr.records.clear();
   kr.deadline_ns = kNever;
@@ -688,16 +668,14 @@ uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
   kr.shard = shard;
   kr.next = kNone;
   kr.aggregator = kNone;
-  kr.live = true;
   return k;
 }
 
 void KplProducerGroup::FreeKinesisRecord(uint32_t krec) {
   KinesisRecord& kr = krecs_[krec];
   kr.records.clear();
-  kr.live = false;
   ++kr.generation;
-  free_krecs_.push_back(krec);
+  krecs_.Free(krec);
 }
 
 // ---------------------------------------------------------------- key texts
@@ -745,9 +723,9 @@ void KplProducerGroup::Finish(Context& ctx) {
   // Records in aggregates, limiter queues, collections and calls, records waiting to be retried,
   // and those created before the end but not yet taken in (arrivals are drawn lazily).
   uint64_t in_flight = 0;
-  for (const KinesisRecord& kr : krecs_) {
-    if (!kr.live) continue;
-    for (const UserRecord& r : kr.records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
+  for (uint32_t k = 0; k < krecs_.size(); ++k) {
+    if (!krecs_.live(k)) continue;
+    for (const UserRecord& r : krecs_[k].records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
   }
   for (Instance& in : instances_) {
     for (const UserRecord& r : in.retries) in_flight += (r.flags & kStoredCopy) ? 0 : 1;

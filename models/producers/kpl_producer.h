@@ -28,7 +28,9 @@
 #include "models/stream/write_admission.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
+#include "sim/event_tag.h"
 #include "sim/simulation.h"
+#include "sim/slot_pool.h"
 #include "sim/stats.h"
 
 namespace shardsim {
@@ -58,8 +60,8 @@ class KplProducerGroup : public Component {
   struct Instance;
   struct Call;
   struct DeadlineEntry;
-  enum EventKind : uint32_t { kWake = 0, kDrain = 1, kComplete = 2 };
-  static uint32_t Tag(uint32_t index, EventKind k) { return index << 2 | k; }
+  enum class EventKind : uint32_t { kWake = 0, kDrain = 1, kComplete = 2 };
+  using Tag = EventTag<EventKind, 2>;  // index: the instance, or the call (kComplete)
 
   // Arrivals and ingestion.
   void DrawNext(Instance& in);
@@ -102,13 +104,10 @@ class KplProducerGroup : public Component {
   WriteAdmitter limiter_;  // the KPL's per-shard token buckets (one state per instance and shard)
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_;
   std::vector<Instance> instances_;
-  std::vector<KinesisRecord> krecs_;
-  std::vector<uint32_t> free_krecs_;
-  std::vector<KplAggregator> aggregators_;  // by KinesisRecord while it is being aggregated
-  std::vector<uint32_t> free_aggregators_;
-  KplAggregator empty_aggregator_;  // sizes of a record alone
-  std::vector<Call> calls_;
-  std::vector<uint32_t> free_calls_;
+  SlotPool<KinesisRecord> krecs_;
+  SlotPool<KplAggregator> aggregators_;  // by KinesisRecord while it is being aggregated
+  KplAggregator empty_aggregator_;       // sizes of a record alone
+  SlotPool<Call> calls_;
   std::vector<UserRecord> merge_buf_;  // retries being merged (keeps its capacity)
 
   // Key texts: synthetic strings with the real key's length and identity (see KeyText).

@@ -67,15 +67,8 @@ void ProducerGroup::DrawNext(Instance& in) {
 }
 
 uint32_t ProducerGroup::AllocateCall(uint32_t instance) {
-  uint32_t c;
-  if (!free_calls_.empty()) {
-    c = free_calls_.back();
-    free_calls_.pop_back();
-  } else {
-    c = static_cast<uint32_t>(calls_.size());
-    calls_.emplace_back();
-    calls_.back().records.reserve(static_cast<size_t>(batch_records_));
-  }
+  const uint32_t c = calls_.Allocate(
+      [&](Call& fresh) { fresh.records.reserve(static_cast<size_t>(batch_records_)); });
   Call& call = calls_[c];
   call.records.clear();
   call.instance = instance;
@@ -87,7 +80,7 @@ uint32_t ProducerGroup::AllocateCall(uint32_t instance) {
 
 void ProducerGroup::FreeCall(uint32_t call) {
   calls_[call].records.clear();
-  free_calls_.push_back(call);
+  calls_.Free(call);
 }
 
 // Takes the instance's next records into a batch: up to max_batch_records and max_batch_bytes,
@@ -131,7 +124,7 @@ void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
     flush = std::min(flush, std::max(SimTime::FromNanos(in.next.created_ns), ctx.Now()));
   }
   in.pending_call = c;
-  ctx.Schedule(flush, Tag(instance, kFlush));
+  ctx.Schedule(flush, Tag::Pack(instance, EventKind::kFlush));
 }
 
 void ProducerGroup::Send(Context& ctx, uint32_t call) {
@@ -141,13 +134,14 @@ void ProducerGroup::Send(Context& ctx, uint32_t call) {
   c.timed_out = latency > spec_.retry.call_timeout;
   ++n_.calls;
   n_.kinesis_sent += c.records.size();
-  ctx.ScheduleAfter(c.timed_out ? spec_.retry.call_timeout : latency, Tag(call, kComplete));
+  ctx.ScheduleAfter(c.timed_out ? spec_.retry.call_timeout : latency,
+                    Tag::Pack(call, EventKind::kComplete));
 }
 
 void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
-  const uint32_t index = tag >> 2;
-  switch (static_cast<EventKind>(tag & 3)) {
-    case kFlush: {
+  const uint32_t index = Tag::Index(tag);
+  switch (Tag::KindOf(tag)) {
+    case EventKind::kFlush: {
       Instance& in = instances_[index];
       if (in.in_flight >= spec_.api.max_in_flight_calls) {
         in.flush_due = true;
@@ -160,10 +154,10 @@ void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
       FormBatch(ctx, index);
       return;
     }
-    case kComplete:
+    case EventKind::kComplete:
       Complete(ctx, index);
       return;
-    case kResend:
+    case EventKind::kResend:
       n_.retried += calls_[index].records.size();
       Send(ctx, index);
       return;
@@ -229,7 +223,7 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   ++c.retries;
   const SimDuration delay = BackoffDelay(retry, c.retries, c.previous_backoff, *retry_rng_);
   c.previous_backoff = delay;
-  ctx.ScheduleAfter(delay, Tag(call, kResend));
+  ctx.ScheduleAfter(delay, Tag::Pack(call, EventKind::kResend));
 }
 
 void ProducerGroup::ReleaseSlot(Context& ctx, uint32_t instance) {
@@ -249,10 +243,8 @@ void ProducerGroup::Finish(Context& ctx) {
   // Records in batches, calls and backoff, plus those created before the end but not yet taken
   // into a batch (arrivals are drawn lazily).
   uint64_t in_flight = 0;
-  std::vector<bool> is_free(calls_.size(), false);
-  for (uint32_t f : free_calls_) is_free[f] = true;
-  for (size_t i = 0; i < calls_.size(); ++i) {
-    if (is_free[i]) continue;
+  for (uint32_t i = 0; i < calls_.size(); ++i) {
+    if (!calls_.live(i)) continue;
     for (const Record& r : calls_[i].records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
   }
   for (Instance& in : instances_) {

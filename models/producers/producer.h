@@ -23,7 +23,9 @@
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
+#include "sim/event_tag.h"
 #include "sim/simulation.h"
+#include "sim/slot_pool.h"
 #include "sim/stats.h"
 
 namespace shardsim {
@@ -76,9 +78,9 @@ class ProducerGroup : public Component {
     int32_t in_flight = 0;
     bool flush_due = false;  // pending batch's flush time passed while no slot was free
   };
-  enum EventKind : uint32_t { kFlush = 0, kComplete = 1, kResend = 2 };
+  enum class EventKind : uint32_t { kFlush = 0, kComplete = 1, kResend = 2 };
+  using Tag = EventTag<EventKind, 2>;  // index: the instance (kFlush) or the call
   static constexpr uint32_t kNoCall = ~uint32_t{0};
-  static uint32_t Tag(uint32_t index, EventKind k) { return index << 2 | k; }
 
   [[gnu::always_inline]] inline void DrawNext(Instance& in);
   void FormBatch(Context& ctx, uint32_t instance);
@@ -107,8 +109,7 @@ class ProducerGroup : public Component {
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_;
   std::optional<KeySampler> key_sampler_;
   std::vector<Instance> instances_;
-  std::vector<Call> calls_;
-  std::vector<uint32_t> free_calls_;
+  SlotPool<Call> calls_;
 
   ProducerCounters n_;
 };

@@ -19,6 +19,7 @@
 #include "models/result/summarize.h"
 #include "models/spec/units.h"
 #include "sim/check.h"
+#include "sim/rng.h"
 
 namespace shardsim {
 namespace {
@@ -107,13 +108,6 @@ struct Slot {
   uint64_t object_bytes = 0;
 };
 
-// SplitMix64's finalizer: a well-mixed 64-bit hash of a 64-bit value.
-uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
  public:
   FirehoseConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
@@ -183,26 +177,26 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
       // Shards are read at independent instants within the first second.
       const SimDuration jitter = SimDuration::Nanos(
           static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(kPollInterval.nanos()))));
-      ScheduleAt(SimTime::Zero() + jitter, Tag(r.shard, kCall));
+      ScheduleAt(SimTime::Zero() + jitter, Tag::Pack(r.shard, Kind::kCall));
     }
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t index = tag >> 3;
+    const uint32_t index = Tag::Index(tag);
     const SimTime now = ctx.Now();
-    switch (static_cast<Kind>(tag & 7)) {
-      case kCall:
+    switch (Tag::KindOf(tag)) {
+      case Kind::kCall:
         return Call(readers_[index], now);
-      case kResponse:
+      case Kind::kResponse:
         return Response(readers_[index], now);
-      case kIngest:
+      case Kind::kIngest:
         return IngestDirectPut(now);
-      case kTimer:
+      case Kind::kTimer:
         bufs_[index].timer_set = false;
         return Flush(index, now, /*by_size=*/false);
-      case kTransformDone:
+      case Kind::kTransformDone:
         return TransformDone(index, now);
-      case kAttemptDone:
+      case Kind::kAttemptDone:
         return AttemptDone(index, now);
     }
   }
@@ -213,7 +207,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     (void)shard;
     if (ingest_scheduled_ns_ == arrival.nanos()) return;
     ingest_scheduled_ns_ = arrival.nanos();
-    ctx_->Schedule(arrival, Tag(0, kIngest), Phase::kObserve);
+    ctx_->Schedule(arrival, Tag::Pack(0, Kind::kIngest), Phase::kObserve);
   }
 
   bool CheckConservation(std::string* detail) const override;
@@ -224,7 +218,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   void FillResult(ConsumerResult& c) const override;
 
  private:
-  enum Kind : uint32_t {
+  enum class Kind : uint32_t {
     kCall = 0,
     kResponse = 1,
     kIngest = 2,
@@ -232,7 +226,8 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     kTransformDone = 4,
     kAttemptDone = 5
   };
-  static uint32_t Tag(size_t index, Kind k) { return static_cast<uint32_t>(index) << 3 | k; }
+  // index: the shard (kCall, kResponse), the buffer (kTimer) or the slot (transform, delivery)
+  using Tag = EventTag<Kind, 3>;
 
   // Firehose reads from LATEST (fact sheet 7); Direct PUT records are all its own.
   static ConsumerSpec WithStart(ConsumerSpec spec) {
@@ -256,7 +251,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   };
 
   void NextCall(const ReaderState& r, SimTime at) {
-    if (at <= end_) ScheduleAt(at, Tag(r.shard, kCall));
+    if (at <= end_) ScheduleAt(at, Tag::Pack(r.shard, Kind::kCall));
   }
 
   void Call(ReaderState& r, SimTime now) {
@@ -270,7 +265,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     p.call_ns = now.nanos();
     p.visible_ns = (now - visibility_.Sample(*rng_)).nanos();
     const SimTime response = now + call_latency_.Sample(*rng_);
-    if (response <= end_) ScheduleAt(response, Tag(r.shard, kResponse));
+    if (response <= end_) ScheduleAt(response, Tag::Pack(r.shard, Kind::kResponse));
   }
 
   // The response of the call made at polls_[shard].call_ns arrives: its records are received.
@@ -366,7 +361,8 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     if (b.stage == Stage::kS3) partition_used_[index - kFirstS3Buffer] = 1;
     const SimTime at = now + b.interval;
     if (at > end_) return;
-    b.timer = ctx_->Schedule(at, Tag(index, kTimer), at == now ? Phase::kObserve : Phase::kDefault);
+    b.timer = ctx_->Schedule(at, Tag::Pack(index, Kind::kTimer),
+                             at == now ? Phase::kObserve : Phase::kDefault);
     b.timer_set = true;
   }
 
@@ -416,20 +412,12 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     b.Clear();
     spare_.push_back(std::move(b));
   }
-  uint32_t AllocSlot() {
-    if (free_slots_.empty()) {
-      slots_.emplace_back();
-      return static_cast<uint32_t>(slots_.size() - 1);
-    }
-    const uint32_t s = free_slots_.back();
-    free_slots_.pop_back();
-    return s;
-  }
+  uint32_t AllocSlot() { return slots_.Allocate(); }
   // Releases a slot and hands back its batch (the caller recycles it).
   Batch ReleaseSlot(uint32_t s) {
     Batch b = TakeSpare();
     std::swap(b, slots_[s].batch);
-    free_slots_.push_back(s);
+    slots_.Free(s);
     return b;
   }
 
@@ -462,7 +450,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     slots_[s].batch = std::move(batch);
     slots_[s].transform_ok = ok;
     const SimTime done = SimTime::FromNanos(at);
-    if (done <= end_) ScheduleAt(done, Tag(s, kTransformDone));
+    if (done <= end_) ScheduleAt(done, Tag::Pack(s, Kind::kTransformDone));
   }
 
   void TransformDone(uint32_t s, SimTime now) {
@@ -494,7 +482,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   void Attempt(uint32_t s, SimTime start) {
     ++s3_put_requests_;
     const SimTime done = start + write_latency_.Sample(*delivery_rng_);
-    if (done <= end_) ScheduleAt(done, Tag(s, kAttemptDone));
+    if (done <= end_) ScheduleAt(done, Tag::Pack(s, Kind::kAttemptDone));
   }
 
   void AttemptDone(uint32_t s, SimTime now) {
@@ -570,7 +558,9 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   uint64_t CountHeld() const {
     uint64_t n = 0;
     for (const Buffer& b : bufs_) n += b.batch.items.size();
-    for (const Slot& s : slots_) n += s.batch.items.size();  // free slots hold empty batches
+    for (uint32_t s = 0; s < slots_.size(); ++s) {
+      if (slots_.live(s)) n += slots_[s].batch.items.size();
+    }
     return n;
   }
 
@@ -592,8 +582,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   std::vector<Buffer> bufs_;
   size_t entry_ = kFirstS3Buffer;
   size_t after_transform_ = kFirstS3Buffer;
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> free_slots_;
+  SlotPool<Slot> slots_;
   std::vector<Batch> spare_;  // cleared batches keeping their capacity
   int64_t transform_limit_ = 0;
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> running_;  // end times

@@ -19,6 +19,7 @@
 
 #include "models/result/summarize.h"
 #include "sim/check.h"
+#include "sim/rng.h"
 
 namespace shardsim {
 namespace {
@@ -47,12 +48,6 @@ constexpr int64_t kMinReadAhead = 10'000;  // records, see read_ahead_
 
 // Bytes a record adds to the invocation event: base64 data plus the envelope.
 int64_t PayloadBytes(uint32_t bytes) { return (int64_t{bytes} + 2) / 3 * 4 + kEnvelopeBytes; }
-
-uint64_t Mix(uint64_t z) {  // SplitMix64 finaliser: a stable hash, never std::hash
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 struct SlotRecord {
   StoredRecord rec;
@@ -106,11 +101,7 @@ struct ShardState {
   bool call_pending = false;
   int64_t call_ns = 0;
   int64_t cutoff_ns = 0;  // visibility cutoff of the call in flight
-  // Enhanced fan-out subscription (as efo_consumer.cc).
-  EventHandle wake;
-  int64_t wake_ns = kNever;
-  int64_t visible_ns = -kNever;
-  EfoSubscription pipe;
+  EfoReader efo;          // enhanced fan-out source (as efo_consumer.cc)
 };
 
 class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
@@ -157,7 +148,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       if (!efo_) limits_->AddReader(r.shard);
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(r.shard, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(r.shard, Kind::kRegister));
         continue;
       }
       Begin(r.shard, ctx.Now());
@@ -165,31 +157,27 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t i = tag >> 3;
+    const uint32_t i = Tag::Index(tag);
     const SimTime now = ctx.Now();
-    switch (static_cast<Kind>(tag & 7)) {
-      case kCall:
+    switch (Tag::KindOf(tag)) {
+      case Kind::kCall:
         return Call(i, now);
-      case kResponse:
+      case Kind::kResponse:
         return Response(i, now);
-      case kRegister:
+      case Kind::kRegister:
         return Begin(i, now);
-      case kWake:
-        shards_[i].wake_ns = kNever;
+      case Kind::kWake:
+        shards_[i].efo.Woke();
         return Deliver(i, now);
-      case kGroup: {
-        const PushGroups::Group& g = pushes_.group(i);
-        for (uint32_t s : g.shards) {
-          shards_[s].visible_ns = std::max(shards_[s].visible_ns, g.instant_ns);
-          Deliver(s, now);
-        }
-        pushes_.Release(i);
-        return;
-      }
-      case kTimer:
+      case Kind::kGroup:
+        return pushes_.Push(i, [&](uint32_t shard, int64_t instant_ns) {
+          shards_[shard].efo.MakeDue(instant_ns);
+          Deliver(shard, now);
+        });
+      case Kind::kTimer:
         slots_[i].timer_ns = kNever;
         return TryInvoke(slots_[i], now);
-      case kDone:
+      case Kind::kDone:
         return Done(slots_[i], now);
     }
   }
@@ -199,7 +187,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     if (!g) return;
     const SimTime at = arrival + efo_delay_.Sample(*rng_);
     if (at <= end_) {
-      ctx_->Schedule(at, Tag(*g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
+      ctx_->Schedule(at, Tag::Pack(*g, Kind::kGroup),
+                     at == arrival ? Phase::kObserve : Phase::kDefault);
     }
   }
 
@@ -208,7 +197,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     for (ReaderState& r : readers_) {
       if (!r.registered) continue;
       ShardState& s = shards_[r.shard];
-      if (efo_) Renew(s, now);
+      if (efo_) subscribe_calls_ += s.efo.Renew(now, EfoSpec{}.subscription_lifetime);
       ShardLog& log = stream_.log(r.shard);
       log.Expire(now);
       NoteGap(r, log.cursor(r.cursor).position);
@@ -437,7 +426,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
  private:
-  enum Kind : uint32_t {
+  enum class Kind : uint32_t {
     kCall = 0,
     kResponse = 1,
     kRegister = 2,
@@ -446,7 +435,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     kTimer = 5,
     kDone = 6
   };
-  static uint32_t Tag(uint32_t index, Kind k) { return index << 3 | k; }
+  using Tag = EventTag<Kind, 3>;  // index: the shard, the push group (kGroup) or the slot
 
   // Trigger ids for this mapping's poison records. A key resolves through the producers' key
   // spaces (KeyString per key id, once at build time); a key found nowhere matches no record.
@@ -475,7 +464,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   uint32_t SlotOf(const StoredRecord& x, uint64_t sequence) const {
     const uint64_t k = x.key_id != kNoKey ? (uint64_t{x.producer} << 32 | x.key_id)
                                           : (sequence ^ 0x5bd1e9955bd1e995ULL);
-    return static_cast<uint32_t>(((Mix(k) >> 32) * pf_) >> 32);
+    return static_cast<uint32_t>(((Mix64(k) >> 32) * pf_) >> 32);
   }
   int64_t WindowOf(const StoredRecord& x) const { return x.arrival_ns / tumbling_ns_; }
 
@@ -489,11 +478,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       return;
     }
     stream_.Watch(shard, this);
-    ShardState& s = shards_[shard];
-    s.visible_ns = now.nanos();
     ++subscribe_calls_;
-    s.pipe.Start(now, EfoSpec{}.subscription_lifetime);
-    ScheduleWake(shard, s.pipe.gap_end());
+    ScheduleWake(shard, shards_[shard].efo.Subscribe(now, EfoSpec{}.subscription_lifetime));
   }
 
   // ------------------------------------------------------------ reading
@@ -502,7 +488,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ShardState& s = shards_[shard];
     if (s.call_pending || at > end_) return;
     s.call_pending = true;
-    ctx_->Schedule(at, Tag(shard, kCall));
+    ctx_->Schedule(at, Tag::Pack(shard, Kind::kCall));
   }
 
   void Call(uint32_t shard, SimTime now) {
@@ -526,7 +512,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     const SimTime response = now + latency_.Sample(*rng_);
     if (response > end_) return;  // the call is still in flight at the end
     s.call_pending = true;
-    ctx_->Schedule(response, Tag(shard, kResponse));
+    ctx_->Schedule(response, Tag::Pack(shard, Kind::kResponse));
   }
 
   void Response(uint32_t shard, SimTime now) {
@@ -544,18 +530,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ScheduleCall(shard, more ? now : std::max(now, SimTime::FromNanos(s.call_ns) + kPollInterval));
   }
 
-  void Renew(ShardState& s, SimTime now) {
-    subscribe_calls_ += s.pipe.Renew(now, EfoSpec{}.subscription_lifetime);
-  }
-
   void ScheduleWake(uint32_t shard, SimTime at) {
-    ShardState& s = shards_[shard];
-    if (s.wake_ns <= at.nanos() || at > end_) return;
-    if (s.wake_ns != kNever) ctx_->Cancel(s.wake);
-    const bool now = at <= ctx_->Now();
-    s.wake = ctx_->Schedule(now ? ctx_->Now() : at, Tag(shard, kWake),
-                            now ? Phase::kObserve : Phase::kDefault);
-    s.wake_ns = at.nanos();
+    shards_[shard].efo.ScheduleWake(*ctx_, at, end_, Tag::Pack(shard, Kind::kWake));
   }
 
   // Enhanced fan-out push: records due by the subscription's visibility, within the byte budget
@@ -564,34 +540,30 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ReaderState& r = readers_[shard];
     ShardState& s = shards_[shard];
     if (!r.registered) return;
-    const SimTime active = outages_.Active(now);
-    if (active > now) return ScheduleWake(shard, active);
-    Renew(s, now);
-    if (now < s.pipe.gap_end()) return ScheduleWake(shard, s.pipe.gap_end());
+    const std::optional<SimTime> held =
+        s.efo.Hold(now, outages_, EfoSpec{}.subscription_lifetime, &subscribe_calls_);
+    if (held) return ScheduleWake(shard, *held);
     if (s.buffered >= read_ahead_) {
       s.blocked = true;
       return;
     }
-    const uint64_t max_bytes = s.pipe.Budget(now);
-    if (max_bytes == 0) return ScheduleWake(shard, s.pipe.paid_until());
+    const uint64_t max_bytes = s.efo.Budget(now);
+    if (max_bytes == 0) return ScheduleWake(shard, s.efo.paid_until());
     ExpireDue(r, now);
     ShardLog& log = stream_.log(shard);
     const auto room =
         static_cast<uint32_t>(std::min<uint64_t>(kMaxRecordsPerRead, read_ahead_ - s.buffered));
-    const ReadResult rr = log.Read(r.cursor, now, room, max_bytes,
-                                   SimTime::FromNanos(std::min(s.visible_ns, now.nanos())));
+    const ReadResult rr = s.efo.Read(log, r.cursor, now, room, max_bytes);
     if (rr.records.empty()) return;
-    s.pipe.Pay(now, rr.bytes);
     Ingest(shard, rr, now);
-    if (r.position >= log.next_sequence()) return;
-    const StoredRecord& next = log.At(r.position);
-    if (next.arrival_ns > s.visible_ns) return;  // its own instant's push brings it
+    // Records already due wait (their own instant's push brings the others).
+    const EfoReader::Backlog left = s.efo.Left(log, r.position, rr, max_bytes);
+    if (left == EfoReader::Backlog::kNone) return;
     if (s.buffered >= read_ahead_) {
       s.blocked = true;
       return;
     }
-    const bool budget_bound = rr.bytes + next.bytes > max_bytes;
-    ScheduleWake(shard, budget_bound ? s.pipe.paid_until() : now);
+    ScheduleWake(shard, left == EfoReader::Backlog::kBudget ? s.efo.paid_until() : now);
   }
 
   void NoteGap(ReaderState& r, uint64_t position) {
@@ -674,7 +646,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   void SetTimer(Slot& sl, SimTime at) {
     if (sl.timer_ns <= at.nanos() || at > end_) return;
     if (sl.timer_ns != kNever) ctx_->Cancel(sl.timer);
-    sl.timer = ctx_->Schedule(at, Tag(static_cast<uint32_t>(&sl - slots_.data()), kTimer));
+    sl.timer =
+        ctx_->Schedule(at, Tag::Pack(static_cast<uint64_t>(&sl - slots_.data()), Kind::kTimer));
     sl.timer_ns = at.nanos();
   }
 
@@ -846,7 +819,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
               static_cast<uint64_t>(l_.function.memory_mb);
     const SimTime done = now + duration;
     if (done <= end_) {
-      ctx_->Schedule(done, Tag(static_cast<uint32_t>(&sl - slots_.data()), kDone));
+      ctx_->Schedule(done, Tag::Pack(static_cast<uint64_t>(&sl - slots_.data()), Kind::kDone));
     }
   }
 
