@@ -157,7 +157,7 @@ struct KplProducerGroup::Instance {
 KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                                    const KeySpace& keys, SizeSampler sizes, Stream& stream,
                                    SimTime end, SimTime warmup, uint32_t group_index)
-    : Component("producer/" + spec.name),
+    : ProducerModel("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),

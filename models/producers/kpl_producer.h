@@ -22,6 +22,7 @@
 #include "models/keys/key_space.h"
 #include "models/producers/kpl_format.h"
 #include "models/producers/producer_counters.h"
+#include "models/producers/producer_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/stream.h"
@@ -35,7 +36,7 @@
 
 namespace shardsim {
 
-class KplProducerGroup : public Component {
+class KplProducerGroup final : public ProducerModel {
  public:
   // `profile` and `keys` must outlive the group. `end` is the end of the run: records are
   // created at times < end. Latency statistics start at `warmup`. REQUIRES: spec.api.type ==
@@ -49,9 +50,9 @@ class KplProducerGroup : public Component {
   void OnEvent(Context& ctx, uint32_t tag) override;
   void Finish(Context& ctx) override;
 
-  ProducerResult Result() const;
-  const KeySpace& keys() const { return keys_; }
-  const ProducerSpec& spec() const { return spec_; }
+  ProducerResult Result() const override;
+  const KeySpace& keys() const override { return keys_; }
+  const ProducerSpec& spec() const override { return spec_; }
 
  private:
   struct UserRecord;

@@ -11,7 +11,7 @@ namespace shardsim {
 ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                              const KeySpace& keys, SizeSampler sizes, Stream& stream, SimTime end,
                              SimTime warmup, uint32_t group_index)
-    : Component("producer/" + spec.name),
+    : ProducerModel("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),

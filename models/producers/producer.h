@@ -18,6 +18,7 @@
 
 #include "models/keys/key_space.h"
 #include "models/producers/producer_counters.h"
+#include "models/producers/producer_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/stream.h"
@@ -30,7 +31,7 @@
 
 namespace shardsim {
 
-class ProducerGroup : public Component {
+class ProducerGroup final : public ProducerModel {
  public:
   // `profile`, `keys` and `stream` must outlive the group. `end` is the end of the run: records
   // are created at times < end. Latency statistics start at `warmup`; counts cover the run.
@@ -42,9 +43,9 @@ class ProducerGroup : public Component {
   void OnEvent(Context& ctx, uint32_t tag) override;
   void Finish(Context& ctx) override;
 
-  ProducerResult Result() const;
-  const KeySpace& keys() const { return keys_; }
-  const ProducerSpec& spec() const { return spec_; }
+  ProducerResult Result() const override;
+  const KeySpace& keys() const override { return keys_; }
+  const ProducerSpec& spec() const override { return spec_; }
 
  private:
   // One user record while the producer holds it. 24 bytes.

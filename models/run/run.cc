@@ -8,8 +8,7 @@
 
 #include "models/consumers/consumers.h"
 #include "models/keys/key_space.h"
-#include "models/producers/kpl_producer.h"
-#include "models/producers/producer.h"
+#include "models/run/model_graph.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
 #include "models/stream/stream.h"
@@ -75,70 +74,18 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   return a;
 }
 
-std::unique_ptr<Stream> MakeDirectPutStream(const ConsumerSpec& c, const Scenario& scenario) {
-  const DirectPutLimitsSpec& q = c.firehose.direct_put_limits;
-  StreamSpec spec;
-  spec.name = c.name;
-  spec.shards = 1;
-  spec.retention = Hours(24);  // Direct PUT data is kept 24 h while the destination is down
-  spec.max_record_size_bytes = kFirehoseMaxRecordBytes;
-  spec.write_limits.records_per_sec = q.records_per_sec;
-  spec.write_limits.bytes_per_sec = q.bytes_per_sec;
-  spec.write_limits.admission = WriteAdmission::kWindow;
-  auto s = std::make_unique<Stream>(spec, scenario.series_interval, scenario.warmup);
-  s->SetCallLimit(q.requests_per_sec);
-  return s;
-}
-
 }  // namespace
 
 RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
   const Scenario& scenario = prepared.scenario();
   const SimDuration duration = prepared.duration();
-  const SimTime end = SimTime::Zero() + duration;
 
-  Stream stream(scenario.stream, scenario.series_interval, scenario.warmup);
-  // Each Direct PUT Firehose ingests through its own one-shard stream whose write limits are its
-  // quotas (fact sheet 7); producers whose target names it write there.
-  std::map<std::string, std::unique_ptr<Stream>> direct_put;
-  for (const ConsumerSpec& c : scenario.consumers) {
-    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
-      direct_put[c.name] = MakeDirectPutStream(c, scenario);
-    }
-  }
-  auto target_of = [&](const ProducerSpec& p) -> Stream& {
-    return p.target.empty() ? stream : *direct_put.at(p.target);
-  };
+  ModelGraph graph(prepared, seed, replication);
+  graph.Run();
+  const Stream& stream = graph.stream();
+  const ReadPath* reads = graph.reads();
   const std::vector<PreparedProducer>& inputs = prepared.producers();
-
-  Simulation sim({.seed = seed, .replication = replication});
-  std::vector<ProducerGroup*> groups;
-  std::vector<KplProducerGroup*> kpl_groups;
-  for (size_t i = 0; i < scenario.producers.size(); ++i) {
-    const ProducerSpec& p = scenario.producers[i];
-    const auto index = static_cast<uint32_t>(i);
-    if (p.api.type == ApiType::kKpl) {
-      kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(
-          p, inputs[i].profile, inputs[i].keys, inputs[i].sizes, target_of(p), end,
-          SimTime::Zero() + scenario.warmup, index));
-    } else {
-      groups.push_back(&sim.Emplace<ProducerGroup>(p, inputs[i].profile, inputs[i].keys,
-                                                   inputs[i].sizes, target_of(p), end,
-                                                   SimTime::Zero() + scenario.warmup, index));
-    }
-  }
-  std::unique_ptr<ReadPath> reads;
-  if (!scenario.consumers.empty()) {
-    std::map<std::string, Stream*> direct_put_streams;
-    for (auto& [name, s] : direct_put) direct_put_streams[name] = s.get();
-    std::vector<const KeySpace*> spaces;
-    for (const PreparedProducer& in : inputs) spaces.push_back(&in.keys);
-    reads = std::make_unique<ReadPath>(scenario, stream, sim, end, direct_put_streams, spaces);
-  }
-  sim.RunUntil(end);
-  sim.Finish();
-  stream.Finish(end);
-  for (auto& [name, s] : direct_put) s->Finish(end);
+  const Simulation& sim = graph.sim();
 
   RunResult r;
   r.scenario = scenario.name;
@@ -150,12 +97,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   r.write_limit_bytes_per_sec = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
   r.events_processed = sim.events_processed();
 
-  // Producers in scenario order, whichever model runs them.
-  size_t next_plain = 0, next_kpl = 0;
-  for (const ProducerSpec& p : scenario.producers) {
-    r.producers.push_back(p.api.type == ApiType::kKpl ? kpl_groups[next_kpl++]->Result()
-                                                      : groups[next_plain++]->Result());
-  }
+  for (const ProducerModel* p : graph.producers()) r.producers.push_back(p->Result());
 
   // Conservation: per producer, and each stream's stored records against its producers' view.
   Conservation& c = r.conservation;
@@ -186,7 +128,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     }
   };
   check_stored("", stream);
-  for (const auto& [name, s] : direct_put) check_stored(name, *s);
+  for (const auto& [name, s] : graph.direct_put()) check_stored(name, *s);
 
   if (reads) {
     r.consumers = reads->Results();
