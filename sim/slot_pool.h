@@ -44,7 +44,7 @@ class SlotPool {
 
   // Returns a slot to the pool. REQUIRES: `id` is allocated (a double free aborts).
   void Free(uint32_t id) {
-    SHARDSIM_CHECK(id < slots_.size() && live_[id], "slot freed twice or never allocated");
+    SHARDSIM_CHECK(id < live_.size() && live_[id], "slot freed twice or never allocated");
     live_[id] = 0;
     free_.push_back(id);
   }

@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/read_limits.h"
@@ -218,8 +218,8 @@ struct ConsumerContext {
   SimTime warmup;
   SimDuration series_interval;
   LatencySpec visibility;  // put -> visible to GetRecords (the stream's propagation delay)
-  // The producers' key spaces by group index (StoredRecord::producer), for poison-record keys.
-  std::vector<const KeySpace*> key_spaces;
+  // The producers' key models by group index (StoredRecord::producer), for poison-record keys.
+  std::vector<const KeyModel*> key_models;
 };
 
 // One consumer's reader of one shard.

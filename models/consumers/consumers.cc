@@ -518,7 +518,7 @@ std::unique_ptr<ConsumerBase> MakePollingConsumer(const ConsumerSpec& spec,
 
 ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end,
                    const std::map<std::string, Stream*>& direct_put,
-                   std::vector<const KeySpace*> key_spaces)
+                   std::vector<const KeyModel*> key_models)
     : stream_spec_(scenario.stream),
       specs_(scenario.consumers),
       limits_(std::make_unique<SharedReadLimits>(scenario.stream.read_limits,
@@ -533,7 +533,7 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   context.warmup = SimTime::Zero() + scenario.warmup;
   context.series_interval = scenario.series_interval;
   context.visibility = scenario.stream.propagation_delay.value_or(DefaultVisibilityDelay());
-  context.key_spaces = std::move(key_spaces);
+  context.key_models = std::move(key_models);
   for (const ConsumerSpec& c : scenario.consumers) {
     std::unique_ptr<ConsumerBase> consumer;
     switch (c.type) {

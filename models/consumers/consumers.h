@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/read_limits.h"
@@ -32,11 +32,11 @@ class ReadPath {
  public:
   // Enables the stream's shard logs and adds one component per consumer to `sim`. A Direct PUT
   // Firehose reads from its own ingestion stream in `direct_put` (by consumer name; reads are
-  // enabled here). `key_spaces` are the producers' by group index (poison-record keys).
+  // enabled here). `key_models` are the producers' by group index (poison-record keys).
   // REQUIRES: the run has not started; every Direct PUT Firehose has its stream.
   ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end,
            const std::map<std::string, Stream*>& direct_put = {},
-           std::vector<const KeySpace*> key_spaces = {});
+           std::vector<const KeyModel*> key_models = {});
   ~ReadPath();
   ReadPath(const ReadPath&) = delete;
   ReadPath& operator=(const ReadPath&) = delete;

@@ -80,7 +80,7 @@ WriteLimitsSpec LimiterLimits(const ApiSpec& api) {
 
 }  // namespace
 
-// One user record while the KPL holds it. 32 bytes.
+// One user record while the KPL holds it. 40 bytes.
 struct KplProducerGroup::UserRecord {
   int64_t created_ns;
   int64_t deadline_ns;  // when its aggregate / collection must be sent
@@ -89,6 +89,11 @@ struct KplProducerGroup::UserRecord {
   uint32_t data_bytes;
   uint16_t key_bytes;
   uint8_t flags;  // kRetry, kStoredCopy
+  // Without a key id (random keys, uniform ExplicitHashKeys) the hash it routes by, in halves
+  // (an unsigned __int128 member would align the record to 16 bytes).
+  uint64_t hash_high;
+  uint64_t hash_low;
+  Uint128 hash() const { return static_cast<Uint128>(hash_high) << 64 | hash_low; }
 };
 
 // A Kinesis record: an aggregate (or a lone user record) from its first user record until its
@@ -99,7 +104,8 @@ struct KplProducerGroup::KinesisRecord {
   int64_t expiry_ns = kNever;    // earliest creation + RecordTtl of its records
   int64_t kinesis_bytes = 0;     // KPL accurate_size(): the aggregate, or a lone record's data
   int64_t put_bytes = 0;         // what the stream and the request limit count: + partition key
-  uint32_t shard = 0;
+  uint32_t shard = 0;            // predicted from its first user record at epoch `epoch`
+  uint32_t epoch = 0;
   uint32_t next = kNone;        // limiter queue link
   uint32_t aggregator = kNone;  // set while records are still being added
   uint32_t generation = 0;      // bumped when it closes or is freed: stale deadline entries
@@ -155,13 +161,16 @@ struct KplProducerGroup::Instance {
 };
 
 KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
-                                   const KeySpace& keys, SizeSampler sizes, Stream& stream,
-                                   SimTime end, SimTime warmup, uint32_t group_index)
+                                   const KeyModel& keys, SizeSampler sizes, Stream& stream,
+                                   SimTime end, SimTime warmup, uint32_t group_index,
+                                   const KeyRoutes* routes)
     : ProducerModel("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),
       stream_(stream),
+      routing_(stream.AttachKeys(keys, routes)),
+      route_epoch_(routing_.epoch()),
       group_index_(group_index),
       end_(end),
       warmup_(warmup),
@@ -199,7 +208,7 @@ void KplProducerGroup::DrawNext(Instance& in) {
   const SimTime t = in.arrivals->Next(*arrival_rng_);
   in.has_next = t < end_;
   if (!in.has_next) return;
-  const KeyDraw k = keys_.Sample(*record_rng_);
+  const KeyDraw k = routing_.routes().Sample(*record_rng_);
   // A trace with a bytes column fixes the mean record size of its rows.
   const double trace_bytes = in.arrivals->MeanRecordBytes();
   const int64_t data = trace_bytes >= 0 ? std::llround(trace_bytes) : sizes_.Sample(*record_rng_);
@@ -209,10 +218,23 @@ void KplProducerGroup::DrawNext(Instance& in) {
                        k.shard,
                        static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX)),
                        static_cast<uint16_t>(k.key_bytes),
-                       0};
+                       0,
+                       static_cast<uint64_t>(k.hash >> 64),
+                       static_cast<uint64_t>(k.hash)};
+}
+
+void KplProducerGroup::RouteAgain() {
+  const KeyRoutes& routes = routing_.routes();
+  for (Instance& in : instances_) {
+    if (in.has_next) in.next.shard = routes.Route(in.next.key_id, in.next.hash());
+    for (UserRecord& r : in.retries) r.shard = routes.Route(r.key_id, r.hash());
+  }
+  route_epoch_ = routing_.epoch();
 }
 
 void KplProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
+  if (routing_.epoch() != route_epoch_) [[unlikely]]
+    RouteAgain();
   const uint32_t index = Tag::Index(tag);
   switch (Tag::KindOf(tag)) {
     case EventKind::kWake: {
@@ -231,11 +253,15 @@ void KplProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
   }
 }
 
-// Makes sure the instance wakes no later than `at_ns`.
-void KplProducerGroup::ScheduleWake(Context& ctx, uint32_t instance, int64_t at_ns) {
-  Instance& in = instances_[instance];
+// Makes sure the instance wakes no later than `at_ns`. Usually it already does: the move of the
+// wake is kept out of line so that the check inlines.
+inline void KplProducerGroup::ScheduleWake(Context& ctx, uint32_t instance, int64_t at_ns) {
   at_ns = std::max(at_ns, ctx.Now().nanos());
-  if (in.wake_ns <= at_ns) return;
+  if (instances_[instance].wake_ns > at_ns) MoveWake(ctx, instance, at_ns);
+}
+
+void KplProducerGroup::MoveWake(Context& ctx, uint32_t instance, int64_t at_ns) {
+  Instance& in = instances_[instance];
   if (in.wake.valid()) ctx.Cancel(in.wake);
   in.wake = ctx.Schedule(SimTime::FromNanos(at_ns), Tag::Pack(instance, EventKind::kWake));
   in.wake_ns = at_ns;
@@ -444,7 +470,9 @@ void KplProducerGroup::DrainShard(Context& ctx, uint32_t instance, uint32_t shar
       continue;
     }
     // "Expiration reached while waiting in limiter": expired records fail, the others retry.
-    for (const UserRecord& r : kr.records) RetryOrExpire(ctx, instance, r);
+    for (const UserRecord& r : kr.records) {
+      RetryOrExpire(ctx, instance, r, kr.epoch != route_epoch_);
+    }
     FreeKinesisRecord(k);
   }
   ShardBuffer& sb = in.shards[shard];
@@ -477,7 +505,9 @@ void KplProducerGroup::ExpireHeld(Context& ctx, uint32_t instance, uint32_t shar
       (prev == kNone ? sb.held_head : krecs_[prev].next) = next;
       if (sb.held_tail == k) sb.held_tail = prev;
       // Expired records fail, the others go back to the aggregator (Retrier::put).
-      for (const UserRecord& r : krecs_[k].records) RetryOrExpire(ctx, instance, r);
+      for (const UserRecord& r : krecs_[k].records) {
+        RetryOrExpire(ctx, instance, r, krecs_[k].epoch != route_epoch_);
+      }
       FreeKinesisRecord(k);
     }
     k = next;
@@ -596,7 +626,12 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
     // An aggregate holds many keys: it is stored without a key identity (fact sheet 6:
     // ParallelizationFactor does not work with aggregation).
     const uint32_t key_id = kr.records.size() == 1 ? kr.records.front().key_id : kNoKey;
-    const bool stored = stream_.Put(kr.shard, at, kr.put_bytes, first, created, key_id,
+    const bool stale = kr.epoch != route_epoch_;
+    const uint32_t shard =
+        !stale || kr.records.empty()
+            ? kr.shard
+            : routing_.routes().Route(kr.records.front().key_id, kr.records.front().hash());
+    const bool stored = stream_.Put(shard, at, kr.put_bytes, first, created, key_id,
                                     group_index_) == WriteLimit::kNone;
     if (stored) {
       ++n_.kinesis_accepted;
@@ -623,7 +658,7 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
           continue;
         }
       }
-      RetryOrExpire(ctx, instance, r);
+      RetryOrExpire(ctx, instance, r, stale);
     }
     FreeKinesisRecord(k);
   }
@@ -642,7 +677,7 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
 
 // Retrier::retry_not_expired: a record past its TTL fails, any other one goes back to the
 // aggregator with deadline min(now + RecordMaxBufferedTime / 2, expiry) -- no backoff.
-void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r) {
+void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r, bool stale) {
   Instance& in = instances_[instance];
   const int64_t now = ctx.Now().nanos();
   const int64_t expiry = r.created_ns + spec_.api.record_ttl.nanos();
@@ -650,6 +685,7 @@ void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord
     if (!(r.flags & kStoredCopy)) ++n_.dropped;
     return;
   }
+  if (stale) r.shard = routing_.routes().Route(r.key_id, r.hash());
   r.flags |= kRetry;
   r.deadline_ns = std::min(now + spec_.api.record_max_buffered_time.nanos() / 2, expiry);
   in.retries.push_back(r);
@@ -666,6 +702,7 @@ uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
   kr.kinesis_bytes = 0;
   kr.put_bytes = 0;
   kr.shard = shard;
+  kr.epoch = route_epoch_;
   kr.next = kNone;
   kr.aggregator = kNone;
   return k;

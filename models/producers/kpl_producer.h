@@ -19,7 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/routing.h"
 #include "models/producers/kpl_format.h"
 #include "models/producers/producer_counters.h"
 #include "models/producers/producer_model.h"
@@ -38,12 +38,13 @@ namespace shardsim {
 
 class KplProducerGroup final : public ProducerModel {
  public:
-  // `profile` and `keys` must outlive the group. `end` is the end of the run: records are
-  // created at times < end. Latency statistics start at `warmup`. REQUIRES: spec.api.type ==
-  // kKpl.
-  KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
+  // `profile`, `keys`, `stream` and `routes` must outlive the group. `end` is the end of the run:
+  // records are created at times < end. Latency statistics start at `warmup`. `routes`: the
+  // keys' routes on the stream's initial map, if prepared (else built). REQUIRES:
+  // spec.api.type == kKpl.
+  KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeyModel& keys,
                    SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
-                   uint32_t group_index = 0);
+                   uint32_t group_index = 0, const KeyRoutes* routes = nullptr);
   ~KplProducerGroup() override;
 
   void Start(Context& ctx) override;
@@ -51,7 +52,7 @@ class KplProducerGroup final : public ProducerModel {
   void Finish(Context& ctx) override;
 
   ProducerResult Result() const override;
-  const KeySpace& keys() const override { return keys_; }
+  const KeyModel& keys() const override { return keys_; }
   const ProducerSpec& spec() const override { return spec_; }
 
  private:
@@ -66,10 +67,13 @@ class KplProducerGroup final : public ProducerModel {
 
   // Arrivals and ingestion.
   void DrawNext(Instance& in);
+  // The stream resharded since the user records not yet in a Kinesis record were routed.
+  void RouteAgain();
   void Advance(Context& ctx, uint32_t instance);
   void IngestNext(Context& ctx, uint32_t instance);
   bool WouldClose(const Instance& in, const UserRecord& r);
   void ScheduleWake(Context& ctx, uint32_t instance, int64_t at_ns);
+  [[gnu::noinline]] void MoveWake(Context& ctx, uint32_t instance, int64_t at_ns);
   // Aggregation, limiter, collection.
   void Buffer(Context& ctx, uint32_t instance, const UserRecord& r);
   void CloseAggregate(Context& ctx, uint32_t instance, uint32_t shard);
@@ -83,7 +87,8 @@ class KplProducerGroup final : public ProducerModel {
   // Calls and results.
   void Send(Context& ctx, uint32_t call);
   void Complete(Context& ctx, uint32_t call);
-  void RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r);
+  // `stale`: r's shard is a route of an earlier epoch (its Kinesis record's).
+  void RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r, bool stale);
   int64_t AggregateDeadline(Instance& in);
   // Pools.
   uint32_t AllocateKinesisRecord(uint32_t shard);
@@ -95,8 +100,14 @@ class KplProducerGroup final : public ProducerModel {
 
   ProducerSpec spec_;
   const RateProfile& profile_;
-  const KeySpace& keys_;
+  const KeyModel& keys_;
   Stream& stream_;
+  // Kinesis routes a record when it receives the request. User records outside Kinesis records
+  // hold their route at epoch route_epoch_ (each event first routes them again after a reshard);
+  // a Kinesis record keeps the shard its aggregate was predicted for and, if a reshard came
+  // since, is routed at send by its first user record's key, as its ExplicitHashKey would be.
+  const KeyRouting& routing_;
+  uint32_t route_epoch_;
   uint32_t group_index_;  // stored with each record (StoredRecord::producer)
   SimTime end_;
   SimTime warmup_;

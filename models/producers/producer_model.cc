@@ -9,15 +9,16 @@
 namespace shardsim {
 
 std::unique_ptr<ProducerModel> MakeProducerModel(const ProducerSpec& spec,
-                                                 const RateProfile& profile, const KeySpace& keys,
+                                                 const RateProfile& profile, const KeyModel& keys,
                                                  SizeSampler sizes, Stream& stream, SimTime end,
-                                                 SimTime warmup, uint32_t group_index) {
+                                                 SimTime warmup, uint32_t group_index,
+                                                 const KeyRoutes* routes) {
   if (spec.api.type == ApiType::kKpl) {
     return std::make_unique<KplProducerGroup>(spec, profile, keys, std::move(sizes), stream, end,
-                                              warmup, group_index);
+                                              warmup, group_index, routes);
   }
-  return std::make_unique<ProducerGroup>(spec, profile, keys, std::move(sizes), stream, end, warmup,
-                                         group_index);
+  return std::make_unique<ProducerGroup>(spec, profile, keys, std::move(sizes), stream, end,
+                                         warmup, group_index, routes);
 }
 
 }  // namespace shardsim

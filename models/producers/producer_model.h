@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <memory>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
+#include "models/keys/routing.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/stream.h"
@@ -25,16 +26,18 @@ class ProducerModel : public Component {
   // The group's counts; complete after Simulation::Finish.
   virtual ProducerResult Result() const = 0;
   virtual const ProducerSpec& spec() const = 0;
-  virtual const KeySpace& keys() const = 0;
+  virtual const KeyModel& keys() const = 0;
 };
 
-// The model for spec.api.type. `profile`, `keys` and `stream` must outlive it. Records are created
-// at times < `end`; latency statistics start at `warmup`; `group_index` is stored with each record
-// (StoredRecord::producer).
+// The model for spec.api.type. `profile`, `keys`, `stream` and `routes` must outlive it. Records
+// are created at times < `end`; latency statistics start at `warmup`; `group_index` is stored with
+// each record (StoredRecord::producer); `routes` are the keys' routes on the stream's initial map
+// when prepared (built otherwise).
 std::unique_ptr<ProducerModel> MakeProducerModel(const ProducerSpec& spec,
-                                                 const RateProfile& profile, const KeySpace& keys,
+                                                 const RateProfile& profile, const KeyModel& keys,
                                                  SizeSampler sizes, Stream& stream, SimTime end,
                                                  SimTime warmup = SimTime::Zero(),
-                                                 uint32_t group_index = 0);
+                                                 uint32_t group_index = 0,
+                                                 const KeyRoutes* routes = nullptr);
 
 }  // namespace shardsim

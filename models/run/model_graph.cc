@@ -44,18 +44,18 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
   for (size_t i = 0; i < scenario.producers.size(); ++i) {
     const ProducerSpec& p = scenario.producers[i];
     Stream& target = p.target.empty() ? *stream_ : *direct_put_.at(p.target);
-    std::unique_ptr<ProducerModel> model =
-        MakeProducerModel(p, inputs[i].profile, inputs[i].keys, inputs[i].sizes, target, end_,
-                          SimTime::Zero() + scenario.warmup, static_cast<uint32_t>(i));
+    std::unique_ptr<ProducerModel> model = MakeProducerModel(
+        p, inputs[i].profile, *inputs[i].keys, inputs[i].sizes, target, end_,
+        SimTime::Zero() + scenario.warmup, static_cast<uint32_t>(i), inputs[i].routes.get());
     producers_.push_back(model.get());
     sim_.Add(std::move(model));
   }
   if (!scenario.consumers.empty()) {
     std::map<std::string, Stream*> direct_put_streams;
     for (auto& [name, s] : direct_put_) direct_put_streams[name] = s.get();
-    std::vector<const KeySpace*> spaces;
-    for (const PreparedProducer& in : inputs) spaces.push_back(&in.keys);
-    reads_ = std::make_unique<ReadPath>(scenario, *stream_, sim_, end_, direct_put_streams, spaces);
+    std::vector<const KeyModel*> models;
+    for (const PreparedProducer& in : inputs) models.push_back(in.keys.get());
+    reads_ = std::make_unique<ReadPath>(scenario, *stream_, sim_, end_, direct_put_streams, models);
   }
 }
 

@@ -5,15 +5,17 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <span>
 
 #include "models/consumers/consumers.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/run/model_graph.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
+#include "sim/check.h"
 #include "sim/simulation.h"
 
 namespace shardsim {
@@ -143,16 +145,20 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     if (scenario.producers[g].target.empty()) total_rate += inputs[g].profile.MeanRatePerSec();
   }
   std::vector<KeyUsage> usage;
+  std::vector<std::span<const uint32_t>> shard_of;  // the stream's final routing of each group
   for (size_t g = 0; g < inputs.size(); ++g) {
     if (!scenario.producers[g].target.empty()) continue;
+    const KeyModel& keys = *inputs[g].keys;
     const double w = total_rate > 0 ? inputs[g].profile.MeanRatePerSec() / total_rate : 0.0;
-    usage.push_back({&inputs[g].keys, w});
-    const std::vector<double> shares = inputs[g].keys.ExpectedShardShares(stream.shard_map());
+    usage.push_back({&keys, w});
+    shard_of.push_back(stream.routing().Find(keys).routes().shard_of());
+    const std::vector<double> shares =
+        keys.ExpectedShardShares(stream.shard_map(), shard_of.back());
     for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {
       r.shards[s].expected_share += w * shares[s];
     }
   }
-  FillTopKeys(usage, static_cast<size_t>(scenario.analysis.top_keys), &r);
+  FillTopKeys(usage, shard_of, static_cast<size_t>(scenario.analysis.top_keys), &r);
   r.peak_demand_records_per_s = stream.peak_demand_records_per_s();
   r.peak_demand_bytes_per_s = stream.peak_demand_bytes_per_s();
   r.assumptions = WritePathAssumptions(scenario);
@@ -164,14 +170,18 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   return RunOutput{std::move(r), stream.shard_map(), std::move(usage)};
 }
 
-void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result) {
+void FillTopKeys(const std::vector<KeyUsage>& usage,
+                 const std::vector<std::span<const uint32_t>>& shard_of, size_t top_n,
+                 RunResult* result) {
+  SHARDSIM_CHECK(shard_of.size() == usage.size(), "one routing per key usage");
   for (size_t s = 0; s < result->shards.size(); ++s) {
     ShardResult& shard = result->shards[s];
     if (shard.expected_share <= 0) continue;
     std::map<std::string, double> share_of_stream;  // key -> share of all the stream's records
-    for (const KeyUsage& u : usage) {
+    for (size_t g = 0; g < usage.size(); ++g) {
+      const KeyUsage& u = usage[g];
       if (u.weight <= 0) continue;
-      for (const KeyWeight& k : u.keys->TopKeys(static_cast<int>(s), top_n)) {
+      for (const KeyWeight& k : u.keys->TopKeys(shard_of[g], static_cast<int>(s), top_n)) {
         share_of_stream[k.key] += u.weight * k.probability;
       }
     }

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <ranges>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 
 namespace shardsim {
 

@@ -22,7 +22,7 @@ struct StoredRecord {
   int64_t created_ns = 0;          // when the producer created it
   int64_t arrival_ns = 0;          // ApproximateArrivalTimestamp: when the shard stored it
   uint32_t bytes = 0;              // data + partition key
-  uint32_t key_id = ~uint32_t{0};  // KeySpace key id, or kNoKey (models/keys/key_space.h)
+  uint32_t key_id = ~uint32_t{0};  // KeyModel key id, or kNoKey (models/keys/key_model.h)
   uint32_t producer = 0;           // producer group index
   uint32_t poison = 0;             // Stream::AddPoison trigger id (1-based); 0 = an ordinary record
 };

@@ -11,6 +11,8 @@
 #include <limits>
 #include <vector>
 
+#include "models/keys/key_model.h"
+#include "models/keys/routing.h"
 #include "models/keys/shard_map.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
@@ -40,6 +42,15 @@ class Stream {
   const StreamSpec& spec() const { return spec_; }
   const ShardMap& shard_map() const { return map_; }
 
+  // Where the keys of a producer group writing here route (models/keys/routing.h): the group
+  // attaches its key model once, with the model's routes on the initial map when it has them
+  // (prepared once for many runs; built here otherwise), and draws and routes through the result
+  // for the run. REQUIRES: `model` and `initial` outlive the stream.
+  const KeyRouting& AttachKeys(const KeyModel& model, const KeyRoutes* initial = nullptr) {
+    return routing_.Attach(model, initial, map_);
+  }
+  const RoutingTable& routing() const { return routing_; }
+
   // The windows an instant falls in: computed once per call so that Put() divides nothing.
   struct Instant {
     SimTime now;
@@ -56,7 +67,7 @@ class Stream {
   // only first attempts (what producers need, for sizing), counted in the second the record was
   // created so that a producer's backlog does not look like a burst. REQUIRES: time never
   // decreases; created <= at.now.
-  // `key_id` (a KeySpace key id or kNoKey) and `producer` (the group index) travel with the stored
+  // `key_id` (a KeyModel key id or kNoKey) and `producer` (the group index) travel with the stored
   // record for consumers that route by key (Lambda's ParallelizationFactor).
   [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
                                         bool first_attempt, SimTime created,
@@ -206,6 +217,7 @@ class Stream {
 
   StreamSpec spec_;
   ShardMap map_;
+  RoutingTable routing_;
   WriteAdmitter admitter_;
   int64_t series_ns_;
   int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)

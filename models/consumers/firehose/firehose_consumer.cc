@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "models/consumers/consumer_base.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/result/summarize.h"
 #include "models/spec/units.h"
 #include "sim/check.h"

@@ -443,8 +443,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     for (const PoisonRecord& p : l_.function.poison_records) {
       std::vector<Stream::PoisonKey> keys;
       if (!p.key.empty()) {
-        for (size_t g = 0; g < context.key_spaces.size(); ++g) {
-          const KeySpace* ks = context.key_spaces[g];
+        for (size_t g = 0; g < context.key_models.size(); ++g) {
+          const KeyModel* ks = context.key_models[g];
           if (ks == nullptr) continue;
           for (uint64_t id = 0; id < ks->key_count(); ++id) {
             if (ks->KeyString(static_cast<uint32_t>(id)) == p.key) {

@@ -15,7 +15,7 @@
 #include "models/consumers/consumer_base.h"
 #include "models/consumers/consumers.h"
 #include "models/consumers/lambda/lambda_consumer.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/producers/producer.h"
 #include "models/run/model_graph.h"
 #include "models/spec/loader/scenario_loader.h"
@@ -82,7 +82,7 @@ struct HandModel {
     context.warmup = SimTime::Zero() + s.warmup;
     context.series_interval = s.series_interval;
     context.visibility = DefaultVisibilityDelay();
-    context.key_spaces = {&prepared->producers()[0].keys};
+    context.key_models = {prepared->producers()[0].keys.get()};
     auto owned = MakeLambdaConsumerForTest(spec, context, std::move(hooks));
     consumer = owned.get();
     graph.sim().Add(std::move(owned));

@@ -13,7 +13,7 @@
 
 #include "models/consumers/consumer_base.h"
 #include "models/consumers/consumers.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/producers/producer.h"
 #include "models/run/model_graph.h"
 #include "models/stream/read_limits.h"

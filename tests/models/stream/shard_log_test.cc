@@ -10,7 +10,7 @@
 #include <deque>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/spec/scenario.h"
 #include "sim/rng.h"
 
