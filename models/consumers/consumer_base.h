@@ -297,6 +297,50 @@ class ConsumerBase : public Component {
   // record latency (creation -> done) and propagation (arrival -> delivered) of unique records.
   void Account(ReaderState& r, const ReadResult& rr, SimTime now, SimTime delivered, SimTime done,
                Fate fate);
+  // ---- The GetRecords step (fact sheet 2), one for every polling reader: plain pollers, KCL,
+  // Lambda's poller and Firehose's. AdmitGetRecords passes a call at `now` through the shard's
+  // shared read limits (counting the call, or the throttle); IssueGetRecords fixes an admitted
+  // call's visibility cutoff and response time; ReadGetRecords reads the log at one instant `at`:
+  // retention is applied, the records that arrived by the cutoff are taken (up to the call's
+  // limits), the shard's limits are charged, and iterator age and MillisBehindLatest are measured.
+  //
+  // Timing, the one parameter: plain pollers and KCL read at the call (at = the call's instant,
+  // the batch delivered at the response); Lambda and Firehose read at the response (at = call +
+  // latency). The records returned are the same either way -- the cutoff is fixed at the call,
+  // and a reader's cursor moves only through its own reads -- but the instant decides when the
+  // byte budget is paid and the 10 MiB penalty starts (so which later calls of any reader of the
+  // shard are throttled), when retention drops records, and the instant ages are measured from.
+  // One timing for all would change the examples' results, so the instant stays the caller's.
+  struct IssuedCall {
+    SimTime cutoff;    // records that arrived by then are visible to the call
+    SimTime response;  // when the response reaches the reader
+  };
+  ReadThrottle AdmitGetRecords(ReaderState& r, SimTime now) {
+    const ReadThrottle verdict = limits_->Admit(r.shard, now);
+    if (verdict == ReadThrottle::kNone) {
+      ++r.calls;
+    } else {
+      CountThrottle(r, now, verdict);
+    }
+    return verdict;
+  }
+  // Draws the call's visibility delay, then its latency (`latency`), from `rng`.
+  IssuedCall IssueGetRecords(SimTime now, const LatencySampler& latency, Rng& rng) const {
+    const SimTime cutoff = now - visibility_.Sample(rng);
+    return {cutoff, now + latency.Sample(rng)};
+  }
+  // REQUIRES: cutoff <= at; max_records >= 1; the reader registered. *capped (if given): the
+  // response stopped at max_bytes with more visible records waiting.
+  ReadResult ReadGetRecords(ReaderState& r, SimTime at, SimTime cutoff, uint32_t max_records,
+                            uint64_t max_bytes, bool* capped = nullptr) {
+    ExpireDue(r, at);
+    const ReadResult rr = stream_.log(r.shard).Read(r.cursor, at, max_records, max_bytes, cutoff);
+    const bool hit = HitByteCap(r, rr, max_bytes, cutoff);
+    limits_->Charge(r.shard, at, rr.bytes, hit);
+    if (capped != nullptr) *capped = hit;
+    return rr;
+  }
+
   // Whether a read stopped at `max_bytes` with more visible records waiting: AWS's "a call that
   // returns 10 MiB" (a response can only fill the cap up to the next record's boundary).
   bool HitByteCap(const ReaderState& r, const ReadResult& rr, uint64_t max_bytes,
@@ -331,6 +375,7 @@ class ConsumerBase : public Component {
   ConsumerSpec spec_;
   Stream& stream_;
   SharedReadLimits* limits_;
+  LatencySampler visibility_;  // put -> visible to GetRecords (ConsumerContext::visibility)
   SimTime end_;
   SimTime warmup_;
   OutageCalendar outages_;

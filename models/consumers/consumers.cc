@@ -59,6 +59,7 @@ ConsumerBase::ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& cont
       spec_(spec),
       stream_(*context.stream),
       limits_(context.limits),
+      visibility_(context.visibility),
       end_(context.end),
       warmup_(context.warmup),
       outages_(spec.outages),
@@ -427,7 +428,6 @@ class PollingConsumer final : public ConsumerBase {
   PollingConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
       : ConsumerBase(spec, context),
         latency_(spec.polling.call_latency),
-        visibility_(context.visibility),
         max_records_(static_cast<uint32_t>(
             std::min(spec.polling.max_records, context.limits->spec().max_records_per_call))),
         max_bytes_(static_cast<uint64_t>(context.limits->spec().max_bytes_per_call)) {}
@@ -476,19 +476,13 @@ class PollingConsumer final : public ConsumerBase {
     const SimTime now = ctx.Now();
     const SimTime active = outages_.Active(now);
     if (active > now) return Next(ctx, r, active);
-    const ReadThrottle verdict = limits_->Admit(r.shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return Next(ctx, r, now + ThrottleBackoff(spec_.polling.poll_interval, *rng_));
     }
-    ++r.calls;
-    ExpireDue(r, now);
-    const SimDuration visibility = visibility_.Sample(*rng_);
-    const SimDuration latency = latency_.Sample(*rng_);
-    const ReadResult rr =
-        stream_.log(r.shard).Read(r.cursor, now, max_records_, max_bytes_, now - visibility);
-    limits_->Charge(r.shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, now - visibility));
-    const SimTime delivered = now + latency;
+    // Read at the call; the batch arrives with the response.
+    const IssuedCall call = IssueGetRecords(now, latency_, *rng_);
+    const ReadResult rr = ReadGetRecords(r, now, call.cutoff, max_records_, max_bytes_);
+    const SimTime delivered = call.response;
     SimTime done = delivered;
     if (!rr.records.empty()) {
       done = outages_.Finish(
@@ -501,7 +495,6 @@ class PollingConsumer final : public ConsumerBase {
   }
 
   LatencySampler latency_;
-  LatencySampler visibility_;
   uint32_t max_records_;
   uint64_t max_bytes_;
   std::optional<Rng> rng_, processing_rng_;

@@ -23,7 +23,6 @@ class KclConsumer final : public ConsumerBase {
   KclConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
       : ConsumerBase(spec, context),
         latency_(spec.kcl.call_latency),
-        visibility_(context.visibility),
         max_records_(static_cast<uint32_t>(
             std::min(spec.kcl.max_records, context.limits->spec().max_records_per_call))),
         max_bytes_(static_cast<uint64_t>(context.limits->spec().max_bytes_per_call)),
@@ -168,19 +167,13 @@ class KclConsumer final : public ConsumerBase {
       return ScheduleFetch(ctx, shard, SimTime::FromNanos(l.starts[l.head]));
     }
     const SimDuration idle = spec_.kcl.idle_time_between_reads;
-    const ReadThrottle verdict = limits_->Admit(shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return ScheduleFetch(ctx, shard, now + ThrottleBackoff(idle, *rng_));
     }
-    ++r.calls;
-    ExpireDue(r, now);
-    const SimDuration visibility = visibility_.Sample(*rng_);
-    const SimDuration latency = latency_.Sample(*rng_);
-    ShardLog& log = stream_.log(shard);
-    const ReadResult rr = log.Read(r.cursor, now, max_records_, max_bytes_, now - visibility);
-    limits_->Charge(shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, now - visibility));
-    const SimTime arrive = now + latency;
+    // Read at the call; the batch arrives with the response.
+    const IssuedCall call = IssueGetRecords(now, latency_, *rng_);
+    const ReadResult rr = ReadGetRecords(r, now, call.cutoff, max_records_, max_bytes_);
+    const SimTime arrive = call.response;
     SimTime done = arrive;
     Fate fate = Fate::kProcessed;
     const auto n = static_cast<int64_t>(rr.records.size());
@@ -285,7 +278,6 @@ class KclConsumer final : public ConsumerBase {
   }
 
   LatencySampler latency_;
-  LatencySampler visibility_;
   uint32_t max_records_;
   uint64_t max_bytes_;
   bool pinned_;                // worker failures are scheduled: keep records since each checkpoint

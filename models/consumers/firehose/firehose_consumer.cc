@@ -117,7 +117,6 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
         dp_(spec.firehose.dynamic_partitioning.enabled),
         partitions_(dp_ ? static_cast<uint32_t>(spec.firehose.dynamic_partitioning.partitions) : 1),
         call_latency_(LatencySpec::Lognormal(Millis(20), Millis(100))),
-        visibility_(context.visibility),
         write_latency_(spec.firehose.destination.write_latency),
         transform_duration_(spec.firehose.transform.duration) {
     SHARDSIM_CHECK(direct_put_ == (limits_ == nullptr),
@@ -255,28 +254,23 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void Call(ReaderState& r, SimTime now) {
-    const ReadThrottle verdict = limits_->Admit(r.shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return NextCall(r, now + ThrottleBackoff(kPollInterval, *rng_));
     }
-    ++r.calls;
     Poll& p = polls_[r.shard];
     p.call_ns = now.nanos();
-    p.visible_ns = (now - visibility_.Sample(*rng_)).nanos();
-    const SimTime response = now + call_latency_.Sample(*rng_);
-    if (response <= end_) ScheduleAt(response, Tag::Pack(r.shard, Kind::kResponse));
+    const IssuedCall call = IssueGetRecords(now, call_latency_, *rng_);
+    p.visible_ns = std::max(call.cutoff, SimTime::Zero()).nanos();  // no earlier than t = 0
+    if (call.response <= end_) ScheduleAt(call.response, Tag::Pack(r.shard, Kind::kResponse));
   }
 
-  // The response of the call made at polls_[shard].call_ns arrives: its records are received.
+  // The response of the call made at polls_[shard].call_ns arrives: read at the response, with
+  // the call's cutoff; its records are received.
   void Response(ReaderState& r, SimTime now) {
     const Poll& p = polls_[r.shard];
-    ExpireDue(r, now);
-    const SimTime visible = SimTime::FromNanos(std::max<int64_t>(0, p.visible_ns));
+    bool capped = false;
     const ReadResult rr =
-        stream_.log(r.shard).Read(r.cursor, now, max_records_, max_bytes_, std::min(visible, now));
-    const bool capped = HitByteCap(r, rr, max_bytes_, visible);
-    limits_->Charge(r.shard, now, rr.bytes, capped);
+        ReadGetRecords(r, now, SimTime::FromNanos(p.visible_ns), max_records_, max_bytes_, &capped);
     Ingest(r, rr, now);
     SampleIteratorAge(r, now, rr.iterator_age);
     const bool full = capped || rr.records.size() >= max_records_;
@@ -569,7 +563,6 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   bool dp_;
   uint32_t partitions_;
   LatencySampler call_latency_;
-  LatencySampler visibility_;
   LatencySampler write_latency_;
   ProcessingSampler transform_duration_;
   uint32_t max_records_ = 10'000;

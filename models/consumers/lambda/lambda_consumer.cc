@@ -112,7 +112,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         pf_(static_cast<uint32_t>(spec.lambda.parallelization_factor)),
         function_(spec.lambda.function.duration),
         latency_(PollingSpec{}.call_latency),
-        visibility_(context.visibility),
         efo_delay_(EfoSpec{}.propagation_delay),
         read_ahead_(static_cast<uint64_t>(std::max<int64_t>(
             kMinReadAhead, 2 * spec.lambda.batch_size * spec.lambda.parallelization_factor))),
@@ -501,30 +500,25 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       s.blocked = true;
       return;
     }
-    const ReadThrottle verdict = limits_->Admit(shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return ScheduleCall(shard, now + ThrottleBackoff(kPollInterval, *rng_));
     }
-    ++r.calls;
     s.call_ns = now.nanos();
-    s.cutoff_ns = (now - visibility_.Sample(*rng_)).nanos();
-    const SimTime response = now + latency_.Sample(*rng_);
-    if (response > end_) return;  // the call is still in flight at the end
+    const IssuedCall call = IssueGetRecords(now, latency_, *rng_);
+    s.cutoff_ns = call.cutoff.nanos();
+    if (call.response > end_) return;  // the call is still in flight at the end
     s.call_pending = true;
-    ctx_->Schedule(response, Tag::Pack(shard, Kind::kResponse));
+    ctx_->Schedule(call.response, Tag::Pack(shard, Kind::kResponse));
   }
 
+  // The response of the call made at s.call_ns: read at the response, with the call's cutoff.
   void Response(uint32_t shard, SimTime now) {
     ShardState& s = shards_[shard];
     ReaderState& r = readers_[shard];
     s.call_pending = false;
-    ExpireDue(r, now);
     const auto room =
         static_cast<uint32_t>(std::min<uint64_t>(kMaxRecordsPerRead, read_ahead_ - s.buffered));
-    const SimTime cutoff = SimTime::FromNanos(s.cutoff_ns);
-    const ReadResult rr = stream_.log(shard).Read(r.cursor, now, room, max_bytes_, cutoff);
-    limits_->Charge(shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, cutoff));
+    const ReadResult rr = ReadGetRecords(r, now, SimTime::FromNanos(s.cutoff_ns), room, max_bytes_);
     Ingest(shard, rr, now);
     const bool more = !rr.records.empty() && rr.behind_latest > SimDuration::Zero();
     ScheduleCall(shard, more ? now : std::max(now, SimTime::FromNanos(s.call_ns) + kPollInterval));
@@ -924,7 +918,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   bool efo_ = false;
   ProcessingSampler function_;
   LatencySampler latency_;
-  LatencySampler visibility_;
   LatencySampler efo_delay_;
   uint64_t read_ahead_;
   uint64_t max_bytes_ = 0;
