@@ -69,15 +69,20 @@ uint32_t ShardRouter::LookupHigh(uint64_t high) const {
   const auto b = static_cast<size_t>(high >> (shift_ - 64));
   uint32_t p = directory_[b];
   const uint32_t end = directory_[b + 1];
-  // Starts whose high word is below `high` are below every hash with that high word.
-  uint32_t n = end - p;
-  while (n > 0) {
-    const uint32_t half = n / 2;
-    if (High(starts_[p + half]) < high) {
-      p += half + 1;
-      n -= half + 1;
-    } else {
-      n = half;
+  // Starts whose high word is below `high` are below every hash with that high word. Buckets
+  // hold one or two starts unless resharding piled many into one; then binary search.
+  if (end - p <= 8) {
+    while (p < end && High(starts_[p]) < high) ++p;
+  } else {
+    uint32_t n = end - p;
+    while (n > 0) {
+      const uint32_t half = n / 2;
+      if (High(starts_[p + half]) < high) {
+        p += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
     }
   }
   // A start with the same high word is below such a hash only if its low word is 0.

@@ -80,7 +80,7 @@ WriteLimitsSpec LimiterLimits(const ApiSpec& api) {
 
 }  // namespace
 
-// One user record while the KPL holds it. 40 bytes.
+// One user record while the KPL holds it. 48 bytes (32 before records kept their hash).
 struct KplProducerGroup::UserRecord {
   int64_t created_ns;
   int64_t deadline_ns;  // when its aggregate / collection must be sent
@@ -171,6 +171,7 @@ KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& 
       stream_(stream),
       routing_(stream.AttachKeys(keys, routes)),
       route_epoch_(routing_.epoch()),
+      hashed_(keys.HashIsUniform()),
       group_index_(group_index),
       end_(end),
       warmup_(warmup),
@@ -212,15 +213,18 @@ void KplProducerGroup::DrawNext(Instance& in) {
   // A trace with a bytes column fixes the mean record size of its rows.
   const double trace_bytes = in.arrivals->MeanRecordBytes();
   const int64_t data = trace_bytes >= 0 ? std::llround(trace_bytes) : sizes_.Sample(*record_rng_);
-  in.next = UserRecord{t.nanos(),
-                       kNever,
-                       k.key_id,
-                       k.shard,
-                       static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX)),
-                       static_cast<uint16_t>(k.key_bytes),
-                       0,
-                       static_cast<uint64_t>(k.hash >> 64),
-                       static_cast<uint64_t>(k.hash)};
+  UserRecord& r = in.next;
+  r.created_ns = t.nanos();
+  r.deadline_ns = kNever;
+  r.key_id = k.key_id;
+  r.shard = k.shard;
+  r.data_bytes = static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX));
+  r.key_bytes = static_cast<uint16_t>(k.key_bytes);
+  r.flags = 0;
+  if (hashed_) {  // keyed records never read their hash: it keeps its last (initialised) value
+    r.hash_high = static_cast<uint64_t>(k.hash >> 64);
+    r.hash_low = static_cast<uint64_t>(k.hash);
+  }
 }
 
 void KplProducerGroup::RouteAgain() {
@@ -637,10 +641,12 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
       ++n_.kinesis_accepted;
       n_.bytes_accepted += static_cast<uint64_t>(kr.put_bytes);
     }
-    for (UserRecord r : kr.records) {
+    // By reference: a record is copied only when it is retried.
+    for (const UserRecord& r : kr.records) {
       if (r.flags & kRetry) ++n_.retried;
+      uint8_t flags = r.flags;
       if (stored) {
-        if (r.flags & kStoredCopy) {
+        if (flags & kStoredCopy) {
           ++n_.duplicates;
         } else {
           ++n_.accepted;
@@ -650,15 +656,17 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
         }
         // After a timeout the client cannot know the record was stored: it sends it again.
         if (!timed_out) continue;
-        r.flags |= kStoredCopy;
+        flags |= kStoredCopy;
       } else {
         ++n_.throttled;
         if (spec_.api.fail_if_throttled && !timed_out) {
-          if (!(r.flags & kStoredCopy)) ++n_.dropped;
+          if (!(flags & kStoredCopy)) ++n_.dropped;
           continue;
         }
       }
-      RetryOrExpire(ctx, instance, r, stale);
+      UserRecord retry = r;
+      retry.flags = flags;
+      RetryOrExpire(ctx, instance, retry, stale);
     }
     FreeKinesisRecord(k);
   }

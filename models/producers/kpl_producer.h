@@ -108,6 +108,7 @@ class KplProducerGroup final : public ProducerModel {
   // since, is routed at send by its first user record's key, as its ExplicitHashKey would be.
   const KeyRouting& routing_;
   uint32_t route_epoch_;
+  bool hashed_;  // records carry no key id, only a hash (random keys, uniform ExplicitHashKeys)
   uint32_t group_index_;  // stored with each record (StoredRecord::producer)
   SimTime end_;
   SimTime warmup_;
