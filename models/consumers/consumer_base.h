@@ -1,6 +1,7 @@
-// Internal to the read path (models/consumers/consumers.h): what polling, KCL and enhanced fan-out
-// consumers share -- one ShardLog reader per shard with its bookkeeping, outage calendars, and
-// the per-record statistics a delivered batch feeds. A batch's processing end is computed when it
+// Internal to the read path (models/consumers/consumers.h): what every consumer shares -- one
+// ShardLog reader per shard with its bookkeeping (readers grow with resharding; a child is read
+// only after its parents are finished), the GetRecords step, the enhanced fan-out reader, outage
+// calendars, and the per-record statistics a delivered batch feeds. A batch's processing end is computed when it
 // is read (failures, outages and the end of the run are known in advance), so a consumer needs
 // one event per call or push, never one per record or per processing step.
 // Per reader, at every moment: available = processed + unread + expired (unique records), and
@@ -253,11 +254,23 @@ struct ReaderState {
   };
   std::array<Pending, 8> pending{};
   uint32_t pending_head = 0, pending_count = 0;
+  // Resharding (fact sheet 3): a child shard is read only after every parent is finished -- read
+  // past its last record and, where the consumer processes in order, processed -- so records of
+  // one key are processed in order across the reshard.
+  uint32_t parents_pending = 0;    // parents not finished yet
+  bool ended = false;              // read past the last record of its closed shard
+  bool finished = false;           // ended, and done with: its children may be read
+  std::vector<uint32_t> children;  // shards this one was split or merged into
 };
 
-class ConsumerBase : public Component {
+class ConsumerBase : public Component, public ShardListener {
  public:
+  // Listens to the stream's reshards (children get readers; see OnChildShard, OnReadable).
   ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& context);
+
+  // A reader per child, registered at once (a child's log keeps its records for the consumer
+  // from its first one) but read only when every parent is finished; then OnChildShard per child.
+  void OnReshard(const Reshard& reshard) override;
 
   // Closes every reader at the end of the run (retention applied at the end time).
   void Finish(Context& ctx) override;
@@ -303,6 +316,8 @@ class ConsumerBase : public Component {
   // call's visibility cutoff and response time; ReadGetRecords reads the log at one instant `at`:
   // retention is applied, the records that arrived by the cutoff are taken (up to the call's
   // limits), the shard's limits are charged, and iterator age and MillisBehindLatest are measured.
+  // The shard's children are discovered here too: the read that passes a closed shard's last
+  // record ends the reader (ReadResult::end_of_shard).
   //
   // Timing, the one parameter: plain pollers and KCL read at the call (at = the call's instant,
   // the batch delivered at the response); Lambda and Firehose read at the response (at = call +
@@ -330,7 +345,8 @@ class ConsumerBase : public Component {
     return {cutoff, now + latency.Sample(rng)};
   }
   // REQUIRES: cutoff <= at; max_records >= 1; the reader registered. *capped (if given): the
-  // response stopped at max_bytes with more visible records waiting.
+  // response stopped at max_bytes with more visible records waiting. A response past the last
+  // record of a closed shard (no NextShardIterator) sets r.ended: end-of-shard discovery.
   ReadResult ReadGetRecords(ReaderState& r, SimTime at, SimTime cutoff, uint32_t max_records,
                             uint64_t max_bytes, bool* capped = nullptr) {
     ExpireDue(r, at);
@@ -338,6 +354,8 @@ class ConsumerBase : public Component {
     const bool hit = HitByteCap(r, rr, max_bytes, cutoff);
     limits_->Charge(r.shard, at, rr.bytes, hit);
     if (capped != nullptr) *capped = hit;
+    // No NextShardIterator: the reader calls this shard no more; the caller finishes it when done.
+    if (rr.end_of_shard) r.ended = true;
     return rr;
   }
 
@@ -359,6 +377,24 @@ class ConsumerBase : public Component {
   // Extra result fields of a consumer kind; runs last in Result() and may adjust any field.
   virtual void FillResult(ConsumerResult& result) const { (void)result; }
 
+  // ---- Shard lineage (resharding). A reshard at `at` added `child` (readers_[child] exists and
+  // is registered): grow the consumer's per-shard state. Its parents are not finished yet.
+  virtual void OnChildShard(uint32_t child, SimTime at) = 0;
+  // Every parent of `shard` is finished: its reader may read from `at` on.
+  virtual void OnReadable(uint32_t shard, SimTime at) = 0;
+  // A reshard at `at` closed `shard` (after its children's OnChildShard). Readers that poll learn
+  // of the end from their next GetRecords; a push reader already past the last record is at the
+  // end now (no further push comes).
+  virtual void OnShardClosed(uint32_t shard, SimTime at) {
+    (void)shard;
+    (void)at;
+  }
+  // The consumer is done with r's closed shard at `at` (r.ended; its last batch processed, where
+  // the consumer processes in order): children whose parents are all finished become readable.
+  void FinishShard(ReaderState& r, SimTime at);
+  // Whether r may read: registered, and every parent finished.
+  static bool Readable(const ReaderState& r) { return r.registered && r.parents_pending == 0; }
+
   // Series window of t (the last one for t at or after the end). Remembers the latest window, so
   // the calls of one instant divide once.
   size_t Window(SimTime t) const {
@@ -374,6 +410,7 @@ class ConsumerBase : public Component {
 
   ConsumerSpec spec_;
   Stream& stream_;
+  Context* ctx_ = nullptr;  // set by Start: reshards (OnReshard) come from other components' events
   SharedReadLimits* limits_;
   LatencySampler visibility_;  // put -> visible to GetRecords (ConsumerContext::visibility)
   SimTime end_;

@@ -74,6 +74,33 @@ ConsumerBase::ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& cont
   const size_t shards = stream_.shard_map().shards().size();
   readers_.resize(shards);
   for (size_t i = 0; i < shards; ++i) readers_[i].shard = static_cast<uint32_t>(i);
+  stream_.AddListener(this);
+}
+
+void ConsumerBase::OnReshard(const Reshard& reshard) {
+  for (uint32_t child : reshard.children) {
+    SHARDSIM_CHECK(child == readers_.size(), "readers stay dense by shard index");
+    readers_.emplace_back();
+    ReaderState& r = readers_.back();
+    r.shard = child;
+    for (uint32_t p : reshard.parents) {
+      readers_[p].children.push_back(child);
+      if (!readers_[p].finished) ++r.parents_pending;
+    }
+    Register(r);
+  }
+  for (uint32_t child : reshard.children) OnChildShard(child, reshard.at);
+  for (uint32_t parent : reshard.parents) OnShardClosed(parent, reshard.at);
+}
+
+void ConsumerBase::FinishShard(ReaderState& r, SimTime at) {
+  SHARDSIM_CHECK(r.ended && !r.finished, "a shard finishes once, after its end");
+  r.finished = true;
+  for (uint32_t child : r.children) {
+    ReaderState& c = readers_[child];
+    SHARDSIM_CHECK(c.parents_pending > 0);
+    if (--c.parents_pending == 0) OnReadable(child, at);
+  }
 }
 
 void ConsumerBase::Register(ReaderState& r) {
@@ -433,6 +460,7 @@ class PollingConsumer final : public ConsumerBase {
         max_bytes_(static_cast<uint64_t>(context.limits->spec().max_bytes_per_call)) {}
 
   void Start(Context& ctx) override {
+    ctx_ = &ctx;
     rng_.emplace(ctx.MakeRng("reads"));
     processing_rng_.emplace(ctx.MakeRng("processing"));
     const SimDuration interval = spec_.polling.poll_interval;
@@ -491,7 +519,17 @@ class PollingConsumer final : public ConsumerBase {
     }
     Account(r, rr, now, delivered, done, done <= end_ ? Fate::kProcessed : Fate::kInFlightAtEnd);
     SampleIteratorAge(r, now, rr.iterator_age);
+    // At the end of a closed shard the children follow the last batch's processing.
+    if (r.ended) return FinishShard(r, done);
     Next(ctx, r, done + spec_.polling.poll_interval);
+  }
+
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    limits_->AddReader(child);
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    Next(*ctx_, readers_[shard], std::max(at, ctx_->Now()));
   }
 
   LatencySampler latency_;
@@ -519,6 +557,7 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   ShardLogOptions options;
   options.retention = scenario.stream.retention;
   stream.EnableReads(options);
+  stream.AddListener(this);
   ConsumerContext context;
   context.stream = &stream;
   context.limits = limits_.get();
@@ -527,6 +566,7 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   context.series_interval = scenario.series_interval;
   context.visibility = scenario.stream.propagation_delay.value_or(DefaultVisibilityDelay());
   context.key_models = std::move(key_models);
+  context_ = context;
   for (const ConsumerSpec& c : scenario.consumers) {
     std::unique_ptr<ConsumerBase> consumer;
     switch (c.type) {
@@ -564,6 +604,10 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
 }
 
 ReadPath::~ReadPath() = default;
+
+void ReadPath::OnReshard(const Reshard& reshard) {
+  for (uint32_t child : reshard.children) limits_->Grow(size_t{child} + 1);
+}
 
 std::vector<ConsumerResult> ReadPath::Results() const {
   std::vector<ConsumerResult> out;

@@ -73,12 +73,29 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void Finish(Context& ctx) override {
-    for (uint32_t s = 0; s < subs_.size(); ++s) {
-      if (readers_[s].registered) {
-        subscribe_calls_ += subs_[s].reader.Renew(ctx.Now(), spec_.efo.subscription_lifetime);
+    for (Subscription& s : subs_) {
+      if (s.subscribed) {
+        subscribe_calls_ += s.reader.Renew(ctx.Now(), spec_.efo.subscription_lifetime);
       }
     }
     ConsumerBase::Finish(ctx);
+  }
+
+  // A child shard is watched at once (its pushes make its records due) and subscribed to when
+  // its parents are finished.
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    SHARDSIM_CHECK(child == subs_.size(), "subscriptions stay dense by shard index");
+    subs_.emplace_back();
+    stream_.Watch(child, this);
+  }
+  void OnReadable(uint32_t shard, SimTime at) override { Subscribe(shard, at); }
+  // A subscription already past the parent's last record gets no further push: it ends now, its
+  // children after its last batch's processing.
+  void OnShardClosed(uint32_t shard, SimTime at) override {
+    ReaderState& r = readers_[shard];
+    if (!subs_[shard].subscribed || r.ended || !stream_.log(shard).AtEnd(r.cursor)) return;
+    EndShard(r, std::max(at, SimTime::FromNanos(subs_[shard].busy_until_ns)));
   }
 
  private:
@@ -88,12 +105,16 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   struct Subscription {
     EfoReader reader;
     int64_t busy_until_ns = 0;  // processing of the last push ends
+    bool subscribed = false;
   };
 
   void Subscribe(uint32_t shard, SimTime now) {
-    Register(readers_[shard]);
-    stream_.Watch(shard, this);
+    if (!readers_[shard].registered) {  // a child registered at the reshard, watched since
+      Register(readers_[shard]);
+      stream_.Watch(shard, this);
+    }
     ++subscribe_calls_;
+    subs_[shard].subscribed = true;
     ScheduleWake(shard, subs_[shard].reader.Subscribe(now, spec_.efo.subscription_lifetime));
   }
 
@@ -104,7 +125,7 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   void Deliver(uint32_t shard, SimTime now) {
     ReaderState& r = readers_[shard];
     Subscription& s = subs_[shard];
-    if (!r.registered) return;
+    if (!s.subscribed || r.ended) return;
     if (now.nanos() < s.busy_until_ns)
       return ScheduleWake(shard, SimTime::FromNanos(s.busy_until_ns));
     const std::optional<SimTime> held =
@@ -115,13 +136,18 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     ExpireDue(r, now);
     ShardLog& log = stream_.log(shard);
     const ReadResult rr = s.reader.Read(log, r.cursor, now, kMaxRecordsPerEvent, max_bytes);
-    if (rr.records.empty()) return;  // the push of the next stored instant wakes it
+    if (rr.records.empty()) {
+      // Past a closed shard's last record: the children follow the last processing.
+      if (rr.end_of_shard) EndShard(r, std::max(now, SimTime::FromNanos(s.busy_until_ns)));
+      return;  // else the push of the next stored instant wakes it
+    }
     const SimTime done = outages_.Finish(
         now, processing_.Sample(*processing_rng_, static_cast<int64_t>(rr.records.size()),
                                 static_cast<int64_t>(rr.bytes)));
     s.busy_until_ns = done.nanos();
     Account(r, rr, now, now, done, done <= end_ ? Fate::kProcessed : Fate::kInFlightAtEnd);
     SampleIteratorAge(r, now, rr.iterator_age);
+    if (rr.end_of_shard) return EndShard(r, done);
     // Records already due but not pushed were held back by the byte budget (wait for a full
     // bucket: catching up moves about 2 MiB per push) or by the event size (push on when
     // processing ends).
@@ -131,10 +157,14 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
                                                                            : SimTime::Zero()));
   }
 
+  void EndShard(ReaderState& r, SimTime done) {
+    r.ended = true;
+    FinishShard(r, done);
+  }
+
   LatencySampler delay_;
   std::vector<Subscription> subs_;  // by shard
   PushGroups pushes_;
-  Context* ctx_ = nullptr;
   std::optional<Rng> rng_, processing_rng_;
 };
 

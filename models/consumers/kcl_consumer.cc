@@ -36,6 +36,7 @@ class KclConsumer final : public ConsumerBase {
   }
 
   void Start(Context& ctx) override {
+    ctx_ = &ctx;
     rng_.emplace(ctx.MakeRng("reads"));
     processing_rng_.emplace(ctx.MakeRng("processing"));
     const auto workers = static_cast<uint32_t>(workers_.size());
@@ -155,7 +156,7 @@ class KclConsumer final : public ConsumerBase {
     const SimTime now = ctx.Now();
     Lease& l = leases_[shard];
     ReaderState& r = readers_[shard];
-    if (!Alive(l.owner, now) || !r.registered) return;
+    if (!Alive(l.owner, now) || !Readable(r) || r.finished) return;
     const SimTime active = outages_.Active(now);
     if (active > now) return ScheduleFetch(ctx, shard, active);
     while (l.queued > 0 && l.starts[l.head] <= now.nanos()) {
@@ -196,10 +197,45 @@ class KclConsumer final : public ConsumerBase {
     }
     Account(r, rr, now, arrive, done, fate);
     SampleIteratorAge(r, now, rr.iterator_age);
+    if (r.ended) {
+      // SHARD_END: the record processor checkpoints the end, the lease is done, and the child
+      // leases are processed after it (parent leases first). A worker that fails first leaves
+      // the end to the next owner, who replays from the last checkpoint.
+      if (fate != Fate::kProcessed) return;
+      ++checkpoints_;
+      l.last_checkpoint_ns = done.nanos();
+      l.checkpoint = rr.first_sequence + rr.records.size();
+      if (pinned_) stream_.log(shard).Seek(l.pin, l.checkpoint);
+      Release(l, done);
+      --workers_[static_cast<size_t>(l.owner)].leases;  // the finished lease is deleted
+      l.owner = -1;
+      return FinishShard(r, done);
+    }
     if (n > 0 && fate == Fate::kProcessed) {
       Checkpoint(shard, rr.first_sequence + rr.records.size(), done);
     }
     ScheduleFetch(ctx, shard, arrive + idle);
+  }
+
+  // A child shard gets a lease at once, taken by the live worker with the fewest leases (KCL
+  // creates child leases at the parent's end; holding it earlier changes no record's fate).
+  void OnChildShard(uint32_t child, SimTime at) override {
+    SHARDSIM_CHECK(child == leases_.size(), "leases stay dense by shard index");
+    leases_.emplace_back();
+    const int32_t owner = LeastLoadedWorker(at);
+    if (owner >= 0) Take(child, owner, at);
+    limits_->AddReader(child);
+    Lease& l = leases_[child];
+    const ReaderState& r = readers_[child];
+    l.checkpoint = r.start_sequence;
+    if (pinned_) {
+      ShardLog& log = stream_.log(child);
+      l.pin = log.Register(StartPosition::Latest());
+      log.Seek(l.pin, r.start_sequence);
+    }
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    ScheduleFetch(*ctx_, shard, std::max(at, ctx_->Now()));
   }
 
   // After a batch is processed (at `done`): checkpoint when due. Decided at read time, which is
@@ -234,26 +270,34 @@ class KclConsumer final : public ConsumerBase {
       if (l.owner != static_cast<int32_t>(worker)) continue;
       --workers_[worker].leases;
       l.owner = -1;
-      int32_t best = -1;
-      for (uint32_t w = 0; w < workers_.size(); ++w) {
-        if (!Alive(static_cast<int32_t>(w), now) ||
-            workers_[w].leases >= spec_.kcl.max_leases_per_worker) {
-          continue;
-        }
-        if (best < 0 || workers_[w].leases < workers_[static_cast<size_t>(best)].leases) {
-          best = static_cast<int32_t>(w);
-        }
-      }
+      const int32_t best = LeastLoadedWorker(now);
       if (best < 0) continue;  // nobody can hold it: the shard goes unread
       Take(s, best, now);
       ++takeovers_;
       l.queued = 0;
       l.processor_free_ns = now.nanos();
       ReaderState& r = readers_[s];
-      if (!r.registered) continue;  // AT_TIMESTAMP still ahead: its registration starts reads
+      // AT_TIMESTAMP still ahead: its registration starts reads; a child waits for its parents.
+      if (!Readable(r)) continue;
+      r.ended = false;  // the replay from the checkpoint reads up to the end again
       Rewind(r, stream_.log(s).cursor(l.pin).position);
       ScheduleFetch(ctx, s, now);
     }
+  }
+
+  // The live worker with the fewest leases that may take another, or -1.
+  int32_t LeastLoadedWorker(SimTime now) const {
+    int32_t best = -1;
+    for (uint32_t w = 0; w < workers_.size(); ++w) {
+      if (!Alive(static_cast<int32_t>(w), now) ||
+          workers_[w].leases >= spec_.kcl.max_leases_per_worker) {
+        continue;
+      }
+      if (best < 0 || workers_[w].leases < workers_[static_cast<size_t>(best)].leases) {
+        best = static_cast<int32_t>(w);
+      }
+    }
+    return best;
   }
 
   void FillResult(ConsumerResult& c) const override {
@@ -267,7 +311,8 @@ class KclConsumer final : public ConsumerBase {
       }
       const bool held = Alive(l.owner, end_);
       c.shards[s].owner = held ? l.owner : -1;
-      if (!held) ++c.unowned_shards;
+      // A shard finished (read to its closed end) needs no owner any more.
+      if (!held && !readers_[s].finished) ++c.unowned_shards;
     }
     for (size_t w = 0; w < workers_.size(); ++w) {
       if (Alive(static_cast<int32_t>(w), end_) && workers_[w].leases == 0) ++c.idle_workers;

@@ -1,5 +1,6 @@
-// Stream: the write side of a Kinesis data stream -- its shards (ShardMap), per-shard admission
-// against the 1 MiB/s and 1,000 records/s limits (fact sheet 1), and per-shard statistics:
+// Stream: a Kinesis data stream -- its shards (ShardMap) and their lifecycle (SplitShard,
+// MergeShards), the routing of its producers' keys, per-shard admission against the 1 MiB/s and
+// 1,000 records/s limits (fact sheet 1), the shard logs readers read, and per-shard statistics:
 // totals, one-second peaks of accepted and offered traffic, and a time series per shard.
 // Producers call Put() for every Kinesis record inside their call-completion events (no event
 // per record). Memory: O(shards x series windows), independent of records simulated.
@@ -18,6 +19,7 @@
 #include "models/spec/scenario.h"
 #include "models/stream/shard_log.h"
 #include "models/stream/write_admission.h"
+#include "sim/check.h"
 #include "sim/time.h"
 
 namespace shardsim {
@@ -28,6 +30,23 @@ class AppendWatcher {
  public:
   virtual ~AppendWatcher() = default;
   virtual void OnAppend(uint32_t shard, SimTime arrival) = 0;
+};
+
+// A SplitShard or MergeShards that took effect: its parents closed, its children opened (their
+// ranges and lineage are in Stream::shard_map()).
+struct Reshard {
+  std::vector<uint32_t> parents;   // split: {parent}; merge: {shard, adjacent shard}
+  std::vector<uint32_t> children;  // split: {lower, upper}; merge: {child}; new indexes, ascending
+  SimTime at;
+};
+
+// Told when the stream's shard set changes, after the stream itself changed: the shard map, the
+// routing, the closed parents' logs and the children's statistics, logs and read states are in
+// place. Listeners hear in the order they were added.
+class ShardListener {
+ public:
+  virtual ~ShardListener() = default;
+  virtual void OnReshard(const Reshard& reshard) = 0;
 };
 
 class Stream {
@@ -50,6 +69,19 @@ class Stream {
     return routing_.Attach(model, initial, map_);
   }
   const RoutingTable& routing() const { return routing_; }
+
+  // ---- Shard lifecycle (fact sheet 3). SplitShard and MergeShards at `now`: on success the
+  // shard map and the key routing change (producers route their held records again), the
+  // parents close (their logs take no more records; readers that read past their last record are
+  // at the end of the shard), the children get statistics and, with reads enabled, logs; then
+  // every listener hears of it. Shard indexes are never reused: per-shard state only grows. A
+  // request Kinesis would refuse changes nothing and returns its error. The ACTIVE -> UPDATING
+  // time of a real reshard is not modelled: it takes effect at `now`. REQUIRES: not called from a
+  // listener; `now` not before an earlier Put.
+  ReshardResult Split(uint32_t shard, HashKey new_starting_hash_key, SimTime now);
+  ReshardResult Merge(uint32_t shard, uint32_t adjacent_shard, SimTime now);
+  // REQUIRES: `l` outlives the stream's use.
+  void AddListener(ShardListener* l) { listeners_.push_back(l); }
 
   // The windows an instant falls in: computed once per call so that Put() divides nothing.
   struct Instant {
@@ -164,6 +196,7 @@ class Stream {
   // Fields touched per record first (three cache lines), then the cold peaks and series.
   struct ShardStats {
     WriteAdmissionState admission;
+    bool closed = false;  // by SplitShard / MergeShards
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
     int64_t sec_demand_records = 0, sec_demand_bytes = 0;
@@ -181,6 +214,7 @@ class Stream {
   [[gnu::always_inline]] ShardStats& Offer(uint32_t shard, const Instant& at, int64_t bytes,
                                            bool first_attempt, SimTime created) {
     ShardStats& s = shards_[shard];
+    SHARDSIM_CHECK(!s.closed, "a record offered to a closed shard (producers route at send)");
     if (at.second != s.second) CloseSecond(s, at.second);
     if (at.window != s.window) CloseWindow(s, at.window);
     ++s.sec_offered_records;
@@ -214,6 +248,8 @@ class Stream {
   }
 
   void MarkPoison(StoredRecord& rec);
+  // After a successful ShardMap split or merge: routing, parents, children, listeners.
+  void Reshaped(const ReshardResult& result, std::vector<uint32_t> parents, SimTime now);
 
   StreamSpec spec_;
   ShardMap map_;
@@ -248,6 +284,8 @@ class Stream {
     std::vector<AppendWatcher*> watchers;
   };
   std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
+  ShardLogOptions read_options_;   // for the logs of shards that resharding adds
+  std::vector<ShardListener*> listeners_;
   struct PoisonTrigger {
     int64_t at_ns;
     std::vector<PoisonKey> keys;

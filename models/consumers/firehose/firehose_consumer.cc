@@ -273,9 +273,25 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
         ReadGetRecords(r, now, SimTime::FromNanos(p.visible_ns), max_records_, max_bytes_, &capped);
     Ingest(r, rr, now);
     SampleIteratorAge(r, now, rr.iterator_age);
+    // No NextShardIterator: the children are read from now on (records of a Firehose are
+    // buffered, not processed in key order).
+    if (r.ended) return FinishShard(r, now);
     const bool full = capped || rr.records.size() >= max_records_;
     const SimTime call = SimTime::FromNanos(p.call_ns);
     NextCall(r, std::max(now, call + (full ? kCatchUpInterval : kPollInterval)));
+  }
+
+  // ------------------------------------------------------------ resharding (stream source)
+
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    SHARDSIM_CHECK(!direct_put_ && child == polls_.size(), "polls stay dense by shard index");
+    polls_.emplace_back();
+    failed_.push_back(0);
+    limits_->AddReader(child);
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    NextCall(readers_[shard], std::max(at, ctx_->Now()));
   }
 
   void IngestDirectPut(SimTime now) {
@@ -567,7 +583,6 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   ProcessingSampler transform_duration_;
   uint32_t max_records_ = 10'000;
   uint64_t max_bytes_ = 10 * kMiB;
-  Context* ctx_ = nullptr;
   std::optional<Rng> rng_, transform_rng_, delivery_rng_;
   std::vector<Poll> polls_;  // by shard
   int64_t ingest_scheduled_ns_ = -1;

@@ -102,6 +102,7 @@ struct ShardState {
   int64_t call_ns = 0;
   int64_t cutoff_ns = 0;  // visibility cutoff of the call in flight
   EfoReader efo;          // enhanced fan-out source (as efo_consumer.cc)
+  bool subscribed = false;
 };
 
 class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
@@ -196,7 +197,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     for (ReaderState& r : readers_) {
       if (!r.registered) continue;
       ShardState& s = shards_[r.shard];
-      if (efo_) subscribe_calls_ += s.efo.Renew(now, EfoSpec{}.subscription_lifetime);
+      if (s.subscribed) subscribe_calls_ += s.efo.Renew(now, EfoSpec{}.subscription_lifetime);
       ShardLog& log = stream_.log(r.shard);
       log.Expire(now);
       NoteGap(r, log.cursor(r.cursor).position);
@@ -477,8 +478,50 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       return;
     }
     stream_.Watch(shard, this);
+    Subscribe(shard, now);
+  }
+
+  void Subscribe(uint32_t shard, SimTime now) {
     ++subscribe_calls_;
+    shards_[shard].subscribed = true;
     ScheduleWake(shard, shards_[shard].efo.Subscribe(now, EfoSpec{}.subscription_lifetime));
+  }
+
+  // ------------------------------------------------------------ resharding
+
+  // A child shard's slots are added at once (an EFO source watches its pushes from now on); it
+  // is read when its parents are finished -- read to their end, every record of theirs processed
+  // or given up -- so that a key's records are invoked in order across the reshard.
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    SHARDSIM_CHECK(child == shards_.size(), "shard states stay dense by shard index");
+    shards_.emplace_back();
+    for (uint32_t j = 0; j < pf_; ++j) {
+      slots_.emplace_back();
+      slots_.back().shard = child;
+      slots_.back().index = j;
+    }
+    if (efo_) {
+      stream_.Watch(child, this);
+    } else {
+      limits_->AddReader(child);
+    }
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    if (efo_) return Subscribe(shard, at);
+    ScheduleCall(shard, std::max(at, ctx_->Now()));
+  }
+  // An EFO source already past the parent's last record gets no further push: it ends now.
+  void OnShardClosed(uint32_t shard, SimTime at) override {
+    ReaderState& r = readers_[shard];
+    if (!shards_[shard].subscribed || r.ended || !stream_.log(shard).AtEnd(r.cursor)) return;
+    r.ended = true;
+    MaybeFinish(shard, at);
+  }
+  // The shard ended and nothing of it is buffered any more: its children may be read.
+  void MaybeFinish(uint32_t shard, SimTime now) {
+    ReaderState& r = readers_[shard];
+    if (r.ended && !r.finished && shards_[shard].buffered == 0) FinishShard(r, now);
   }
 
   // ------------------------------------------------------------ reading
@@ -520,6 +563,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         static_cast<uint32_t>(std::min<uint64_t>(kMaxRecordsPerRead, read_ahead_ - s.buffered));
     const ReadResult rr = ReadGetRecords(r, now, SimTime::FromNanos(s.cutoff_ns), room, max_bytes_);
     Ingest(shard, rr, now);
+    if (r.ended) return MaybeFinish(shard, now);  // no NextShardIterator: no further call
     const bool more = !rr.records.empty() && rr.behind_latest > SimDuration::Zero();
     ScheduleCall(shard, more ? now : std::max(now, SimTime::FromNanos(s.call_ns) + kPollInterval));
   }
@@ -533,7 +577,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   void Deliver(uint32_t shard, SimTime now) {
     ReaderState& r = readers_[shard];
     ShardState& s = shards_[shard];
-    if (!r.registered) return;
+    if (!s.subscribed || r.ended) return;
     const std::optional<SimTime> held =
         s.efo.Hold(now, outages_, EfoSpec{}.subscription_lifetime, &subscribe_calls_);
     if (held) return ScheduleWake(shard, *held);
@@ -548,8 +592,10 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     const auto room =
         static_cast<uint32_t>(std::min<uint64_t>(kMaxRecordsPerRead, read_ahead_ - s.buffered));
     const ReadResult rr = s.efo.Read(log, r.cursor, now, room, max_bytes);
-    if (rr.records.empty()) return;
+    if (rr.end_of_shard) r.ended = true;
+    if (rr.records.empty()) return MaybeFinish(shard, now);
     Ingest(shard, rr, now);
+    if (r.ended) return MaybeFinish(shard, now);
     // Records already due wait (their own instant's push brings the others).
     const EfoReader::Backlog left = s.efo.Left(log, r.position, rr, max_bytes);
     if (left == EfoReader::Backlog::kNone) return;
@@ -626,6 +672,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   // at the first free slot would read a batch at a time and spend the shard's GetRecords calls.
   void Released(uint32_t shard, SimTime now) {
     ShardState& s = shards_[shard];
+    MaybeFinish(shard, now);
     if (!s.blocked || s.buffered > read_ahead_ / 2) return;
     s.blocked = false;
     if (efo_) {
@@ -707,6 +754,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         break;
       }
     }
+    MaybeFinish(sl.shard, now);
     if (s.blocked) Released(sl.shard, now);
   }
 
@@ -928,7 +976,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   std::vector<Slot> slots_;  // shard * pf + slot
   std::vector<bool> my_poison_;
   PushGroups pushes_;
-  Context* ctx_ = nullptr;
   std::optional<Rng> rng_, fn_rng_;
 
   int64_t running_ = 0;
