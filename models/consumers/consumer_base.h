@@ -1,11 +1,11 @@
 // Internal to the read path (models/consumers/consumers.h): what every consumer shares -- one
 // ShardLog reader per shard with its bookkeeping (readers grow with resharding; a child is read
 // only after its parents are finished), the GetRecords step, the enhanced fan-out reader, outage
-// calendars, and the per-record statistics a delivered batch feeds. A batch's processing end is computed when it
-// is read (failures, outages and the end of the run are known in advance), so a consumer needs
-// one event per call or push, never one per record or per processing step.
-// Per reader, at every moment: available = processed + unread + expired (unique records), and
-// the log's own counts (read, expired, replayed) equal the reader's. Not thread-safe.
+// calendars, and the per-record statistics a delivered batch feeds. A batch's processing end is
+// computed when it is read (failures, outages and the end of the run are known in advance), so a
+// consumer needs one event per call or push, never one per record or per processing step. Per
+// reader, at every moment: available = processed + unread + expired (unique records), and the log's
+// own counts (read, expired, replayed) equal the reader's. Not thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -354,6 +354,7 @@ class ConsumerBase : public Component, public ShardListener {
     const bool hit = HitByteCap(r, rr, max_bytes, cutoff);
     limits_->Charge(r.shard, at, rr.bytes, hit);
     if (capped != nullptr) *capped = hit;
+    stream_.NoteGetRecordsAge(r.shard, rr.iterator_age);  // CloudWatch's per-minute maximum
     // No NextShardIterator: the reader calls this shard no more; the caller finishes it when done.
     if (rr.end_of_shard) r.ended = true;
     return rr;

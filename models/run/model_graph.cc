@@ -61,6 +61,13 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
 
 ModelGraph::~ModelGraph() = default;
 
+CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
+  SHARDSIM_CHECK(!ran_, "views are added before the run");
+  const SharedReadLimits* limits = reads_ != nullptr ? &reads_->limits() : nullptr;
+  return sim_.Emplace<CloudWatchView>("cloudwatch/" + prepared_.scenario().stream.name, *stream_,
+                                      limits, end_, options);
+}
+
 void ModelGraph::Run() {
   SHARDSIM_CHECK(!ran_, "a model graph runs once");
   ran_ = true;

@@ -15,6 +15,7 @@
 #include "models/consumers/consumers.h"
 #include "models/producers/producer_model.h"
 #include "models/run/prepared.h"
+#include "models/stream/cloudwatch.h"
 #include "models/stream/stream.h"
 #include "sim/simulation.h"
 #include "sim/time.h"
@@ -29,6 +30,11 @@ class ModelGraph {
   ~ModelGraph();
   ModelGraph(const ModelGraph&) = delete;
   ModelGraph& operator=(const ModelGraph&) = delete;
+
+  // Adds a CloudWatch view of the stream ("cloudwatch/<stream name>"), for components that read
+  // metrics during the run (an autoscaler, a test). Opt-in: its minute events would otherwise
+  // change a run's event count. REQUIRES: before Run.
+  CloudWatchView& AddCloudWatch(CloudWatchOptions options = {});
 
   // Runs every event up to the end time, then finishes the components and the streams.
   // REQUIRES: called once.

@@ -178,6 +178,32 @@ class Stream {
   std::vector<ShardResult> ShardResults() const;
   std::vector<SeriesTable> ShardSeries() const;
 
+  // ---- What CloudWatch counts (models/stream/cloudwatch.h) and reads at minute boundaries.
+  // Running totals of one shard since the start of the run.
+  struct ShardCounters {
+    uint64_t records_in = 0;  // accepted: IncomingRecords
+    uint64_t bytes_in = 0;    // accepted data + partition keys: IncomingBytes
+    uint64_t throttled = 0;   // records refused by the write limits
+  };
+  // REQUIRES: shard < shard_map().shards().size().
+  ShardCounters counters(uint32_t shard) const {
+    const ShardStats& s = shards_[shard];
+    return {s.records_in, s.bytes_in, s.throttled};
+  }
+  // A GetRecords response on `shard` whose last record is `iterator_age` old (zero: none, or
+  // caught up): GetRecords.IteratorAgeMilliseconds. One call, not one record, per note.
+  void NoteGetRecordsAge(uint32_t shard, SimDuration iterator_age) {
+    if (age_max_ns_.size() <= shard) age_max_ns_.resize(size_t{shard} + 1, -1);
+    age_max_ns_[shard] = std::max(age_max_ns_[shard], iterator_age.nanos());
+  }
+  // The largest iterator age noted on `shard` since the last take, -1 if none; starts afresh.
+  int64_t TakeGetRecordsAgeMax(uint32_t shard) {
+    if (shard >= age_max_ns_.size()) return -1;
+    const int64_t max = age_max_ns_[shard];
+    age_max_ns_[shard] = -1;
+    return max;
+  }
+
   // Stream-wide figures for findings: totals, and the busiest second of offered traffic
   // (accepted + throttled) summed over all shards.
   uint64_t total_records_in() const;
@@ -286,6 +312,7 @@ class Stream {
   std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
   ShardLogOptions read_options_;   // for the logs of shards that resharding adds
   std::vector<ShardListener*> listeners_;
+  std::vector<int64_t> age_max_ns_;  // by shard: NoteGetRecordsAge since the last take, -1: none
   struct PoisonTrigger {
     int64_t at_ns;
     std::vector<PoisonKey> keys;
