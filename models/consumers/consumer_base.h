@@ -78,6 +78,8 @@ class EfoSubscription {
   }
   // The renewal gap in progress ends here (<= now: delivering).
   SimTime gap_end() const { return SimTime::FromNanos(gap_end_ns_); }
+  // The current subscription delivers until here; 0 before Start.
+  SimTime end() const { return SimTime::FromNanos(end_ns_); }
   // Bytes a push may carry at `now`, at least 1; 0 while the bucket is empty (until paid_until).
   uint64_t Budget(SimTime now) const {
     const int64_t budget_ns = now.nanos() + kSecondNs - paid_ns_;
@@ -203,6 +205,9 @@ class EfoReader {
   }
   // The pending wake fired.
   void Woke() { wake_ns_ = kNever; }
+  // Whether Subscribe was called: a started subscription ends after its renewal gap, so later
+  // than 0 (no flag of its own keeps a subscriber's state in one cache line).
+  bool subscribed() const { return pipe_.end() > SimTime::Zero(); }
 
  private:
   EfoSubscription pipe_;
@@ -227,7 +232,14 @@ struct ConsumerContext {
 struct ReaderState {
   uint32_t shard = 0;
   bool registered = false;
+  // Resharding (fact sheet 3): a child shard is read only after every parent is finished -- read
+  // past its last record and, where the consumer processes in order, processed -- so records of
+  // one key are processed in order across the reshard. (Beside `registered`: the checks of every
+  // call read one cache line.)
+  bool ended = false;     // read past the last record of its closed shard
+  bool finished = false;  // ended, and done with: its children may be read
   ShardLog::CursorId cursor = 0;
+  uint32_t parents_pending = 0;  // parents not finished yet
   uint64_t start_sequence = 0;
   uint64_t position = 0;           // the cursor's position as this reader last saw it
   uint64_t processed_through = 0;  // below this, every record was processed (or expired)
@@ -254,13 +266,7 @@ struct ReaderState {
   };
   std::array<Pending, 8> pending{};
   uint32_t pending_head = 0, pending_count = 0;
-  // Resharding (fact sheet 3): a child shard is read only after every parent is finished -- read
-  // past its last record and, where the consumer processes in order, processed -- so records of
-  // one key are processed in order across the reshard.
-  uint32_t parents_pending = 0;    // parents not finished yet
-  bool ended = false;              // read past the last record of its closed shard
-  bool finished = false;           // ended, and done with: its children may be read
-  std::vector<uint32_t> children;  // shards this one was split or merged into
+  std::vector<uint32_t> children;  // shards this one was split or merged into (resharding)
 };
 
 class ConsumerBase : public Component, public ShardListener {

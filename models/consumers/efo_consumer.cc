@@ -74,7 +74,7 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
 
   void Finish(Context& ctx) override {
     for (Subscription& s : subs_) {
-      if (s.subscribed) {
+      if (s.reader.subscribed()) {
         subscribe_calls_ += s.reader.Renew(ctx.Now(), spec_.efo.subscription_lifetime);
       }
     }
@@ -94,7 +94,9 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   // children after its last batch's processing.
   void OnShardClosed(uint32_t shard, SimTime at) override {
     ReaderState& r = readers_[shard];
-    if (!subs_[shard].subscribed || r.ended || !stream_.log(shard).AtEnd(r.cursor)) return;
+    if (!subs_[shard].reader.subscribed() || r.ended || !stream_.log(shard).AtEnd(r.cursor)) {
+      return;
+    }
     EndShard(r, std::max(at, SimTime::FromNanos(subs_[shard].busy_until_ns)));
   }
 
@@ -105,7 +107,6 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   struct Subscription {
     EfoReader reader;
     int64_t busy_until_ns = 0;  // processing of the last push ends
-    bool subscribed = false;
   };
 
   void Subscribe(uint32_t shard, SimTime now) {
@@ -114,7 +115,6 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
       stream_.Watch(shard, this);
     }
     ++subscribe_calls_;
-    subs_[shard].subscribed = true;
     ScheduleWake(shard, subs_[shard].reader.Subscribe(now, spec_.efo.subscription_lifetime));
   }
 
@@ -125,7 +125,7 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   void Deliver(uint32_t shard, SimTime now) {
     ReaderState& r = readers_[shard];
     Subscription& s = subs_[shard];
-    if (!s.subscribed || r.ended) return;
+    if (!s.reader.subscribed() || r.ended) return;
     if (now.nanos() < s.busy_until_ns)
       return ScheduleWake(shard, SimTime::FromNanos(s.busy_until_ns));
     const std::optional<SimTime> held =

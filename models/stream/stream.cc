@@ -13,7 +13,8 @@ Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration 
       admitter_(spec.write_limits),
       series_ns_(series_interval.nanos()),
       first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
-      shards_(map_.shards().size()) {
+      shards_(map_.shards().size()),
+      closed_(map_.shards().size(), 0) {
   SHARDSIM_CHECK(series_ns_ > 0);
 }
 
@@ -68,7 +69,7 @@ ReshardResult Stream::Merge(uint32_t shard, uint32_t adjacent_shard, SimTime now
 void Stream::Reshaped(const ReshardResult& result, std::vector<uint32_t> parents, SimTime now) {
   routing_.Reshard(map_);
   for (uint32_t p : parents) {
-    shards_[p].closed = true;
+    closed_[p] = 1;
     if (!reads_.empty()) reads_[p].log.Close();
   }
   Reshard event;
@@ -77,6 +78,7 @@ void Stream::Reshaped(const ReshardResult& result, std::vector<uint32_t> parents
   for (int child : result.children) {
     SHARDSIM_CHECK(static_cast<size_t>(child) == shards_.size(), "shard indexes are dense");
     shards_.emplace_back();
+    closed_.push_back(0);
     if (!reads_.empty()) reads_.push_back({ShardLog(read_options_), -1, {}});
     event.children.push_back(static_cast<uint32_t>(child));
   }

@@ -222,7 +222,6 @@ class Stream {
   // Fields touched per record first (three cache lines), then the cold peaks and series.
   struct ShardStats {
     WriteAdmissionState admission;
-    bool closed = false;  // by SplitShard / MergeShards
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
     int64_t sec_demand_records = 0, sec_demand_bytes = 0;
@@ -239,8 +238,8 @@ class Stream {
   // Counts one offered record (and, for a first attempt, its demand); returns its shard.
   [[gnu::always_inline]] ShardStats& Offer(uint32_t shard, const Instant& at, int64_t bytes,
                                            bool first_attempt, SimTime created) {
+    SHARDSIM_CHECK(!closed_[shard], "a record offered to a closed shard (producers route at send)");
     ShardStats& s = shards_[shard];
-    SHARDSIM_CHECK(!s.closed, "a record offered to a closed shard (producers route at send)");
     if (at.second != s.second) CloseSecond(s, at.second);
     if (at.window != s.window) CloseWindow(s, at.window);
     ++s.sec_offered_records;
@@ -284,6 +283,9 @@ class Stream {
   int64_t series_ns_;
   int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)
   std::vector<ShardStats> shards_;  // by ShardMap index
+  // By shard: closed by SplitShard / MergeShards. Apart from ShardStats, whose per-record fields
+  // fill whole cache lines: this array stays in L1.
+  std::vector<uint8_t> closed_;
   // Demand by creation second in a ring of the most recent seconds, so memory does not grow
   // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
   // of over an hour) is counted in the oldest second the ring still holds.

@@ -102,7 +102,6 @@ struct ShardState {
   int64_t call_ns = 0;
   int64_t cutoff_ns = 0;  // visibility cutoff of the call in flight
   EfoReader efo;          // enhanced fan-out source (as efo_consumer.cc)
-  bool subscribed = false;
 };
 
 class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
@@ -197,7 +196,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     for (ReaderState& r : readers_) {
       if (!r.registered) continue;
       ShardState& s = shards_[r.shard];
-      if (s.subscribed) subscribe_calls_ += s.efo.Renew(now, EfoSpec{}.subscription_lifetime);
+      if (s.efo.subscribed()) subscribe_calls_ += s.efo.Renew(now, EfoSpec{}.subscription_lifetime);
       ShardLog& log = stream_.log(r.shard);
       log.Expire(now);
       NoteGap(r, log.cursor(r.cursor).position);
@@ -483,7 +482,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
 
   void Subscribe(uint32_t shard, SimTime now) {
     ++subscribe_calls_;
-    shards_[shard].subscribed = true;
     ScheduleWake(shard, shards_[shard].efo.Subscribe(now, EfoSpec{}.subscription_lifetime));
   }
 
@@ -514,7 +512,9 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   // An EFO source already past the parent's last record gets no further push: it ends now.
   void OnShardClosed(uint32_t shard, SimTime at) override {
     ReaderState& r = readers_[shard];
-    if (!shards_[shard].subscribed || r.ended || !stream_.log(shard).AtEnd(r.cursor)) return;
+    if (!shards_[shard].efo.subscribed() || r.ended || !stream_.log(shard).AtEnd(r.cursor)) {
+      return;
+    }
     r.ended = true;
     MaybeFinish(shard, at);
   }
@@ -577,7 +577,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   void Deliver(uint32_t shard, SimTime now) {
     ReaderState& r = readers_[shard];
     ShardState& s = shards_[shard];
-    if (!s.subscribed || r.ended) return;
+    if (!s.efo.subscribed() || r.ended) return;
     const std::optional<SimTime> held =
         s.efo.Hold(now, outages_, EfoSpec{}.subscription_lifetime, &subscribe_calls_);
     if (held) return ScheduleWake(shard, *held);
