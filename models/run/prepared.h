@@ -31,9 +31,9 @@ struct PreparedProducer {
 
 class PreparedScenario {
  public:
-  // Reads the scenario's data files and builds its samplers and key spaces. Every problem is a
-  // Diagnostic naming the field that names the input (`/producers/0/arrival/file`, ...), plus a
-  // refusal of a run whose arrival profile creates more than kMaxRecordsPerRun records.
+  // Reads the scenario's data files and builds its samplers, key models and routes. Every problem
+  // is a Diagnostic naming the field that names the input (`/producers/0/arrival/file`, ...), plus
+  // a refusal of a run whose arrival profile creates more than kMaxRecordsPerRun records.
   // REQUIRES: `scenario` loaded (or validated) without errors.
   struct Outcome {
     std::unique_ptr<const PreparedScenario> prepared;  // set iff problems is empty
