@@ -61,7 +61,10 @@ void ProducerGroup::DrawNext(Instance& in) {
   const int64_t data = profile_.has_record_bytes()
                            ? std::max<int64_t>(0, std::llround(in.arrivals->MeanRecordBytes()))
                            : sizes_.Sample(*record_rng_);
-  if constexpr (kHashed) in.next_hash = k.hash;
+  if constexpr (kHashed) {
+    in.next_hash_high = static_cast<uint64_t>(k.hash >> 64);
+    in.next_hash_low = static_cast<uint64_t>(k.hash);
+  }
   in.next = Record{t.nanos(),
                    k.key_id,
                    k.shard,
@@ -118,7 +121,7 @@ void ProducerGroup::FormBatchOf(Context& ctx, uint32_t instance) {
     } else {
       if (c == kNoCall) c = AllocateCall(instance);
       calls_[c].records.push_back(r);
-      if constexpr (kHashed) calls_[c].hashes.push_back(in.next_hash);
+      if constexpr (kHashed) calls_[c].hashes.push_back(in.next_hash());
       batch_bytes += bytes;
     }
     const bool full =
@@ -244,7 +247,7 @@ void ProducerGroup::CompleteOf(Context& ctx, uint32_t call) {
 void ProducerGroup::RouteAgain() {
   const KeyRoutes& routes = routing_.routes();
   for (Instance& in : instances_) {
-    if (in.has_next) in.next.shard = routes.Route(in.next.key_id, in.next_hash);
+    if (in.has_next) in.next.shard = routes.Route(in.next.key_id, in.next_hash());
   }
   for (uint32_t c = 0; c < calls_.size(); ++c) {
     if (!calls_.live(c)) continue;

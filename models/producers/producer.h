@@ -67,21 +67,25 @@ class ProducerGroup final : public ProducerModel {
   // call does through its retries.
   struct Call {
     std::vector<Record> records;
-    std::vector<Uint128> hashes;  // records[i]'s hash, for groups whose keys have no ids
     uint32_t instance = 0;
     int32_t retries = 0;           // resends so far
     SimDuration previous_backoff;  // decorrelated jitter's memory
     SimTime sent;
     bool timed_out = false;
+    std::vector<Uint128> hashes;  // records[i]'s hash, for groups whose keys have no ids (last:
+                                  // the fields every call reads share one cache line)
   };
   struct Instance {
     std::optional<ArrivalGenerator> arrivals;
     Record next;                      // the next record to be created, drawn ahead
-    Uint128 next_hash = 0;            // its hash, for groups whose keys have no ids
     bool has_next = false;            // false once arrivals end before `end`
     uint32_t pending_call = kNoCall;  // formed batch waiting for its flush (or a slot)
     int32_t in_flight = 0;
     bool flush_due = false;  // pending batch's flush time passed while no slot was free
+    // next's hash, for groups whose keys have no ids; in halves and last, so that the fields of
+    // every record keep their layout (an unsigned __int128 would align the struct to 16).
+    uint64_t next_hash_high = 0, next_hash_low = 0;
+    Uint128 next_hash() const { return static_cast<Uint128>(next_hash_high) << 64 | next_hash_low; }
   };
   enum class EventKind : uint32_t { kFlush = 0, kComplete = 1, kResend = 2 };
   using Tag = EventTag<EventKind, 2>;  // index: the instance (kFlush) or the call
