@@ -17,8 +17,8 @@ std::unique_ptr<ProducerModel> MakeProducerModel(const ProducerSpec& spec,
     return std::make_unique<KplProducerGroup>(spec, profile, keys, std::move(sizes), stream, end,
                                               warmup, group_index, routes);
   }
-  return std::make_unique<ProducerGroup>(spec, profile, keys, std::move(sizes), stream, end,
-                                         warmup, group_index, routes);
+  return std::make_unique<ProducerGroup>(spec, profile, keys, std::move(sizes), stream, end, warmup,
+                                         group_index, routes);
 }
 
 }  // namespace shardsim
