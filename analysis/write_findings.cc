@@ -132,7 +132,7 @@ constexpr double kIsolationSlack = 0.05;
 // on, which other keys (and what share of the shard) share that side, and, when they are more than
 // a trace, the two SplitShards that give the key a shard of its own. Appends to the
 // recommendation and figures.
-void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeySpace& keys,
+void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeyModel& keys,
                          double shard_weight, const SplitPoint& split, Finding* f) {
   const uint32_t id = split.dominant_key_id;
   const HashKey hash = keys.KeyHash(id);
@@ -143,7 +143,7 @@ void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeyS
   const std::string name = "\"" + keys.KeyString(id) + "\"";
   std::vector<std::string> listed;
   double listed_share = 0;
-  for (const KeyWeight& k : keys.TopKeys(s.index, 16)) {
+  for (const KeyWeight& k : keys.TopKeys(keys.ShardsOn(w.map), s.index, 16)) {
     if (k.key_id == id || (k.hash_key >= split.new_starting_hash_key) != upper) continue;
     if (listed.size() == 3) break;
     listed.push_back("\"" + k.key + "\" " + SharePercent(k.probability / shard_weight));

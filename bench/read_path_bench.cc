@@ -7,28 +7,24 @@
 // Enhanced fan-out pushes each producer call's records to each shard it touched: 500-record calls
 // over 100 shards make ~0.2 pushes per record; 100-record calls (100 instances) ~0.6, which costs
 // about a third more time per record.
-#include "bench/consumer_bench.h"
+#include "bench/model_bench.h"
 
 namespace shardsim {
 namespace {
 
 void BM_ReadPath(benchmark::State& state) {
-  Scenario s = HundredShardLoad(Seconds(10));  // 10^6 records per iteration
-  ConsumerSpec kcl;
-  kcl.name = "kcl-app";
-  kcl.type = ConsumerType::kKcl;
-  kcl.kcl.workers = 4;
+  // 10^6 records per iteration.
+  Scenario s = HundredShardLoad(Seconds(10), 20, DeviceKeys(KeyDist::kUniform));
+  ConsumerSpec kcl = support::KclConsumer("kcl-app", 4);
   kcl.kcl.checkpoint.every = Seconds(10);
   kcl.processing.per_batch = Millis(2);
   kcl.processing.per_record = Micros(20);
   s.consumers.push_back(kcl);
-  ConsumerSpec efo;
-  efo.name = "efo-app";
-  efo.type = ConsumerType::kEfo;
+  ConsumerSpec efo = support::EfoConsumer("efo-app");
   efo.processing.per_batch = Millis(1);
   efo.processing.per_record = Micros(10);
   s.consumers.push_back(efo);
-  RunConsumerBench(state, s);
+  RunModelBench(state, s);
 }
 BENCHMARK(BM_ReadPath)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 

@@ -41,6 +41,11 @@ bool EventQueue::Cancel(EventHandle& h) {
 bool EventQueue::IsCancelled(const QueuedEvent& e) {
   if (cancelled_.empty()) return false;
   const EventHandle& top = cancelled_.front();
+  // Every cancelled entry names an event not yet popped, so none is below the one popping now.
+  // One that is was cancelled twice (through copies of its handle): its second entry would stay
+  // at the top forever and hide every later cancellation.
+  SHARDSIM_CHECK(top.key > e.key || (top.key == e.key && top.seq >= e.seq),
+                 "an event was cancelled twice through copies of its handle");
   if (top.key != e.key || top.seq != e.seq) return false;
   std::pop_heap(cancelled_.begin(), cancelled_.end(), CancelGreater);
   cancelled_.pop_back();

@@ -89,7 +89,7 @@ class EventQueue {
 
   // Marks the event cancelled and resets h. Returns false for a handle whose event already fired
   // or that is already reset (stale). REQUIRES: the event was not cancelled before through a copy
-  // of the handle.
+  // of the handle (checked when the queue reaches the event: the run aborts).
   bool Cancel(EventHandle& h);
 
   // Pops the next live event if its key is <= limit_key. Returns false (and changes nothing

@@ -26,13 +26,16 @@ constexpr uint64_t StreamId(std::string_view component, std::string_view purpose
   return Fnv1a64(purpose, Fnv1a64("\x1f", Fnv1a64(component)));
 }
 
-// SplitMix64 step: used to expand seeds into generator state.
-constexpr uint64_t SplitMix64(uint64_t& x) {
-  uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+// SplitMix64's finaliser: a bijective, well-mixed 64-bit hash of a 64-bit value, the same on every
+// platform (for stable hashing of ids; never std::hash).
+constexpr uint64_t Mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
+
+// SplitMix64 step: used to expand seeds into generator state.
+constexpr uint64_t SplitMix64(uint64_t& x) { return Mix64(x += 0x9e3779b97f4a7c15ULL); }
 
 class Rng {
  public:

@@ -1,10 +1,11 @@
-// Internal to the read path (models/consumers/consumers.h): what polling, KCL and enhanced fan-out
-// consumers share -- one ShardLog reader per shard with its bookkeeping, outage calendars, and
-// the per-record statistics a delivered batch feeds. A batch's processing end is computed when it
-// is read (failures, outages and the end of the run are known in advance), so a consumer needs
-// one event per call or push, never one per record or per processing step.
-// Per reader, at every moment: available = processed + unread + expired (unique records), and
-// the log's own counts (read, expired, replayed) equal the reader's. Not thread-safe.
+// Internal to the read path (models/consumers/consumers.h): what every consumer shares -- one
+// ShardLog reader per shard with its bookkeeping (readers grow with resharding; a child is read
+// only after its parents are finished), the GetRecords step, the enhanced fan-out reader, outage
+// calendars, and the per-record statistics a delivered batch feeds. A batch's processing end is
+// computed when it is read (failures, outages and the end of the run are known in advance), so a
+// consumer needs one event per call or push, never one per record or per processing step. Per
+// reader, at every moment: available = processed + unread + expired (unique records), and the log's
+// own counts (read, expired, replayed) equal the reader's. Not thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -17,14 +18,16 @@
 #include <utility>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/read_limits.h"
 #include "models/stream/shard_log.h"
 #include "models/stream/stream.h"
 #include "models/traffic/samplers.h"
+#include "sim/event_tag.h"
 #include "sim/simulation.h"
+#include "sim/slot_pool.h"
 #include "sim/stats.h"
 
 namespace shardsim {
@@ -75,6 +78,8 @@ class EfoSubscription {
   }
   // The renewal gap in progress ends here (<= now: delivering).
   SimTime gap_end() const { return SimTime::FromNanos(gap_end_ns_); }
+  // The current subscription delivers until here; 0 before Start.
+  SimTime end() const { return SimTime::FromNanos(end_ns_); }
   // Bytes a push may carry at `now`, at least 1; 0 while the bucket is empty (until paid_until).
   uint64_t Budget(SimTime now) const {
     const int64_t budget_ns = now.nanos() + kSecondNs - paid_ns_;
@@ -110,14 +115,7 @@ class PushGroups {
   std::optional<uint32_t> Add(uint32_t shard, SimTime arrival) {
     std::optional<uint32_t> opened;
     if (current_ == kNone || groups_[current_].instant_ns != arrival.nanos()) {
-      uint32_t g;
-      if (!free_.empty()) {
-        g = free_.back();
-        free_.pop_back();
-      } else {
-        g = static_cast<uint32_t>(groups_.size());
-        groups_.emplace_back();
-      }
+      const uint32_t g = groups_.Allocate();
       groups_[g].instant_ns = arrival.nanos();
       current_ = g;
       opened = g;
@@ -125,19 +123,97 @@ class PushGroups {
     groups_[current_].shards.push_back(shard);
     return opened;
   }
-  const Group& group(uint32_t g) const { return groups_[g]; }
-  // After the group's push: its slot is reused (its vector keeps its capacity).
-  void Release(uint32_t g) {
-    groups_[g].shards.clear();
-    free_.push_back(g);
+  // The push of group g: calls deliver(shard, instant_ns) for each of its shards in the order they
+  // stored, then reuses the group's slot (its vector keeps its capacity).
+  template <class Deliver>
+  void Push(uint32_t g, Deliver&& deliver) {
+    Group& group = groups_[g];
+    for (uint32_t shard : group.shards) deliver(shard, group.instant_ns);
+    group.shards.clear();
+    groups_.Free(g);
     if (current_ == g) current_ = kNone;
   }
 
  private:
   static constexpr uint32_t kNone = ~uint32_t{0};
-  std::vector<Group> groups_;
-  std::vector<uint32_t> free_;
+  SlotPool<Group> groups_;
   uint32_t current_ = kNone;
+};
+
+// One consumer's enhanced fan-out reader of one shard: its subscription, how far pushes have made
+// the shard's records due, and its one pending wake. What every push shares, for the EFO consumer
+// and Lambda's EFO source: the preamble (outage, renewal, gap), the byte budget, the read and what
+// is left due after it.
+class EfoReader {
+ public:
+  static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+  // SubscribeToShard at `now`: what the shard holds already is due; delivery starts after the
+  // renewal gap, at the returned time.
+  SimTime Subscribe(SimTime now, SimDuration lifetime) {
+    visible_ns_ = now.nanos();
+    pipe_.Start(now, lifetime);
+    return pipe_.gap_end();
+  }
+  // A push group of instant `instant_ns` reached the shard: records that arrived by then are due.
+  void MakeDue(int64_t instant_ns) { visible_ns_ = std::max(visible_ns_, instant_ns); }
+  // Renews the subscriptions that ended by `now`; returns the SubscribeToShard calls that took.
+  uint64_t Renew(SimTime now, SimDuration lifetime) { return pipe_.Renew(now, lifetime); }
+  // The checks before a push at `now`, in order: an outage, then the subscription (renewed up to
+  // now, its calls added to *subscribe_calls) and its renewal gap. Returns when to look again, or
+  // nothing when the push may go ahead.
+  std::optional<SimTime> Hold(SimTime now, const OutageCalendar& outages, SimDuration lifetime,
+                              uint64_t* subscribe_calls) {
+    const SimTime active = outages.Active(now);
+    if (active > now) return active;
+    *subscribe_calls += pipe_.Renew(now, lifetime);
+    if (now < pipe_.gap_end()) return pipe_.gap_end();
+    return std::nullopt;
+  }
+  // Bytes a push may carry at `now`; 0 while the budget is spent (until paid_until()).
+  uint64_t Budget(SimTime now) const { return pipe_.Budget(now); }
+  SimTime paid_until() const { return pipe_.paid_until(); }
+  // A push at `now`: the due records from the cursor, at most max_records and max_bytes, paid
+  // from the byte budget when any came.
+  ReadResult Read(ShardLog& log, ShardLog::CursorId cursor, SimTime now, uint32_t max_records,
+                  uint64_t max_bytes) {
+    const ReadResult rr = log.Read(cursor, now, max_records, max_bytes,
+                                   SimTime::FromNanos(std::min(visible_ns_, now.nanos())));
+    if (!rr.records.empty()) pipe_.Pay(now, rr.bytes);
+    return rr;
+  }
+  // After a push `rr` that left the reader at `position`: whether records already due wait, and
+  // what held them back -- the byte budget (wait for it), or the push's size (push on). Records not
+  // yet due come with their own instant's push.
+  enum class Backlog { kNone, kBudget, kEventSize };
+  Backlog Left(const ShardLog& log, uint64_t position, const ReadResult& rr,
+               uint64_t max_bytes) const {
+    if (position >= log.next_sequence()) return Backlog::kNone;
+    const StoredRecord& next = log.At(position);
+    if (next.arrival_ns > visible_ns_) return Backlog::kNone;
+    return rr.bytes + next.bytes > max_bytes ? Backlog::kBudget : Backlog::kEventSize;
+  }
+  // Makes sure the reader wakes no later than `at` (nothing after `end`): an earlier pending wake
+  // stands, a later one moves. A wake for the current instant runs in kObserve, after the pushes
+  // of the instant.
+  void ScheduleWake(Context& ctx, SimTime at, SimTime end, uint32_t tag) {
+    if (wake_ns_ <= at.nanos() || at > end) return;
+    if (wake_ns_ != kNever) ctx.Cancel(wake_);
+    const bool now = at <= ctx.Now();
+    wake_ = ctx.Schedule(now ? ctx.Now() : at, tag, now ? Phase::kObserve : Phase::kDefault);
+    wake_ns_ = at.nanos();
+  }
+  // The pending wake fired.
+  void Woke() { wake_ns_ = kNever; }
+  // Whether Subscribe was called: a started subscription ends after its renewal gap, so later
+  // than 0 (no flag of its own keeps a subscriber's state in one cache line).
+  bool subscribed() const { return pipe_.end() > SimTime::Zero(); }
+
+ private:
+  EfoSubscription pipe_;
+  EventHandle wake_;
+  int64_t wake_ns_ = kNever;      // time of the pending wake, kNever if none
+  int64_t visible_ns_ = -kNever;  // pushes may include records that arrived by then
 };
 
 // Settings every consumer of a run shares.
@@ -148,15 +224,22 @@ struct ConsumerContext {
   SimTime warmup;
   SimDuration series_interval;
   LatencySpec visibility;  // put -> visible to GetRecords (the stream's propagation delay)
-  // The producers' key spaces by group index (StoredRecord::producer), for poison-record keys.
-  std::vector<const KeySpace*> key_spaces;
+  // The producers' key models by group index (StoredRecord::producer), for poison-record keys.
+  std::vector<const KeyModel*> key_models;
 };
 
 // One consumer's reader of one shard.
 struct ReaderState {
   uint32_t shard = 0;
   bool registered = false;
+  // Resharding (fact sheet 3): a child shard is read only after every parent is finished -- read
+  // past its last record and, where the consumer processes in order, processed -- so records of
+  // one key are processed in order across the reshard. (Beside `registered`: the checks of every
+  // call read one cache line.)
+  bool ended = false;     // read past the last record of its closed shard
+  bool finished = false;  // ended, and done with: its children may be read
   ShardLog::CursorId cursor = 0;
+  uint32_t parents_pending = 0;  // parents not finished yet
   uint64_t start_sequence = 0;
   uint64_t position = 0;           // the cursor's position as this reader last saw it
   uint64_t processed_through = 0;  // below this, every record was processed (or expired)
@@ -183,11 +266,17 @@ struct ReaderState {
   };
   std::array<Pending, 8> pending{};
   uint32_t pending_head = 0, pending_count = 0;
+  std::vector<uint32_t> children;  // shards this one was split or merged into (resharding)
 };
 
-class ConsumerBase : public Component {
+class ConsumerBase : public Component, public ShardListener {
  public:
+  // Listens to the stream's reshards (children get readers; see OnChildShard, OnReadable).
   ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& context);
+
+  // A reader per child, registered at once (a child's log keeps its records for the consumer
+  // from its first one) but read only when every parent is finished; then OnChildShard per child.
+  void OnReshard(const Reshard& reshard) override;
 
   // Closes every reader at the end of the run (retention applied at the end time).
   void Finish(Context& ctx) override;
@@ -227,6 +316,56 @@ class ConsumerBase : public Component {
   // record latency (creation -> done) and propagation (arrival -> delivered) of unique records.
   void Account(ReaderState& r, const ReadResult& rr, SimTime now, SimTime delivered, SimTime done,
                Fate fate);
+  // ---- The GetRecords step (fact sheet 2), one for every polling reader: plain pollers, KCL,
+  // Lambda's poller and Firehose's. AdmitGetRecords passes a call at `now` through the shard's
+  // shared read limits (counting the call, or the throttle); IssueGetRecords fixes an admitted
+  // call's visibility cutoff and response time; ReadGetRecords reads the log at one instant `at`:
+  // retention is applied, the records that arrived by the cutoff are taken (up to the call's
+  // limits), the shard's limits are charged, and iterator age and MillisBehindLatest are measured.
+  // The shard's children are discovered here too: the read that passes a closed shard's last
+  // record ends the reader (ReadResult::end_of_shard).
+  //
+  // Timing, the one parameter: plain pollers and KCL read at the call (at = the call's instant,
+  // the batch delivered at the response); Lambda and Firehose read at the response (at = call +
+  // latency). The records returned are the same either way -- the cutoff is fixed at the call,
+  // and a reader's cursor moves only through its own reads -- but the instant decides when the
+  // byte budget is paid and the 10 MiB penalty starts (so which later calls of any reader of the
+  // shard are throttled), when retention drops records, and the instant ages are measured from.
+  // One timing for all would change the examples' results, so the instant stays the caller's.
+  struct IssuedCall {
+    SimTime cutoff;    // records that arrived by then are visible to the call
+    SimTime response;  // when the response reaches the reader
+  };
+  ReadThrottle AdmitGetRecords(ReaderState& r, SimTime now) {
+    const ReadThrottle verdict = limits_->Admit(r.shard, now);
+    if (verdict == ReadThrottle::kNone) {
+      ++r.calls;
+    } else {
+      CountThrottle(r, now, verdict);
+    }
+    return verdict;
+  }
+  // Draws the call's visibility delay, then its latency (`latency`), from `rng`.
+  IssuedCall IssueGetRecords(SimTime now, const LatencySampler& latency, Rng& rng) const {
+    const SimTime cutoff = now - visibility_.Sample(rng);
+    return {cutoff, now + latency.Sample(rng)};
+  }
+  // REQUIRES: cutoff <= at; max_records >= 1; the reader registered. *capped (if given): the
+  // response stopped at max_bytes with more visible records waiting. A response past the last
+  // record of a closed shard (no NextShardIterator) sets r.ended: end-of-shard discovery.
+  ReadResult ReadGetRecords(ReaderState& r, SimTime at, SimTime cutoff, uint32_t max_records,
+                            uint64_t max_bytes, bool* capped = nullptr) {
+    ExpireDue(r, at);
+    const ReadResult rr = stream_.log(r.shard).Read(r.cursor, at, max_records, max_bytes, cutoff);
+    const bool hit = HitByteCap(r, rr, max_bytes, cutoff);
+    limits_->Charge(r.shard, at, rr.bytes, hit);
+    if (capped != nullptr) *capped = hit;
+    stream_.NoteGetRecordsAge(r.shard, rr.iterator_age);  // CloudWatch's per-minute maximum
+    // No NextShardIterator: the reader calls this shard no more; the caller finishes it when done.
+    if (rr.end_of_shard) r.ended = true;
+    return rr;
+  }
+
   // Whether a read stopped at `max_bytes` with more visible records waiting: AWS's "a call that
   // returns 10 MiB" (a response can only fill the cap up to the next record's boundary).
   bool HitByteCap(const ReaderState& r, const ReadResult& rr, uint64_t max_bytes,
@@ -245,6 +384,24 @@ class ConsumerBase : public Component {
   // Extra result fields of a consumer kind; runs last in Result() and may adjust any field.
   virtual void FillResult(ConsumerResult& result) const { (void)result; }
 
+  // ---- Shard lineage (resharding). A reshard at `at` added `child` (readers_[child] exists and
+  // is registered): grow the consumer's per-shard state. Its parents are not finished yet.
+  virtual void OnChildShard(uint32_t child, SimTime at) = 0;
+  // Every parent of `shard` is finished: its reader may read from `at` on.
+  virtual void OnReadable(uint32_t shard, SimTime at) = 0;
+  // A reshard at `at` closed `shard` (after its children's OnChildShard). Readers that poll learn
+  // of the end from their next GetRecords; a push reader already past the last record is at the
+  // end now (no further push comes).
+  virtual void OnShardClosed(uint32_t shard, SimTime at) {
+    (void)shard;
+    (void)at;
+  }
+  // The consumer is done with r's closed shard at `at` (r.ended; its last batch processed, where
+  // the consumer processes in order): children whose parents are all finished become readable.
+  void FinishShard(ReaderState& r, SimTime at);
+  // Whether r may read: registered, and every parent finished.
+  static bool Readable(const ReaderState& r) { return r.registered && r.parents_pending == 0; }
+
   // Series window of t (the last one for t at or after the end). Remembers the latest window, so
   // the calls of one instant divide once.
   size_t Window(SimTime t) const {
@@ -260,7 +417,9 @@ class ConsumerBase : public Component {
 
   ConsumerSpec spec_;
   Stream& stream_;
+  Context* ctx_ = nullptr;  // set by Start: reshards (OnReshard) come from other components' events
   SharedReadLimits* limits_;
+  LatencySampler visibility_;  // put -> visible to GetRecords (ConsumerContext::visibility)
   SimTime end_;
   SimTime warmup_;
   OutageCalendar outages_;

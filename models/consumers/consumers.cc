@@ -60,6 +60,7 @@ ConsumerBase::ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& cont
       spec_(spec),
       stream_(*context.stream),
       limits_(context.limits),
+      visibility_(context.visibility),
       end_(context.end),
       warmup_(context.warmup),
       outages_(spec.outages),
@@ -74,6 +75,33 @@ ConsumerBase::ConsumerBase(const ConsumerSpec& spec, const ConsumerContext& cont
   const size_t shards = stream_.shard_map().shards().size();
   readers_.resize(shards);
   for (size_t i = 0; i < shards; ++i) readers_[i].shard = static_cast<uint32_t>(i);
+  stream_.AddListener(this);
+}
+
+void ConsumerBase::OnReshard(const Reshard& reshard) {
+  for (uint32_t child : reshard.children) {
+    SHARDSIM_CHECK(child == readers_.size(), "readers stay dense by shard index");
+    readers_.emplace_back();
+    ReaderState& r = readers_.back();
+    r.shard = child;
+    for (uint32_t p : reshard.parents) {
+      readers_[p].children.push_back(child);
+      if (!readers_[p].finished) ++r.parents_pending;
+    }
+    Register(r);
+  }
+  for (uint32_t child : reshard.children) OnChildShard(child, reshard.at);
+  for (uint32_t parent : reshard.parents) OnShardClosed(parent, reshard.at);
+}
+
+void ConsumerBase::FinishShard(ReaderState& r, SimTime at) {
+  SHARDSIM_CHECK(r.ended && !r.finished, "a shard finishes once, after its end");
+  r.finished = true;
+  for (uint32_t child : r.children) {
+    ReaderState& c = readers_[child];
+    SHARDSIM_CHECK(c.parents_pending > 0);
+    if (--c.parents_pending == 0) OnReadable(child, at);
+  }
 }
 
 void ConsumerBase::Register(ReaderState& r) {
@@ -402,12 +430,12 @@ class PollingConsumer final : public ConsumerBase {
   PollingConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
       : ConsumerBase(spec, context),
         latency_(spec.polling.call_latency),
-        visibility_(context.visibility),
         max_records_(static_cast<uint32_t>(
             std::min(spec.polling.max_records, context.limits->spec().max_records_per_call))),
         max_bytes_(static_cast<uint64_t>(context.limits->spec().max_bytes_per_call)) {}
 
   void Start(Context& ctx) override {
+    ctx_ = &ctx;
     rng_.emplace(ctx.MakeRng("reads"));
     processing_rng_.emplace(ctx.MakeRng("processing"));
     const SimDuration interval = spec_.polling.poll_interval;
@@ -420,17 +448,18 @@ class PollingConsumer final : public ConsumerBase {
                                      : SimDuration::Zero();
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(r.shard, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(r.shard, Kind::kRegister));
         continue;
       }
       Register(r);
-      ctx.Schedule(SimTime::Zero() + jitter, Tag(r.shard, kCall));
+      ctx.Schedule(SimTime::Zero() + jitter, Tag::Pack(r.shard, Kind::kCall));
     }
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    ReaderState& r = readers_[tag >> 1];
-    if ((tag & 1) == kRegister) {
+    ReaderState& r = readers_[Tag::Index(tag)];
+    if (Tag::KindOf(tag) == Kind::kRegister) {
       Register(r);
       Call(ctx, r);
       return;
@@ -439,30 +468,24 @@ class PollingConsumer final : public ConsumerBase {
   }
 
  private:
-  enum Kind : uint32_t { kCall = 0, kRegister = 1 };
-  static uint32_t Tag(uint32_t shard, Kind k) { return shard << 1 | k; }
+  enum class Kind : uint32_t { kCall = 0, kRegister = 1 };
+  using Tag = EventTag<Kind, 1>;  // index: the shard
 
   void Next(Context& ctx, const ReaderState& r, SimTime at) {
-    if (at <= end_) ctx.Schedule(at, Tag(r.shard, kCall));
+    if (at <= end_) ctx.Schedule(at, Tag::Pack(r.shard, Kind::kCall));
   }
 
   void Call(Context& ctx, ReaderState& r) {
     const SimTime now = ctx.Now();
     const SimTime active = outages_.Active(now);
     if (active > now) return Next(ctx, r, active);
-    const ReadThrottle verdict = limits_->Admit(r.shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return Next(ctx, r, now + ThrottleBackoff(spec_.polling.poll_interval, *rng_));
     }
-    ++r.calls;
-    ExpireDue(r, now);
-    const SimDuration visibility = visibility_.Sample(*rng_);
-    const SimDuration latency = latency_.Sample(*rng_);
-    const ReadResult rr =
-        stream_.log(r.shard).Read(r.cursor, now, max_records_, max_bytes_, now - visibility);
-    limits_->Charge(r.shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, now - visibility));
-    const SimTime delivered = now + latency;
+    // Read at the call; the batch arrives with the response.
+    const IssuedCall call = IssueGetRecords(now, latency_, *rng_);
+    const ReadResult rr = ReadGetRecords(r, now, call.cutoff, max_records_, max_bytes_);
+    const SimTime delivered = call.response;
     SimTime done = delivered;
     if (!rr.records.empty()) {
       done = outages_.Finish(
@@ -471,11 +494,20 @@ class PollingConsumer final : public ConsumerBase {
     }
     Account(r, rr, now, delivered, done, done <= end_ ? Fate::kProcessed : Fate::kInFlightAtEnd);
     SampleIteratorAge(r, now, rr.iterator_age);
+    // At the end of a closed shard the children follow the last batch's processing.
+    if (r.ended) return FinishShard(r, done);
     Next(ctx, r, done + spec_.polling.poll_interval);
   }
 
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    limits_->AddReader(child);
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    Next(*ctx_, readers_[shard], std::max(at, ctx_->Now()));
+  }
+
   LatencySampler latency_;
-  LatencySampler visibility_;
   uint32_t max_records_;
   uint64_t max_bytes_;
   std::optional<Rng> rng_, processing_rng_;
@@ -492,7 +524,7 @@ std::unique_ptr<ConsumerBase> MakePollingConsumer(const ConsumerSpec& spec,
 
 ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end,
                    const std::map<std::string, Stream*>& direct_put,
-                   std::vector<const KeySpace*> key_spaces)
+                   std::vector<const KeyModel*> key_models)
     : stream_spec_(scenario.stream),
       specs_(scenario.consumers),
       limits_(std::make_unique<SharedReadLimits>(scenario.stream.read_limits,
@@ -500,6 +532,7 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   ShardLogOptions options;
   options.retention = scenario.stream.retention;
   stream.EnableReads(options);
+  stream.AddListener(this);
   ConsumerContext context;
   context.stream = &stream;
   context.limits = limits_.get();
@@ -507,7 +540,8 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   context.warmup = SimTime::Zero() + scenario.warmup;
   context.series_interval = scenario.series_interval;
   context.visibility = scenario.stream.propagation_delay.value_or(DefaultVisibilityDelay());
-  context.key_spaces = std::move(key_spaces);
+  context.key_models = std::move(key_models);
+  context_ = context;
   for (const ConsumerSpec& c : scenario.consumers) {
     std::unique_ptr<ConsumerBase> consumer;
     switch (c.type) {
@@ -545,6 +579,10 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
 }
 
 ReadPath::~ReadPath() = default;
+
+void ReadPath::OnReshard(const Reshard& reshard) {
+  for (uint32_t child : reshard.children) limits_->Grow(size_t{child} + 1);
+}
 
 std::vector<ConsumerResult> ReadPath::Results() const {
   std::vector<ConsumerResult> out;

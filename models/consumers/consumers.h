@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/consumers/consumer_base.h"
+#include "models/keys/key_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/read_limits.h"
@@ -21,25 +22,27 @@
 
 namespace shardsim {
 
-class ConsumerBase;
-
 // Put -> visible to GetRecords when the scenario sets no stream.propagation_delay: lognormal,
 // median 50 ms, p99 150 ms (mean 56 ms). UNCONFIRMED as a distribution; chosen so that a single
 // reader polling every 200 ms sees the ~200 ms average of fact sheet 2 (tests check it).
 LatencySpec DefaultVisibilityDelay();
 
-class ReadPath {
+class ReadPath : public ShardListener {
  public:
-  // Enables the stream's shard logs and adds one component per consumer to `sim`. A Direct PUT
+  // Enables the stream's shard logs and adds one component per consumer to `sim`; listens to the
+  // stream's reshards (and so does each consumer). A Direct PUT
   // Firehose reads from its own ingestion stream in `direct_put` (by consumer name; reads are
-  // enabled here). `key_spaces` are the producers' by group index (poison-record keys).
+  // enabled here). `key_models` are the producers' by group index (poison-record keys).
   // REQUIRES: the run has not started; every Direct PUT Firehose has its stream.
   ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, SimTime end,
            const std::map<std::string, Stream*>& direct_put = {},
-           std::vector<const KeySpace*> key_spaces = {});
-  ~ReadPath();
+           std::vector<const KeyModel*> key_models = {});
+  ~ReadPath() override;
   ReadPath(const ReadPath&) = delete;
   ReadPath& operator=(const ReadPath&) = delete;
+
+  // The shared read limits grow with the stream's shards (heard before any consumer).
+  void OnReshard(const Reshard& reshard) override;
 
   // After Simulation::Finish: one result per consumer, in scenario order.
   std::vector<ConsumerResult> Results() const;
@@ -55,11 +58,15 @@ class ReadPath {
   // REQUIRES: i < consumer_count(); t >= the simulation's latest event time.
   uint64_t ProcessedBy(size_t i, SimTime t) const;
   const SharedReadLimits& limits() const { return *limits_; }
+  // What the read path's consumers share (stream, limits, end, visibility, key models): for a
+  // consumer built outside the scenario's list, e.g. a test's with hooks.
+  const ConsumerContext& context() const { return context_; }
 
  private:
   StreamSpec stream_spec_;
   std::vector<ConsumerSpec> specs_;
   std::unique_ptr<SharedReadLimits> limits_;
+  ConsumerContext context_;
   std::vector<ConsumerBase*> consumers_;  // owned by the simulation
 };
 

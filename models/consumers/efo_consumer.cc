@@ -16,7 +16,6 @@
 namespace shardsim {
 namespace {
 
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 // Records per push event, like a GetRecords response (UNCONFIRMED for SubscribeToShardEvent).
 constexpr uint32_t kMaxRecordsPerEvent = 10'000;
 
@@ -32,7 +31,8 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     for (uint32_t s = 0; s < subs_.size(); ++s) {
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(s, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(s, Kind::kRegister));
         continue;
       }
       Subscribe(s, ctx.Now());
@@ -40,24 +40,21 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t index = tag >> 2;
-    switch (static_cast<Kind>(tag & 3)) {
-      case kWake:
-        subs_[index].wake_ns = kNever;
+    const uint32_t index = Tag::Index(tag);
+    switch (Tag::KindOf(tag)) {
+      case Kind::kWake:
+        subs_[index].reader.Woke();
         Deliver(index, ctx.Now());
         return;
-      case kRegister:
+      case Kind::kRegister:
         Subscribe(index, ctx.Now());
         return;
-      case kGroup: {
-        const PushGroups::Group& g = pushes_.group(index);
-        for (uint32_t s : g.shards) {
-          subs_[s].visible_ns = std::max(subs_[s].visible_ns, g.instant_ns);
-          Deliver(s, ctx.Now());
-        }
-        pushes_.Release(index);
+      case Kind::kGroup:
+        pushes_.Push(index, [&](uint32_t shard, int64_t instant_ns) {
+          subs_[shard].reader.MakeDue(instant_ns);
+          Deliver(shard, ctx.Now());
+        });
         return;
-      }
     }
   }
 
@@ -70,94 +67,104 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
     // With no delay the push runs after every store of the instant (kObserve), so records
     // stored later in the instant travel with it.
     if (at <= end_) {
-      ctx_->Schedule(at, Tag(*g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
+      ctx_->Schedule(at, Tag::Pack(*g, Kind::kGroup),
+                     at == arrival ? Phase::kObserve : Phase::kDefault);
     }
   }
 
   void Finish(Context& ctx) override {
-    for (uint32_t s = 0; s < subs_.size(); ++s) {
-      if (readers_[s].registered) Renew(subs_[s], ctx.Now());
+    for (Subscription& s : subs_) {
+      if (s.reader.subscribed()) {
+        subscribe_calls_ += s.reader.Renew(ctx.Now(), spec_.efo.subscription_lifetime);
+      }
     }
     ConsumerBase::Finish(ctx);
   }
 
+  // A child shard is watched at once (its pushes make its records due) and subscribed to when
+  // its parents are finished.
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    SHARDSIM_CHECK(child == subs_.size(), "subscriptions stay dense by shard index");
+    subs_.emplace_back();
+    stream_.Watch(child, this);
+  }
+  void OnReadable(uint32_t shard, SimTime at) override { Subscribe(shard, at); }
+  // A subscription already past the parent's last record gets no further push: it ends now, its
+  // children after its last batch's processing.
+  void OnShardClosed(uint32_t shard, SimTime at) override {
+    ReaderState& r = readers_[shard];
+    if (!subs_[shard].reader.subscribed() || r.ended || !stream_.log(shard).AtEnd(r.cursor)) {
+      return;
+    }
+    EndShard(r, std::max(at, SimTime::FromNanos(subs_[shard].busy_until_ns)));
+  }
+
  private:
-  enum Kind : uint32_t { kWake = 0, kRegister = 1, kGroup = 2 };
-  static uint32_t Tag(uint32_t index, Kind k) { return index << 2 | k; }
+  enum class Kind : uint32_t { kWake = 0, kRegister = 1, kGroup = 2 };
+  using Tag = EventTag<Kind, 2>;  // index: the shard, or the push group (kGroup)
 
   struct Subscription {
-    EventHandle wake;
-    int64_t wake_ns = kNever;      // time of the pending wake, kNever if none
-    int64_t busy_until_ns = 0;     // processing of the last push ends
-    int64_t visible_ns = -kNever;  // pushes may include records that arrived by then
-    EfoSubscription pipe;
+    EfoReader reader;
+    int64_t busy_until_ns = 0;  // processing of the last push ends
   };
 
   void Subscribe(uint32_t shard, SimTime now) {
-    Register(readers_[shard]);
-    stream_.Watch(shard, this);
-    Subscription& s = subs_[shard];
-    s.visible_ns = now.nanos();  // what the shard holds already is due
+    if (!readers_[shard].registered) {  // a child registered at the reshard, watched since
+      Register(readers_[shard]);
+      stream_.Watch(shard, this);
+    }
     ++subscribe_calls_;
-    s.pipe.Start(now, spec_.efo.subscription_lifetime);
-    ScheduleWake(shard, s.pipe.gap_end());
-  }
-
-  // Subscriptions that ended by `now` were renewed at their end (a real consumer renews whether
-  // or not records flow).
-  void Renew(Subscription& s, SimTime now) {
-    subscribe_calls_ += s.pipe.Renew(now, spec_.efo.subscription_lifetime);
+    ScheduleWake(shard, subs_[shard].reader.Subscribe(now, spec_.efo.subscription_lifetime));
   }
 
   void ScheduleWake(uint32_t shard, SimTime at) {
-    Subscription& s = subs_[shard];
-    if (s.wake_ns <= at.nanos() || at > end_) return;
-    if (s.wake_ns != kNever) ctx_->Cancel(s.wake);
-    // A wake for the current instant may be asked for from a kObserve push: run it after that.
-    const bool now = at <= ctx_->Now();
-    s.wake = ctx_->Schedule(now ? ctx_->Now() : at, Tag(shard, kWake),
-                            now ? Phase::kObserve : Phase::kDefault);
-    s.wake_ns = at.nanos();
+    subs_[shard].reader.ScheduleWake(*ctx_, at, end_, Tag::Pack(shard, Kind::kWake));
   }
 
   void Deliver(uint32_t shard, SimTime now) {
     ReaderState& r = readers_[shard];
     Subscription& s = subs_[shard];
-    if (!r.registered) return;
+    if (!s.reader.subscribed() || r.ended) return;
     if (now.nanos() < s.busy_until_ns)
       return ScheduleWake(shard, SimTime::FromNanos(s.busy_until_ns));
-    const SimTime active = outages_.Active(now);
-    if (active > now) return ScheduleWake(shard, active);
-    Renew(s, now);
-    if (now < s.pipe.gap_end()) return ScheduleWake(shard, s.pipe.gap_end());
-    const uint64_t max_bytes = s.pipe.Budget(now);
-    if (max_bytes == 0) return ScheduleWake(shard, s.pipe.paid_until());
+    const std::optional<SimTime> held =
+        s.reader.Hold(now, outages_, spec_.efo.subscription_lifetime, &subscribe_calls_);
+    if (held) return ScheduleWake(shard, *held);
+    const uint64_t max_bytes = s.reader.Budget(now);
+    if (max_bytes == 0) return ScheduleWake(shard, s.reader.paid_until());
     ExpireDue(r, now);
     ShardLog& log = stream_.log(shard);
-    const ReadResult rr = log.Read(r.cursor, now, kMaxRecordsPerEvent, max_bytes,
-                                   SimTime::FromNanos(std::min(s.visible_ns, now.nanos())));
-    if (rr.records.empty()) return;  // the push of the next stored instant wakes it
-    s.pipe.Pay(now, rr.bytes);
+    const ReadResult rr = s.reader.Read(log, r.cursor, now, kMaxRecordsPerEvent, max_bytes);
+    if (rr.records.empty()) {
+      // Past a closed shard's last record: the children follow the last processing.
+      if (rr.end_of_shard) EndShard(r, std::max(now, SimTime::FromNanos(s.busy_until_ns)));
+      return;  // else the push of the next stored instant wakes it
+    }
     const SimTime done = outages_.Finish(
         now, processing_.Sample(*processing_rng_, static_cast<int64_t>(rr.records.size()),
                                 static_cast<int64_t>(rr.bytes)));
     s.busy_until_ns = done.nanos();
     Account(r, rr, now, now, done, done <= end_ ? Fate::kProcessed : Fate::kInFlightAtEnd);
     SampleIteratorAge(r, now, rr.iterator_age);
+    if (rr.end_of_shard) return EndShard(r, done);
     // Records already due but not pushed were held back by the byte budget (wait for a full
     // bucket: catching up moves about 2 MiB per push) or by the event size (push on when
-    // processing ends). Records not yet due come with their own instant's push.
-    if (r.position >= log.next_sequence()) return;
-    const StoredRecord& next = log.At(r.position);
-    if (next.arrival_ns > s.visible_ns) return;
-    const bool budget_bound = rr.bytes + next.bytes > max_bytes;
-    ScheduleWake(shard, std::max(done, budget_bound ? s.pipe.paid_until() : SimTime::Zero()));
+    // processing ends).
+    const EfoReader::Backlog left = s.reader.Left(log, r.position, rr, max_bytes);
+    if (left == EfoReader::Backlog::kNone) return;
+    ScheduleWake(shard, std::max(done, left == EfoReader::Backlog::kBudget ? s.reader.paid_until()
+                                                                           : SimTime::Zero()));
+  }
+
+  void EndShard(ReaderState& r, SimTime done) {
+    r.ended = true;
+    FinishShard(r, done);
   }
 
   LatencySampler delay_;
   std::vector<Subscription> subs_;  // by shard
   PushGroups pushes_;
-  Context* ctx_ = nullptr;
   std::optional<Rng> rng_, processing_rng_;
 };
 

@@ -23,7 +23,6 @@ class KclConsumer final : public ConsumerBase {
   KclConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
       : ConsumerBase(spec, context),
         latency_(spec.kcl.call_latency),
-        visibility_(context.visibility),
         max_records_(static_cast<uint32_t>(
             std::min(spec.kcl.max_records, context.limits->spec().max_records_per_call))),
         max_bytes_(static_cast<uint64_t>(context.limits->spec().max_bytes_per_call)),
@@ -37,6 +36,7 @@ class KclConsumer final : public ConsumerBase {
   }
 
   void Start(Context& ctx) override {
+    ctx_ = &ctx;
     rng_.emplace(ctx.MakeRng("reads"));
     processing_rng_.emplace(ctx.MakeRng("processing"));
     const auto workers = static_cast<uint32_t>(workers_.size());
@@ -55,7 +55,8 @@ class KclConsumer final : public ConsumerBase {
           static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(idle.nanos()))));
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(s, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(s, Kind::kRegister));
         continue;
       }
       RegisterLease(s);
@@ -64,27 +65,27 @@ class KclConsumer final : public ConsumerBase {
     for (uint32_t w = 0; w < workers; ++w) {
       const int64_t fail = workers_[w].fail_ns;
       if (fail >= end_.nanos()) continue;
-      ctx.Schedule(SimTime::FromNanos(fail), Tag(w, kFail));
+      ctx.Schedule(SimTime::FromNanos(fail), Tag::Pack(w, Kind::kFail));
       const SimTime takeover = SimTime::FromNanos(fail) + spec_.kcl.failover_time;
-      if (takeover <= end_) ctx.Schedule(takeover, Tag(w, kTakeover));
+      if (takeover <= end_) ctx.Schedule(takeover, Tag::Pack(w, Kind::kTakeover));
     }
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t index = tag >> 2;
-    switch (static_cast<Kind>(tag & 3)) {
-      case kFetch:
+    const uint32_t index = Tag::Index(tag);
+    switch (Tag::KindOf(tag)) {
+      case Kind::kFetch:
         leases_[index].fetch = EventHandle();
         Fetch(ctx, index);
         return;
-      case kRegister:
+      case Kind::kRegister:
         RegisterLease(index);
         ScheduleFetch(ctx, index, ctx.Now());
         return;
-      case kFail:
+      case Kind::kFail:
         Fail(ctx, index);
         return;
-      case kTakeover:
+      case Kind::kTakeover:
         Takeover(ctx, index);
         return;
     }
@@ -96,8 +97,8 @@ class KclConsumer final : public ConsumerBase {
   }
 
  private:
-  enum Kind : uint32_t { kFetch = 0, kRegister = 1, kFail = 2, kTakeover = 3 };
-  static uint32_t Tag(uint32_t index, Kind k) { return index << 2 | k; }
+  enum class Kind : uint32_t { kFetch = 0, kRegister = 1, kFail = 2, kTakeover = 3 };
+  using Tag = EventTag<Kind, 2>;  // index: the shard, or the worker (kFail, kTakeover)
 
   struct Lease {
     int32_t owner = -1;  // worker index; -1 = nobody
@@ -148,14 +149,14 @@ class KclConsumer final : public ConsumerBase {
   void ScheduleFetch(Context& ctx, uint32_t shard, SimTime at) {
     Lease& l = leases_[shard];
     if (at > end_ || !Alive(l.owner, at)) return;
-    l.fetch = ctx.Schedule(at, Tag(shard, kFetch));
+    l.fetch = ctx.Schedule(at, Tag::Pack(shard, Kind::kFetch));
   }
 
   void Fetch(Context& ctx, uint32_t shard) {
     const SimTime now = ctx.Now();
     Lease& l = leases_[shard];
     ReaderState& r = readers_[shard];
-    if (!Alive(l.owner, now) || !r.registered) return;
+    if (!Alive(l.owner, now) || !Readable(r) || r.finished) return;
     const SimTime active = outages_.Active(now);
     if (active > now) return ScheduleFetch(ctx, shard, active);
     while (l.queued > 0 && l.starts[l.head] <= now.nanos()) {
@@ -167,19 +168,13 @@ class KclConsumer final : public ConsumerBase {
       return ScheduleFetch(ctx, shard, SimTime::FromNanos(l.starts[l.head]));
     }
     const SimDuration idle = spec_.kcl.idle_time_between_reads;
-    const ReadThrottle verdict = limits_->Admit(shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return ScheduleFetch(ctx, shard, now + ThrottleBackoff(idle, *rng_));
     }
-    ++r.calls;
-    ExpireDue(r, now);
-    const SimDuration visibility = visibility_.Sample(*rng_);
-    const SimDuration latency = latency_.Sample(*rng_);
-    ShardLog& log = stream_.log(shard);
-    const ReadResult rr = log.Read(r.cursor, now, max_records_, max_bytes_, now - visibility);
-    limits_->Charge(shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, now - visibility));
-    const SimTime arrive = now + latency;
+    // Read at the call; the batch arrives with the response.
+    const IssuedCall call = IssueGetRecords(now, latency_, *rng_);
+    const ReadResult rr = ReadGetRecords(r, now, call.cutoff, max_records_, max_bytes_);
+    const SimTime arrive = call.response;
     SimTime done = arrive;
     Fate fate = Fate::kProcessed;
     const auto n = static_cast<int64_t>(rr.records.size());
@@ -202,10 +197,45 @@ class KclConsumer final : public ConsumerBase {
     }
     Account(r, rr, now, arrive, done, fate);
     SampleIteratorAge(r, now, rr.iterator_age);
+    if (r.ended) {
+      // SHARD_END: the record processor checkpoints the end, the lease is done, and the child
+      // leases are processed after it (parent leases first). A worker that fails first leaves
+      // the end to the next owner, who replays from the last checkpoint.
+      if (fate != Fate::kProcessed) return;
+      ++checkpoints_;
+      l.last_checkpoint_ns = done.nanos();
+      l.checkpoint = rr.first_sequence + rr.records.size();
+      if (pinned_) stream_.log(shard).Seek(l.pin, l.checkpoint);
+      Release(l, done);
+      --workers_[static_cast<size_t>(l.owner)].leases;  // the finished lease is deleted
+      l.owner = -1;
+      return FinishShard(r, done);
+    }
     if (n > 0 && fate == Fate::kProcessed) {
       Checkpoint(shard, rr.first_sequence + rr.records.size(), done);
     }
     ScheduleFetch(ctx, shard, arrive + idle);
+  }
+
+  // A child shard gets a lease at once, taken by the live worker with the fewest leases (KCL
+  // creates child leases at the parent's end; holding it earlier changes no record's fate).
+  void OnChildShard(uint32_t child, SimTime at) override {
+    SHARDSIM_CHECK(child == leases_.size(), "leases stay dense by shard index");
+    leases_.emplace_back();
+    const int32_t owner = LeastLoadedWorker(at);
+    if (owner >= 0) Take(child, owner, at);
+    limits_->AddReader(child);
+    Lease& l = leases_[child];
+    const ReaderState& r = readers_[child];
+    l.checkpoint = r.start_sequence;
+    if (pinned_) {
+      ShardLog& log = stream_.log(child);
+      l.pin = log.Register(StartPosition::Latest());
+      log.Seek(l.pin, r.start_sequence);
+    }
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    ScheduleFetch(*ctx_, shard, std::max(at, ctx_->Now()));
   }
 
   // After a batch is processed (at `done`): checkpoint when due. Decided at read time, which is
@@ -240,26 +270,34 @@ class KclConsumer final : public ConsumerBase {
       if (l.owner != static_cast<int32_t>(worker)) continue;
       --workers_[worker].leases;
       l.owner = -1;
-      int32_t best = -1;
-      for (uint32_t w = 0; w < workers_.size(); ++w) {
-        if (!Alive(static_cast<int32_t>(w), now) ||
-            workers_[w].leases >= spec_.kcl.max_leases_per_worker) {
-          continue;
-        }
-        if (best < 0 || workers_[w].leases < workers_[static_cast<size_t>(best)].leases) {
-          best = static_cast<int32_t>(w);
-        }
-      }
+      const int32_t best = LeastLoadedWorker(now);
       if (best < 0) continue;  // nobody can hold it: the shard goes unread
       Take(s, best, now);
       ++takeovers_;
       l.queued = 0;
       l.processor_free_ns = now.nanos();
       ReaderState& r = readers_[s];
-      if (!r.registered) continue;  // AT_TIMESTAMP still ahead: its registration starts reads
+      // AT_TIMESTAMP still ahead: its registration starts reads; a child waits for its parents.
+      if (!Readable(r)) continue;
+      r.ended = false;  // the replay from the checkpoint reads up to the end again
       Rewind(r, stream_.log(s).cursor(l.pin).position);
       ScheduleFetch(ctx, s, now);
     }
+  }
+
+  // The live worker with the fewest leases that may take another, or -1.
+  int32_t LeastLoadedWorker(SimTime now) const {
+    int32_t best = -1;
+    for (uint32_t w = 0; w < workers_.size(); ++w) {
+      if (!Alive(static_cast<int32_t>(w), now) ||
+          workers_[w].leases >= spec_.kcl.max_leases_per_worker) {
+        continue;
+      }
+      if (best < 0 || workers_[w].leases < workers_[static_cast<size_t>(best)].leases) {
+        best = static_cast<int32_t>(w);
+      }
+    }
+    return best;
   }
 
   void FillResult(ConsumerResult& c) const override {
@@ -273,7 +311,8 @@ class KclConsumer final : public ConsumerBase {
       }
       const bool held = Alive(l.owner, end_);
       c.shards[s].owner = held ? l.owner : -1;
-      if (!held) ++c.unowned_shards;
+      // A shard finished (read to its closed end) needs no owner any more.
+      if (!held && !readers_[s].finished) ++c.unowned_shards;
     }
     for (size_t w = 0; w < workers_.size(); ++w) {
       if (Alive(static_cast<int32_t>(w), end_) && workers_[w].leases == 0) ++c.idle_workers;
@@ -284,7 +323,6 @@ class KclConsumer final : public ConsumerBase {
   }
 
   LatencySampler latency_;
-  LatencySampler visibility_;
   uint32_t max_records_;
   uint64_t max_bytes_;
   bool pinned_;                // worker failures are scheduled: keep records since each checkpoint

@@ -1,4 +1,4 @@
-// KPL aggregated-record size arithmetic and reference encoder. See kpl_format.h.
+// KPL aggregated-record size arithmetic. See kpl_format.h.
 //
 // Wire format (proto2, KPL aggregation-format.md):
 //   AggregatedRecord { repeated string partition_key_table = 1; repeated string
@@ -11,21 +11,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
 
-#include "models/keys/hash_key.h"
 #include "sim/check.h"
 #include "sim/rng.h"
 
 namespace shardsim {
 namespace {
-
-constexpr uint8_t kTagPartitionKeyTable = 0x0A;     // field 1, length-delimited
-constexpr uint8_t kTagExplicitHashKeyTable = 0x12;  // field 2, length-delimited
-constexpr uint8_t kTagRecords = 0x1A;               // field 3, length-delimited
-constexpr uint8_t kTagPartitionKeyIndex = 0x08;     // Record field 1, varint
-constexpr uint8_t kTagExplicitHashKeyIndex = 0x10;  // Record field 2, varint
-constexpr uint8_t kTagData = 0x1A;                  // Record field 3, length-delimited
 
 constexpr size_t LengthDelimitedBytes(size_t payload_bytes) {
   return 1 + VarintBytes(payload_bytes) + payload_bytes;
@@ -33,20 +24,6 @@ constexpr size_t LengthDelimitedBytes(size_t payload_bytes) {
 
 size_t SlotOf(uint64_t hash, size_t mask) {
   return static_cast<size_t>(hash ^ (hash >> 32)) & mask;
-}
-
-void PutVarint(std::string& out, uint64_t value) {
-  while (value >= 0x80) {
-    out += static_cast<char>((value & 0x7F) | 0x80);
-    value >>= 7;
-  }
-  out += static_cast<char>(value);
-}
-
-void PutLengthDelimited(std::string& out, uint8_t tag, std::string_view payload) {
-  out += static_cast<char>(tag);
-  PutVarint(out, payload.size());
-  out += payload;
 }
 
 }  // namespace
@@ -164,35 +141,6 @@ size_t KplAggregator::KinesisRecordBytes() const {
   if (record_count_ == 0) return 0;
   if (record_count_ == 1) return first_data_bytes_;
   return size_bytes();
-}
-
-std::string EncodeAggregatedRecord(std::span<const KplUserRecord> records) {
-  // Deliberately independent of KplAggregator (std::unordered_map, real bytes) so that tests
-  // comparing the two catch a slip in either.
-  std::unordered_map<std::string, uint64_t> pk_index, ehk_index;
-  std::string pk_table, ehk_table, record_list, record;
-  for (const KplUserRecord& r : records) {
-    auto [pk, pk_new] = pk_index.try_emplace(r.partition_key, pk_index.size());
-    if (pk_new) PutLengthDelimited(pk_table, kTagPartitionKeyTable, r.partition_key);
-    record.clear();
-    record += static_cast<char>(kTagPartitionKeyIndex);
-    PutVarint(record, pk->second);
-    if (r.explicit_hash_key) {
-      auto [ehk, ehk_new] = ehk_index.try_emplace(*r.explicit_hash_key, ehk_index.size());
-      if (ehk_new) PutLengthDelimited(ehk_table, kTagExplicitHashKeyTable, *r.explicit_hash_key);
-      record += static_cast<char>(kTagExplicitHashKeyIndex);
-      PutVarint(record, ehk->second);
-    }
-    PutLengthDelimited(record, kTagData, r.data);
-    PutLengthDelimited(record_list, kTagRecords, record);
-  }
-  // Serializers emit fields in field-number order: all of field 1, then 2, then 3.
-  const std::string body = pk_table + ehk_table + record_list;
-  std::string out(kKplMagic.begin(), kKplMagic.end());
-  out += body;
-  const std::array<uint8_t, 16> digest = Md5Hasher().Digest(body);
-  out.append(digest.begin(), digest.end());
-  return out;
 }
 
 }  // namespace shardsim

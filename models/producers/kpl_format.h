@@ -1,13 +1,13 @@
-// KPL aggregated-record format (fact sheet 8): exact sizes as user records are added, and a
-// reference encoder for tests. Invariant: size_bytes() == EncodeAggregatedRecord(same records)
-// .size() after any Adds. Thread safety: none; one aggregator per producer and target shard.
+// KPL aggregated-record format (fact sheet 8): exact sizes as user records are added, without
+// encoding anything. Invariant: size_bytes() equals the size of the encoded record
+// (tests/support/kpl_encoder.h encodes one) after any Adds. Thread safety: none; one aggregator
+// per producer and target shard.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,16 +109,5 @@ class KplAggregator {
   size_t record_count_ = 0;
   size_t first_data_bytes_ = 0;
 };
-
-struct KplUserRecord {
-  std::string partition_key;
-  std::optional<std::string> explicit_hash_key;
-  std::string data;
-};
-
-// The aggregated record's bytes: magic, the AggregatedRecord protobuf (key tables in first-seen
-// order, then the records), MD5 of the protobuf. For tests and tools: it allocates and hashes, so
-// the simulation uses KplAggregator's sizes instead.
-std::string EncodeAggregatedRecord(std::span<const KplUserRecord> records);
 
 }  // namespace shardsim

@@ -81,7 +81,7 @@ WriteLimitsSpec LimiterLimits(const ApiSpec& api) {
 
 }  // namespace
 
-// One user record while the KPL holds it. 32 bytes.
+// One user record while the KPL holds it. 48 bytes (32 before records kept their hash).
 struct KplProducerGroup::UserRecord {
   int64_t created_ns;
   int64_t deadline_ns;  // when its aggregate / collection must be sent
@@ -90,6 +90,11 @@ struct KplProducerGroup::UserRecord {
   uint32_t data_bytes;
   uint16_t key_bytes;
   uint8_t flags;  // kRetry, kStoredCopy
+  // Without a key id (random keys, uniform ExplicitHashKeys) the hash it routes by, in halves
+  // (an unsigned __int128 member would align the record to 16 bytes).
+  uint64_t hash_high;
+  uint64_t hash_low;
+  Uint128 hash() const { return static_cast<Uint128>(hash_high) << 64 | hash_low; }
 };
 
 // A Kinesis record: an aggregate (or a lone user record) from its first user record until its
@@ -100,11 +105,11 @@ struct KplProducerGroup::KinesisRecord {
   int64_t expiry_ns = kNever;    // earliest creation + RecordTtl of its records
   int64_t kinesis_bytes = 0;     // KPL accurate_size(): the aggregate, or a lone record's data
   int64_t put_bytes = 0;         // what the stream and the request limit count: + partition key
-  uint32_t shard = 0;
+  uint32_t shard = 0;            // predicted from its first user record at epoch `epoch`
+  uint32_t epoch = 0;
   uint32_t next = kNone;        // limiter queue link
   uint32_t aggregator = kNone;  // set while records are still being added
   uint32_t generation = 0;      // bumped when it closes or is freed: stale deadline entries
-  bool live = false;
 };
 
 // One instance's state for one shard.
@@ -157,13 +162,17 @@ struct KplProducerGroup::Instance {
 };
 
 KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
-                                   const KeySpace& keys, SizeSampler sizes, Stream& stream,
-                                   SimTime end, SimTime warmup, uint32_t group_index)
-    : Component("producer/" + spec.name),
+                                   const KeyModel& keys, SizeSampler sizes, Stream& stream,
+                                   SimTime end, SimTime warmup, uint32_t group_index,
+                                   const KeyRoutes* routes)
+    : ProducerModel("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),
       stream_(stream),
+      routing_(stream.AttachKeys(keys, routes)),
+      route_epoch_(routing_.epoch()),
+      hashed_(keys.HashIsUniform()),
       group_index_(group_index),
       end_(end),
       warmup_(warmup),
@@ -201,45 +210,65 @@ void KplProducerGroup::DrawNext(Instance& in) {
   const SimTime t = in.arrivals->Next(*arrival_rng_);
   in.has_next = t < end_;
   if (!in.has_next) return;
-  const KeyDraw k = keys_.Sample(*record_rng_);
+  const KeyDraw k = routing_.routes().Sample(*record_rng_);
   // A trace with a bytes column fixes the mean record size of its rows.
   const double trace_bytes = in.arrivals->MeanRecordBytes();
   const int64_t data = trace_bytes >= 0 ? std::llround(trace_bytes) : sizes_.Sample(*record_rng_);
-  in.next = UserRecord{t.nanos(),
-                       kNever,
-                       k.key_id,
-                       k.shard,
-                       static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX)),
-                       static_cast<uint16_t>(k.key_bytes),
-                       0};
+  UserRecord& r = in.next;
+  r.created_ns = t.nanos();
+  r.deadline_ns = kNever;
+  r.key_id = k.key_id;
+  r.shard = k.shard;
+  r.data_bytes = static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX));
+  r.key_bytes = static_cast<uint16_t>(k.key_bytes);
+  r.flags = 0;
+  if (hashed_) {  // keyed records never read their hash: it keeps its last (initialised) value
+    r.hash_high = static_cast<uint64_t>(k.hash >> 64);
+    r.hash_low = static_cast<uint64_t>(k.hash);
+  }
+}
+
+void KplProducerGroup::RouteAgain() {
+  const KeyRoutes& routes = routing_.routes();
+  for (Instance& in : instances_) {
+    if (in.has_next) in.next.shard = routes.Route(in.next.key_id, in.next.hash());
+    for (UserRecord& r : in.retries) r.shard = routes.Route(r.key_id, r.hash());
+  }
+  route_epoch_ = routing_.epoch();
 }
 
 void KplProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
-  const uint32_t index = tag >> 2;
-  switch (static_cast<EventKind>(tag & 3)) {
-    case kWake: {
+  if (routing_.epoch() != route_epoch_) [[unlikely]]
+    RouteAgain();
+  const uint32_t index = Tag::Index(tag);
+  switch (Tag::KindOf(tag)) {
+    case EventKind::kWake: {
       Instance& in = instances_[index];
       in.wake = EventHandle{};
       in.wake_ns = kNever;
       Advance(ctx, index);
       return;
     }
-    case kDrain:
+    case EventKind::kDrain:
       Drain(ctx, index);
       return;
-    case kComplete:
+    case EventKind::kComplete:
       Complete(ctx, index);
       return;
   }
 }
 
-// Makes sure the instance wakes no later than `at_ns`.
-void KplProducerGroup::ScheduleWake(Context& ctx, uint32_t instance, int64_t at_ns) {
-  Instance& in = instances_[instance];
+// Makes sure the instance wakes no later than `at_ns`. Usually it already does: the move of the
+// wake is kept out of line so that the check inlines.
+inline void KplProducerGroup::ScheduleWake(Context& ctx, uint32_t instance, int64_t at_ns) {
   at_ns = std::max(at_ns, ctx.Now().nanos());
-  if (in.wake_ns <= at_ns) return;
+  if (instances_[instance].wake_ns > at_ns) MoveWake(ctx, instance, at_ns);
+}
+
+void KplProducerGroup::MoveWake(Context& ctx, uint32_t instance, int64_t at_ns) {
+  Instance& in = instances_[instance];
   if (in.wake.valid()) ctx.Cancel(in.wake);
-  in.wake = ctx.Schedule(SimTime::FromNanos(at_ns), Tag(instance, kWake));
+  in.wake = ctx.Schedule(SimTime::FromNanos(at_ns), Tag::Pack(instance, EventKind::kWake));
   in.wake_ns = at_ns;
 }
 
@@ -358,14 +387,7 @@ void KplProducerGroup::Buffer(Context& ctx, uint32_t instance, const UserRecord&
   }
   if (!added) {
     const uint32_t k = AllocateKinesisRecord(r.shard);
-    uint32_t a;
-    if (!free_aggregators_.empty()) {
-      a = free_aggregators_.back();
-      free_aggregators_.pop_back();
-    } else {
-      a = static_cast<uint32_t>(aggregators_.size());
-      aggregators_.emplace_back();
-    }
+    const uint32_t a = aggregators_.Allocate();
     krecs_[k].aggregator = a;
     aggregators_[a].Add(pk, ehk, r.data_bytes);
     ShardBuffer& sb = in.shards[r.shard];
@@ -403,7 +425,7 @@ void KplProducerGroup::CloseAggregate(Context& ctx, uint32_t instance, uint32_t 
   kr.put_bytes =
       kr.kinesis_bytes + (agg.record_count() == 1 ? kr.records[0].key_bytes : kAggregatedKeyBytes);
   agg.Reset();
-  free_aggregators_.push_back(kr.aggregator);
+  aggregators_.Free(kr.aggregator);
   kr.aggregator = kNone;
   ++kr.generation;
   LimiterPut(ctx, instance, k);
@@ -453,7 +475,9 @@ void KplProducerGroup::DrainShard(Context& ctx, uint32_t instance, uint32_t shar
       continue;
     }
     // "Expiration reached while waiting in limiter": expired records fail, the others retry.
-    for (const UserRecord& r : kr.records) RetryOrExpire(ctx, instance, r);
+    for (const UserRecord& r : kr.records) {
+      RetryOrExpire(ctx, instance, r, kr.epoch != route_epoch_);
+    }
     FreeKinesisRecord(k);
   }
   ShardBuffer& sb = in.shards[shard];
@@ -464,7 +488,7 @@ void KplProducerGroup::DrainShard(Context& ctx, uint32_t instance, uint32_t shar
   }
   if (!in.drain_scheduled) {
     in.drain_scheduled = true;
-    ctx.Schedule(now + Nanos(kLimiterPollNs), Tag(instance, kDrain));
+    ctx.Schedule(now + Nanos(kLimiterPollNs), Tag::Pack(instance, EventKind::kDrain));
   }
 }
 
@@ -486,7 +510,9 @@ void KplProducerGroup::ExpireHeld(Context& ctx, uint32_t instance, uint32_t shar
       (prev == kNone ? sb.held_head : krecs_[prev].next) = next;
       if (sb.held_tail == k) sb.held_tail = prev;
       // Expired records fail, the others go back to the aggregator (Retrier::put).
-      for (const UserRecord& r : krecs_[k].records) RetryOrExpire(ctx, instance, r);
+      for (const UserRecord& r : krecs_[k].records) {
+        RetryOrExpire(ctx, instance, r, krecs_[k].epoch != route_epoch_);
+      }
       FreeKinesisRecord(k);
     }
     k = next;
@@ -547,15 +573,9 @@ void KplProducerGroup::Collect(Context& ctx, uint32_t instance, uint32_t krec) {
 void KplProducerGroup::SendCollection(Context& ctx, uint32_t instance) {
   Instance& in = instances_[instance];
   if (in.collection.empty()) return;
-  uint32_t c;
-  if (!free_calls_.empty()) {
-    c = free_calls_.back();
-    free_calls_.pop_back();
-  } else {
-    c = static_cast<uint32_t>(calls_.size());
-    calls_.emplace_back();
-    calls_.back().krecs.reserve(static_cast<size_t>(spec_.api.collection_max_count));
-  }
+  const uint32_t c = calls_.Allocate([&](Call& fresh) {
+    fresh.krecs.reserve(static_cast<size_t>(spec_.api.collection_max_count));
+  });
   Call& call = calls_[c];
   call.krecs.swap(in.collection);  // the two buffers trade capacity: no allocation
   call.instance = instance;
@@ -583,7 +603,8 @@ void KplProducerGroup::Send(Context& ctx, uint32_t call) {
   const SimDuration latency = latency_.Sample(*latency_rng_);
   c.timed_out = latency.nanos() > kRequestTimeoutNs;
   ++n_.calls;
-  ctx.ScheduleAfter(c.timed_out ? Nanos(kRequestTimeoutNs) : latency, Tag(call, kComplete));
+  ctx.ScheduleAfter(c.timed_out ? Nanos(kRequestTimeoutNs) : latency,
+                    Tag::Pack(call, EventKind::kComplete));
 }
 
 // The call's response (or its timeout): each Kinesis record is offered to its shard in request
@@ -610,16 +631,23 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
     // An aggregate holds many keys: it is stored without a key identity (fact sheet 6:
     // ParallelizationFactor does not work with aggregation).
     const uint32_t key_id = kr.records.size() == 1 ? kr.records.front().key_id : kNoKey;
-    const bool stored = stream_.Put(kr.shard, at, kr.put_bytes, first, created, key_id,
+    const bool stale = kr.epoch != route_epoch_;
+    const uint32_t shard =
+        !stale || kr.records.empty()
+            ? kr.shard
+            : routing_.routes().Route(kr.records.front().key_id, kr.records.front().hash());
+    const bool stored = stream_.Put(shard, at, kr.put_bytes, first, created, key_id,
                                     group_index_) == WriteLimit::kNone;
     if (stored) {
       ++n_.kinesis_accepted;
       n_.bytes_accepted += static_cast<uint64_t>(kr.put_bytes);
     }
-    for (UserRecord r : kr.records) {
+    // By reference: a record is copied only when it is retried.
+    for (const UserRecord& r : kr.records) {
       if (r.flags & kRetry) ++n_.retried;
+      uint8_t flags = r.flags;
       if (stored) {
-        if (r.flags & kStoredCopy) {
+        if (flags & kStoredCopy) {
           ++n_.duplicates;
         } else {
           ++n_.accepted;
@@ -629,20 +657,22 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
         }
         // After a timeout the client cannot know the record was stored: it sends it again.
         if (!timed_out) continue;
-        r.flags |= kStoredCopy;
+        flags |= kStoredCopy;
       } else {
         ++n_.throttled;
         if (spec_.api.fail_if_throttled && !timed_out) {
-          if (!(r.flags & kStoredCopy)) ++n_.dropped;
+          if (!(flags & kStoredCopy)) ++n_.dropped;
           continue;
         }
       }
-      RetryOrExpire(ctx, instance, r);
+      UserRecord retry = r;
+      retry.flags = flags;
+      RetryOrExpire(ctx, instance, retry, stale);
     }
     FreeKinesisRecord(k);
   }
   calls_[call].krecs.clear();
-  free_calls_.push_back(call);
+  calls_.Free(call);
   Instance& in = instances_[instance];
   --in.in_flight;
   if (in.waiting_head != kNone) {
@@ -656,7 +686,7 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
 
 // Retrier::retry_not_expired: a record past its TTL fails, any other one goes back to the
 // aggregator with deadline min(now + RecordMaxBufferedTime / 2, expiry) -- no backoff.
-void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r) {
+void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r, bool stale) {
   Instance& in = instances_[instance];
   const int64_t now = ctx.Now().nanos();
   const int64_t expiry = r.created_ns + spec_.api.record_ttl.nanos();
@@ -664,6 +694,7 @@ void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord
     if (!(r.flags & kStoredCopy)) ++n_.dropped;
     return;
   }
+  if (stale) r.shard = routing_.routes().Route(r.key_id, r.hash());
   r.flags |= kRetry;
   r.deadline_ns = std::min(now + spec_.api.record_max_buffered_time.nanos() / 2, expiry);
   in.retries.push_back(r);
@@ -672,14 +703,7 @@ void KplProducerGroup::RetryOrExpire(Context& ctx, uint32_t instance, UserRecord
 }
 
 uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
-  uint32_t k;
-  if (!free_krecs_.empty()) {
-    k = free_krecs_.back();
-    free_krecs_.pop_back();
-  } else {
-    k = static_cast<uint32_t>(krecs_.size());
-    krecs_.emplace_back();
-  }
+  const uint32_t k = krecs_.Allocate();
   KinesisRecord& kr = krecs_[k];
   kr.records.clear();
   kr.deadline_ns = kNever;
@@ -687,18 +711,17 @@ uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
   kr.kinesis_bytes = 0;
   kr.put_bytes = 0;
   kr.shard = shard;
+  kr.epoch = route_epoch_;
   kr.next = kNone;
   kr.aggregator = kNone;
-  kr.live = true;
   return k;
 }
 
 void KplProducerGroup::FreeKinesisRecord(uint32_t krec) {
   KinesisRecord& kr = krecs_[krec];
   kr.records.clear();
-  kr.live = false;
   ++kr.generation;
-  free_krecs_.push_back(krec);
+  krecs_.Free(krec);
 }
 
 // ---------------------------------------------------------------- key texts
@@ -746,9 +769,9 @@ void KplProducerGroup::Finish(Context& ctx) {
   // Records in aggregates, limiter queues, collections and calls, records waiting to be retried,
   // and those created before the end but not yet taken in (arrivals are drawn lazily).
   uint64_t in_flight = 0;
-  for (const KinesisRecord& kr : krecs_) {
-    if (!kr.live) continue;
-    for (const UserRecord& r : kr.records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
+  for (uint32_t k = 0; k < krecs_.size(); ++k) {
+    if (!krecs_.live(k)) continue;
+    for (const UserRecord& r : krecs_[k].records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
   }
   for (Instance& in : instances_) {
     for (const UserRecord& r : in.retries) in_flight += (r.flags & kStoredCopy) ? 0 : 1;

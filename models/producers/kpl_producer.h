@@ -19,37 +19,41 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/routing.h"
 #include "models/producers/kpl_format.h"
 #include "models/producers/producer_counters.h"
+#include "models/producers/producer_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/stream.h"
 #include "models/stream/write_admission.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
+#include "sim/event_tag.h"
 #include "sim/simulation.h"
+#include "sim/slot_pool.h"
 #include "sim/stats.h"
 
 namespace shardsim {
 
-class KplProducerGroup : public Component {
+class KplProducerGroup final : public ProducerModel {
  public:
-  // `profile` and `keys` must outlive the group. `end` is the end of the run: records are
-  // created at times < end. Latency statistics start at `warmup`. REQUIRES: spec.api.type ==
-  // kKpl.
-  KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
+  // `profile`, `keys`, `stream` and `routes` must outlive the group. `end` is the end of the run:
+  // records are created at times < end. Latency statistics start at `warmup`. `routes`: the
+  // keys' routes on the stream's initial map, if prepared (else built). REQUIRES:
+  // spec.api.type == kKpl.
+  KplProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeyModel& keys,
                    SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
-                   uint32_t group_index = 0);
+                   uint32_t group_index = 0, const KeyRoutes* routes = nullptr);
   ~KplProducerGroup() override;
 
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
   void Finish(Context& ctx) override;
 
-  ProducerResult Result() const;
-  const KeySpace& keys() const { return keys_; }
-  const ProducerSpec& spec() const { return spec_; }
+  ProducerResult Result() const override;
+  const KeyModel& keys() const override { return keys_; }
+  const ProducerSpec& spec() const override { return spec_; }
 
  private:
   struct UserRecord;
@@ -58,15 +62,18 @@ class KplProducerGroup : public Component {
   struct Instance;
   struct Call;
   struct DeadlineEntry;
-  enum EventKind : uint32_t { kWake = 0, kDrain = 1, kComplete = 2 };
-  static uint32_t Tag(uint32_t index, EventKind k) { return index << 2 | k; }
+  enum class EventKind : uint32_t { kWake = 0, kDrain = 1, kComplete = 2 };
+  using Tag = EventTag<EventKind, 2>;  // index: the instance, or the call (kComplete)
 
   // Arrivals and ingestion.
   void DrawNext(Instance& in);
+  // The stream resharded since the user records not yet in a Kinesis record were routed.
+  void RouteAgain();
   void Advance(Context& ctx, uint32_t instance);
   void IngestNext(Context& ctx, uint32_t instance);
   bool WouldClose(const Instance& in, const UserRecord& r);
   void ScheduleWake(Context& ctx, uint32_t instance, int64_t at_ns);
+  [[gnu::noinline]] void MoveWake(Context& ctx, uint32_t instance, int64_t at_ns);
   // Aggregation, limiter, collection.
   void Buffer(Context& ctx, uint32_t instance, const UserRecord& r);
   void CloseAggregate(Context& ctx, uint32_t instance, uint32_t shard);
@@ -80,7 +87,8 @@ class KplProducerGroup : public Component {
   // Calls and results.
   void Send(Context& ctx, uint32_t call);
   void Complete(Context& ctx, uint32_t call);
-  void RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r);
+  // `stale`: r's shard is a route of an earlier epoch (its Kinesis record's).
+  void RetryOrExpire(Context& ctx, uint32_t instance, UserRecord r, bool stale);
   int64_t AggregateDeadline(Instance& in);
   // Pools.
   uint32_t AllocateKinesisRecord(uint32_t shard);
@@ -92,8 +100,15 @@ class KplProducerGroup : public Component {
 
   ProducerSpec spec_;
   const RateProfile& profile_;
-  const KeySpace& keys_;
+  const KeyModel& keys_;
   Stream& stream_;
+  // Kinesis routes a record when it receives the request. User records outside Kinesis records
+  // hold their route at epoch route_epoch_ (each event first routes them again after a reshard);
+  // a Kinesis record keeps the shard its aggregate was predicted for and, if a reshard came
+  // since, is routed at send by its first user record's key, as its ExplicitHashKey would be.
+  const KeyRouting& routing_;
+  uint32_t route_epoch_;
+  bool hashed_;  // records carry no key id, only a hash (random keys, uniform ExplicitHashKeys)
   uint32_t group_index_;  // stored with each record (StoredRecord::producer)
   SimTime end_;
   SimTime warmup_;
@@ -102,13 +117,10 @@ class KplProducerGroup : public Component {
   WriteAdmitter limiter_;  // the KPL's per-shard token buckets (one state per instance and shard)
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_;
   std::vector<Instance> instances_;
-  std::vector<KinesisRecord> krecs_;
-  std::vector<uint32_t> free_krecs_;
-  std::vector<KplAggregator> aggregators_;  // by KinesisRecord while it is being aggregated
-  std::vector<uint32_t> free_aggregators_;
-  KplAggregator empty_aggregator_;  // sizes of a record alone
-  std::vector<Call> calls_;
-  std::vector<uint32_t> free_calls_;
+  SlotPool<KinesisRecord> krecs_;
+  SlotPool<KplAggregator> aggregators_;  // by KinesisRecord while it is being aggregated
+  KplAggregator empty_aggregator_;       // sizes of a record alone
+  SlotPool<Call> calls_;
   std::vector<UserRecord> merge_buf_;  // retries being merged (keeps its capacity)
 
   // Key texts: synthetic strings with the real key's length and identity (see KeyText).

@@ -10,13 +10,16 @@
 
 namespace shardsim {
 ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
-                             const KeySpace& keys, SizeSampler sizes, Stream& stream, SimTime end,
-                             SimTime warmup, uint32_t group_index)
-    : Component("producer/" + spec.name),
+                             const KeyModel& keys, SizeSampler sizes, Stream& stream, SimTime end,
+                             SimTime warmup, uint32_t group_index, const KeyRoutes* routes)
+    : ProducerModel("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
       keys_(keys),
       stream_(stream),
+      routing_(stream.AttachKeys(keys, routes)),
+      route_epoch_(routing_.epoch()),
+      hashed_(keys.HashIsUniform()),
       end_(end),
       warmup_(warmup),
       group_index_(group_index),
@@ -36,19 +39,20 @@ void ProducerGroup::Start(Context& ctx) {
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
   retry_rng_.emplace(ctx.MakeRng("retry"));
-  key_sampler_.emplace(keys_, ctx.MakeRng("keys"));
+  key_sampler_.emplace(routing_, ctx.MakeRng("keys"));
   const auto n = static_cast<size_t>(spec_.instances);
   instances_.resize(n);
   const double share = 1.0 / static_cast<double>(spec_.instances);
   for (uint32_t i = 0; i < n; ++i) {
     Instance& in = instances_[i];
     in.arrivals.emplace(profile_, share);
-    DrawNext(in);
+    hashed_ ? DrawNext<true>(in) : DrawNext<false>(in);
     FormBatch(ctx, i);
   }
 }
 
 // Draws the instance's next record: its creation time, key and size.
+template <bool kHashed>
 void ProducerGroup::DrawNext(Instance& in) {
   const SimTime t = in.arrivals->Next(*arrival_rng_);
   in.has_next = t < end_;
@@ -58,6 +62,10 @@ void ProducerGroup::DrawNext(Instance& in) {
   const int64_t data = profile_.has_record_bytes()
                            ? std::max<int64_t>(0, std::llround(in.arrivals->MeanRecordBytes()))
                            : sizes_.Sample(*record_rng_);
+  if constexpr (kHashed) {
+    in.next_hash_high = static_cast<uint64_t>(k.hash >> 64);
+    in.next_hash_low = static_cast<uint64_t>(k.hash);
+  }
   in.next = Record{t.nanos(),
                    k.key_id,
                    k.shard,
@@ -68,17 +76,11 @@ void ProducerGroup::DrawNext(Instance& in) {
 }
 
 uint32_t ProducerGroup::AllocateCall(uint32_t instance) {
-  uint32_t c;
-  if (!free_calls_.empty()) {
-    c = free_calls_.back();
-    free_calls_.pop_back();
-  } else {
-    c = static_cast<uint32_t>(calls_.size());
-    calls_.emplace_back();
-    calls_.back().records.reserve(static_cast<size_t>(batch_records_));
-  }
+  const uint32_t c = calls_.Allocate(
+      [&](Call& fresh) { fresh.records.reserve(static_cast<size_t>(batch_records_)); });
   Call& call = calls_[c];
   call.records.clear();
+  call.hashes.clear();
   call.instance = instance;
   call.retries = 0;
   call.previous_backoff = SimDuration::Zero();
@@ -88,14 +90,16 @@ uint32_t ProducerGroup::AllocateCall(uint32_t instance) {
 
 void ProducerGroup::FreeCall(uint32_t call) {
   calls_[call].records.clear();
-  free_calls_.push_back(call);
+  calls_[call].hashes.clear();
+  calls_.Free(call);
 }
 
 // Takes the instance's next records into a batch: up to max_batch_records and max_batch_bytes,
 // created no later than the first record's time + linger (or now, if the instance fell behind),
 // and schedules the batch's flush. Oversized records are dropped here: the SDK's validation
 // rejects them before any call (fact sheet 1 and 10).
-void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
+template <bool kHashed>
+void ProducerGroup::FormBatchOf(Context& ctx, uint32_t instance) {
   Instance& in = instances_[instance];
   SHARDSIM_CHECK(in.pending_call == kNoCall);
   const int64_t max_record_bytes = stream_.spec().max_record_size_bytes;
@@ -118,12 +122,13 @@ void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
     } else {
       if (c == kNoCall) c = AllocateCall(instance);
       calls_[c].records.push_back(r);
+      if constexpr (kHashed) calls_[c].hashes.push_back(in.next_hash());
       batch_bytes += bytes;
     }
     const bool full =
         c != kNoCall && static_cast<int64_t>(calls_[c].records.size()) >= batch_records_;
     if (full) flush = std::max(created, ctx.Now());
-    DrawNext(in);
+    DrawNext<kHashed>(in);
     if (full) break;
   }
   if (c == kNoCall) return;  // arrivals ended
@@ -132,7 +137,7 @@ void ProducerGroup::FormBatch(Context& ctx, uint32_t instance) {
     flush = std::min(flush, std::max(SimTime::FromNanos(in.next.created_ns), ctx.Now()));
   }
   in.pending_call = c;
-  ctx.Schedule(flush, Tag(instance, kFlush));
+  ctx.Schedule(flush, Tag::Pack(instance, EventKind::kFlush));
 }
 
 void ProducerGroup::Send(Context& ctx, uint32_t call) {
@@ -142,13 +147,16 @@ void ProducerGroup::Send(Context& ctx, uint32_t call) {
   c.timed_out = latency > spec_.retry.call_timeout;
   ++n_.calls;
   n_.kinesis_sent += c.records.size();
-  ctx.ScheduleAfter(c.timed_out ? spec_.retry.call_timeout : latency, Tag(call, kComplete));
+  ctx.ScheduleAfter(c.timed_out ? spec_.retry.call_timeout : latency,
+                    Tag::Pack(call, EventKind::kComplete));
 }
 
 void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
-  const uint32_t index = tag >> 2;
-  switch (static_cast<EventKind>(tag & 3)) {
-    case kFlush: {
+  if (routing_.epoch() != route_epoch_) [[unlikely]]
+    RouteAgain();
+  const uint32_t index = Tag::Index(tag);
+  switch (Tag::KindOf(tag)) {
+    case EventKind::kFlush: {
       Instance& in = instances_[index];
       if (in.in_flight >= spec_.api.max_in_flight_calls) {
         in.flush_due = true;
@@ -161,10 +169,10 @@ void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
       FormBatch(ctx, index);
       return;
     }
-    case kComplete:
+    case EventKind::kComplete:
       Complete(ctx, index);
       return;
-    case kResend:
+    case EventKind::kResend:
       n_.retried += calls_[index].records.size();
       Send(ctx, index);
       return;
@@ -173,7 +181,8 @@ void ProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
 
 // The call's response (or its timeout): every record is offered to its shard in request order
 // -- PutRecords decides per record (fact sheet 1) -- then the failures are retried or dropped.
-void ProducerGroup::Complete(Context& ctx, uint32_t call) {
+template <bool kHashed>
+void ProducerGroup::CompleteOf(Context& ctx, uint32_t call) {
   Call& c = calls_[call];
   const SimTime now = ctx.Now();
   const bool measured = c.sent >= warmup_;
@@ -184,7 +193,8 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   // Direct PUT's requests-per-second quota refuses a whole request (ServiceUnavailable).
   const bool call_admitted = !direct_put_ || stream_.AdmitCall(at);
   size_t kept = 0;
-  for (Record r : c.records) {
+  for (const Record& sent : c.records) {
+    Record r = sent;
     const bool first = r.attempts == 0;
     ++r.attempts;
     const int64_t bytes = static_cast<int64_t>(r.data_bytes) + r.key_bytes;
@@ -218,9 +228,11 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
       if (!(r.flags & kStoredCopy)) ++n_.dropped;
       continue;
     }
+    if constexpr (kHashed) c.hashes[kept] = c.hashes[static_cast<size_t>(&sent - c.records.data())];
     c.records[kept++] = r;
   }
   c.records.resize(kept);
+  if constexpr (kHashed) c.hashes.resize(kept);
   if (kept == 0) {
     const uint32_t instance = c.instance;
     FreeCall(call);
@@ -230,7 +242,23 @@ void ProducerGroup::Complete(Context& ctx, uint32_t call) {
   ++c.retries;
   const SimDuration delay = BackoffDelay(retry, c.retries, c.previous_backoff, *retry_rng_);
   c.previous_backoff = delay;
-  ctx.ScheduleAfter(delay, Tag(call, kResend));
+  ctx.ScheduleAfter(delay, Tag::Pack(call, EventKind::kResend));
+}
+
+void ProducerGroup::RouteAgain() {
+  const KeyRoutes& routes = routing_.routes();
+  for (Instance& in : instances_) {
+    if (in.has_next) in.next.shard = routes.Route(in.next.key_id, in.next_hash());
+  }
+  for (uint32_t c = 0; c < calls_.size(); ++c) {
+    if (!calls_.live(c)) continue;
+    Call& call = calls_[c];
+    for (size_t i = 0; i < call.records.size(); ++i) {
+      Record& r = call.records[i];
+      r.shard = routes.Route(r.key_id, hashed_ ? call.hashes[i] : Uint128{0});
+    }
+  }
+  route_epoch_ = routing_.epoch();
 }
 
 void ProducerGroup::ReleaseSlot(Context& ctx, uint32_t instance) {
@@ -250,10 +278,8 @@ void ProducerGroup::Finish(Context& ctx) {
   // Records in batches, calls and backoff, plus those created before the end but not yet taken
   // into a batch (arrivals are drawn lazily).
   uint64_t in_flight = 0;
-  std::vector<bool> is_free(calls_.size(), false);
-  for (uint32_t f : free_calls_) is_free[f] = true;
-  for (size_t i = 0; i < calls_.size(); ++i) {
-    if (is_free[i]) continue;
+  for (uint32_t i = 0; i < calls_.size(); ++i) {
+    if (!calls_.live(i)) continue;
     for (const Record& r : calls_[i].records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
   }
   for (Instance& in : instances_) {

@@ -16,40 +16,45 @@
 #include <optional>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/routing.h"
 #include "models/producers/producer_counters.h"
+#include "models/producers/producer_model.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
+#include "sim/event_tag.h"
 #include "sim/simulation.h"
+#include "sim/slot_pool.h"
 #include "sim/stats.h"
 
 namespace shardsim {
 
-class ProducerGroup : public Component {
+class ProducerGroup final : public ProducerModel {
  public:
-  // `profile`, `keys` and `stream` must outlive the group. `end` is the end of the run: records
-  // are created at times < end. Latency statistics start at `warmup`; counts cover the run.
-  ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeySpace& keys,
+  // `profile`, `keys`, `stream` and `routes` must outlive the group. `end` is the end of the run:
+  // records are created at times < end. Latency statistics start at `warmup`; counts cover the
+  // run. `routes`: the keys' routes on the stream's initial map, if prepared (else built).
+  ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeyModel& keys,
                 SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
-                uint32_t group_index = 0);
+                uint32_t group_index = 0, const KeyRoutes* routes = nullptr);
 
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
   void Finish(Context& ctx) override;
 
-  ProducerResult Result() const;
-  const KeySpace& keys() const { return keys_; }
-  const ProducerSpec& spec() const { return spec_; }
+  ProducerResult Result() const override;
+  const KeyModel& keys() const override { return keys_; }
+  const ProducerSpec& spec() const override { return spec_; }
 
  private:
-  // One user record while the producer holds it. 24 bytes.
+  // One user record while the producer holds it. 24 bytes. Records without a key id keep their
+  // hash beside them (Call::hashes, Instance::next_hash), to be routed again after a reshard.
   struct Record {
     int64_t created_ns;
     uint32_t key_id;
-    uint32_t shard;
+    uint32_t shard;  // where it routes at routing epoch route_epoch_
     uint32_t data_bytes;
     uint16_t key_bytes;
     uint8_t attempts;  // attempts made so far
@@ -67,6 +72,8 @@ class ProducerGroup : public Component {
     SimDuration previous_backoff;  // decorrelated jitter's memory
     SimTime sent;
     bool timed_out = false;
+    std::vector<Uint128> hashes;  // records[i]'s hash, for groups whose keys have no ids (last:
+                                  // the fields every call reads share one cache line)
   };
   struct Instance {
     std::optional<ArrivalGenerator> arrivals;
@@ -75,23 +82,45 @@ class ProducerGroup : public Component {
     uint32_t pending_call = kNoCall;  // formed batch waiting for its flush (or a slot)
     int32_t in_flight = 0;
     bool flush_due = false;  // pending batch's flush time passed while no slot was free
+    // next's hash, for groups whose keys have no ids; in halves and last, so that the fields of
+    // every record keep their layout (an unsigned __int128 would align the struct to 16).
+    uint64_t next_hash_high = 0, next_hash_low = 0;
+    Uint128 next_hash() const { return static_cast<Uint128>(next_hash_high) << 64 | next_hash_low; }
   };
-  enum EventKind : uint32_t { kFlush = 0, kComplete = 1, kResend = 2 };
+  enum class EventKind : uint32_t { kFlush = 0, kComplete = 1, kResend = 2 };
+  using Tag = EventTag<EventKind, 2>;  // index: the instance (kFlush) or the call
   static constexpr uint32_t kNoCall = ~uint32_t{0};
-  static uint32_t Tag(uint32_t index, EventKind k) { return index << 2 | k; }
 
+  // The per-record code comes in two instances: records with key ids, and records that carry a
+  // hash (hashed_), so that the common keyed loop has no per-record test or hash copy.
+  template <bool kHashed>
   [[gnu::always_inline]] inline void DrawNext(Instance& in);
-  void FormBatch(Context& ctx, uint32_t instance);
+  // The stream resharded since the held records were routed: route them again.
+  void RouteAgain();
+  void FormBatch(Context& ctx, uint32_t instance) {
+    hashed_ ? FormBatchOf<true>(ctx, instance) : FormBatchOf<false>(ctx, instance);
+  }
+  template <bool kHashed>
+  void FormBatchOf(Context& ctx, uint32_t instance);
   void Send(Context& ctx, uint32_t call);
-  void Complete(Context& ctx, uint32_t call);
+  void Complete(Context& ctx, uint32_t call) {
+    hashed_ ? CompleteOf<true>(ctx, call) : CompleteOf<false>(ctx, call);
+  }
+  template <bool kHashed>
+  void CompleteOf(Context& ctx, uint32_t call);
   void ReleaseSlot(Context& ctx, uint32_t instance);
   uint32_t AllocateCall(uint32_t instance);
   void FreeCall(uint32_t call);
 
   ProducerSpec spec_;
   const RateProfile& profile_;
-  const KeySpace& keys_;
+  const KeyModel& keys_;
   Stream& stream_;
+  // Kinesis routes a record when it receives the request: every held record's shard is its route
+  // at epoch route_epoch_, and each event first routes them again if the stream resharded.
+  const KeyRouting& routing_;
+  uint32_t route_epoch_;
+  bool hashed_;  // records carry no key id, only a hash (random keys, uniform ExplicitHashKeys)
   SimTime end_;
   SimTime warmup_;
   uint32_t group_index_;  // stored with each record (StoredRecord::producer)
@@ -107,8 +136,7 @@ class ProducerGroup : public Component {
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_;
   std::optional<KeySampler> key_sampler_;
   std::vector<Instance> instances_;
-  std::vector<Call> calls_;
-  std::vector<uint32_t> free_calls_;
+  SlotPool<Call> calls_;
 
   ProducerCounters n_;
 };

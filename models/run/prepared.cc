@@ -36,13 +36,16 @@ PreparedScenario::Outcome PreparedScenario::Prepare(const Scenario& scenario,
     if (!sizes.ok()) out.problems.push_back({at + "/record_size", sizes.error});
     if (!out.problems.empty()) continue;  // keys are the costly part: hash them only if needed
     std::string error;
-    auto keys =
-        KeySpace::Create(spec.keys, spec.target.empty() ? p->initial_map_ : direct_put_map, &error);
+    std::optional<KeyModel> keys = KeyModel::Create(spec.keys, &error);
     if (!keys.has_value()) {
       out.problems.push_back({at + "/keys", error});
       continue;
     }
-    p->producers_.push_back({std::move(*profile.value), std::move(*sizes.value), std::move(*keys)});
+    auto model = std::make_unique<const KeyModel>(std::move(*keys));
+    auto routes = std::make_unique<const KeyRoutes>(
+        *model, spec.target.empty() ? p->initial_map_ : direct_put_map);
+    p->producers_.push_back(
+        {std::move(*profile.value), std::move(*sizes.value), std::move(model), std::move(routes)});
   }
   if (out.problems.empty()) out.prepared = std::move(p);
   return out;

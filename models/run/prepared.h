@@ -1,16 +1,17 @@
 // PreparedScenario: everything immutable a run needs, built once per command from a validated
 // Scenario and a run duration -- rate profiles (trace files read here, once), record-size samplers
-// (size CSVs read here, once) and key spaces (every key hashed once) -- and shared read-only by any
-// number of runs on any threads. A run is a pure function of (prepared scenario, seed,
-// replication). Thread safety: const after Prepare; the key spaces' const methods may run
-// concurrently (models/keys/key_space.h).
+// (size CSVs read here, once), key models (every key hashed once) and their routes on the initial
+// shard map -- and shared read-only by any number of runs on any threads. A run is a pure function
+// of (prepared scenario, seed, replication). Thread safety: const after Prepare; the key models'
+// and routes' const methods may run concurrently (models/keys/key_model.h, routing.h).
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
+#include "models/keys/routing.h"
 #include "models/keys/shard_map.h"
 #include "models/spec/diagnostic.h"
 #include "models/spec/scenario.h"
@@ -23,14 +24,16 @@ namespace shardsim {
 struct PreparedProducer {
   RateProfile profile;
   SizeSampler sizes;  // copied into each run's producer group
-  KeySpace keys;      // routed on the initial map of the stream the group writes to
+  // Held by pointer: routes, runs and analyses point to them, so their addresses never move.
+  std::unique_ptr<const KeyModel> keys;
+  std::unique_ptr<const KeyRoutes> routes;  // keys on the initial map of the group's stream
 };
 
 class PreparedScenario {
  public:
-  // Reads the scenario's data files and builds its samplers and key spaces. Every problem is a
-  // Diagnostic naming the field that names the input (`/producers/0/arrival/file`, ...), plus a
-  // refusal of a run whose arrival profile creates more than kMaxRecordsPerRun records.
+  // Reads the scenario's data files and builds its samplers, key models and routes. Every problem
+  // is a Diagnostic naming the field that names the input (`/producers/0/arrival/file`, ...), plus
+  // a refusal of a run whose arrival profile creates more than kMaxRecordsPerRun records.
   // REQUIRES: `scenario` loaded (or validated) without errors.
   struct Outcome {
     std::unique_ptr<const PreparedScenario> prepared;  // set iff problems is empty

@@ -5,18 +5,19 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <span>
 
 #include "models/consumers/consumers.h"
-#include "models/keys/key_space.h"
-#include "models/producers/kpl_producer.h"
-#include "models/producers/producer.h"
+#include "models/keys/key_model.h"
 #include "models/result/format.h"
+#include "models/run/model_graph.h"
 #include "models/spec/enum_names.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
+#include "sim/check.h"
 #include "sim/simulation.h"
 
 namespace shardsim {
@@ -77,70 +78,18 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   return a;
 }
 
-std::unique_ptr<Stream> MakeDirectPutStream(const ConsumerSpec& c, const Scenario& scenario) {
-  const DirectPutLimitsSpec& q = c.firehose.direct_put_limits;
-  StreamSpec spec;
-  spec.name = c.name;
-  spec.shards = 1;
-  spec.retention = Hours(24);  // Direct PUT data is kept 24 h while the destination is down
-  spec.max_record_size_bytes = kFirehoseMaxRecordBytes;
-  spec.write_limits.records_per_sec = q.records_per_sec;
-  spec.write_limits.bytes_per_sec = q.bytes_per_sec;
-  spec.write_limits.admission = WriteAdmission::kWindow;
-  auto s = std::make_unique<Stream>(spec, scenario.series_interval, scenario.warmup);
-  s->SetCallLimit(q.requests_per_sec);
-  return s;
-}
-
 }  // namespace
 
 RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
   const Scenario& scenario = prepared.scenario();
   const SimDuration duration = prepared.duration();
-  const SimTime end = SimTime::Zero() + duration;
 
-  Stream stream(scenario.stream, scenario.series_interval, scenario.warmup);
-  // Each Direct PUT Firehose ingests through its own one-shard stream whose write limits are its
-  // quotas (fact sheet 7); producers whose target names it write there.
-  std::map<std::string, std::unique_ptr<Stream>> direct_put;
-  for (const ConsumerSpec& c : scenario.consumers) {
-    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
-      direct_put[c.name] = MakeDirectPutStream(c, scenario);
-    }
-  }
-  auto target_of = [&](const ProducerSpec& p) -> Stream& {
-    return p.target.empty() ? stream : *direct_put.at(p.target);
-  };
+  ModelGraph graph(prepared, seed, replication);
+  graph.Run();
+  const Stream& stream = graph.stream();
+  const ReadPath* reads = graph.reads();
   const std::vector<PreparedProducer>& inputs = prepared.producers();
-
-  Simulation sim({.seed = seed, .replication = replication});
-  std::vector<ProducerGroup*> groups;
-  std::vector<KplProducerGroup*> kpl_groups;
-  for (size_t i = 0; i < scenario.producers.size(); ++i) {
-    const ProducerSpec& p = scenario.producers[i];
-    const auto index = static_cast<uint32_t>(i);
-    if (p.api.type == ApiType::kKpl) {
-      kpl_groups.push_back(&sim.Emplace<KplProducerGroup>(
-          p, inputs[i].profile, inputs[i].keys, inputs[i].sizes, target_of(p), end,
-          SimTime::Zero() + scenario.warmup, index));
-    } else {
-      groups.push_back(&sim.Emplace<ProducerGroup>(p, inputs[i].profile, inputs[i].keys,
-                                                   inputs[i].sizes, target_of(p), end,
-                                                   SimTime::Zero() + scenario.warmup, index));
-    }
-  }
-  std::unique_ptr<ReadPath> reads;
-  if (!scenario.consumers.empty()) {
-    std::map<std::string, Stream*> direct_put_streams;
-    for (auto& [name, s] : direct_put) direct_put_streams[name] = s.get();
-    std::vector<const KeySpace*> spaces;
-    for (const PreparedProducer& in : inputs) spaces.push_back(&in.keys);
-    reads = std::make_unique<ReadPath>(scenario, stream, sim, end, direct_put_streams, spaces);
-  }
-  sim.RunUntil(end);
-  sim.Finish();
-  stream.Finish(end);
-  for (auto& [name, s] : direct_put) s->Finish(end);
+  const Simulation& sim = graph.sim();
 
   RunResult r;
   r.scenario = scenario.name;
@@ -152,12 +101,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   r.write_limit_bytes_per_sec = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
   r.events_processed = sim.events_processed();
 
-  // Producers in scenario order, whichever model runs them.
-  size_t next_plain = 0, next_kpl = 0;
-  for (const ProducerSpec& p : scenario.producers) {
-    r.producers.push_back(p.api.type == ApiType::kKpl ? kpl_groups[next_kpl++]->Result()
-                                                      : groups[next_plain++]->Result());
-  }
+  for (const ProducerModel* p : graph.producers()) r.producers.push_back(p->Result());
 
   // Conservation: per producer, and each stream's stored records against its producers' view.
   Conservation& c = r.conservation;
@@ -188,7 +132,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     }
   };
   check_stored("", stream);
-  for (const auto& [name, s] : direct_put) check_stored(name, *s);
+  for (const auto& [name, s] : graph.direct_put()) check_stored(name, *s);
 
   if (reads) {
     r.consumers = reads->Results();
@@ -203,16 +147,20 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     if (scenario.producers[g].target.empty()) total_rate += inputs[g].profile.MeanRatePerSec();
   }
   std::vector<KeyUsage> usage;
+  std::vector<std::span<const uint32_t>> shard_of;  // the stream's final routing of each group
   for (size_t g = 0; g < inputs.size(); ++g) {
     if (!scenario.producers[g].target.empty()) continue;
+    const KeyModel& keys = *inputs[g].keys;
     const double w = total_rate > 0 ? inputs[g].profile.MeanRatePerSec() / total_rate : 0.0;
-    usage.push_back({&inputs[g].keys, w});
-    const std::vector<double> shares = inputs[g].keys.ExpectedShardShares(stream.shard_map());
+    usage.push_back({&keys, w});
+    shard_of.push_back(stream.routing().Find(keys).routes().shard_of());
+    const std::vector<double> shares =
+        keys.ExpectedShardShares(stream.shard_map(), shard_of.back());
     for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {
       r.shards[s].expected_share += w * shares[s];
     }
   }
-  FillTopKeys(usage, static_cast<size_t>(scenario.analysis.top_keys), &r);
+  FillTopKeys(usage, shard_of, static_cast<size_t>(scenario.analysis.top_keys), &r);
   r.peak_demand_records_per_s = stream.peak_demand_records_per_s();
   r.peak_demand_bytes_per_s = stream.peak_demand_bytes_per_s();
   r.assumptions = WritePathAssumptions(scenario);
@@ -224,14 +172,18 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   return RunOutput{std::move(r), stream.shard_map(), std::move(usage)};
 }
 
-void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result) {
+void FillTopKeys(const std::vector<KeyUsage>& usage,
+                 const std::vector<std::span<const uint32_t>>& shard_of, size_t top_n,
+                 RunResult* result) {
+  SHARDSIM_CHECK(shard_of.size() == usage.size(), "one routing per key usage");
   for (size_t s = 0; s < result->shards.size(); ++s) {
     ShardResult& shard = result->shards[s];
     if (shard.expected_share <= 0) continue;
     std::map<std::string, double> share_of_stream;  // key -> share of all the stream's records
-    for (const KeyUsage& u : usage) {
+    for (size_t g = 0; g < usage.size(); ++g) {
+      const KeyUsage& u = usage[g];
       if (u.weight <= 0) continue;
-      for (const KeyWeight& k : u.keys->TopKeys(static_cast<int>(s), top_n)) {
+      for (const KeyWeight& k : u.keys->TopKeys(shard_of[g], static_cast<int>(s), top_n)) {
         share_of_stream[k.key] += u.weight * k.probability;
       }
     }

@@ -7,10 +7,11 @@
 
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
 #include "models/result/run_result.h"
 #include "models/run/prepared.h"
@@ -24,7 +25,7 @@ const std::set<std::string>& ImplementedFeatures();
 // and split points. Key weights are the model's exact probabilities: what a run samples, without
 // its sampling noise.
 struct KeyUsage {
-  const KeySpace* keys = nullptr;
+  const KeyModel* keys = nullptr;
   double weight = 0;  // the group's share of the stream's records
 };
 
@@ -42,6 +43,9 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
 // Fills result->shards[i].top_keys: the keys with the largest exact share of each shard's
 // records, merged across groups by key string; `records` is that share of the shard's first
 // attempts. REQUIRES: expected_share filled.
-void FillTopKeys(const std::vector<KeyUsage>& usage, size_t top_n, RunResult* result);
+// `shard_of[g]` routes usage[g]'s key ids on the stream's map (KeyRoutes::shard_of).
+void FillTopKeys(const std::vector<KeyUsage>& usage,
+                 const std::vector<std::span<const uint32_t>>& shard_of, size_t top_n,
+                 RunResult* result);
 
 }  // namespace shardsim

@@ -75,10 +75,14 @@ void ReadLimiter::Charge(ShardReadState& s, SimTime now, uint64_t bytes, bool ca
   }
 }
 
-SharedReadLimits::SharedReadLimits(const ReadLimitsSpec& spec, size_t shards)
-    : limiter_(spec), counts_(shards), readers_(shards, 0) {
-  states_.reserve(shards);
-  for (size_t i = 0; i < shards; ++i) states_.push_back(limiter_.NewState());
+SharedReadLimits::SharedReadLimits(const ReadLimitsSpec& spec, size_t shards) : limiter_(spec) {
+  Grow(shards);
+}
+
+void SharedReadLimits::Grow(size_t shards) {
+  while (states_.size() < shards) states_.push_back(limiter_.NewState());
+  counts_.resize(std::max(counts_.size(), shards));
+  readers_.resize(std::max(readers_.size(), shards), 0);
 }
 
 }  // namespace shardsim

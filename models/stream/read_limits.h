@@ -61,8 +61,8 @@ class ReadLimiter {
   ReadLimitsSpec spec_;
 };
 
-// The read limits of every shard of one stream, shared by all its polling readers (plain pollers
-// and KCL applications now; Lambda and Firehose pollers later), with per-shard counts.
+// The read limits of every shard of one stream, shared by all its polling readers (plain pollers,
+// KCL applications, Lambda and Firehose pollers), with per-shard counts.
 class SharedReadLimits {
  public:
   struct ShardCounts {
@@ -74,6 +74,10 @@ class SharedReadLimits {
   SharedReadLimits(const ReadLimitsSpec& spec, size_t shards);
   SharedReadLimits(const SharedReadLimits&) = delete;
   SharedReadLimits& operator=(const SharedReadLimits&) = delete;
+
+  // Resharding added shards: states for shard indexes up to `shards` (indexes are never reused;
+  // a shard's state is fresh, with no calls and an empty byte bucket behind it).
+  void Grow(size_t shards);
 
   ReadThrottle Admit(uint32_t shard, SimTime now) {
     const ReadThrottle t = limiter_.Admit(states_[shard], now);

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <ranges>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 
 namespace shardsim {
 
@@ -120,8 +120,14 @@ ReadResult ShardLog::Read(CursorId cursor, SimTime now, uint32_t max_records, ui
     if (next_arrival_ns <= visible_ns)
       result.behind_latest = now - SimTime::FromNanos(next_arrival_ns);
   }
+  result.end_of_shard = closed_ && c.position == next_;
   if (n > 0) ReleasePassed();
   return result;
+}
+
+bool ShardLog::AtEnd(CursorId cursor) const {
+  SHARDSIM_CHECK(cursor < cursors_.size() && cursors_[cursor].active, "no such reader");
+  return closed_ && cursors_[cursor].stats.position == next_;
 }
 
 void ShardLog::Seek(CursorId cursor, uint64_t sequence) {

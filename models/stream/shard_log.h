@@ -1,5 +1,6 @@
 // ShardLog: the records one shard stores, in sequence order, with reader cursors, starting
-// positions, retention and per-reader data-loss counts (fact sheet sections 2 and 4).
+// positions, retention, per-reader data-loss counts and the end of a closed shard (fact sheet
+// sections 2, 3 and 4).
 // Invariants: the retained records are exactly sequences [trim_horizon(), next_sequence()) with
 // non-decreasing arrival times, and every registered cursor lies in that range or at its end.
 // Not thread-safe: one per shard, owned by one simulation.
@@ -22,7 +23,7 @@ struct StoredRecord {
   int64_t created_ns = 0;          // when the producer created it
   int64_t arrival_ns = 0;          // ApproximateArrivalTimestamp: when the shard stored it
   uint32_t bytes = 0;              // data + partition key
-  uint32_t key_id = ~uint32_t{0};  // KeySpace key id, or kNoKey (models/keys/key_space.h)
+  uint32_t key_id = ~uint32_t{0};  // KeyModel key id, or kNoKey (models/keys/key_model.h)
   uint32_t producer = 0;           // producer group index
   uint32_t poison = 0;             // Stream::AddPoison trigger id (1-based); 0 = an ordinary record
 };
@@ -130,6 +131,9 @@ struct ReadResult {
   SimDuration behind_latest;
   // GetRecords.IteratorAge: now - arrival of the last record returned; zero if none returned.
   SimDuration iterator_age;
+  // The shard is closed (resharded) and this read left the reader past its last record:
+  // GetRecords' NextShardIterator is null, the reader moves on to the shard's children.
+  bool end_of_shard = false;
 };
 
 // Per-reader counters. Conservation, for every cursor at every moment:
@@ -172,6 +176,7 @@ class ShardLog {
   // REQUIRES: created_ns <= arrival_ns; arrival_ns >= every earlier arrival (the simulated shard
   // stores in time order; real ApproximateArrivalTimestamps carry no such guarantee).
   uint64_t Append(const StoredRecord& record) {
+    SHARDSIM_CHECK(!closed_, "a closed shard stores no records");
     SHARDSIM_CHECK(record.created_ns <= record.arrival_ns, "stored before it was created");
     SHARDSIM_CHECK(record.arrival_ns >= newest_arrival_ns_, "arrival times went backwards");
     newest_arrival_ns_ = record.arrival_ns;
@@ -191,6 +196,13 @@ class ShardLog {
     if (retained > stats_.peak_retained) stats_.peak_retained = retained;
     return sequence;
   }
+
+  // The shard was closed by SplitShard or MergeShards: it takes no more records, and a reader
+  // that reads past its last one is at the end of the shard. Retention still applies.
+  void Close() { closed_ = true; }
+  bool closed() const { return closed_; }
+  // Whether `cursor` is past the last record of a closed shard. REQUIRES: cursor registered.
+  bool AtEnd(CursorId cursor) const;
 
   CursorId Register(StartPosition start);
   // The reader leaves; records only it still needed are released. Ids are not reused.
@@ -255,6 +267,7 @@ class ShardLog {
   int64_t newest_arrival_ns_ = std::numeric_limits<int64_t>::min();
   std::vector<Cursor> cursors_;
   uint32_t active_cursors_ = 0;
+  bool closed_ = false;
   ShardLogStats stats_;  // appended and retained are derived in stats()
 };
 

@@ -13,7 +13,8 @@ Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration 
       admitter_(spec.write_limits),
       series_ns_(series_interval.nanos()),
       first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
-      shards_(map_.shards().size()) {
+      shards_(map_.shards().size()),
+      closed_(map_.shards().size(), 0) {
   SHARDSIM_CHECK(series_ns_ > 0);
 }
 
@@ -47,8 +48,41 @@ void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
 
 void Stream::EnableReads(const ShardLogOptions& options) {
   SHARDSIM_CHECK(reads_.empty(), "reads enabled twice");
+  read_options_ = options;
   reads_.reserve(map_.shards().size());
   for (size_t i = 0; i < map_.shards().size(); ++i) reads_.push_back({ShardLog(options), -1, {}});
+}
+
+ReshardResult Stream::Split(uint32_t shard, HashKey new_starting_hash_key, SimTime now) {
+  const ReshardResult result = map_.Split(static_cast<int>(shard), new_starting_hash_key);
+  if (result.ok()) Reshaped(result, {shard}, now);
+  return result;
+}
+
+ReshardResult Stream::Merge(uint32_t shard, uint32_t adjacent_shard, SimTime now) {
+  const ReshardResult result =
+      map_.Merge(static_cast<int>(shard), static_cast<int>(adjacent_shard));
+  if (result.ok()) Reshaped(result, {shard, adjacent_shard}, now);
+  return result;
+}
+
+void Stream::Reshaped(const ReshardResult& result, std::vector<uint32_t> parents, SimTime now) {
+  routing_.Reshard(map_);
+  for (uint32_t p : parents) {
+    closed_[p] = 1;
+    if (!reads_.empty()) reads_[p].log.Close();
+  }
+  Reshard event;
+  event.parents = std::move(parents);
+  event.at = now;
+  for (int child : result.children) {
+    SHARDSIM_CHECK(static_cast<size_t>(child) == shards_.size(), "shard indexes are dense");
+    shards_.emplace_back();
+    closed_.push_back(0);
+    if (!reads_.empty()) reads_.push_back({ShardLog(read_options_), -1, {}});
+    event.children.push_back(static_cast<uint32_t>(child));
+  }
+  for (ShardListener* l : listeners_) l->OnReshard(event);
 }
 
 void Stream::Refuse(uint32_t shard, const Instant& at, int64_t bytes, bool first_attempt,

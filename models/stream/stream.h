@@ -1,5 +1,6 @@
-// Stream: the write side of a Kinesis data stream -- its shards (ShardMap), per-shard admission
-// against the 1 MiB/s and 1,000 records/s limits (fact sheet 1), and per-shard statistics:
+// Stream: a Kinesis data stream -- its shards (ShardMap) and their lifecycle (SplitShard,
+// MergeShards), the routing of its producers' keys, per-shard admission against the 1 MiB/s and
+// 1,000 records/s limits (fact sheet 1), the shard logs readers read, and per-shard statistics:
 // totals, one-second peaks of accepted and offered traffic, and a time series per shard.
 // Producers call Put() for every Kinesis record inside their call-completion events (no event
 // per record). Memory: O(shards x series windows), independent of records simulated.
@@ -11,11 +12,14 @@
 #include <limits>
 #include <vector>
 
+#include "models/keys/key_model.h"
+#include "models/keys/routing.h"
 #include "models/keys/shard_map.h"
 #include "models/result/run_result.h"
 #include "models/spec/scenario.h"
 #include "models/stream/shard_log.h"
 #include "models/stream/write_admission.h"
+#include "sim/check.h"
 #include "sim/time.h"
 
 namespace shardsim {
@@ -26,6 +30,23 @@ class AppendWatcher {
  public:
   virtual ~AppendWatcher() = default;
   virtual void OnAppend(uint32_t shard, SimTime arrival) = 0;
+};
+
+// A SplitShard or MergeShards that took effect: its parents closed, its children opened (their
+// ranges and lineage are in Stream::shard_map()).
+struct Reshard {
+  std::vector<uint32_t> parents;   // split: {parent}; merge: {shard, adjacent shard}
+  std::vector<uint32_t> children;  // split: {lower, upper}; merge: {child}; new indexes, ascending
+  SimTime at;
+};
+
+// Told when the stream's shard set changes, after the stream itself changed: the shard map, the
+// routing, the closed parents' logs and the children's statistics, logs and read states are in
+// place. Listeners hear in the order they were added.
+class ShardListener {
+ public:
+  virtual ~ShardListener() = default;
+  virtual void OnReshard(const Reshard& reshard) = 0;
 };
 
 class Stream {
@@ -39,6 +60,28 @@ class Stream {
 
   const StreamSpec& spec() const { return spec_; }
   const ShardMap& shard_map() const { return map_; }
+
+  // Where the keys of a producer group writing here route (models/keys/routing.h): the group
+  // attaches its key model once, with the model's routes on the initial map when it has them
+  // (prepared once for many runs; built here otherwise), and draws and routes through the result
+  // for the run. REQUIRES: `model` and `initial` outlive the stream.
+  const KeyRouting& AttachKeys(const KeyModel& model, const KeyRoutes* initial = nullptr) {
+    return routing_.Attach(model, initial, map_);
+  }
+  const RoutingTable& routing() const { return routing_; }
+
+  // ---- Shard lifecycle (fact sheet 3). SplitShard and MergeShards at `now`: on success the
+  // shard map and the key routing change (producers route their held records again), the
+  // parents close (their logs take no more records; readers that read past their last record are
+  // at the end of the shard), the children get statistics and, with reads enabled, logs; then
+  // every listener hears of it. Shard indexes are never reused: per-shard state only grows. A
+  // request Kinesis would refuse changes nothing and returns its error. The ACTIVE -> UPDATING
+  // time of a real reshard is not modelled: it takes effect at `now`. REQUIRES: not called from a
+  // listener; `now` not before an earlier Put.
+  ReshardResult Split(uint32_t shard, HashKey new_starting_hash_key, SimTime now);
+  ReshardResult Merge(uint32_t shard, uint32_t adjacent_shard, SimTime now);
+  // REQUIRES: `l` outlives the stream's use.
+  void AddListener(ShardListener* l) { listeners_.push_back(l); }
 
   // The windows an instant falls in: computed once per call so that Put() divides nothing.
   struct Instant {
@@ -56,7 +99,7 @@ class Stream {
   // only first attempts (what producers need, for sizing), counted in the second the record was
   // created so that a producer's backlog does not look like a burst. REQUIRES: time never
   // decreases; created <= at.now.
-  // `key_id` (a KeySpace key id or kNoKey) and `producer` (the group index) travel with the stored
+  // `key_id` (a KeyModel key id or kNoKey) and `producer` (the group index) travel with the stored
   // record for consumers that route by key (Lambda's ParallelizationFactor).
   [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
                                         bool first_attempt, SimTime created,
@@ -135,6 +178,32 @@ class Stream {
   std::vector<ShardResult> ShardResults() const;
   std::vector<SeriesTable> ShardSeries() const;
 
+  // ---- What CloudWatch counts (models/stream/cloudwatch.h) and reads at minute boundaries.
+  // Running totals of one shard since the start of the run.
+  struct ShardCounters {
+    uint64_t records_in = 0;  // accepted: IncomingRecords
+    uint64_t bytes_in = 0;    // accepted data + partition keys: IncomingBytes
+    uint64_t throttled = 0;   // records refused by the write limits
+  };
+  // REQUIRES: shard < shard_map().shards().size().
+  ShardCounters counters(uint32_t shard) const {
+    const ShardStats& s = shards_[shard];
+    return {s.records_in, s.bytes_in, s.throttled};
+  }
+  // A GetRecords response on `shard` whose last record is `iterator_age` old (zero: none, or
+  // caught up): GetRecords.IteratorAgeMilliseconds. One call, not one record, per note.
+  void NoteGetRecordsAge(uint32_t shard, SimDuration iterator_age) {
+    if (age_max_ns_.size() <= shard) age_max_ns_.resize(size_t{shard} + 1, -1);
+    age_max_ns_[shard] = std::max(age_max_ns_[shard], iterator_age.nanos());
+  }
+  // The largest iterator age noted on `shard` since the last take, -1 if none; starts afresh.
+  int64_t TakeGetRecordsAgeMax(uint32_t shard) {
+    if (shard >= age_max_ns_.size()) return -1;
+    const int64_t max = age_max_ns_[shard];
+    age_max_ns_[shard] = -1;
+    return max;
+  }
+
   // Stream-wide figures for findings: totals, and the busiest second of offered traffic
   // (accepted + throttled) summed over all shards.
   uint64_t total_records_in() const;
@@ -169,6 +238,7 @@ class Stream {
   // Counts one offered record (and, for a first attempt, its demand); returns its shard.
   [[gnu::always_inline]] ShardStats& Offer(uint32_t shard, const Instant& at, int64_t bytes,
                                            bool first_attempt, SimTime created) {
+    SHARDSIM_CHECK(!closed_[shard], "a record offered to a closed shard (producers route at send)");
     ShardStats& s = shards_[shard];
     if (at.second != s.second) CloseSecond(s, at.second);
     if (at.window != s.window) CloseWindow(s, at.window);
@@ -203,13 +273,19 @@ class Stream {
   }
 
   void MarkPoison(StoredRecord& rec);
+  // After a successful ShardMap split or merge: routing, parents, children, listeners.
+  void Reshaped(const ReshardResult& result, std::vector<uint32_t> parents, SimTime now);
 
   StreamSpec spec_;
   ShardMap map_;
+  RoutingTable routing_;
   WriteAdmitter admitter_;
   int64_t series_ns_;
   int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)
   std::vector<ShardStats> shards_;  // by ShardMap index
+  // By shard: closed by SplitShard / MergeShards. Apart from ShardStats, whose per-record fields
+  // fill whole cache lines: this array stays in L1.
+  std::vector<uint8_t> closed_;
   // Demand by creation second in a ring of the most recent seconds, so memory does not grow
   // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
   // of over an hour) is counted in the oldest second the ring still holds.
@@ -236,6 +312,9 @@ class Stream {
     std::vector<AppendWatcher*> watchers;
   };
   std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
+  ShardLogOptions read_options_;   // for the logs of shards that resharding adds
+  std::vector<ShardListener*> listeners_;
+  std::vector<int64_t> age_max_ns_;  // by shard: NoteGetRecordsAge since the last take, -1: none
   struct PoisonTrigger {
     int64_t at_ns;
     std::vector<PoisonKey> keys;

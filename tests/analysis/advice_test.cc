@@ -13,7 +13,7 @@
 #include "analysis/slo_check.h"
 #include "analysis/write_findings.h"
 #include "models/keys/hash_key.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
 
 namespace shardsim {
@@ -475,10 +475,11 @@ TEST(AdviceTest, DominantKeySplitSaysWhoSharesItsSideAndHowToIsolateIt) {
   spec.weighted_keys.push_back({"big", 0.3});
   for (int i = 0; i < 40; ++i) spec.weighted_keys.push_back({"small-" + std::to_string(i), 0.0175});
   std::string error;
-  const std::optional<KeySpace> keys = KeySpace::Create(spec, w.map, &error);
+  const std::optional<KeyModel> keys = KeyModel::Create(spec, &error);
   ASSERT_TRUE(keys.has_value()) << error;
   const std::vector<double> shares = keys->ExpectedShardShares(w.map);
-  const int hot = static_cast<int>(keys->ShardOf(0));
+  const std::vector<uint32_t> shard_of = keys->ShardsOn(w.map);
+  const int hot = static_cast<int>(shard_of[0]);
   for (int i = 0; i < 4; ++i) w.result.shards[static_cast<size_t>(i)].expected_share = shares[i];
   ShardResult& s = w.result.shards[static_cast<size_t>(hot)];
   s.peak_demand_records_per_s = 900;
@@ -494,7 +495,7 @@ TEST(AdviceTest, DominantKeySplitSaysWhoSharesItsSideAndHowToIsolateIt) {
   const Uint128 big = keys->KeyHash(0).value();
   double others = 0;
   for (uint32_t id = 1; id < keys->key_count(); ++id) {
-    if (static_cast<int>(keys->ShardOf(id)) != hot) continue;
+    if (static_cast<int>(shard_of[id]) != hot) continue;
     if ((keys->KeyHash(id).value() >= cut) == (big >= cut)) others += 0.0175 / shares[hot];
   }
   ASSERT_GE(others, 0.05) << "the key set no longer exercises a shared side";

@@ -14,7 +14,7 @@
 #include "analysis/read_findings.h"
 #include "analysis/slo_check.h"
 #include "analysis/write_findings.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
 
 namespace shardsim {
@@ -156,7 +156,7 @@ TEST(FindingDataTest, HotShardSplitFiguresDescribeTheRecommendedSplit) {
   spec.hot_share = 0.6;
   spec.hot_key = "key-0";
   std::string error;
-  const std::optional<KeySpace> keys = KeySpace::Create(spec, w.map, &error);
+  const std::optional<KeyModel> keys = KeyModel::Create(spec, &error);
   ASSERT_TRUE(keys.has_value()) << error;
   const std::vector<double> shares = keys->ExpectedShardShares(w.map);
   const int hot = static_cast<int>(std::max_element(shares.begin(), shares.end()) - shares.begin());

@@ -174,5 +174,22 @@ TEST(EventQueueDeathTest, SchedulingIntoThePastIsABug) {
   EXPECT_DEATH(q.Push(SimTime::Millis(10), Phase::kBoundary, 0, 2), "before the current");
 }
 
+// Regression: a second Cancel through a copy of the handle used to leave a stale entry on top of
+// the cancelled set, so every later cancellation was silently missed.
+TEST(EventQueueDeathTest, CancellingAnEventTwiceThroughACopyIsABug) {
+  EXPECT_DEATH(
+      {
+        EventQueue q;
+        q.Push(SimTime::Millis(1), Phase::kDefault, 0, 1);
+        EventHandle h = q.Push(SimTime::Millis(2), Phase::kDefault, 0, 2);
+        q.Push(SimTime::Millis(3), Phase::kDefault, 0, 3);
+        EventHandle copy = h;
+        q.Cancel(h);
+        q.Cancel(copy);  // the copy still looks pending
+        DrainTags(q);
+      },
+      "cancelled twice");
+}
+
 }  // namespace
 }  // namespace shardsim

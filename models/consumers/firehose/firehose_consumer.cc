@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "models/consumers/consumer_base.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/result/summarize.h"
 #include "models/spec/enum_names.h"
 #include "models/spec/units.h"
 #include "sim/check.h"
+#include "sim/rng.h"
 
 namespace shardsim {
 namespace {
@@ -108,13 +109,6 @@ struct Slot {
   uint64_t object_bytes = 0;
 };
 
-// SplitMix64's finalizer: a well-mixed 64-bit hash of a 64-bit value.
-uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
  public:
   FirehoseConsumer(const ConsumerSpec& spec, const ConsumerContext& context)
@@ -124,7 +118,6 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
         dp_(spec.firehose.dynamic_partitioning.enabled),
         partitions_(dp_ ? static_cast<uint32_t>(spec.firehose.dynamic_partitioning.partitions) : 1),
         call_latency_(LatencySpec::Lognormal(Millis(20), Millis(100))),
-        visibility_(context.visibility),
         write_latency_(spec.firehose.destination.write_latency),
         transform_duration_(spec.firehose.transform.duration) {
     SHARDSIM_CHECK(direct_put_ == (limits_ == nullptr),
@@ -184,26 +177,26 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
       // Shards are read at independent instants within the first second.
       const SimDuration jitter = SimDuration::Nanos(
           static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(kPollInterval.nanos()))));
-      ScheduleAt(SimTime::Zero() + jitter, Tag(r.shard, kCall));
+      ScheduleAt(SimTime::Zero() + jitter, Tag::Pack(r.shard, Kind::kCall));
     }
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t index = tag >> 3;
+    const uint32_t index = Tag::Index(tag);
     const SimTime now = ctx.Now();
-    switch (static_cast<Kind>(tag & 7)) {
-      case kCall:
+    switch (Tag::KindOf(tag)) {
+      case Kind::kCall:
         return Call(readers_[index], now);
-      case kResponse:
+      case Kind::kResponse:
         return Response(readers_[index], now);
-      case kIngest:
+      case Kind::kIngest:
         return IngestDirectPut(now);
-      case kTimer:
+      case Kind::kTimer:
         bufs_[index].timer_set = false;
         return Flush(index, now, /*by_size=*/false);
-      case kTransformDone:
+      case Kind::kTransformDone:
         return TransformDone(index, now);
-      case kAttemptDone:
+      case Kind::kAttemptDone:
         return AttemptDone(index, now);
     }
   }
@@ -214,7 +207,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     (void)shard;
     if (ingest_scheduled_ns_ == arrival.nanos()) return;
     ingest_scheduled_ns_ = arrival.nanos();
-    ctx_->Schedule(arrival, Tag(0, kIngest), Phase::kObserve);
+    ctx_->Schedule(arrival, Tag::Pack(0, Kind::kIngest), Phase::kObserve);
   }
 
   bool CheckConservation(std::string* detail) const override;
@@ -225,7 +218,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   void FillResult(ConsumerResult& c) const override;
 
  private:
-  enum Kind : uint32_t {
+  enum class Kind : uint32_t {
     kCall = 0,
     kResponse = 1,
     kIngest = 2,
@@ -233,7 +226,8 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     kTransformDone = 4,
     kAttemptDone = 5
   };
-  static uint32_t Tag(size_t index, Kind k) { return static_cast<uint32_t>(index) << 3 | k; }
+  // index: the shard (kCall, kResponse), the buffer (kTimer) or the slot (transform, delivery)
+  using Tag = EventTag<Kind, 3>;
 
   // Firehose reads from LATEST (fact sheet 7); Direct PUT records are all its own.
   static ConsumerSpec WithStart(ConsumerSpec spec) {
@@ -257,37 +251,48 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   };
 
   void NextCall(const ReaderState& r, SimTime at) {
-    if (at <= end_) ScheduleAt(at, Tag(r.shard, kCall));
+    if (at <= end_) ScheduleAt(at, Tag::Pack(r.shard, Kind::kCall));
   }
 
   void Call(ReaderState& r, SimTime now) {
-    const ReadThrottle verdict = limits_->Admit(r.shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return NextCall(r, now + ThrottleBackoff(kPollInterval, *rng_));
     }
-    ++r.calls;
     Poll& p = polls_[r.shard];
     p.call_ns = now.nanos();
-    p.visible_ns = (now - visibility_.Sample(*rng_)).nanos();
-    const SimTime response = now + call_latency_.Sample(*rng_);
-    if (response <= end_) ScheduleAt(response, Tag(r.shard, kResponse));
+    const IssuedCall call = IssueGetRecords(now, call_latency_, *rng_);
+    p.visible_ns = std::max(call.cutoff, SimTime::Zero()).nanos();  // no earlier than t = 0
+    if (call.response <= end_) ScheduleAt(call.response, Tag::Pack(r.shard, Kind::kResponse));
   }
 
-  // The response of the call made at polls_[shard].call_ns arrives: its records are received.
+  // The response of the call made at polls_[shard].call_ns arrives: read at the response, with
+  // the call's cutoff; its records are received.
   void Response(ReaderState& r, SimTime now) {
     const Poll& p = polls_[r.shard];
-    ExpireDue(r, now);
-    const SimTime visible = SimTime::FromNanos(std::max<int64_t>(0, p.visible_ns));
+    bool capped = false;
     const ReadResult rr =
-        stream_.log(r.shard).Read(r.cursor, now, max_records_, max_bytes_, std::min(visible, now));
-    const bool capped = HitByteCap(r, rr, max_bytes_, visible);
-    limits_->Charge(r.shard, now, rr.bytes, capped);
+        ReadGetRecords(r, now, SimTime::FromNanos(p.visible_ns), max_records_, max_bytes_, &capped);
     Ingest(r, rr, now);
     SampleIteratorAge(r, now, rr.iterator_age);
+    // No NextShardIterator: the children are read from now on (records of a Firehose are
+    // buffered, not processed in key order).
+    if (r.ended) return FinishShard(r, now);
     const bool full = capped || rr.records.size() >= max_records_;
     const SimTime call = SimTime::FromNanos(p.call_ns);
     NextCall(r, std::max(now, call + (full ? kCatchUpInterval : kPollInterval)));
+  }
+
+  // ------------------------------------------------------------ resharding (stream source)
+
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    SHARDSIM_CHECK(!direct_put_ && child == polls_.size(), "polls stay dense by shard index");
+    polls_.emplace_back();
+    failed_.push_back(0);
+    limits_->AddReader(child);
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    NextCall(readers_[shard], std::max(at, ctx_->Now()));
   }
 
   void IngestDirectPut(SimTime now) {
@@ -367,7 +372,8 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     if (b.stage == Stage::kS3) partition_used_[index - kFirstS3Buffer] = 1;
     const SimTime at = now + b.interval;
     if (at > end_) return;
-    b.timer = ctx_->Schedule(at, Tag(index, kTimer), at == now ? Phase::kObserve : Phase::kDefault);
+    b.timer = ctx_->Schedule(at, Tag::Pack(index, Kind::kTimer),
+                             at == now ? Phase::kObserve : Phase::kDefault);
     b.timer_set = true;
   }
 
@@ -417,20 +423,12 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     b.Clear();
     spare_.push_back(std::move(b));
   }
-  uint32_t AllocSlot() {
-    if (free_slots_.empty()) {
-      slots_.emplace_back();
-      return static_cast<uint32_t>(slots_.size() - 1);
-    }
-    const uint32_t s = free_slots_.back();
-    free_slots_.pop_back();
-    return s;
-  }
+  uint32_t AllocSlot() { return slots_.Allocate(); }
   // Releases a slot and hands back its batch (the caller recycles it).
   Batch ReleaseSlot(uint32_t s) {
     Batch b = TakeSpare();
     std::swap(b, slots_[s].batch);
-    free_slots_.push_back(s);
+    slots_.Free(s);
     return b;
   }
 
@@ -463,7 +461,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     slots_[s].batch = std::move(batch);
     slots_[s].transform_ok = ok;
     const SimTime done = SimTime::FromNanos(at);
-    if (done <= end_) ScheduleAt(done, Tag(s, kTransformDone));
+    if (done <= end_) ScheduleAt(done, Tag::Pack(s, Kind::kTransformDone));
   }
 
   void TransformDone(uint32_t s, SimTime now) {
@@ -495,7 +493,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   void Attempt(uint32_t s, SimTime start) {
     ++s3_put_requests_;
     const SimTime done = start + write_latency_.Sample(*delivery_rng_);
-    if (done <= end_) ScheduleAt(done, Tag(s, kAttemptDone));
+    if (done <= end_) ScheduleAt(done, Tag::Pack(s, Kind::kAttemptDone));
   }
 
   void AttemptDone(uint32_t s, SimTime now) {
@@ -571,7 +569,9 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   uint64_t CountHeld() const {
     uint64_t n = 0;
     for (const Buffer& b : bufs_) n += b.batch.items.size();
-    for (const Slot& s : slots_) n += s.batch.items.size();  // free slots hold empty batches
+    for (uint32_t s = 0; s < slots_.size(); ++s) {
+      if (slots_.live(s)) n += slots_[s].batch.items.size();
+    }
     return n;
   }
 
@@ -580,12 +580,10 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   bool dp_;
   uint32_t partitions_;
   LatencySampler call_latency_;
-  LatencySampler visibility_;
   LatencySampler write_latency_;
   ProcessingSampler transform_duration_;
   uint32_t max_records_ = 10'000;
   uint64_t max_bytes_ = 10 * kMiB;
-  Context* ctx_ = nullptr;
   std::optional<Rng> rng_, transform_rng_, delivery_rng_;
   std::vector<Poll> polls_;  // by shard
   int64_t ingest_scheduled_ns_ = -1;
@@ -593,8 +591,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   std::vector<Buffer> bufs_;
   size_t entry_ = kFirstS3Buffer;
   size_t after_transform_ = kFirstS3Buffer;
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> free_slots_;
+  SlotPool<Slot> slots_;
   std::vector<Batch> spare_;  // cleared batches keeping their capacity
   int64_t transform_limit_ = 0;
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> running_;  // end times

@@ -20,6 +20,7 @@
 #include "models/result/summarize.h"
 #include "models/spec/enum_names.h"
 #include "sim/check.h"
+#include "sim/rng.h"
 
 namespace shardsim {
 namespace {
@@ -48,12 +49,6 @@ constexpr int64_t kMinReadAhead = 10'000;  // records, see read_ahead_
 
 // Bytes a record adds to the invocation event: base64 data plus the envelope.
 int64_t PayloadBytes(uint32_t bytes) { return (int64_t{bytes} + 2) / 3 * 4 + kEnvelopeBytes; }
-
-uint64_t Mix(uint64_t z) {  // SplitMix64 finaliser: a stable hash, never std::hash
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 struct SlotRecord {
   StoredRecord rec;
@@ -107,11 +102,7 @@ struct ShardState {
   bool call_pending = false;
   int64_t call_ns = 0;
   int64_t cutoff_ns = 0;  // visibility cutoff of the call in flight
-  // Enhanced fan-out subscription (as efo_consumer.cc).
-  EventHandle wake;
-  int64_t wake_ns = kNever;
-  int64_t visible_ns = -kNever;
-  EfoSubscription pipe;
+  EfoReader efo;          // enhanced fan-out source (as efo_consumer.cc)
 };
 
 class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
@@ -122,7 +113,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         pf_(static_cast<uint32_t>(spec.lambda.parallelization_factor)),
         function_(spec.lambda.function.duration),
         latency_(PollingSpec{}.call_latency),
-        visibility_(context.visibility),
         efo_delay_(EfoSpec{}.propagation_delay),
         read_ahead_(static_cast<uint64_t>(std::max<int64_t>(
             kMinReadAhead, 2 * spec.lambda.batch_size * spec.lambda.parallelization_factor))),
@@ -158,7 +148,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       if (!efo_) limits_->AddReader(r.shard);
       if (spec_.starting_position.type == StartingPositionType::kAtTimestamp &&
           spec_.starting_position.timestamp > SimDuration::Zero()) {
-        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp, Tag(r.shard, kRegister));
+        ctx.Schedule(SimTime::Zero() + spec_.starting_position.timestamp,
+                     Tag::Pack(r.shard, Kind::kRegister));
         continue;
       }
       Begin(r.shard, ctx.Now());
@@ -166,31 +157,27 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
   void OnEvent(Context& ctx, uint32_t tag) override {
-    const uint32_t i = tag >> 3;
+    const uint32_t i = Tag::Index(tag);
     const SimTime now = ctx.Now();
-    switch (static_cast<Kind>(tag & 7)) {
-      case kCall:
+    switch (Tag::KindOf(tag)) {
+      case Kind::kCall:
         return Call(i, now);
-      case kResponse:
+      case Kind::kResponse:
         return Response(i, now);
-      case kRegister:
+      case Kind::kRegister:
         return Begin(i, now);
-      case kWake:
-        shards_[i].wake_ns = kNever;
+      case Kind::kWake:
+        shards_[i].efo.Woke();
         return Deliver(i, now);
-      case kGroup: {
-        const PushGroups::Group& g = pushes_.group(i);
-        for (uint32_t s : g.shards) {
-          shards_[s].visible_ns = std::max(shards_[s].visible_ns, g.instant_ns);
-          Deliver(s, now);
-        }
-        pushes_.Release(i);
-        return;
-      }
-      case kTimer:
+      case Kind::kGroup:
+        return pushes_.Push(i, [&](uint32_t shard, int64_t instant_ns) {
+          shards_[shard].efo.MakeDue(instant_ns);
+          Deliver(shard, now);
+        });
+      case Kind::kTimer:
         slots_[i].timer_ns = kNever;
         return TryInvoke(slots_[i], now);
-      case kDone:
+      case Kind::kDone:
         return Done(slots_[i], now);
     }
   }
@@ -200,7 +187,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     if (!g) return;
     const SimTime at = arrival + efo_delay_.Sample(*rng_);
     if (at <= end_) {
-      ctx_->Schedule(at, Tag(*g, kGroup), at == arrival ? Phase::kObserve : Phase::kDefault);
+      ctx_->Schedule(at, Tag::Pack(*g, Kind::kGroup),
+                     at == arrival ? Phase::kObserve : Phase::kDefault);
     }
   }
 
@@ -209,7 +197,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     for (ReaderState& r : readers_) {
       if (!r.registered) continue;
       ShardState& s = shards_[r.shard];
-      if (efo_) Renew(s, now);
+      if (s.efo.subscribed()) subscribe_calls_ += s.efo.Renew(now, EfoSpec{}.subscription_lifetime);
       ShardLog& log = stream_.log(r.shard);
       log.Expire(now);
       NoteGap(r, log.cursor(r.cursor).position);
@@ -440,7 +428,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   }
 
  private:
-  enum Kind : uint32_t {
+  enum class Kind : uint32_t {
     kCall = 0,
     kResponse = 1,
     kRegister = 2,
@@ -449,7 +437,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     kTimer = 5,
     kDone = 6
   };
-  static uint32_t Tag(uint32_t index, Kind k) { return index << 3 | k; }
+  using Tag = EventTag<Kind, 3>;  // index: the shard, the push group (kGroup) or the slot
 
   // Trigger ids for this mapping's poison records. A key resolves through the producers' key
   // spaces (KeyString per key id, once at build time); a key found nowhere matches no record.
@@ -457,8 +445,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     for (const PoisonRecord& p : l_.function.poison_records) {
       std::vector<Stream::PoisonKey> keys;
       if (!p.key.empty()) {
-        for (size_t g = 0; g < context.key_spaces.size(); ++g) {
-          const KeySpace* ks = context.key_spaces[g];
+        for (size_t g = 0; g < context.key_models.size(); ++g) {
+          const KeyModel* ks = context.key_models[g];
           if (ks == nullptr) continue;
           for (uint64_t id = 0; id < ks->key_count(); ++id) {
             if (ks->KeyString(static_cast<uint32_t>(id)) == p.key) {
@@ -478,7 +466,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   uint32_t SlotOf(const StoredRecord& x, uint64_t sequence) const {
     const uint64_t k = x.key_id != kNoKey ? (uint64_t{x.producer} << 32 | x.key_id)
                                           : (sequence ^ 0x5bd1e9955bd1e995ULL);
-    return static_cast<uint32_t>(((Mix(k) >> 32) * pf_) >> 32);
+    return static_cast<uint32_t>(((Mix64(k) >> 32) * pf_) >> 32);
   }
   int64_t WindowOf(const StoredRecord& x) const { return x.arrival_ns / tumbling_ns_; }
 
@@ -492,11 +480,51 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       return;
     }
     stream_.Watch(shard, this);
-    ShardState& s = shards_[shard];
-    s.visible_ns = now.nanos();
+    Subscribe(shard, now);
+  }
+
+  void Subscribe(uint32_t shard, SimTime now) {
     ++subscribe_calls_;
-    s.pipe.Start(now, EfoSpec{}.subscription_lifetime);
-    ScheduleWake(shard, s.pipe.gap_end());
+    ScheduleWake(shard, shards_[shard].efo.Subscribe(now, EfoSpec{}.subscription_lifetime));
+  }
+
+  // ------------------------------------------------------------ resharding
+
+  // A child shard's slots are added at once (an EFO source watches its pushes from now on); it
+  // is read when its parents are finished -- read to their end, every record of theirs processed
+  // or given up -- so that a key's records are invoked in order across the reshard.
+  void OnChildShard(uint32_t child, SimTime at) override {
+    (void)at;
+    SHARDSIM_CHECK(child == shards_.size(), "shard states stay dense by shard index");
+    shards_.emplace_back();
+    for (uint32_t j = 0; j < pf_; ++j) {
+      slots_.emplace_back();
+      slots_.back().shard = child;
+      slots_.back().index = j;
+    }
+    if (efo_) {
+      stream_.Watch(child, this);
+    } else {
+      limits_->AddReader(child);
+    }
+  }
+  void OnReadable(uint32_t shard, SimTime at) override {
+    if (efo_) return Subscribe(shard, at);
+    ScheduleCall(shard, std::max(at, ctx_->Now()));
+  }
+  // An EFO source already past the parent's last record gets no further push: it ends now.
+  void OnShardClosed(uint32_t shard, SimTime at) override {
+    ReaderState& r = readers_[shard];
+    if (!shards_[shard].efo.subscribed() || r.ended || !stream_.log(shard).AtEnd(r.cursor)) {
+      return;
+    }
+    r.ended = true;
+    MaybeFinish(shard, at);
+  }
+  // The shard ended and nothing of it is buffered any more: its children may be read.
+  void MaybeFinish(uint32_t shard, SimTime now) {
+    ReaderState& r = readers_[shard];
+    if (r.ended && !r.finished && shards_[shard].buffered == 0) FinishShard(r, now);
   }
 
   // ------------------------------------------------------------ reading
@@ -505,7 +533,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ShardState& s = shards_[shard];
     if (s.call_pending || at > end_) return;
     s.call_pending = true;
-    ctx_->Schedule(at, Tag(shard, kCall));
+    ctx_->Schedule(at, Tag::Pack(shard, Kind::kCall));
   }
 
   void Call(uint32_t shard, SimTime now) {
@@ -518,47 +546,33 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       s.blocked = true;
       return;
     }
-    const ReadThrottle verdict = limits_->Admit(shard, now);
-    if (verdict != ReadThrottle::kNone) {
-      CountThrottle(r, now, verdict);
+    if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
       return ScheduleCall(shard, now + ThrottleBackoff(kPollInterval, *rng_));
     }
-    ++r.calls;
     s.call_ns = now.nanos();
-    s.cutoff_ns = (now - visibility_.Sample(*rng_)).nanos();
-    const SimTime response = now + latency_.Sample(*rng_);
-    if (response > end_) return;  // the call is still in flight at the end
+    const IssuedCall call = IssueGetRecords(now, latency_, *rng_);
+    s.cutoff_ns = call.cutoff.nanos();
+    if (call.response > end_) return;  // the call is still in flight at the end
     s.call_pending = true;
-    ctx_->Schedule(response, Tag(shard, kResponse));
+    ctx_->Schedule(call.response, Tag::Pack(shard, Kind::kResponse));
   }
 
+  // The response of the call made at s.call_ns: read at the response, with the call's cutoff.
   void Response(uint32_t shard, SimTime now) {
     ShardState& s = shards_[shard];
     ReaderState& r = readers_[shard];
     s.call_pending = false;
-    ExpireDue(r, now);
     const auto room =
         static_cast<uint32_t>(std::min<uint64_t>(kMaxRecordsPerRead, read_ahead_ - s.buffered));
-    const SimTime cutoff = SimTime::FromNanos(s.cutoff_ns);
-    const ReadResult rr = stream_.log(shard).Read(r.cursor, now, room, max_bytes_, cutoff);
-    limits_->Charge(shard, now, rr.bytes, HitByteCap(r, rr, max_bytes_, cutoff));
+    const ReadResult rr = ReadGetRecords(r, now, SimTime::FromNanos(s.cutoff_ns), room, max_bytes_);
     Ingest(shard, rr, now);
+    if (r.ended) return MaybeFinish(shard, now);  // no NextShardIterator: no further call
     const bool more = !rr.records.empty() && rr.behind_latest > SimDuration::Zero();
     ScheduleCall(shard, more ? now : std::max(now, SimTime::FromNanos(s.call_ns) + kPollInterval));
   }
 
-  void Renew(ShardState& s, SimTime now) {
-    subscribe_calls_ += s.pipe.Renew(now, EfoSpec{}.subscription_lifetime);
-  }
-
   void ScheduleWake(uint32_t shard, SimTime at) {
-    ShardState& s = shards_[shard];
-    if (s.wake_ns <= at.nanos() || at > end_) return;
-    if (s.wake_ns != kNever) ctx_->Cancel(s.wake);
-    const bool now = at <= ctx_->Now();
-    s.wake = ctx_->Schedule(now ? ctx_->Now() : at, Tag(shard, kWake),
-                            now ? Phase::kObserve : Phase::kDefault);
-    s.wake_ns = at.nanos();
+    shards_[shard].efo.ScheduleWake(*ctx_, at, end_, Tag::Pack(shard, Kind::kWake));
   }
 
   // Enhanced fan-out push: records due by the subscription's visibility, within the byte budget
@@ -566,35 +580,33 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   void Deliver(uint32_t shard, SimTime now) {
     ReaderState& r = readers_[shard];
     ShardState& s = shards_[shard];
-    if (!r.registered) return;
-    const SimTime active = outages_.Active(now);
-    if (active > now) return ScheduleWake(shard, active);
-    Renew(s, now);
-    if (now < s.pipe.gap_end()) return ScheduleWake(shard, s.pipe.gap_end());
+    if (!s.efo.subscribed() || r.ended) return;
+    const std::optional<SimTime> held =
+        s.efo.Hold(now, outages_, EfoSpec{}.subscription_lifetime, &subscribe_calls_);
+    if (held) return ScheduleWake(shard, *held);
     if (s.buffered >= read_ahead_) {
       s.blocked = true;
       return;
     }
-    const uint64_t max_bytes = s.pipe.Budget(now);
-    if (max_bytes == 0) return ScheduleWake(shard, s.pipe.paid_until());
+    const uint64_t max_bytes = s.efo.Budget(now);
+    if (max_bytes == 0) return ScheduleWake(shard, s.efo.paid_until());
     ExpireDue(r, now);
     ShardLog& log = stream_.log(shard);
     const auto room =
         static_cast<uint32_t>(std::min<uint64_t>(kMaxRecordsPerRead, read_ahead_ - s.buffered));
-    const ReadResult rr = log.Read(r.cursor, now, room, max_bytes,
-                                   SimTime::FromNanos(std::min(s.visible_ns, now.nanos())));
-    if (rr.records.empty()) return;
-    s.pipe.Pay(now, rr.bytes);
+    const ReadResult rr = s.efo.Read(log, r.cursor, now, room, max_bytes);
+    if (rr.end_of_shard) r.ended = true;
+    if (rr.records.empty()) return MaybeFinish(shard, now);
     Ingest(shard, rr, now);
-    if (r.position >= log.next_sequence()) return;
-    const StoredRecord& next = log.At(r.position);
-    if (next.arrival_ns > s.visible_ns) return;  // its own instant's push brings it
+    if (r.ended) return MaybeFinish(shard, now);
+    // Records already due wait (their own instant's push brings the others).
+    const EfoReader::Backlog left = s.efo.Left(log, r.position, rr, max_bytes);
+    if (left == EfoReader::Backlog::kNone) return;
     if (s.buffered >= read_ahead_) {
       s.blocked = true;
       return;
     }
-    const bool budget_bound = rr.bytes + next.bytes > max_bytes;
-    ScheduleWake(shard, budget_bound ? s.pipe.paid_until() : now);
+    ScheduleWake(shard, left == EfoReader::Backlog::kBudget ? s.efo.paid_until() : now);
   }
 
   void NoteGap(ReaderState& r, uint64_t position) {
@@ -663,6 +675,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   // at the first free slot would read a batch at a time and spend the shard's GetRecords calls.
   void Released(uint32_t shard, SimTime now) {
     ShardState& s = shards_[shard];
+    MaybeFinish(shard, now);
     if (!s.blocked || s.buffered > read_ahead_ / 2) return;
     s.blocked = false;
     if (efo_) {
@@ -677,7 +690,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   void SetTimer(Slot& sl, SimTime at) {
     if (sl.timer_ns <= at.nanos() || at > end_) return;
     if (sl.timer_ns != kNever) ctx_->Cancel(sl.timer);
-    sl.timer = ctx_->Schedule(at, Tag(static_cast<uint32_t>(&sl - slots_.data()), kTimer));
+    sl.timer =
+        ctx_->Schedule(at, Tag::Pack(static_cast<uint64_t>(&sl - slots_.data()), Kind::kTimer));
     sl.timer_ns = at.nanos();
   }
 
@@ -743,6 +757,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         break;
       }
     }
+    MaybeFinish(sl.shard, now);
     if (s.blocked) Released(sl.shard, now);
   }
 
@@ -849,7 +864,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
               static_cast<uint64_t>(l_.function.memory_mb);
     const SimTime done = now + duration;
     if (done <= end_) {
-      ctx_->Schedule(done, Tag(static_cast<uint32_t>(&sl - slots_.data()), kDone));
+      ctx_->Schedule(done, Tag::Pack(static_cast<uint64_t>(&sl - slots_.data()), Kind::kDone));
     }
   }
 
@@ -954,7 +969,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   bool efo_ = false;
   ProcessingSampler function_;
   LatencySampler latency_;
-  LatencySampler visibility_;
   LatencySampler efo_delay_;
   uint64_t read_ahead_;
   uint64_t max_bytes_ = 0;
@@ -965,7 +979,6 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   std::vector<Slot> slots_;  // shard * pf + slot
   std::vector<bool> my_poison_;
   PushGroups pushes_;
-  Context* ctx_ = nullptr;
   std::optional<Rng> rng_, fn_rng_;
 
   int64_t running_ = 0;

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/producers/producer.h"
 #include "models/spec/loader/scenario_loader.h"
 #include "models/stream/stream.h"
@@ -294,7 +294,7 @@ TEST(FirehoseTest, DirectPutRequestQuotaRefusesWholeCalls) {
   const SimTime end = SimTime::Zero() + run;
   auto profile = RateProfile::FromSpec(p, run);
   std::string error;
-  auto keys = KeySpace::Create(p.keys, stream.shard_map(), &error);
+  auto keys = KeyModel::Create(p.keys, &error);
   ASSERT_TRUE(profile.ok() && keys.has_value()) << error;
   Simulation sim({.seed = 5});
   auto& group = sim.Emplace<ProducerGroup>(p, *profile.value, *keys,

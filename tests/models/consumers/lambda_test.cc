@@ -15,8 +15,9 @@
 #include "models/consumers/consumer_base.h"
 #include "models/consumers/consumers.h"
 #include "models/consumers/lambda/lambda_consumer.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/producers/producer.h"
+#include "models/run/model_graph.h"
 #include "models/spec/loader/scenario_loader.h"
 #include "models/stream/read_limits.h"
 #include "models/stream/stream.h"
@@ -25,38 +26,17 @@
 #include "planner/session.h"
 #include "reports/result_json.h"
 #include "sim/simulation.h"
+#include "tests/support/run_checks.h"
+#include "tests/support/scenarios.h"
 
 namespace shardsim {
 namespace {
 
 Scenario OneProducer(double rate, int64_t shards, SimDuration duration, int64_t bytes = 1000) {
-  Scenario s;
-  s.name = "lambda-test";
-  s.seed = 23;
-  s.duration = duration;
-  s.stream.shards = shards;
-  ProducerSpec p;
-  p.name = "app";
-  p.instances = 10;
-  p.records_per_sec = rate;
-  p.record_size.dist = SizeDist::kFixed;
-  p.record_size.size_bytes = bytes;
-  p.keys.dist = KeyDist::kUniform;
-  p.keys.count = 1000;
-  p.api.type = ApiType::kPutRecord;
-  p.api.call_latency = LatencySpec::Fixed(Millis(10));
-  p.api.max_in_flight_calls = 8;
-  s.producers.push_back(p);
-  return s;
+  return support::OneProducer("lambda-test", 23, rate, shards, duration, bytes);
 }
 
-ConsumerSpec Lambda(SimDuration per_batch) {
-  ConsumerSpec c;
-  c.name = "fn";
-  c.type = ConsumerType::kLambda;
-  c.lambda.function.duration.per_batch = per_batch;
-  return c;
-}
+ConsumerSpec Lambda(SimDuration per_batch) { return support::LambdaConsumer("fn", per_batch); }
 
 void ExpectConserved(const ConsumerResult& c) {
   EXPECT_EQ(c.records_available,
@@ -69,14 +49,11 @@ void ExpectConserved(const ConsumerResult& c) {
 }
 
 RunResult RunOk(const Scenario& s) {
-  RunOutcome o = RunScenario(s, {});
-  EXPECT_TRUE(o.input_errors.empty());
-  EXPECT_TRUE(o.result.has_value());
-  EXPECT_TRUE(o.result->conservation.ok) << o.result->conservation.detail;
-  for (const ConsumerResult& c : o.result->consumers) {
+  RunResult r = support::RunOk(s);
+  for (const ConsumerResult& c : r.consumers) {
     if (c.lambda) ExpectConserved(c);
   }
-  return *o.result;
+  return r;
 }
 
 // By value: callers pass temporaries.
@@ -88,44 +65,32 @@ ConsumerResult Fn(const RunResult& r) {
   return r.consumers.front();
 }
 
-// A model built by hand, so a test can install hooks on the mapping.
+// The producer through ModelGraph (`s` has no consumers) and the mapping added by hand, so a test
+// can install hooks on it.
 struct HandModel {
   HandModel(const Scenario& s, const ConsumerSpec& spec, LambdaTestHooks hooks)
-      : end(SimTime::Zero() + s.duration),
-        stream(s.stream, s.series_interval, s.warmup),
-        profile(std::move(*RateProfile::FromSpec(s.producers[0], s.duration).value)),
-        keys(*KeySpace::Create(s.producers[0].keys, stream.shard_map(), &error)),
-        limits(s.stream.read_limits, stream.shard_map().shards().size()),
-        sim({.seed = s.seed}) {
+      : prepared(support::PrepareOk(s)),
+        graph(*prepared, s.seed),
+        limits(s.stream.read_limits, graph.stream().shard_map().shards().size()) {
     ShardLogOptions options;
     options.retention = s.stream.retention;
-    stream.EnableReads(options);
-    sim.Emplace<ProducerGroup>(s.producers[0], profile, keys,
-                               std::move(*SizeSampler::FromSpec(s.producers[0].record_size).value),
-                               stream, end);
+    graph.stream().EnableReads(options);
     ConsumerContext context;
-    context.stream = &stream;
+    context.stream = &graph.stream();
     context.limits = &limits;
-    context.end = end;
+    context.end = graph.end();
     context.warmup = SimTime::Zero() + s.warmup;
     context.series_interval = s.series_interval;
     context.visibility = DefaultVisibilityDelay();
-    context.key_spaces = {&keys};
+    context.key_models = {prepared->producers()[0].keys.get()};
     auto owned = MakeLambdaConsumerForTest(spec, context, std::move(hooks));
     consumer = owned.get();
-    sim.Add(std::move(owned));
+    graph.sim().Add(std::move(owned));
   }
-  void Run() {
-    sim.RunUntil(end);
-    sim.Finish();
-  }
-  SimTime end;
-  std::string error;
-  Stream stream;
-  RateProfile profile;
-  KeySpace keys;
+  void Run() { graph.Run(); }
+  std::unique_ptr<const PreparedScenario> prepared;
+  ModelGraph graph;
   SharedReadLimits limits;
-  Simulation sim;
   ConsumerBase* consumer = nullptr;
 };
 

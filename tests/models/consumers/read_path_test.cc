@@ -13,8 +13,9 @@
 
 #include "models/consumers/consumer_base.h"
 #include "models/consumers/consumers.h"
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/producers/producer.h"
+#include "models/run/model_graph.h"
 #include "models/stream/read_limits.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
@@ -22,9 +23,15 @@
 #include "planner/session.h"
 #include "reports/result_json.h"
 #include "sim/simulation.h"
+#include "tests/support/run_checks.h"
+#include "tests/support/scenarios.h"
 
 namespace shardsim {
 namespace {
+
+using support::FindingOf;
+using support::HasFinding;
+using support::RunOk;
 
 // ---------------------------------------------------------------- limiter and calendar
 
@@ -126,55 +133,7 @@ TEST(OutageCalendarTest, ResumesAfterOutagesAndPausesWorkThroughThem) {
 // ---------------------------------------------------------------- whole runs
 
 Scenario OneProducer(double rate, int64_t shards, SimDuration duration, int64_t bytes = 1000) {
-  Scenario s;
-  s.name = "read-test";
-  s.seed = 17;
-  s.duration = duration;
-  s.stream.shards = shards;
-  ProducerSpec p;
-  p.name = "app";
-  p.instances = 10;
-  p.records_per_sec = rate;
-  p.record_size.dist = SizeDist::kFixed;
-  p.record_size.size_bytes = bytes;
-  p.keys.dist = KeyDist::kUniform;
-  p.keys.count = 1000;
-  p.api.type = ApiType::kPutRecord;
-  p.api.call_latency = LatencySpec::Fixed(Millis(10));
-  p.api.max_in_flight_calls = 8;
-  s.producers.push_back(p);
-  return s;
-}
-
-ConsumerSpec Polling(const std::string& name, SimDuration interval) {
-  ConsumerSpec c;
-  c.name = name;
-  c.type = ConsumerType::kPolling;
-  c.polling.poll_interval = interval;
-  return c;
-}
-
-ConsumerSpec Efo(const std::string& name) {
-  ConsumerSpec c;
-  c.name = name;
-  c.type = ConsumerType::kEfo;
-  return c;
-}
-
-ConsumerSpec Kcl(const std::string& name, int64_t workers) {
-  ConsumerSpec c;
-  c.name = name;
-  c.type = ConsumerType::kKcl;
-  c.kcl.workers = workers;
-  return c;
-}
-
-RunResult RunOk(const Scenario& s) {
-  RunOutcome o = RunScenario(s, {});
-  EXPECT_TRUE(o.input_errors.empty());
-  EXPECT_TRUE(o.result.has_value());
-  EXPECT_TRUE(o.result->conservation.ok) << o.result->conservation.detail;
-  return *o.result;
+  return support::OneProducer("read-test", 17, rate, shards, duration, bytes);
 }
 
 // The per-consumer identity, recomputed from the result.
@@ -191,20 +150,6 @@ void ExpectConsumersConserved(const RunResult& r) {
   }
 }
 
-bool HasFinding(const RunResult& r, const std::string& kind, const std::string& subject = "") {
-  for (const Finding& f : r.findings) {
-    if (FindingKindName(f.kind) == kind && (subject.empty() || f.subject == subject)) return true;
-  }
-  return false;
-}
-
-const Finding* FindingOf(const RunResult& r, const std::string& kind) {
-  for (const Finding& f : r.findings) {
-    if (FindingKindName(f.kind) == kind) return &f;
-  }
-  return nullptr;
-}
-
 // AWS's setup for fact sheet 2's figures: applications polling a shard every 200 ms (the 5
 // calls/s a shard allows one reader), a throttled one backing off; the model's defaults for the
 // GetRecords latency and the visibility delay.
@@ -213,7 +158,8 @@ Scenario PropagationSetup(int consumers, bool efo) {
   s.warmup = Seconds(20);
   for (int i = 0; i < consumers; ++i) {
     const std::string name = "app-" + std::to_string(i);
-    s.consumers.push_back(efo ? Efo(name) : Polling(name, Millis(200)));
+    s.consumers.push_back(efo ? support::EfoConsumer(name)
+                              : support::PollingConsumer(name, Millis(200)));
   }
   return s;
 }
@@ -262,7 +208,7 @@ TEST(ReadPathTest, EnhancedFanOutAveragesAbout70MsForOneOrFiveConsumersWithoutTh
 
 TEST(ReadPathTest, EfoSubscriptionsRenewEveryFiveMinutes) {
   Scenario s = OneProducer(20, 3, Minutes(21));
-  s.consumers.push_back(Efo("dashboard"));
+  s.consumers.push_back(support::EfoConsumer("dashboard"));
   const RunResult r = RunOk(s);
   // Per shard: the first subscription at 0 (delivering from 50 ms), renewals at ~5, 10, 15, 20
   // minutes (each 5 min + the 50 ms gap after the previous).
@@ -296,43 +242,35 @@ class InSystemProbe : public Component {
   uint64_t samples_ = 0;
 };
 
-// A model built by hand, for checks that need the stream and read path during the run.
+// The live model, for checks that need the stream and read path during the run.
 struct HandModel {
   explicit HandModel(const Scenario& s)
-      : scenario(s),
-        end(SimTime::Zero() + s.duration),
-        stream(s.stream, s.series_interval, s.warmup),
-        profile(std::move(*RateProfile::FromSpec(s.producers[0], s.duration).value)),
-        keys(*KeySpace::Create(s.producers[0].keys, stream.shard_map(), &error)),
-        sim({.seed = s.seed}) {
-    sim.Emplace<ProducerGroup>(s.producers[0], profile, keys,
-                               std::move(*SizeSampler::FromSpec(s.producers[0].record_size).value),
-                               stream, end);
-    reads = std::make_unique<ReadPath>(scenario, stream, sim, end);
-  }
-  Scenario scenario;
+      : prepared(support::PrepareOk(s)),
+        graph(*prepared, s.seed),
+        sim(graph.sim()),
+        stream(graph.stream()),
+        reads(graph.reads()),
+        end(graph.end()) {}
+  std::unique_ptr<const PreparedScenario> prepared;
+  ModelGraph graph;
+  Simulation& sim;
+  Stream& stream;
+  ReadPath* reads;
   SimTime end;
-  std::string error;
-  Stream stream;
-  RateProfile profile;
-  KeySpace keys;
-  Simulation sim;
-  std::unique_ptr<ReadPath> reads;
 };
 
 TEST(ReadPathTest, LittlesLawHoldsForRecordsInTheSystem) {
   Scenario s = OneProducer(200, 2, Seconds(200));
   s.producers[0].api.call_latency = LatencySpec::Fixed(SimDuration::Zero());  // arrival = creation
   s.producers[0].api.max_in_flight_calls = 64;
-  ConsumerSpec c = Polling("worker", Millis(300));
+  ConsumerSpec c = support::PollingConsumer("worker", Millis(300));
   c.processing.per_batch = Millis(20);
   c.processing.per_record = Millis(1);
   c.processing.distribution = ProcessingDist::kLognormal;
   s.consumers.push_back(c);
   HandModel m(s);
   auto& probe = m.sim.Emplace<InSystemProbe>(m.stream, *m.reads, Millis(3), m.end);
-  m.sim.RunUntil(m.end);
-  m.sim.Finish();
+  m.graph.Run();
   const ConsumerResult r = m.reads->Results()[0];
   // L = lambda * W: lambda = records processed per second, W = mean creation (= arrival) to
   // processed. The probe measures L independently, from the logs and the processing ends.
@@ -352,7 +290,7 @@ TEST(ReadPathTest, SlowConsumerIteratorAgeGrowsAtThePredictedSlope) {
   Scenario s = OneProducer(500, 1, Seconds(120));
   s.producers[0].arrival.process = ArrivalProcess::kConstant;
   s.stream.propagation_delay = LatencySpec::Fixed(SimDuration::Zero());
-  ConsumerSpec c = Polling("slow", Millis(100));
+  ConsumerSpec c = support::PollingConsumer("slow", Millis(100));
   c.polling.max_records = 100;
   c.polling.call_latency = LatencySpec::Fixed(Millis(20));
   c.processing.per_record = Millis(2);
@@ -374,8 +312,8 @@ TEST(ReadPathTest, FivePollingAppsOnOneShardThrottleAndTheSameFiveAsEfoConsumers
   Scenario efo = polling;
   for (int i = 0; i < 5; ++i) {
     const std::string name = "app-" + std::to_string(i);
-    polling.consumers.push_back(Polling(name, Millis(200)));
-    efo.consumers.push_back(Efo(name));
+    polling.consumers.push_back(support::PollingConsumer(name, Millis(200)));
+    efo.consumers.push_back(support::EfoConsumer(name));
   }
   const RunResult p = RunOk(polling);
   const RunResult e = RunOk(efo);
@@ -397,7 +335,7 @@ TEST(ReadPathTest, RecordsThatExpireUnreadAreCountedAsDataLoss) {
   Scenario s = OneProducer(100, 1, Seconds(90));
   s.producers[0].arrival.process = ArrivalProcess::kConstant;
   s.stream.retention = Seconds(20);  // below AWS's 24 h minimum: the loader forbids, models allow
-  ConsumerSpec c = Polling("archiver", Millis(200));
+  ConsumerSpec c = support::PollingConsumer("archiver", Millis(200));
   c.outages.push_back({Seconds(10), Seconds(60)});
   s.consumers.push_back(c);
   const RunResult r = RunOk(s);
@@ -412,8 +350,8 @@ TEST(ReadPathTest, RecordsThatExpireUnreadAreCountedAsDataLoss) {
 
 TEST(ReadPathTest, OutageThenCatchUp) {
   Scenario s = OneProducer(200, 2, Seconds(120));
-  ConsumerSpec c = Polling("reporting", Millis(500));
-  ConsumerSpec small = Polling("small-batches", Millis(500));
+  ConsumerSpec c = support::PollingConsumer("reporting", Millis(500));
+  ConsumerSpec small = support::PollingConsumer("small-batches", Millis(500));
   small.polling.max_records = 500;  // 4 calls to drain the backlog: iterator age shows it
   small.outages.push_back({Seconds(30), Seconds(50)});
   c.outages.push_back({Seconds(30), Seconds(50)});
@@ -448,13 +386,13 @@ TEST(ReadPathTest, OutageThenCatchUp) {
 TEST(ReadPathTest, StartingPositionsDecideWhatAConsumerSees) {
   Scenario s = OneProducer(100, 2, Seconds(60));
   s.producers[0].arrival.process = ArrivalProcess::kConstant;
-  ConsumerSpec trim = Polling("replay", Millis(200));
+  ConsumerSpec trim = support::PollingConsumer("replay", Millis(200));
   trim.starting_position.type = StartingPositionType::kTrimHorizon;
   trim.outages.push_back({SimDuration::Zero(), Seconds(30)});  // starts 30 s behind
-  ConsumerSpec at = Polling("from-40s", Millis(200));
+  ConsumerSpec at = support::PollingConsumer("from-40s", Millis(200));
   at.starting_position.type = StartingPositionType::kAtTimestamp;
   at.starting_position.timestamp = Seconds(40);
-  ConsumerSpec efo_at = Efo("efo-from-40s");
+  ConsumerSpec efo_at = support::EfoConsumer("efo-from-40s");
   efo_at.starting_position = at.starting_position;
   s.consumers = {trim, at, efo_at};
   const RunResult r = RunOk(s);
@@ -472,8 +410,8 @@ TEST(ReadPathTest, StartingPositionsDecideWhatAConsumerSees) {
 
 TEST(ReadPathTest, KclLeasesBalanceAndExtraWorkersIdle) {
   Scenario s = OneProducer(400, 4, Seconds(30));
-  s.consumers.push_back(Kcl("many-workers", 6));
-  ConsumerSpec capped = Kcl("capped", 2);
+  s.consumers.push_back(support::KclConsumer("many-workers", 6));
+  ConsumerSpec capped = support::KclConsumer("capped", 2);
   capped.kcl.max_leases_per_worker = 1;
   s.consumers.push_back(capped);
   const RunResult r = RunOk(s);
@@ -498,7 +436,7 @@ TEST(ReadPathTest, KclLeasesBalanceAndExtraWorkersIdle) {
 TEST(ReadPathTest, KclWorkerLossMovesLeasesAfterFailoverAndReplaysFromCheckpoint) {
   Scenario s = OneProducer(400, 4, Seconds(60));
   s.producers[0].arrival.process = ArrivalProcess::kConstant;
-  ConsumerSpec c = Kcl("sessionizer", 2);
+  ConsumerSpec c = support::KclConsumer("sessionizer", 2);
   c.kcl.checkpoint.every = Seconds(5);
   c.kcl.worker_failures.push_back({0, Seconds(20)});
   s.consumers.push_back(c);
@@ -520,8 +458,8 @@ TEST(ReadPathTest, KclWorkerLossMovesLeasesAfterFailoverAndReplaysFromCheckpoint
 
 TEST(ReadPathTest, EfoBackpressureBatchesRecordsWhenProcessingIsSlow) {
   Scenario s = OneProducer(200, 1, Seconds(60));
-  ConsumerSpec fast = Efo("fast");
-  ConsumerSpec slow = Efo("slow");
+  ConsumerSpec fast = support::EfoConsumer("fast");
+  ConsumerSpec slow = support::EfoConsumer("slow");
   slow.processing.per_batch = Millis(100);  // at most 10 pushes per second
   s.consumers = {fast, slow};
   const RunResult r = RunOk(s);
@@ -539,7 +477,7 @@ TEST(ReadPathTest, EfoBackpressureBatchesRecordsWhenProcessingIsSlow) {
 TEST(ReadPathTest, EfoCatchUpIsCappedAtTwoMibPerSecondPerShard) {
   // 1 MiB/s of 10 KiB records; an EFO consumer down for the first 20 s catches up at 2 MiB/s.
   Scenario s = OneProducer(100, 1, Seconds(60), 10 * 1024);
-  ConsumerSpec c = Efo("replayer");
+  ConsumerSpec c = support::EfoConsumer("replayer");
   c.outages.push_back({SimDuration::Zero(), Seconds(20)});
   s.consumers.push_back(c);
   const RunResult r = RunOk(s);
@@ -564,11 +502,10 @@ TEST(ReadPathTest, EfoCatchUpIsCappedAtTwoMibPerSecondPerShard) {
 
 TEST(ReadPathTest, MemoryFollowsUnreadRecordsNotRecordsSimulated) {
   Scenario s = OneProducer(2000, 2, Seconds(60));
-  s.consumers.push_back(Polling("keeps-up", Millis(200)));
-  s.consumers.push_back(Efo("pushed"));
+  s.consumers.push_back(support::PollingConsumer("keeps-up", Millis(200)));
+  s.consumers.push_back(support::EfoConsumer("pushed"));
   HandModel m(s);
-  m.sim.RunUntil(m.end);
-  m.sim.Finish();
+  m.graph.Run();
   for (uint32_t shard = 0; shard < 2; ++shard) {
     const ShardLogStats st = m.stream.log(shard).stats();
     EXPECT_GT(st.appended, 50'000u);
@@ -582,7 +519,7 @@ TEST(ReadPathTest, ResultJsonCarriesTheConsumerContractOnlyWhenThereAreConsumers
   Scenario s = OneProducer(100, 2, Seconds(10));
   const std::string write_only = ResultJsonText(RunOk(s));
   EXPECT_EQ(write_only.find("\"consumers\""), std::string::npos);
-  s.consumers.push_back(Kcl("app", 1));
+  s.consumers.push_back(support::KclConsumer("app", 1));
   const RunResult r = RunOk(s);
   const nlohmann::ordered_json j = ResultToJson(r);
   ASSERT_TRUE(j.contains("consumers"));
@@ -610,21 +547,22 @@ TEST(ReadPathTest, ResultJsonCarriesTheConsumerContractOnlyWhenThereAreConsumers
 TEST(ReadPathTest, ConservationHoldsInEveryConfigurationAndRunsAreDeterministic) {
   Scenario s = OneProducer(300, 3, Seconds(40));
   s.stream.retention = Seconds(15);
-  ConsumerSpec a = Polling("a", Millis(100));
+  ConsumerSpec a = support::PollingConsumer("a", Millis(100));
   a.outages.push_back({Seconds(5), Seconds(25)});
   a.processing.per_record = Micros(500);
   a.processing.distribution = ProcessingDist::kLognormal;
-  ConsumerSpec b = Kcl("b", 3);
+  ConsumerSpec b = support::KclConsumer("b", 3);
   b.kcl.checkpoint.every_records = 500;
   b.kcl.worker_failures = {{0, Seconds(8)}, {2, Seconds(12)}};
   b.kcl.failover_time = Seconds(3);
   b.processing.per_batch = Millis(300);
   b.outages.push_back({Seconds(30), Seconds(33)});
-  ConsumerSpec c = Efo("c");
+  ConsumerSpec c = support::EfoConsumer("c");
   c.starting_position.type = StartingPositionType::kTrimHorizon;
   c.outages.push_back({Seconds(2), Seconds(22)});
   c.processing.per_record = Millis(1);
-  ConsumerSpec d = Polling("d", SimDuration::Zero());  // polls as fast as it may: throttled
+  ConsumerSpec d =
+      support::PollingConsumer("d", SimDuration::Zero());  // polls as fast as it may: throttled
   s.consumers = {a, b, c, d};
   for (uint64_t seed : {1, 2, 3, 4, 5}) {
     RunOptions options;

@@ -10,6 +10,7 @@
 
 #include "models/keys/hash_key.h"
 #include "sim/rng.h"
+#include "tests/support/kpl_encoder.h"
 
 namespace shardsim {
 namespace {

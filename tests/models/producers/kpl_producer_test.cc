@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "models/keys/key_space.h"
+#include "models/keys/routing.h"
 #include "models/producers/kpl_format.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
@@ -61,7 +61,7 @@ Outcome RunKpl(const StreamSpec& stream_spec, const ProducerSpec& spec, SimDurat
   Parsed<RateProfile> profile = RateProfile::FromSpec(spec, duration);
   EXPECT_TRUE(profile.ok()) << profile.error;
   std::string error;
-  std::optional<KeySpace> keys = KeySpace::Create(spec.keys, stream.shard_map(), &error);
+  std::optional<KeyModel> keys = KeyModel::Create(spec.keys, &error);
   EXPECT_TRUE(keys.has_value()) << error;
   Parsed<SizeSampler> sizes = SizeSampler::FromSpec(spec.record_size);
   EXPECT_TRUE(sizes.ok()) << sizes.error;

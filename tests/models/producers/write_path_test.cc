@@ -7,35 +7,22 @@
 
 #include "planner/session.h"
 #include "reports/result_json.h"
+#include "tests/support/run_checks.h"
+#include "tests/support/scenarios.h"
 
 namespace shardsim {
 namespace {
 
+using support::HasFinding;
+using support::RunOk;
+
 Scenario BaseScenario() {
-  Scenario s;
-  s.name = "test";
-  s.seed = 11;
-  s.duration = Seconds(20);
-  s.stream.shards = 4;
-  ProducerSpec p;
-  p.name = "app";
-  p.instances = 4;
-  p.records_per_sec = 2000;
-  p.record_size.dist = SizeDist::kFixed;
-  p.record_size.size_bytes = 500;
-  p.keys.dist = KeyDist::kUniform;
-  p.keys.count = 1000;
+  Scenario s = support::StreamScenario("test", 11, 4, Seconds(20));
+  ProducerSpec p = support::FixedSizeProducer("app", 4, 2000, 500);
   p.api.call_latency = LatencySpec::Fixed(Millis(20));
   p.api.max_in_flight_calls = 4;
   s.producers.push_back(p);
   return s;
-}
-
-RunResult RunOk(const Scenario& s) {
-  RunOutcome o = RunScenario(s, {});
-  EXPECT_TRUE(o.input_errors.empty());
-  EXPECT_TRUE(o.result.has_value());
-  return *o.result;
 }
 
 void ExpectConserved(const RunResult& r) {
@@ -49,13 +36,6 @@ void ExpectConserved(const RunResult& r) {
   uint64_t reported = 0;
   for (const ProducerResult& p : r.producers) reported += p.kinesis_records_accepted;
   EXPECT_EQ(stored, reported);
-}
-
-bool HasFinding(const RunResult& r, const std::string& kind) {
-  for (const Finding& f : r.findings) {
-    if (FindingKindName(f.kind) == kind) return true;
-  }
-  return false;
 }
 
 TEST(WritePathTest, UnthrottledStreamAcceptsEveryRecord) {

@@ -10,7 +10,7 @@
 #include <deque>
 #include <vector>
 
-#include "models/keys/key_space.h"
+#include "models/keys/key_model.h"
 #include "models/spec/scenario.h"
 #include "sim/rng.h"
 
@@ -363,6 +363,43 @@ TEST(ShardLogDeathTest, SeekIntoReleasedRecordsIsABug) {
   for (int i = 0; i < 10; ++i) log.Append(Rec(i));
   ReadAll(log, c, Ms(10));
   EXPECT_DEATH(log.Seek(c, 5), "replays need keep_for_replay");
+}
+
+// ---------------------------------------------------------------- closed shards
+
+TEST(ShardLogTest, AReaderPastAClosedShardsLastRecordIsAtTheEndOfTheShard) {
+  ShardLog log;
+  const ShardLog::CursorId a = log.Register(StartPosition::TrimHorizon());
+  const ShardLog::CursorId b = log.Register(StartPosition::TrimHorizon());
+  for (int i = 0; i < 30; ++i) log.Append(Rec(i));
+  EXPECT_FALSE(ReadAll(log, a, Ms(10)).end_of_shard);  // open: more may come
+  log.Close();
+  EXPECT_TRUE(log.closed());
+  EXPECT_FALSE(log.AtEnd(a));
+  // Records not yet visible keep the reader before the end; the read that passes the last one
+  // ends the shard (GetRecords' NextShardIterator is null).
+  const ReadResult partial = log.Read(a, Ms(40), kMaxRecords, kMaxBytes, Ms(20));
+  EXPECT_EQ(partial.records.size(), 10u);
+  EXPECT_FALSE(partial.end_of_shard);
+  const ReadResult last = ReadAll(log, a, Ms(40));
+  EXPECT_EQ(last.records.size(), 9u);  // arrivals 21..29 ms
+  EXPECT_TRUE(last.end_of_shard);
+  EXPECT_TRUE(log.AtEnd(a));
+  EXPECT_TRUE(ReadAll(log, a, Ms(41)).end_of_shard);  // and stays there
+  // A reader limited by the call's size reaches the end on a later call.
+  const ReadResult first = log.Read(b, Ms(40), 29, kMaxBytes, Ms(40));
+  EXPECT_FALSE(first.end_of_shard);
+  EXPECT_TRUE(log.Read(b, Ms(40), 29, kMaxBytes, Ms(40)).end_of_shard);
+  ExpectConserved(log, a);
+  ExpectConserved(log, b);
+}
+
+TEST(ShardLogDeathTest, AClosedShardStoresNoRecords) {
+  ShardLog log;
+  log.Register(StartPosition::Latest());
+  log.Append(Rec(1));
+  log.Close();
+  EXPECT_DEATH(log.Append(Rec(2)), "closed shard");
 }
 
 // The stream as a reader sees it, without any memory management: every appended record stays

@@ -166,5 +166,91 @@ TEST(StreamTest, CallLimitRefusesWholeRequestsPerSecondAndCountsTheirRecords) {
   EXPECT_EQ(r.first_attempts, 3u);
 }
 
+// ---------------------------------------------------------------- shard lifecycle
+
+// Records what it hears, and what the stream looked like then.
+class RecordingListener : public ShardListener {
+ public:
+  explicit RecordingListener(const Stream& stream) : stream_(stream) {}
+  void OnReshard(const Reshard& r) override {
+    heard.push_back(r);
+    for (uint32_t c : r.children) {
+      children_open_when_heard =
+          children_open_when_heard && !stream_.log(c).closed() &&
+          stream_.shard_map().shard(static_cast<int>(c)).state == ShardState::kOpen;
+    }
+    for (uint32_t p : r.parents) parents_closed_when_heard &= stream_.log(p).closed();
+  }
+  std::vector<Reshard> heard;
+  bool children_open_when_heard = true;
+  bool parents_closed_when_heard = true;
+
+ private:
+  const Stream& stream_;
+};
+
+TEST(StreamTest, SplitAndMergeCloseParentsOpenChildrenAndTellListenersAfterwards) {
+  StreamSpec spec;
+  spec.shards = 2;
+  Stream stream(spec, Seconds(1));
+  stream.EnableReads({});
+  RecordingListener listener(stream);
+  stream.AddListener(&listener);
+  const Stream::Instant t1 = stream.At(SimTime::Seconds(1));
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(stream.Put(0, t1, 100, true, t1.now), WriteLimit::kNone);
+  const HashRange range = stream.shard_map().shard(0).range;
+  const HashKey mid(range.start.value() + (range.end.value() - range.start.value()) / 2);
+  const ReshardResult split = stream.Split(0, mid, SimTime::Seconds(2));
+  ASSERT_TRUE(split.ok()) << split.error;
+  EXPECT_EQ(split.children, (std::vector<int>{2, 3}));
+  EXPECT_EQ(stream.routing().epoch(), 1u);
+  ASSERT_EQ(listener.heard.size(), 1u);
+  EXPECT_EQ(listener.heard[0].parents, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(listener.heard[0].children, (std::vector<uint32_t>{2, 3}));
+  EXPECT_EQ(listener.heard[0].at, SimTime::Seconds(2));
+  EXPECT_TRUE(listener.children_open_when_heard);
+  EXPECT_TRUE(listener.parents_closed_when_heard);
+  EXPECT_EQ(stream.log(0).next_sequence(), 10u);  // the parent keeps what it stored
+
+  // Children take writes with fresh limits.
+  const Stream::Instant t3 = stream.At(SimTime::Seconds(3));
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(stream.Put(2, t3, 10, true, t3.now), WriteLimit::kNone);
+  EXPECT_EQ(stream.Put(3, t3, 10, true, t3.now), WriteLimit::kNone);
+  // A request Kinesis refuses changes nothing.
+  EXPECT_FALSE(stream.Split(0, mid, SimTime::Seconds(3)).ok());
+  EXPECT_FALSE(stream.Merge(1, 2, SimTime::Seconds(3)).ok());  // the lower child is not next to 1
+  EXPECT_EQ(listener.heard.size(), 1u);
+  EXPECT_EQ(stream.routing().epoch(), 1u);
+  const ReshardResult merge = stream.Merge(3, 2, SimTime::Seconds(4));
+  ASSERT_TRUE(merge.ok()) << merge.error;
+  EXPECT_EQ(merge.children, (std::vector<int>{4}));
+  ASSERT_EQ(listener.heard.size(), 2u);
+  EXPECT_EQ(listener.heard[1].parents, (std::vector<uint32_t>{3, 2}));
+  stream.shard_map().CheckInvariants();
+
+  stream.Finish(SimTime::Seconds(5));
+  const std::vector<ShardResult> r = stream.ShardResults();
+  ASSERT_EQ(r.size(), 5u);
+  EXPECT_EQ(r[0].state, "CLOSED");
+  EXPECT_EQ(r[0].records_in, 10u);
+  EXPECT_EQ(r[2].records_in, 1000u);
+  EXPECT_EQ(r[2].parent_shard_ids, (std::vector<std::string>{"shardId-000000000000"}));
+  EXPECT_EQ(r[4].state, "OPEN");
+  EXPECT_EQ(r[4].parent_shard_ids.size(), 2u);
+  EXPECT_EQ(stream.total_records_in(), 1011u);
+  const std::vector<SeriesTable> series = stream.ShardSeries();
+  ASSERT_EQ(series.size(), 5u);
+  for (const SeriesTable& t : series) EXPECT_EQ(t.rows.size(), 5u) << t.name;
+}
+
+TEST(StreamDeathTest, ARecordOfferedToAClosedShardIsABug) {
+  StreamSpec spec;
+  spec.shards = 1;
+  Stream stream(spec, Seconds(1));
+  ASSERT_TRUE(stream.Split(0, HashKey(Uint128{1} << 100), SimTime::Seconds(1)).ok());
+  const Stream::Instant t = stream.At(SimTime::Seconds(2));
+  EXPECT_DEATH(stream.Put(0, t, 10, true, t.now), "closed shard");
+}
+
 }  // namespace
 }  // namespace shardsim

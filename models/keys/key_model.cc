@@ -1,6 +1,6 @@
-// KeySpace: spec validation, the once-per-key MD5 routing table, rerouting after resharding, and
-// the exact analyses (shard shares, top keys, balancing split points). See key_space.h.
-#include "models/keys/key_space.h"
+// KeyModel: spec validation, the once-per-key MD5 (kept as its high word), and the exact analyses
+// (shard shares, top keys, balancing split points). See key_model.h.
+#include "models/keys/key_model.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,6 +8,7 @@
 #include <queue>
 #include <utility>
 
+#include "models/keys/routing.h"
 #include "sim/check.h"
 
 namespace shardsim {
@@ -53,74 +54,15 @@ bool IsOpen(const ShardMap& map, int shard) {
 
 }  // namespace
 
-// ---------------------------------------------------------------- routing directory
-
-void KeySpace::Router::Build(const ShardMap& map) {
-  starts.clear();
-  indexes.clear();
-  for (int index : map.open_shards()) {
-    starts.push_back(map.shard(index).range.start.value());
-    indexes.push_back(static_cast<uint32_t>(index));
-  }
-  // Two to four buckets per open shard, so a uniform hash meets one or two starts; 2^16 buckets
-  // (256 KiB) cover the 10,000-shard stream limit.
-  const int bits = std::clamp(static_cast<int>(std::bit_width(starts.size())) + 1, 1, 16);
-  shift = 128 - bits;
-  const size_t buckets = size_t{1} << bits;
-  directory.assign(buckets + 1, 0);
-  size_t p = 0;
-  for (size_t b = 0; b <= buckets; ++b) {
-    while (p < starts.size() && static_cast<size_t>(starts[p] >> shift) < b) ++p;
-    directory[b] = static_cast<uint32_t>(p);
-  }
-}
-
-uint32_t KeySpace::Router::Lookup(Uint128 hash) const {
-  const auto b = static_cast<size_t>(hash >> shift);
-  uint32_t p = directory[b];
-  const uint32_t end = directory[b + 1];
-  // starts[0] == 0 <= hash, so p ends >= 1. Buckets hold one or two starts unless resharding
-  // piled many into one; then binary search.
-  if (end - p <= 8) {
-    while (p < end && starts[p] <= hash) ++p;
-  } else {
-    uint32_t n = end - p;
-    while (n > 0) {
-      const uint32_t half = n / 2;
-      if (starts[p + half] <= hash) {
-        p += half + 1;
-        n -= half + 1;
-      } else {
-        n = half;
-      }
-    }
-  }
-  return indexes[p - 1];
-}
-
-bool KeySpace::Router::SameAs(const ShardMap& map) const {
-  const std::vector<int>& open = map.open_shards();
-  if (open.size() != indexes.size()) return false;
-  for (size_t i = 0; i < open.size(); ++i) {
-    if (indexes[i] != static_cast<uint32_t>(open[i]) ||
-        starts[i] != map.shard(open[i]).range.start.value()) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // ---------------------------------------------------------------- construction
 
-std::optional<KeySpace> KeySpace::Create(const KeySpec& spec, const ShardMap& map,
-                                         std::string* error) {
-  auto fail = [&](std::string message) -> std::optional<KeySpace> {
+std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error) {
+  auto fail = [&](std::string message) -> std::optional<KeyModel> {
     if (error != nullptr) *error = std::move(message);
     return std::nullopt;
   };
-  KeySpace ks;
+  KeyModel ks;
   ks.dist_ = spec.dist;
-  ks.router_.Build(map);
 
   const bool uses_template = spec.dist == KeyDist::kUniform || spec.dist == KeyDist::kZipf ||
                              spec.dist == KeyDist::kHotKey ||
@@ -276,42 +218,52 @@ std::optional<KeySpace> KeySpace::Create(const KeySpec& spec, const ShardMap& ma
   }
   ks.key_count_ = ks.stored_base_ + ks.stored_.size();
 
-  // The table: one MD5 per template key, routed through the directory.
-  ks.shard_of_.resize(ks.key_count_);
+  // One MD5 per template key; routing needs only the high word (KeyRoutes).
+  ks.template_high_.resize(ks.stored_base_);
   std::vector<char> buf(ks.affix_bytes_ + 20);
   for (uint32_t i = 0; i < ks.stored_base_; ++i) {
-    ks.shard_of_[i] = ks.router_.Lookup(
-        hasher.PartitionKeyHash(FormatKey(ks.prefix_, ks.suffix_, i, buf)).value());
+    ks.template_high_[i] =
+        hasher.PartitionKeyHash(FormatKey(ks.prefix_, ks.suffix_, i, buf)).high();
   }
-  for (size_t j = 0; j < ks.stored_.size(); ++j) {
-    ks.shard_of_[ks.stored_base_ + j] = ks.router_.Lookup(ks.stored_[j].hash.value());
-  }
-  ks.RefreshAliasShards();
   return ks;
 }
 
 // ---------------------------------------------------------------- per-key queries
 
-uint32_t KeySpace::ShardOf(uint32_t key_id) const {
-  SHARDSIM_CHECK(key_id < key_count_, "no such key id");
-  return shard_of_[key_id];
-}
-
-std::string KeySpace::KeyString(uint32_t key_id) const {
+std::string KeyModel::KeyString(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
   if (key_id >= stored_base_) return stored_[key_id - stored_base_].text;
   std::vector<char> buf(affix_bytes_ + 20);
   return std::string(FormatKey(prefix_, suffix_, key_id, buf));
 }
 
-HashKey KeySpace::KeyHash(uint32_t key_id) const {
+HashKey KeyModel::KeyHash(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
   if (key_id >= stored_base_) return stored_[key_id - stored_base_].hash;
   std::vector<char> buf(affix_bytes_ + 20);
   return PartitionKeyHash(FormatKey(prefix_, suffix_, key_id, buf));
 }
 
-double KeySpace::Probability(uint32_t key_id) const {
+uint64_t KeyModel::KeyHashHigh(uint32_t key_id) const {
+  SHARDSIM_CHECK(key_id < key_count_, "no such key id");
+  return key_id >= stored_base_ ? stored_[key_id - stored_base_].hash.high()
+                                : template_high_[key_id];
+}
+
+uint32_t KeyModel::RouteKey(const ShardRouter& router, uint32_t key_id) const {
+  if (key_id >= stored_base_) return router.Lookup(stored_[key_id - stored_base_].hash.value());
+  const uint32_t shard = router.LookupHigh(template_high_[key_id]);
+  return shard != ShardRouter::kNoShard ? shard : router.Lookup(KeyHash(key_id).value());
+}
+
+std::vector<uint32_t> KeyModel::ShardsOn(const ShardMap& map) const {
+  const ShardRouter router(map);
+  std::vector<uint32_t> shard_of(key_count_);
+  for (uint32_t id = 0; id < key_count_; ++id) shard_of[id] = RouteKey(router, id);
+  return shard_of;
+}
+
+double KeyModel::Probability(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
   switch (dist_) {
     case KeyDist::kUniform:
@@ -334,56 +286,19 @@ double KeySpace::Probability(uint32_t key_id) const {
   return 0;
 }
 
-KeyDraw KeySpace::SampleExplicitOrRandom(Rng& rng) const {
-  // Random keys and uniform ExplicitHashKeys: a uniform 128-bit hash, routed per record.
-  auto random_route = [&] {
-    const Uint128 high = rng.Next();
-    return router_.Lookup((high << 64) | rng.Next());
-  };
-  if (dist_ == KeyDist::kRandom) return {kNoKey, random_route(), kRandomKeyBytes};
-  const uint32_t bytes = TemplateBytes(rng.Below(template_count_));
-  if (!discrete_) return {kNoKey, random_route(), bytes};
-  const auto id = static_cast<uint32_t>(discrete_->Sample(rng));
-  return {id, shard_of_[id], bytes};
-}
-
-bool KeySpace::HashIsUniform() const {
+bool KeyModel::HashIsUniform() const {
   return dist_ == KeyDist::kRandom || (dist_ == KeyDist::kExplicitHashKey && !discrete_);
-}
-
-// ---------------------------------------------------------------- resharding
-
-void KeySpace::Reroute(const ShardMap& map) {
-  const Router old = std::move(router_);
-  router_.Build(map);
-  // A shard index names one immutable range, so a key whose shard is still open with the same
-  // range stays; after a split of one shard in N only ~1/N of the keys are hashed again.
-  std::vector<uint8_t> keep(map.shards().size(), 0);
-  for (size_t p = 0; p < old.indexes.size(); ++p) {
-    const int index = static_cast<int>(old.indexes[p]);
-    if (!IsOpen(map, index)) continue;
-    const HashRange& now = map.shard(index).range;
-    const Uint128 old_end = p + 1 < old.starts.size() ? old.starts[p + 1] - 1 : ~Uint128{0};
-    if (now.start.value() == old.starts[p] && now.end.value() == old_end) {
-      keep[static_cast<size_t>(index)] = 1;
-    }
-  }
-  Md5Hasher hasher;
-  std::vector<char> buf(affix_bytes_ + 20);
-  for (uint32_t id = 0; id < key_count_; ++id) {
-    const uint32_t s = shard_of_[id];
-    if (s < keep.size() && keep[s]) continue;
-    const HashKey hash = id >= stored_base_
-                             ? stored_[id - stored_base_].hash
-                             : hasher.PartitionKeyHash(FormatKey(prefix_, suffix_, id, buf));
-    shard_of_[id] = router_.Lookup(hash.value());
-  }
-  RefreshAliasShards();
 }
 
 // ---------------------------------------------------------------- analyses
 
-std::vector<double> KeySpace::ExpectedShardShares(const ShardMap& map) const {
+std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map) const {
+  if (HashIsUniform()) return ExpectedShardShares(map, {});
+  return ExpectedShardShares(map, ShardsOn(map));
+}
+
+std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map,
+                                                  std::span<const uint32_t> shard_of) const {
   std::vector<double> shares(map.shards().size(), 0.0);
   if (HashIsUniform()) {
     for (int index : map.open_shards()) {
@@ -391,21 +306,18 @@ std::vector<double> KeySpace::ExpectedShardShares(const ShardMap& map) const {
     }
     return shares;
   }
+  SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
   std::vector<CompensatedSum> sums(shares.size());
-  if (router_.SameAs(map)) {
-    for (uint32_t id = 0; id < key_count_; ++id) sums[shard_of_[id]].Add(Probability(id));
-  } else {
-    for (uint32_t id = 0; id < key_count_; ++id) {
-      sums[static_cast<size_t>(map.Lookup(KeyHash(id)))].Add(Probability(id));
-    }
-  }
+  for (uint32_t id = 0; id < key_count_; ++id) sums[shard_of[id]].Add(Probability(id));
   for (size_t i = 0; i < shares.size(); ++i) shares[i] = sums[i].Value();
   return shares;
 }
 
-std::vector<KeyWeight> KeySpace::TopKeys(int shard, size_t n) const {
+std::vector<KeyWeight> KeyModel::TopKeys(std::span<const uint32_t> shard_of, int shard,
+                                         size_t n) const {
   std::vector<KeyWeight> top;
   if (HashIsUniform() || n == 0) return top;
+  SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
   auto add = [&](uint32_t id) { top.push_back({id, KeyString(id), KeyHash(id), Probability(id)}); };
   const auto target = static_cast<uint32_t>(shard);
   if (dist_ == KeyDist::kWeighted || dist_ == KeyDist::kExplicitHashKey) {
@@ -416,7 +328,7 @@ std::vector<KeyWeight> KeySpace::TopKeys(int shard, size_t n) const {
     };
     std::priority_queue<Entry, std::vector<Entry>, decltype(better)> kept(better);
     for (uint32_t id = 0; id < key_count_; ++id) {
-      if (shard_of_[id] != target) continue;
+      if (shard_of[id] != target) continue;
       kept.emplace(Probability(id), id);
       if (kept.size() > n) kept.pop();
     }
@@ -428,19 +340,19 @@ std::vector<KeyWeight> KeySpace::TopKeys(int shard, size_t n) const {
   }
   // Uniform, Zipf and the cold keys of hot_key are non-increasing in key id, so the first n ids
   // on the shard are the top n; the hot key (most probable) comes first.
-  if (dist_ == KeyDist::kHotKey && shard_of_[hot_id_] == target) add(hot_id_);
+  if (dist_ == KeyDist::kHotKey && shard_of[hot_id_] == target) add(hot_id_);
   for (uint32_t id = 0; id < template_count_ && top.size() < n; ++id) {
-    if (shard_of_[id] == target && !(dist_ == KeyDist::kHotKey && id == hot_id_)) add(id);
+    if (shard_of[id] == target && !(dist_ == KeyDist::kHotKey && id == hot_id_)) add(id);
   }
   return top;
 }
 
-std::optional<SplitPoint> KeySpace::BalancingSplitPoint(const ShardMap& map, int shard) const {
+std::optional<SplitPoint> KeyModel::BalancingSplitPoint(const ShardMap& map, int shard) const {
   if (HashIsUniform()) return SplitByWeight(map, shard, nullptr);
   return SplitByWeight(map, shard, [this](uint32_t id) { return Probability(id); });
 }
 
-std::optional<SplitPoint> KeySpace::BalancingSplitPoint(
+std::optional<SplitPoint> KeyModel::BalancingSplitPoint(
     const ShardMap& map, int shard, std::span<const uint64_t> observed_counts) const {
   SHARDSIM_CHECK(observed_counts.size() == key_count_, "one observed count per key id");
   return SplitByWeight(map, shard, [observed_counts](uint32_t id) {
@@ -448,13 +360,13 @@ std::optional<SplitPoint> KeySpace::BalancingSplitPoint(
   });
 }
 
-std::optional<SplitPoint> KeySpace::BalancingSplitPoint(
+std::optional<SplitPoint> KeyModel::BalancingSplitPoint(
     const ShardMap& map, int shard, const std::function<double(uint32_t)>& weight) const {
   SHARDSIM_CHECK(weight != nullptr, "a weight callback is required");
   return SplitByWeight(map, shard, weight);
 }
 
-std::optional<SplitPoint> KeySpace::SplitByWeight(
+std::optional<SplitPoint> KeyModel::SplitByWeight(
     const ShardMap& map, int shard, const std::function<double(uint32_t)>& weight) const {
   if (!IsOpen(map, shard)) return std::nullopt;
   const Uint128 start = map.shard(shard).range.start.value();
@@ -479,7 +391,6 @@ std::optional<SplitPoint> KeySpace::SplitByWeight(
     uint32_t id;
   };
   std::vector<Item> items;
-  const bool current = router_.SameAs(map);
   Md5Hasher hasher;
   std::vector<char> buf(affix_bytes_ + 20);
   auto hash_of = [&](uint32_t id) {
@@ -487,13 +398,17 @@ std::optional<SplitPoint> KeySpace::SplitByWeight(
                ? stored_[id - stored_base_].hash.value()
                : hasher.PartitionKeyHash(FormatKey(prefix_, suffix_, id, buf)).value();
   };
+  // The high word rules out every key outside [start, end] but those sharing its ends' high words.
+  const uint64_t start_high = HashKey(start).high();
+  const uint64_t end_high = HashKey(end).high();
   for (uint32_t id = 0; id < key_count_; ++id) {
-    if (current && shard_of_[id] != static_cast<uint32_t>(shard)) continue;
+    const uint64_t high = KeyHashHigh(id);
+    if (high < start_high || high > end_high) continue;
     const double w = weight(id);
     SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
     if (w == 0) continue;
     const Uint128 h = hash_of(id);
-    if (!current && (h < start || h > end)) continue;
+    if (h < start || h > end) continue;
     items.push_back({h, w, id});
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
@@ -541,9 +456,8 @@ std::optional<SplitPoint> KeySpace::SplitByWeight(
 
 // Vose's alias method over the exact Zipf probabilities: per column a 32-bit threshold fraction
 // and the alias key. Quantising the threshold changes a key's probability by at most 2^-32 / n,
-// far below any sampling error. The columns also carry both keys' shards (RefreshAliasShards), so
-// a draw touches one 16-byte entry instead of the alias table and the routing table.
-void KeySpace::BuildZipfAlias() {
+// far below any sampling error.
+void KeyModel::BuildZipfAlias() {
   const size_t n = template_count_;
   std::vector<double> scaled(n);
   const double s = zipf_->s();
@@ -553,11 +467,11 @@ void KeySpace::BuildZipfAlias() {
   std::vector<uint32_t> small, large;
   for (size_t k = n; k-- > 0;)
     (scaled[k] < 1.0 ? small : large).push_back(static_cast<uint32_t>(k));
-  zipf_alias_.assign(n, ZipfColumn{});
+  zipf_alias_.assign(n, AliasColumn{});
   auto pack = [](double threshold, uint32_t alias) {
     const double t = std::min(std::max(threshold, 0.0), 1.0) * 4294967296.0;
     const uint32_t q = t >= 4294967295.0 ? 0xffffffffU : static_cast<uint32_t>(t);
-    return ZipfColumn{q, alias, 0, 0};
+    return AliasColumn{q, alias};
   };
   while (!small.empty() && !large.empty()) {
     const uint32_t lo = small.back();
@@ -573,13 +487,6 @@ void KeySpace::BuildZipfAlias() {
   // Leftovers are full columns (their scaled weight is 1 up to rounding).
   for (uint32_t k : large) zipf_alias_[k] = pack(1.0, k);
   for (uint32_t k : small) zipf_alias_[k] = pack(1.0, k);
-}
-
-void KeySpace::RefreshAliasShards() {
-  for (size_t k = 0; k < zipf_alias_.size(); ++k) {
-    zipf_alias_[k].shard = shard_of_[k];
-    zipf_alias_[k].alias_shard = shard_of_[zipf_alias_[k].alias];
-  }
 }
 
 }  // namespace shardsim

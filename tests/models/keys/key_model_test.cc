@@ -1,16 +1,20 @@
-// Tests for models/key_space: routing table vs MD5 + ShardMap::Lookup, draw frequencies vs exact
-// probabilities (chi-square), observed shard shares vs ExpectedShardShares and a brute-force sum,
-// ExplicitHashKey routing, rerouting, top keys, and split points with MD5 decimals from hashlib.
-#include "models/keys/key_space.h"
+// Tests for models/keys/key_model and routing: routes vs MD5 + ShardMap::Lookup (also where a key's
+// high word ties a range start's), draw frequencies vs exact probabilities (chi-square), observed
+// shard shares vs ExpectedShardShares and a brute-force sum, ExplicitHashKey routing, rebuilt
+// routes after resharding, the per-run RoutingTable and its epoch, top keys, and split points
+// with MD5 decimals from hashlib.
+#include "models/keys/key_model.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "models/keys/routing.h"
 #include "sim/random.h"
 #include "sim/rng.h"
 
@@ -24,12 +28,46 @@ HashKey Key(std::string_view decimal) {
   return key.value_or(HashKey());
 }
 
-KeySpace Make(const KeySpec& spec, const ShardMap& map) {
+// A key model with its routes on one map, as a stream holds them during a run.
+struct Keys {
+  std::unique_ptr<const KeyModel> model;
+  std::unique_ptr<const KeyRoutes> routes;
+
+  KeyDraw Sample(Rng& rng) const { return routes->Sample(rng); }
+  uint32_t ShardOf(uint32_t id) const { return routes->ShardOf(id); }
+  uint64_t key_count() const { return model->key_count(); }
+  std::string KeyString(uint32_t id) const { return model->KeyString(id); }
+  HashKey KeyHash(uint32_t id) const { return model->KeyHash(id); }
+  double Probability(uint32_t id) const { return model->Probability(id); }
+  std::vector<double> ExpectedShardShares(const ShardMap& map) const {
+    return model->ExpectedShardShares(map);
+  }
+  std::vector<KeyWeight> TopKeys(int shard, size_t n) const {
+    return model->TopKeys(routes->shard_of(), shard, n);
+  }
+  template <class... Args>
+  std::optional<SplitPoint> BalancingSplitPoint(const Args&... args) const {
+    return model->BalancingSplitPoint(args...);
+  }
+  // After SplitShard / MergeShards, as RoutingTable::Reshard does.
+  void Reroute(const ShardMap& map) {
+    routes = std::make_unique<const KeyRoutes>(routes->Rebuilt(map));
+  }
+};
+
+KeyModel MakeModel(const KeySpec& spec) {
   std::string error;
-  std::optional<KeySpace> ks = KeySpace::Create(spec, map, &error);
-  EXPECT_TRUE(ks.has_value()) << error;
-  if (!ks) std::abort();
-  return std::move(*ks);
+  std::optional<KeyModel> m = KeyModel::Create(spec, &error);
+  EXPECT_TRUE(m.has_value()) << error;
+  if (!m) std::abort();
+  return std::move(*m);
+}
+
+Keys Make(const KeySpec& spec, const ShardMap& map) {
+  Keys k;
+  k.model = std::make_unique<const KeyModel>(MakeModel(spec));
+  k.routes = std::make_unique<const KeyRoutes>(*k.model, map);
+  return k;
 }
 
 KeySpec Template(KeyDist dist, int64_t count, std::string format = "key-{i}") {
@@ -49,7 +87,7 @@ double ChiSquareCritical(double df) {
 
 // Draws `n` records and returns the Pearson statistic of the per-key counts against
 // Probability(); also checks each draw's shard and size against the table.
-double DrawChiSquare(const KeySpace& ks, uint64_t n, uint64_t seed) {
+double DrawChiSquare(const Keys& ks, uint64_t n, uint64_t seed) {
   Rng rng(seed);
   std::vector<uint64_t> counts(ks.key_count(), 0);
   for (uint64_t i = 0; i < n; ++i) {
@@ -79,7 +117,7 @@ int ScanLookup(const ShardMap& map, HashKey key) {
   return -1;
 }
 
-void ExpectTableMatchesMd5(const KeySpace& ks, const ShardMap& map) {
+void ExpectTableMatchesMd5(const Keys& ks, const ShardMap& map) {
   for (uint32_t id = 0; id < ks.key_count(); ++id) {
     const HashKey md5 = PartitionKeyHash(ks.KeyString(id));
     ASSERT_EQ(ks.KeyHash(id), md5) << ks.KeyString(id);
@@ -89,9 +127,9 @@ void ExpectTableMatchesMd5(const KeySpace& ks, const ShardMap& map) {
 
 // ---------------------------------------------------------------- keys and validation
 
-TEST(KeySpaceTest, KeyStringsAndLengthsFollowFormat) {
+TEST(KeyModelTest, KeyStringsAndLengthsFollowFormat) {
   const ShardMap map = ShardMap::CreateStream(4);
-  const KeySpace ks = Make(Template(KeyDist::kUniform, 1'000'000, "device-{i}"), map);
+  const Keys ks = Make(Template(KeyDist::kUniform, 1'000'000, "device-{i}"), map);
   EXPECT_EQ(ks.key_count(), 1'000'000u);
   EXPECT_EQ(ks.KeyString(0), "device-0");
   EXPECT_EQ(ks.KeyString(9), "device-9");
@@ -113,10 +151,10 @@ TEST(KeySpaceTest, KeyStringsAndLengthsFollowFormat) {
   }
 }
 
-TEST(KeySpaceTest, KeyBytesCountUtf8BytesAroundThePlaceholder) {
+TEST(KeyModelTest, KeyBytesCountUtf8BytesAroundThePlaceholder) {
   const ShardMap map = ShardMap::CreateStream(2);
   // "ключ-" is 5 characters and 9 bytes; "-é" 2 characters and 3 bytes.
-  const KeySpace ks = Make(Template(KeyDist::kUniform, 100'001, "ключ-{i}-é"), map);
+  const Keys ks = Make(Template(KeyDist::kUniform, 100'001, "ключ-{i}-é"), map);
   EXPECT_EQ(ks.KeyString(100'000), "ключ-100000-é");
   Rng rng(3);
   std::vector<bool> seen_digits(7, false);
@@ -129,11 +167,10 @@ TEST(KeySpaceTest, KeyBytesCountUtf8BytesAroundThePlaceholder) {
   for (int digits = 1; digits <= 5; ++digits) EXPECT_TRUE(seen_digits[digits]) << digits;
 }
 
-TEST(KeySpaceTest, RejectsInvalidSpecsWithTheFieldAndRule) {
-  const ShardMap map = ShardMap::CreateStream(1);
+TEST(KeyModelTest, RejectsInvalidSpecsWithTheFieldAndRule) {
   auto error_of = [&](const KeySpec& spec) {
     std::string error;
-    EXPECT_FALSE(KeySpace::Create(spec, map, &error).has_value());
+    EXPECT_FALSE(KeyModel::Create(spec, &error).has_value());
     return error;
   };
   EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "key")).find("exactly once"),
@@ -143,9 +180,9 @@ TEST(KeySpaceTest, RejectsInvalidSpecsWithTheFieldAndRule) {
   EXPECT_NE(error_of(Template(KeyDist::kUniform, 100'000'001)).find("count"), std::string::npos);
   EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "a\xff{i}")).find("UTF-8"), std::string::npos);
   // 253 characters plus up to 3 digits is 256, the limit; a fourth digit is one too many.
-  EXPECT_TRUE(KeySpace::Create(Template(KeyDist::kUniform, 1000, std::string(253, 'x') + "{i}"),
-                               map, nullptr)
-                  .has_value());
+  EXPECT_TRUE(
+      KeyModel::Create(Template(KeyDist::kUniform, 1000, std::string(253, 'x') + "{i}"), nullptr)
+          .has_value());
   EXPECT_NE(error_of(Template(KeyDist::kUniform, 10'000, std::string(253, 'x') + "{i}"))
                 .find("257 characters"),
             std::string::npos);
@@ -179,19 +216,19 @@ TEST(KeySpaceTest, RejectsInvalidSpecsWithTheFieldAndRule) {
 
 // ---------------------------------------------------------------- routing
 
-TEST(KeySpaceTest, RoutingTableEqualsLookupOfMd5ForEveryKey) {
+TEST(KeyModelTest, RoutingTableEqualsLookupOfMd5ForEveryKey) {
   ShardMap map = ShardMap::CreateStream(7);
   ASSERT_TRUE(map.Split(3, Key("170141183460469231731687303715884105728")).ok());
-  const KeySpace ks = Make(Template(KeyDist::kZipf, 3000, "user-{i}-eu"), map);
+  const Keys ks = Make(Template(KeyDist::kZipf, 3000, "user-{i}-eu"), map);
   ExpectTableMatchesMd5(ks, map);
   EXPECT_EQ(ks.KeyString(42), "user-42-eu");
 }
 
-TEST(KeySpaceTest, SameKeyAlwaysRoutesToTheSameShard) {
+TEST(KeyModelTest, SameKeyAlwaysRoutesToTheSameShard) {
   const ShardMap map = ShardMap::CreateStream(8);
   KeySpec spec = Template(KeyDist::kZipf, 5000);
   spec.zipf_exponent = 0.9;
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   std::map<uint32_t, uint32_t> first_shard;
   Rng rng(11);
   for (int i = 0; i < 100'000; ++i) {
@@ -203,9 +240,9 @@ TEST(KeySpaceTest, SameKeyAlwaysRoutesToTheSameShard) {
   EXPECT_GT(first_shard.size(), 1000u);
 }
 
-TEST(KeySpaceTest, RerouteAfterSplitAndMergeMatchesMd5) {
+TEST(KeyModelTest, RerouteAfterSplitAndMergeMatchesMd5) {
   ShardMap map = ShardMap::CreateStream(4);
-  KeySpace ks = Make(Template(KeyDist::kUniform, 5000), map);
+  Keys ks = Make(Template(KeyDist::kUniform, 5000), map);
   const ReshardResult split = map.Split(1, Key("100000000000000000000000000000000000000"));
   ASSERT_TRUE(split.ok()) << split.error;
   // Shares for a map the table does not route by yet: computed from fresh hashes.
@@ -225,7 +262,7 @@ TEST(KeySpaceTest, RerouteAfterSplitAndMergeMatchesMd5) {
   }
 }
 
-TEST(KeySpaceTest, ExplicitHashKeysRouteByHashAtEveryRangeEdge) {
+TEST(KeyModelTest, ExplicitHashKeysRouteByHashAtEveryRangeEdge) {
   // Many splits in one narrow region pile starts into one directory bucket (binary search path).
   ShardMap map = ShardMap::CreateStream(5);
   Rng rng(21);
@@ -255,7 +292,7 @@ TEST(KeySpaceTest, ExplicitHashKeysRouteByHashAtEveryRangeEdge) {
   for (size_t i = 0; i < hashes.size(); ++i) {
     spec.hash_keys.push_back({hashes[i].ToDecimal(), 1.0 + static_cast<double>(i % 3)});
   }
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   ASSERT_EQ(ks.key_count(), hashes.size());
   for (uint32_t id = 0; id < ks.key_count(); ++id) {
     ASSERT_EQ(ks.KeyHash(id), hashes[id]);
@@ -274,8 +311,8 @@ TEST(KeySpaceTest, ExplicitHashKeysRouteByHashAtEveryRangeEdge) {
 }
 
 // Observed shares over `draws` records within 5 binomial standard errors of `expected`.
-void ExpectSharesWithinFiveSe(const KeySpace& ks, const std::vector<double>& expected,
-                              uint64_t draws, uint64_t seed) {
+void ExpectSharesWithinFiveSe(const Keys& ks, const std::vector<double>& expected, uint64_t draws,
+                              uint64_t seed) {
   std::vector<uint64_t> counts(expected.size(), 0);
   Rng rng(seed);
   for (uint64_t i = 0; i < draws; ++i) ++counts[ks.Sample(rng).shard];
@@ -287,12 +324,12 @@ void ExpectSharesWithinFiveSe(const KeySpace& ks, const std::vector<double>& exp
   }
 }
 
-TEST(KeySpaceTest, RandomKeysSpreadByRangeWidth) {
+TEST(KeyModelTest, RandomKeysSpreadByRangeWidth) {
   ShardMap map = ShardMap::CreateStream(4);
   ASSERT_TRUE(map.Split(0, Key("42535295865117307932921825928971026432")).ok());  // 2^125
   KeySpec spec;
   spec.dist = KeyDist::kRandom;
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   EXPECT_EQ(ks.key_count(), 0u);
   const std::vector<double> shares = ks.ExpectedShardShares(map);
   const std::vector<double> exact = {0, 0.25, 0.25, 0.25, 0.125, 0.125};
@@ -306,9 +343,9 @@ TEST(KeySpaceTest, RandomKeysSpreadByRangeWidth) {
   EXPECT_TRUE(ks.TopKeys(1, 5).empty());
 }
 
-TEST(KeySpaceTest, UniformExplicitHashKeysSpreadEvenly) {
+TEST(KeyModelTest, UniformExplicitHashKeysSpreadEvenly) {
   const ShardMap map = ShardMap::CreateStream(3);
-  const KeySpace ks = Make(Template(KeyDist::kExplicitHashKey, 10, "k{i}"), map);
+  const Keys ks = Make(Template(KeyDist::kExplicitHashKey, 10, "k{i}"), map);
   EXPECT_EQ(ks.key_count(), 0u);
   const std::vector<double> shares = ks.ExpectedShardShares(map);
   for (double s : shares) EXPECT_NEAR(s, 1.0 / 3, 1e-15);
@@ -323,43 +360,43 @@ TEST(KeySpaceTest, UniformExplicitHashKeysSpreadEvenly) {
 
 // ---------------------------------------------------------------- distributions
 
-TEST(KeySpaceTest, UniformDrawsMatchExactProbabilities) {
-  const KeySpace ks = Make(Template(KeyDist::kUniform, 1000), ShardMap::CreateStream(4));
+TEST(KeyModelTest, UniformDrawsMatchExactProbabilities) {
+  const Keys ks = Make(Template(KeyDist::kUniform, 1000), ShardMap::CreateStream(4));
   for (uint32_t id : {0u, 500u, 999u}) EXPECT_DOUBLE_EQ(ks.Probability(id), 1e-3);
   EXPECT_LT(DrawChiSquare(ks, 1'000'000, 1), ChiSquareCritical(999));
 }
 
-TEST(KeySpaceTest, ZipfDrawsMatchExactProbabilitiesKeyZeroHottest) {
+TEST(KeyModelTest, ZipfDrawsMatchExactProbabilitiesKeyZeroHottest) {
   KeySpec spec = Template(KeyDist::kZipf, 1000);
   spec.zipf_exponent = 1.1;
-  const KeySpace ks = Make(spec, ShardMap::CreateStream(4));
+  const Keys ks = Make(spec, ShardMap::CreateStream(4));
   for (uint32_t id : {0u, 1u, 57u, 999u}) {
     EXPECT_DOUBLE_EQ(ks.Probability(id), Zipf::Probability(1000, 1.1, id + 1)) << id;
   }
   EXPECT_LT(DrawChiSquare(ks, 1'000'000, 2), ChiSquareCritical(999));
 }
 
-TEST(KeySpaceTest, HotKeyTakesItsShareAndTheRestIsUniform) {
+TEST(KeyModelTest, HotKeyTakesItsShareAndTheRestIsUniform) {
   const ShardMap map = ShardMap::CreateStream(4);
   // Default hot key: key 0 (the loader writes it out as format with i = 0).
   KeySpec spec = Template(KeyDist::kHotKey, 50);
   spec.hot_share = 0.3;
   spec.hot_key = "key-0";
-  const KeySpace in_space = Make(spec, map);
+  const Keys in_space = Make(spec, map);
   EXPECT_EQ(in_space.key_count(), 50u);
   EXPECT_DOUBLE_EQ(in_space.Probability(0), 0.3);
   EXPECT_DOUBLE_EQ(in_space.Probability(1), 0.7 / 49);
   EXPECT_LT(DrawChiSquare(in_space, 500'000, 3), ChiSquareCritical(49));
   // A hot key inside the key space that is not key 0.
   spec.hot_key = "key-17";
-  const KeySpace key17 = Make(spec, map);
+  const Keys key17 = Make(spec, map);
   EXPECT_EQ(key17.key_count(), 50u);
   EXPECT_DOUBLE_EQ(key17.Probability(17), 0.3);
   EXPECT_DOUBLE_EQ(key17.Probability(0), 0.7 / 49);
   EXPECT_LT(DrawChiSquare(key17, 500'000, 4), ChiSquareCritical(49));
   // An explicit string outside the key space is an extra key.
   spec.hot_key = "vip";
-  const KeySpace extra = Make(spec, map);
+  const Keys extra = Make(spec, map);
   ASSERT_EQ(extra.key_count(), 51u);
   EXPECT_EQ(extra.KeyString(50), "vip");
   EXPECT_EQ(extra.KeyHash(50), Key("46690954595522206078308814015582135674"));  // hashlib
@@ -374,17 +411,17 @@ TEST(KeySpaceTest, HotKeyTakesItsShareAndTheRestIsUniform) {
   // One key: every record uses it.
   KeySpec single = Template(KeyDist::kHotKey, 1);
   single.hot_share = 0.4;
-  const KeySpace one = Make(single, map);
+  const Keys one = Make(single, map);
   EXPECT_DOUBLE_EQ(one.Probability(0), 1.0);
   for (int i = 0; i < 100; ++i) ASSERT_EQ(one.Sample(rng).key_id, 0u);
 }
 
-TEST(KeySpaceTest, WeightedDrawsMatchWeightsAndZeroWeightNeverDrawn) {
+TEST(KeyModelTest, WeightedDrawsMatchWeightsAndZeroWeightNeverDrawn) {
   KeySpec spec;
   spec.dist = KeyDist::kWeighted;
   spec.weighted_keys = {{"tenant-a", 5}, {"tenant-b", 3}, {"tenant-c", 0}, {"tenant-déjà", 2}};
   const ShardMap map = ShardMap::CreateStream(3);
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   ASSERT_EQ(ks.key_count(), 4u);
   EXPECT_DOUBLE_EQ(ks.Probability(0), 0.5);
   EXPECT_DOUBLE_EQ(ks.Probability(2), 0.0);
@@ -399,13 +436,13 @@ TEST(KeySpaceTest, WeightedDrawsMatchWeightsAndZeroWeightNeverDrawn) {
 
 // ---------------------------------------------------------------- exact shares
 
-TEST(KeySpaceTest, ZipfShardSharesMatchDrawsAndBruteForceSum) {
+TEST(KeyModelTest, ZipfShardSharesMatchDrawsAndBruteForceSum) {
   constexpr uint64_t kKeys = 100'000;
   constexpr double kS = 1.1;
   const ShardMap map = ShardMap::CreateStream(16);
   KeySpec spec = Template(KeyDist::kZipf, kKeys, "sensor/{i}");
   spec.zipf_exponent = kS;
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   const std::vector<double> shares = ks.ExpectedShardShares(map);
 
   // Brute force: hash every key string afresh, find its range by a linear scan, and add
@@ -429,11 +466,11 @@ TEST(KeySpaceTest, ZipfShardSharesMatchDrawsAndBruteForceSum) {
   ExpectSharesWithinFiveSe(ks, shares, 10'000'000, 31);
 }
 
-TEST(KeySpaceTest, TopKeysAreTheShardsMostProbableKeys) {
+TEST(KeyModelTest, TopKeysAreTheShardsMostProbableKeys) {
   KeySpec spec = Template(KeyDist::kZipf, 2000);
   spec.zipf_exponent = 1.2;
   const ShardMap map = ShardMap::CreateStream(4);
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   for (int shard = 0; shard < 4; ++shard) {
     std::vector<std::pair<double, uint32_t>> all;
     for (uint32_t id = 0; id < 2000; ++id) {
@@ -460,7 +497,7 @@ TEST(KeySpaceTest, TopKeysAreTheShardsMostProbableKeys) {
     weighted.weighted_keys.push_back({key, static_cast<double>((i * 7) % 11)});
   }
   const ShardMap one = ShardMap::CreateStream(1);
-  const KeySpace wks = Make(weighted, one);
+  const Keys wks = Make(weighted, one);
   const std::vector<KeyWeight> wtop = wks.TopKeys(0, 4);
   ASSERT_EQ(wtop.size(), 4u);
   // Weights (7i mod 11) = 10 at i = 3, 14, 25, 36; ties by key id.
@@ -472,7 +509,7 @@ TEST(KeySpaceTest, TopKeysAreTheShardsMostProbableKeys) {
   KeySpec hot = Template(KeyDist::kHotKey, 100);
   hot.hot_share = 0.5;
   hot.hot_key = "vip";
-  const KeySpace hks = Make(hot, one);
+  const Keys hks = Make(hot, one);
   const std::vector<KeyWeight> htop = hks.TopKeys(0, 3);
   ASSERT_EQ(htop.size(), 3u);
   EXPECT_EQ(htop[0].key, "vip");
@@ -492,9 +529,9 @@ KeySpec WeightedSpec(std::vector<WeightedKey> keys) {
 // MD5 decimals (python3 hashlib), in hash order: alpha 58606826522850340945736240254012750329,
 // delta 132573211365730055574155209150136284695, charlie 254503635870842867121759496893308434743,
 // echo 270752945312798010517319690730653335921, bravo 337097949882550486299015321206604644431.
-TEST(KeySpaceTest, SplitPointBalancesHandBuiltMd5Keys) {
+TEST(KeyModelTest, SplitPointBalancesHandBuiltMd5Keys) {
   ShardMap map = ShardMap::CreateStream(1);
-  const KeySpace ks = Make(
+  const Keys ks = Make(
       WeightedSpec({{"alpha", 1}, {"bravo", 2}, {"charlie", 3}, {"delta", 4}, {"echo", 5}}), map);
   // Cumulative in hash order 1, 5, 8, 13 of 15: the cut after charlie (8) is nearest 7.5.
   const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, 0);
@@ -504,7 +541,7 @@ TEST(KeySpaceTest, SplitPointBalancesHandBuiltMd5Keys) {
   EXPECT_FALSE(sp->dominant_key);
   const ReshardResult split = map.Split(0, sp->new_starting_hash_key);
   ASSERT_TRUE(split.ok()) << split.error;
-  const KeySpace after = Make(
+  const Keys after = Make(
       WeightedSpec({{"alpha", 1}, {"bravo", 2}, {"charlie", 3}, {"delta", 4}, {"echo", 5}}), map);
   const std::vector<double> shares = after.ExpectedShardShares(map);
   EXPECT_NEAR(shares[static_cast<size_t>(split.children[0])], 8.0 / 15, 1e-15);
@@ -520,9 +557,9 @@ TEST(KeySpaceTest, SplitPointBalancesHandBuiltMd5Keys) {
   EXPECT_DOUBLE_EQ(observed->lower_share, 9.0 / 16);
 }
 
-TEST(KeySpaceTest, SplitPointFlagsADominantKey) {
+TEST(KeyModelTest, SplitPointFlagsADominantKey) {
   const ShardMap map = ShardMap::CreateStream(1);
-  const KeySpace ks = Make(
+  const Keys ks = Make(
       WeightedSpec({{"alpha", 1}, {"bravo", 1}, {"charlie", 10}, {"delta", 1}, {"echo", 1}}), map);
   // Cuts next to charlie leave 2 | 12 or 12 | 2 of 14; equal gaps, the lower cut wins.
   const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, 0);
@@ -540,13 +577,13 @@ TEST(KeySpaceTest, SplitPointFlagsADominantKey) {
   EXPECT_DOUBLE_EQ(half->lower_share, 0.5);
 }
 
-TEST(KeySpaceTest, SplitPointKeepsStartPlusOneBelowNewBelowEnd) {
+TEST(KeyModelTest, SplitPointKeepsStartPlusOneBelowNewBelowEnd) {
   // End rule: a shard ending exactly at bravo's hash. The even cut (4 | 4) is before bravo, whose
   // hash is End, so NewStartingHashKey moves to End - 1.
   ShardMap map = ShardMap::CreateStream(1);
   ASSERT_TRUE(map.Split(0, Key("337097949882550486299015321206604644432")).ok());
   ASSERT_EQ(map.shard(1).range.end, Key("337097949882550486299015321206604644431"));
-  const KeySpace ks = Make(
+  const Keys ks = Make(
       WeightedSpec({{"alpha", 1}, {"bravo", 4}, {"charlie", 1}, {"delta", 1}, {"echo", 1}}), map);
   ASSERT_EQ(ks.ShardOf(1), 1u);
   const std::optional<SplitPoint> sp = ks.BalancingSplitPoint(map, 1);
@@ -560,14 +597,14 @@ TEST(KeySpaceTest, SplitPointKeepsStartPlusOneBelowNewBelowEnd) {
   const ShardMap one = ShardMap::CreateStream(1);
   KeySpec ehk = Template(KeyDist::kExplicitHashKey, 10);
   ehk.hash_keys = {{"0", 10}, {"1", 10}, {"1267650600228229401496703205376", 1}};
-  const KeySpace eks = Make(ehk, one);
+  const Keys eks = Make(ehk, one);
   const std::optional<SplitPoint> low = eks.BalancingSplitPoint(one, 0);
   ASSERT_TRUE(low.has_value());
   EXPECT_EQ(low->new_starting_hash_key, Key("1267650600228229401496703205376"));
   EXPECT_DOUBLE_EQ(low->lower_share, 20.0 / 21);
   // End rule with ExplicitHashKeys: the upper key sits at 2^128 - 1.
   ehk.hash_keys = {{"5", 10}, {"340282366920938463463374607431768211455", 10}};
-  const KeySpace top = Make(ehk, one);
+  const Keys top = Make(ehk, one);
   const std::optional<SplitPoint> high = top.BalancingSplitPoint(one, 0);
   ASSERT_TRUE(high.has_value());
   EXPECT_EQ(high->new_starting_hash_key, Key("340282366920938463463374607431768211454"));
@@ -579,7 +616,7 @@ TEST(KeySpaceTest, SplitPointKeepsStartPlusOneBelowNewBelowEnd) {
   EXPECT_FALSE(ks.BalancingSplitPoint(map, 0).has_value());
 }
 
-TEST(KeySpaceTest, SplitPointOfUniformHashIsTheRangeMidpoint) {
+TEST(KeyModelTest, SplitPointOfUniformHashIsTheRangeMidpoint) {
   KeySpec spec;
   spec.dist = KeyDist::kRandom;
   const ShardMap one = ShardMap::CreateStream(1);
@@ -594,11 +631,11 @@ TEST(KeySpaceTest, SplitPointOfUniformHashIsTheRangeMidpoint) {
   EXPECT_EQ(first->new_starting_hash_key, Key("56713727820156410577229101238628035242"));
 }
 
-TEST(KeySpaceTest, SplitPointMatchesBruteForceOverAllCuts) {
+TEST(KeyModelTest, SplitPointMatchesBruteForceOverAllCuts) {
   KeySpec spec = Template(KeyDist::kZipf, 400, "cust-{i}");
   spec.zipf_exponent = 0.8;
   ShardMap map = ShardMap::CreateStream(4);
-  const KeySpace ks = Make(spec, map);
+  const Keys ks = Make(spec, map);
   for (int shard = 0; shard < 4; ++shard) {
     const HashRange r = map.shard(shard).range;
     std::vector<std::pair<HashKey, double>> keys;  // (hash, probability) of the shard's keys
@@ -630,6 +667,91 @@ TEST(KeySpaceTest, SplitPointMatchesBruteForceOverAllCuts) {
     ASSERT_TRUE(split.ok()) << split.error;
     const std::vector<double> shares = ks.ExpectedShardShares(copy);
     EXPECT_NEAR(shares[static_cast<size_t>(split.children[0])] / total, sp->lower_share, 1e-12);
+  }
+}
+
+// ---------------------------------------------------------------- routes and the routing table
+
+TEST(KeyModelTest, RoutesAreExactWhereAKeysHighWordTiesARangeStart) {
+  const Keys probe = Make(Template(KeyDist::kUniform, 1000), ShardMap::CreateStream(1));
+  const HashKey h5 = probe.KeyHash(5);
+  const HashKey h6 = probe.KeyHash(6);
+  ShardMap map = ShardMap::CreateStream(1);
+  // Just above key-5's hash, with the same high word: key-5 stays in the lower child.
+  const ReshardResult split = map.Split(0, HashKey(h5.value() + 1));
+  ASSERT_TRUE(split.ok()) << split.error;
+  // Exactly at key-6's hash: key-6 starts the upper child.
+  ASSERT_TRUE(map.Split(map.Lookup(h6), h6).ok());
+  const ShardRouter router(map);
+  EXPECT_EQ(router.LookupHigh(h5.high()), ShardRouter::kNoShard);
+  EXPECT_EQ(router.LookupHigh(h6.high()), ShardRouter::kNoShard);
+  EXPECT_EQ(router.LookupHigh(0), static_cast<uint32_t>(map.open_shards()[0]));
+  const Keys ks = Make(Template(KeyDist::kUniform, 1000), map);
+  ExpectTableMatchesMd5(ks, map);
+  EXPECT_EQ(ks.ShardOf(5), static_cast<uint32_t>(split.children[0]));
+  EXPECT_EQ(map.shard(static_cast<int>(ks.ShardOf(6))).range.start, h6);
+  // Routes rebuilt from an unrelated map agree, and so do the analyses' routings.
+  Keys rebuilt = Make(Template(KeyDist::kUniform, 1000), ShardMap::CreateStream(3));
+  rebuilt.Reroute(map);
+  ExpectTableMatchesMd5(rebuilt, map);
+  const std::vector<uint32_t> shard_of = ks.model->ShardsOn(map);
+  for (uint32_t id = 0; id < 1000; ++id) ASSERT_EQ(shard_of[id], ks.ShardOf(id)) << id;
+}
+
+TEST(KeyModelTest, RoutingTableUsesPreparedRoutesUntilAReshardThenRoutesDrawsOnTheNewMap) {
+  const ShardMap map = ShardMap::CreateStream(4);
+  KeySpec spec = Template(KeyDist::kZipf, 5000);
+  spec.zipf_exponent = 0.8;
+  const KeyModel model = MakeModel(spec);
+  const KeyRoutes prepared(model, map);
+  RoutingTable plain, resharded;
+  const KeyRouting& a = plain.Attach(model, &prepared, map);
+  const KeyRouting& b = resharded.Attach(model, &prepared, map);
+  EXPECT_EQ(&a.routes(), &prepared);  // shared, not rebuilt per run
+  EXPECT_EQ(b.epoch(), 0u);
+  RoutingTable elsewhere;  // routes of another map are never used
+  EXPECT_NE(&elsewhere.Attach(model, &prepared, ShardMap::CreateStream(3)).routes(), &prepared);
+
+  KeySampler sa(a, Rng(9));
+  KeySampler sb(b, Rng(9));
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(sa.Next().key_id, sb.Next().key_id);
+  ShardMap after = map;
+  ASSERT_TRUE(after.Split(1, Key("100000000000000000000000000000000000000")).ok());
+  resharded.Reshard(after);
+  EXPECT_EQ(b.epoch(), 1u);
+  EXPECT_EQ(resharded.epoch(), 1u);
+  EXPECT_EQ(&a.routes(), &prepared);
+  // The same draws (the reshard changes shards, never the random stream); shards on the new map.
+  for (int i = 0; i < 20'000; ++i) {
+    const KeyDraw da = sa.Next();
+    const KeyDraw db = sb.Next();
+    ASSERT_EQ(da.key_id, db.key_id);
+    ASSERT_EQ(db.shard, static_cast<uint32_t>(after.Lookup(model.KeyHash(db.key_id))));
+    ASSERT_EQ(after.shard(static_cast<int>(db.shard)).state, ShardState::kOpen);
+  }
+}
+
+TEST(KeyModelTest, RecordsWithoutKeyIdsRouteAgainByTheirHash) {
+  ShardMap map = ShardMap::CreateStream(2);
+  KeySpec spec;
+  spec.dist = KeyDist::kRandom;
+  const KeyModel model = MakeModel(spec);
+  EXPECT_TRUE(model.HashIsUniform());
+  RoutingTable table;
+  const KeyRouting& routing = table.Attach(model, nullptr, map);
+  Rng rng(4);
+  std::vector<KeyDraw> draws;
+  for (int i = 0; i < 2000; ++i) draws.push_back(routing.routes().Sample(rng));
+  for (const KeyDraw& d : draws) {
+    ASSERT_EQ(d.key_id, kNoKey);
+    ASSERT_EQ(d.shard, static_cast<uint32_t>(map.Lookup(HashKey(d.hash))));
+    ASSERT_EQ(routing.routes().Route(d.key_id, d.hash), d.shard);
+  }
+  ASSERT_TRUE(map.Split(0, Key("85070591730234615865843651857942052864")).ok());  // 2^126
+  table.Reshard(map);
+  for (const KeyDraw& d : draws) {
+    ASSERT_EQ(routing.routes().Route(d.key_id, d.hash),
+              static_cast<uint32_t>(map.Lookup(HashKey(d.hash))));
   }
 }
 

@@ -1,0 +1,211 @@
+// ShardRouter's directory, KeyRoutes built and rebuilt from KeyModel's high words, and the
+// per-run RoutingTable. See routing.h.
+#include "models/keys/routing.h"
+
+#include <algorithm>
+#include <bit>
+#include <utility>
+
+#include "sim/check.h"
+
+namespace shardsim {
+namespace {
+
+uint64_t High(Uint128 v) { return static_cast<uint64_t>(v >> 64); }
+uint64_t Low(Uint128 v) { return static_cast<uint64_t>(v); }
+
+bool IsOpen(const ShardMap& map, int shard) {
+  return shard >= 0 && shard < static_cast<int>(map.shards().size()) &&
+         map.shard(shard).state == ShardState::kOpen;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- ShardRouter
+
+ShardRouter::ShardRouter(const ShardMap& map) {
+  for (int index : map.open_shards()) {
+    starts_.push_back(map.shard(index).range.start.value());
+    indexes_.push_back(static_cast<uint32_t>(index));
+  }
+  // Two to four buckets per open shard, so a uniform hash meets one or two starts; 2^16 buckets
+  // (256 KiB) cover the 10,000-shard stream limit.
+  const int bits = std::clamp(static_cast<int>(std::bit_width(starts_.size())) + 1, 1, 16);
+  shift_ = 128 - bits;
+  const size_t buckets = size_t{1} << bits;
+  directory_.assign(buckets + 1, 0);
+  size_t p = 0;
+  for (size_t b = 0; b <= buckets; ++b) {
+    while (p < starts_.size() && static_cast<size_t>(starts_[p] >> shift_) < b) ++p;
+    directory_[b] = static_cast<uint32_t>(p);
+  }
+}
+
+uint32_t ShardRouter::Lookup(Uint128 hash) const {
+  const auto b = static_cast<size_t>(hash >> shift_);
+  uint32_t p = directory_[b];
+  const uint32_t end = directory_[b + 1];
+  // starts_[0] == 0 <= hash, so p ends >= 1. Buckets hold one or two starts unless resharding
+  // piled many into one; then binary search.
+  if (end - p <= 8) {
+    while (p < end && starts_[p] <= hash) ++p;
+  } else {
+    uint32_t n = end - p;
+    while (n > 0) {
+      const uint32_t half = n / 2;
+      if (starts_[p + half] <= hash) {
+        p += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+  }
+  return indexes_[p - 1];
+}
+
+uint32_t ShardRouter::LookupHigh(uint64_t high) const {
+  // The directory's bucket holds every start whose top bits equal the high word's (shift_ >= 112).
+  const auto b = static_cast<size_t>(high >> (shift_ - 64));
+  uint32_t p = directory_[b];
+  const uint32_t end = directory_[b + 1];
+  // Starts whose high word is below `high` are below every hash with that high word. Buckets
+  // hold one or two starts unless resharding piled many into one; then binary search.
+  if (end - p <= 8) {
+    while (p < end && High(starts_[p]) < high) ++p;
+  } else {
+    uint32_t n = end - p;
+    while (n > 0) {
+      const uint32_t half = n / 2;
+      if (High(starts_[p + half]) < high) {
+        p += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+  }
+  // A start with the same high word is below such a hash only if its low word is 0.
+  for (; p < end && High(starts_[p]) == high; ++p) {
+    if (Low(starts_[p]) != 0) return kNoShard;
+  }
+  return indexes_[p - 1];  // starts_[0] == 0: p >= 1 here
+}
+
+bool ShardRouter::SameAs(const ShardMap& map) const {
+  const std::vector<int>& open = map.open_shards();
+  if (open.size() != indexes_.size()) return false;
+  for (size_t i = 0; i < open.size(); ++i) {
+    if (indexes_[i] != static_cast<uint32_t>(open[i]) ||
+        starts_[i] != map.shard(open[i]).range.start.value()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- KeyRoutes
+
+KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map) : KeyRoutes(model, map, true) {}
+
+KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys)
+    : model_(&model),
+      dist_(model.dist_),
+      template_count_(model.template_count_),
+      affix_bytes_(model.affix_bytes_),
+      stored_base_(model.stored_base_),
+      router_(map),
+      shard_of_(model.key_count()) {
+  if (!route_keys) return;
+  for (uint32_t id = 0; id < model.key_count(); ++id) shard_of_[id] = model.RouteKey(router_, id);
+  FillColumns();
+}
+
+KeyRoutes KeyRoutes::Rebuilt(const ShardMap& map) const {
+  KeyRoutes next(*model_, map, false);
+  // A shard index names one immutable range, so a key whose shard is still open with the same
+  // range stays; after a split of one shard in N only ~1/N of the keys route again.
+  std::vector<uint8_t> keep(map.shards().size(), 0);
+  const std::vector<Uint128>& starts = router_.starts();
+  const std::vector<uint32_t>& indexes = router_.indexes();
+  for (size_t p = 0; p < indexes.size(); ++p) {
+    const int index = static_cast<int>(indexes[p]);
+    if (!IsOpen(map, index)) continue;
+    const HashRange& now = map.shard(index).range;
+    const Uint128 old_end = p + 1 < starts.size() ? starts[p + 1] - 1 : ~Uint128{0};
+    if (now.start.value() == starts[p] && now.end.value() == old_end) {
+      keep[static_cast<size_t>(index)] = 1;
+    }
+  }
+  for (uint32_t id = 0; id < model_->key_count(); ++id) {
+    const uint32_t s = shard_of_[id];
+    next.shard_of_[id] = s < keep.size() && keep[s] ? s : model_->RouteKey(next.router_, id);
+  }
+  next.FillColumns();
+  return next;
+}
+
+void KeyRoutes::FillColumns() {
+  const auto& alias = model_->zipf_alias_;
+  columns_.resize(alias.size());
+  for (size_t k = 0; k < alias.size(); ++k) {
+    columns_[k] = {alias[k].threshold, alias[k].alias, shard_of_[k], shard_of_[alias[k].alias]};
+  }
+}
+
+uint32_t KeyRoutes::ShardOf(uint32_t key_id) const {
+  SHARDSIM_CHECK(key_id < shard_of_.size(), "no such key id");
+  return shard_of_[key_id];
+}
+
+KeyDraw KeyRoutes::SampleExplicitOrRandom(Rng& rng) const {
+  const KeyModel& m = *model_;
+  // Random keys and uniform ExplicitHashKeys: a uniform 128-bit hash, routed per record.
+  auto random_draw = [&](uint32_t bytes) {
+    const Uint128 high = rng.Next();
+    const Uint128 hash = (high << 64) | rng.Next();
+    return KeyDraw{kNoKey, router_.Lookup(hash), bytes, hash};
+  };
+  if (m.dist_ == KeyDist::kRandom) return random_draw(kRandomKeyBytes);
+  const uint32_t bytes = m.TemplateBytes(rng.Below(m.template_count_));
+  if (!m.discrete_) return random_draw(bytes);
+  const auto id = static_cast<uint32_t>(m.discrete_->Sample(rng));
+  return {id, shard_of_[id], bytes};
+}
+
+// ---------------------------------------------------------------- RoutingTable
+
+const KeyRouting& RoutingTable::Attach(const KeyModel& model, const KeyRoutes* initial,
+                                       const ShardMap& map) {
+  auto routing = std::make_unique<KeyRouting>();
+  routing->model_ = &model;
+  routing->epoch_ = epoch_;
+  if (initial != nullptr && &initial->model() == &model && initial->router().SameAs(map)) {
+    routing->current_ = initial;
+  } else {
+    routing->owned_ = std::make_unique<KeyRoutes>(model, map);
+    routing->current_ = routing->owned_.get();
+  }
+  routings_.push_back(std::move(routing));
+  return *routings_.back();
+}
+
+const KeyRouting& RoutingTable::Find(const KeyModel& model) const {
+  for (const std::unique_ptr<KeyRouting>& r : routings_) {
+    if (r->model_ == &model) return *r;
+  }
+  SHARDSIM_CHECK(false, "key model not attached to this stream");
+  return *routings_.front();
+}
+
+void RoutingTable::Reshard(const ShardMap& map) {
+  ++epoch_;
+  for (const std::unique_ptr<KeyRouting>& r : routings_) {
+    auto next = std::make_unique<KeyRoutes>(r->current_->Rebuilt(map));
+    r->owned_ = std::move(next);
+    r->current_ = r->owned_.get();
+    r->epoch_ = epoch_;
+  }
+}
+
+}  // namespace shardsim

@@ -1,0 +1,80 @@
+// ModelGraph: wiring and the end of a run. See model_graph.h.
+#include "models/run/model_graph.h"
+
+#include <utility>
+
+#include "sim/check.h"
+
+namespace shardsim {
+namespace {
+
+// A Direct PUT Firehose ingests through its own one-shard stream whose write limits are its
+// quotas (fact sheet 7).
+std::unique_ptr<Stream> MakeDirectPutStream(const ConsumerSpec& c, const Scenario& scenario) {
+  const DirectPutLimitsSpec& q = c.firehose.direct_put_limits;
+  StreamSpec spec;
+  spec.name = c.name;
+  spec.shards = 1;
+  spec.retention = Hours(24);  // Direct PUT data is kept 24 h while the destination is down
+  spec.max_record_size_bytes = kFirehoseMaxRecordBytes;
+  spec.write_limits.records_per_sec = q.records_per_sec;
+  spec.write_limits.bytes_per_sec = q.bytes_per_sec;
+  spec.write_limits.admission = WriteAdmission::kWindow;
+  auto s = std::make_unique<Stream>(spec, scenario.series_interval, scenario.warmup);
+  s->SetCallLimit(q.requests_per_sec);
+  return s;
+}
+
+}  // namespace
+
+ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t replication)
+    : prepared_(prepared),
+      end_(SimTime::Zero() + prepared.duration()),
+      stream_(std::make_unique<Stream>(prepared.scenario().stream,
+                                       prepared.scenario().series_interval,
+                                       prepared.scenario().warmup)),
+      sim_({.seed = seed, .replication = replication}) {
+  const Scenario& scenario = prepared.scenario();
+  for (const ConsumerSpec& c : scenario.consumers) {
+    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
+      direct_put_[c.name] = MakeDirectPutStream(c, scenario);
+    }
+  }
+  const std::vector<PreparedProducer>& inputs = prepared.producers();
+  for (size_t i = 0; i < scenario.producers.size(); ++i) {
+    const ProducerSpec& p = scenario.producers[i];
+    Stream& target = p.target.empty() ? *stream_ : *direct_put_.at(p.target);
+    std::unique_ptr<ProducerModel> model = MakeProducerModel(
+        p, inputs[i].profile, *inputs[i].keys, inputs[i].sizes, target, end_,
+        SimTime::Zero() + scenario.warmup, static_cast<uint32_t>(i), inputs[i].routes.get());
+    producers_.push_back(model.get());
+    sim_.Add(std::move(model));
+  }
+  if (!scenario.consumers.empty()) {
+    std::map<std::string, Stream*> direct_put_streams;
+    for (auto& [name, s] : direct_put_) direct_put_streams[name] = s.get();
+    std::vector<const KeyModel*> models;
+    for (const PreparedProducer& in : inputs) models.push_back(in.keys.get());
+    reads_ = std::make_unique<ReadPath>(scenario, *stream_, sim_, end_, direct_put_streams, models);
+  }
+}
+
+ModelGraph::~ModelGraph() = default;
+
+CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
+  SHARDSIM_CHECK(!ran_, "views are added before the run");
+  const SharedReadLimits* limits = reads_ != nullptr ? &reads_->limits() : nullptr;
+  return sim_.Emplace<CloudWatchView>("cloudwatch/" + prepared_.scenario().stream.name, *stream_,
+                                      limits, end_, options);
+}
+
+void ModelGraph::Run() {
+  SHARDSIM_CHECK(!ran_, "a model graph runs once");
+  ran_ = true;
+  sim_.RunUntil(end_);
+  sim_.Finish();
+  stream_->Finish(end_);
+  for (auto& [name, s] : direct_put_) s->Finish(end_);
+}
+
+}  // namespace shardsim

@@ -1,0 +1,68 @@
+// ModelGraph: the components of one run wired onto one Simulation -- the stream, an ingestion
+// stream per Direct PUT Firehose, one producer model per scenario producer (scenario order) and
+// the read path -- run to the end time and finished in order (components, then streams).
+// SimulateRun builds its runs through it, and so do tests and benchmarks that need the live model
+// (a probe component, a benchmark's timed loop). One graph per run; graphs over one
+// PreparedScenario may run on parallel threads. Not thread-safe itself.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/consumers/consumers.h"
+#include "models/producers/producer_model.h"
+#include "models/run/prepared.h"
+#include "models/stream/cloudwatch.h"
+#include "models/stream/stream.h"
+#include "sim/simulation.h"
+#include "sim/time.h"
+
+namespace shardsim {
+
+class ModelGraph {
+ public:
+  // Wires the graph; the run has not started, so callers may add components to sim().
+  // REQUIRES: `prepared` outlives the graph.
+  ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0);
+  ~ModelGraph();
+  ModelGraph(const ModelGraph&) = delete;
+  ModelGraph& operator=(const ModelGraph&) = delete;
+
+  // Adds a CloudWatch view of the stream ("cloudwatch/<stream name>"), for components that read
+  // metrics during the run (an autoscaler, a test). Opt-in: its minute events would otherwise
+  // change a run's event count. REQUIRES: before Run.
+  CloudWatchView& AddCloudWatch(CloudWatchOptions options = {});
+
+  // Runs every event up to the end time, then finishes the components and the streams.
+  // REQUIRES: called once.
+  void Run();
+
+  const PreparedScenario& prepared() const { return prepared_; }
+  SimTime end() const { return end_; }
+  Simulation& sim() { return sim_; }
+  const Simulation& sim() const { return sim_; }
+  Stream& stream() { return *stream_; }
+  const Stream& stream() const { return *stream_; }
+  // The ingestion stream of each Direct PUT Firehose, by consumer name.
+  const std::map<std::string, std::unique_ptr<Stream>>& direct_put() const { return direct_put_; }
+  // One per scenario producer, in scenario order (owned by the simulation).
+  const std::vector<ProducerModel*>& producers() const { return producers_; }
+  // The consumers; null when the scenario has none.
+  ReadPath* reads() { return reads_.get(); }
+  const ReadPath* reads() const { return reads_.get(); }
+
+ private:
+  const PreparedScenario& prepared_;
+  SimTime end_;
+  std::unique_ptr<Stream> stream_;
+  std::map<std::string, std::unique_ptr<Stream>> direct_put_;
+  Simulation sim_;
+  std::vector<ProducerModel*> producers_;
+  std::unique_ptr<ReadPath> reads_;
+  bool ran_ = false;
+};
+
+}  // namespace shardsim
