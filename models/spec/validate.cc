@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "models/spec/price_dimensions.h"
 #include "models/spec/range.h"
 #include "models/spec/units.h"
 
@@ -882,8 +883,21 @@ class Validator {
       }
     }
     if (s_.pricing) {
+      std::vector<std::string> dimensions;
+      for (const PriceDimensionInfo& d : kPriceDimensions) dimensions.emplace_back(d.name);
       for (const auto& [name, usd] : s_.pricing->overrides) {
-        Number("/pricing/overrides/" + PointerToken(name), usd, Closed(0.0, 1e9));
+        const std::string at = "/pricing/overrides/" + PointerToken(name);
+        if (!PriceDimensionFromName(name)) {
+          std::string message = "unknown price dimension " + Quote(name);
+          if (auto close = ClosestName(name, dimensions)) {
+            message += ", did you mean " + Quote(*close) + "?";
+          } else {
+            message += " (README \"Cost\" lists them)";
+          }
+          Error(at, message);
+          continue;
+        }
+        Number(at, usd, Closed(0.0, 1e9));
       }
     }
     const AnalysisSpec& a = s_.analysis;

@@ -41,6 +41,105 @@ LoadResult LoadScenarioText(const std::string& text, const std::string& display_
   return result;
 }
 
+namespace {
+
+// Applies one override to `doc`; false with an error at the override's pointer if its parent is
+// missing or not a container.
+bool ApplyOverride(loader::Json& doc, const JsonOverride& o, loader::Context& c) {
+  if (o.pointer.empty() || o.pointer[0] != '/') {
+    c.Error("", "an override needs a JSON pointer starting with \"/\", got " + Quote(o.pointer));
+    return false;
+  }
+  try {
+    const loader::Json::json_pointer ptr(o.pointer);
+    const loader::Json::json_pointer parent = ptr.parent_pointer();
+    if (!doc.contains(parent)) {
+      c.Error(o.pointer, "cannot set this value: " +
+                             (parent.empty() ? std::string("the document") : parent.to_string()) +
+                             " does not exist");
+      return false;
+    }
+    loader::Json& container = doc[parent];
+    const std::string& last = ptr.back();
+    if (container.is_array()) {
+      size_t index = 0;
+      const bool numeric =
+          !last.empty() && last.find_first_not_of("0123456789") == std::string::npos;
+      if (numeric) index = std::stoul(last);
+      if (!numeric || index > container.size() || (last.size() > 1 && last[0] == '0')) {
+        c.Error(o.pointer, "cannot set this value: " + Quote(last) + " is not an index of " +
+                               parent.to_string() + " (0.." + std::to_string(container.size()) +
+                               ")");
+        return false;
+      }
+      if (index == container.size()) {
+        container.push_back(o.value);
+      } else {
+        container[index] = o.value;
+      }
+      return true;
+    }
+    if (!container.is_object()) {
+      c.Error(o.pointer, "cannot set this value: " + parent.to_string() + " is not an object");
+      return false;
+    }
+    container[last] = o.value;
+    return true;
+  } catch (const std::exception& e) {
+    c.Error(o.pointer, std::string("cannot set this value: ") + e.what());
+    return false;
+  }
+}
+
+}  // namespace
+
+LoadResult LoadScenarioJson(const nlohmann::ordered_json& document,
+                            const std::vector<JsonOverride>& overrides,
+                            const std::string& display_name, const std::string& base_dir) {
+  LoadResult result;
+  result.file = display_name;
+  loader::Context c;
+  c.base_dir = base_dir;
+  try {
+    loader::Json root = document;
+    bool applied = true;
+    for (const JsonOverride& o : overrides) applied = ApplyOverride(root, o, c) && applied;
+    if (applied) {
+      std::optional<Scenario> scenario = loader::ReadScenario(c, root);
+      if (c.error_count() == 0) result.scenario = std::move(scenario);
+      loader::SortByDocumentOrder(root, &c.errors);
+      loader::SortByDocumentOrder(root, &c.features);
+    }
+  } catch (const std::exception& e) {  // a bug, but callers were promised no exceptions
+    result.scenario.reset();
+    c.errors.push_back({"", std::string("internal error while loading: ") + e.what(), 0, 0});
+  }
+  result.errors = c.TakeErrors();
+  result.features = std::move(c.features);
+  return result;
+}
+
+LoadResult LoadScenarioFileWithOverrides(const std::string& path,
+                                         const std::vector<JsonOverride>& overrides) {
+  LoadResult result;
+  result.file = path;
+  Diagnostic error;
+  const std::optional<std::string> text =
+      loader::ReadInputFile(path, kMaxFileBytes, "a scenario", &error);
+  if (!text) {
+    result.errors.push_back(std::move(error));
+    return result;
+  }
+  loader::Context c;
+  std::optional<loader::Json> root = loader::ParseDocument(*text, c);
+  if (!root) {
+    result.errors = c.TakeErrors();
+    return result;
+  }
+  return LoadScenarioJson(*root, overrides, path,
+                          std::filesystem::path(path).parent_path().string());
+}
+
 LoadResult LoadScenarioFile(const std::string& path) {
   LoadResult result;
   result.file = path;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +38,24 @@ LoadResult LoadScenarioFile(const std::string& path);
 // against `base_dir` ("" = the working directory).
 LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
                             const std::string& base_dir);
+
+// One value put into a scenario before it is read (`--set /json/pointer=value`, a sweep point).
+struct JsonOverride {
+  std::string pointer;  // RFC 6901; its parent must exist (an object or an array)
+  nlohmann::ordered_json value;
+};
+
+// Loads a scenario file with `overrides` applied, in order, to its JSON before reading, so the
+// result is checked exactly as if the file said so (every diagnostic names its pointer). A pointer
+// whose parent is missing, or an array index past the end, is reported at that pointer.
+LoadResult LoadScenarioFileWithOverrides(const std::string& path,
+                                         const std::vector<JsonOverride>& overrides);
+
+// The same for a parsed document, e.g. one read once and patched per sweep point. `base_dir`
+// resolves relative paths inside.
+LoadResult LoadScenarioJson(const nlohmann::ordered_json& document,
+                            const std::vector<JsonOverride>& overrides,
+                            const std::string& display_name, const std::string& base_dir);
 
 // One "<feature> is not supported yet" diagnostic per use of a feature not in `implemented`.
 std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,

@@ -87,6 +87,8 @@ Parser<int64_t> Int(Range<int64_t> r) {
 Parser<uint64_t> Uint64() {
   return [](Context& c, const Json& j, Ptr p) -> std::optional<uint64_t> {
     if (j.is_number_unsigned()) return j.get<uint64_t>();
+    // A document built in code (an override) may hold a non-negative value as a signed integer.
+    if (j.is_number_integer() && j.get<int64_t>() >= 0) return j.get<uint64_t>();
     if (j.is_number_integer()) {
       c.Error(p, "must be at least 0, got " + Describe(j));
     } else {

@@ -737,7 +737,7 @@ TEST(ScenarioLoaderTest, EveryFieldLandsInItsStructMember) {
     "slos": {"max_iterator_age": "1min", "p99_latency": "2s",
              "max_write_throttle_fraction": 0.01, "max_monthly_cost_usd": 1500.5,
              "max_shard_utilization": 0.9},
-    "pricing": {"file": "data/prices.json", "overrides": {"shard_hour": 0.02, "put_unit": 0}},
+    "pricing": {"file": "data/prices.json", "overrides": {"kds_shard_hour": 0.02, "kds_put_payload_unit": 0}},
     "analysis": {"hot_shard_threshold": 0.7, "stream_utilization_threshold": 0.3,
                  "top_keys": 3}
   })";
@@ -967,8 +967,8 @@ TEST(ScenarioLoaderTest, EveryFieldLandsInItsStructMember) {
   EXPECT_EQ(s.slos->max_shard_utilization, 0.9);
   ASSERT_TRUE(s.pricing.has_value());
   EXPECT_EQ(fs::path(s.pricing->file), fs::path(dir.str()) / "data" / "prices.json");
-  EXPECT_EQ(s.pricing->overrides,
-            (std::map<std::string, double>{{"put_unit", 0.0}, {"shard_hour", 0.02}}));
+  EXPECT_EQ(s.pricing->overrides, (std::map<std::string, double>{{"kds_put_payload_unit", 0.0},
+                                                                 {"kds_shard_hour", 0.02}}));
   EXPECT_DOUBLE_EQ(s.analysis.hot_shard_threshold, 0.7);
   EXPECT_DOUBLE_EQ(s.analysis.stream_utilization_threshold, 0.3);
   EXPECT_EQ(s.analysis.top_keys, 3);

@@ -235,9 +235,16 @@ const std::vector<RuleCase>& RuleCases() {
        "longer interval"},
       {"duplicate producer name", [](Scenario& s) { s.producers[2].name = s.producers[0].name; },
        "/producers/2/name", "duplicate producer name \"a\""},
-      {"pricing override with an escaped name",
-       [](Scenario& s) { s.pricing.emplace().overrides["a/b"] = -1; }, "/pricing/overrides/a~1b",
-       "must be between 0 and 1000000000, got -1"},
+      {"negative pricing override",
+       [](Scenario& s) { s.pricing.emplace().overrides["kds_shard_hour"] = -1; },
+       "/pricing/overrides/kds_shard_hour", "must be between 0 and 1000000000, got -1"},
+      {"unknown price dimension, escaped in its pointer",
+       [](Scenario& s) { s.pricing.emplace().overrides["a/b"] = 1; }, "/pricing/overrides/a~1b",
+       "unknown price dimension \"a/b\" (README \"Cost\" lists them)"},
+      {"misspelt price dimension",
+       [](Scenario& s) { s.pricing.emplace().overrides["kds_shard_hours"] = 1; },
+       "/pricing/overrides/kds_shard_hours",
+       "unknown price dimension \"kds_shard_hours\", did you mean \"kds_shard_hour\"?"},
   };
   return cases;
 }
