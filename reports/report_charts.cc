@@ -20,6 +20,7 @@ constexpr size_t kThrottledShardsDrawn = 3;
 constexpr size_t kKeysPerChart = 10;
 constexpr size_t kKeyCharts = 3;
 constexpr double kHotUtilisation = 0.8;
+constexpr double kSkewedTopKeys = 0.2;  // share of a shard's records its top keys carry
 
 // "shardId-000000000015" -> "15" (names that do not follow the pattern stay whole).
 std::string ShortShardId(const std::string& id) {
@@ -82,18 +83,20 @@ double MaxFinite(const std::vector<double>& v, size_t* at = nullptr) {
   return best;
 }
 
-// Milliseconds or seconds for an axis whose values reach `max_ms`.
+// Milliseconds, seconds, minutes or hours for an axis whose values reach `max_ms`.
 struct DurationAxis {
   double divisor = 1;
   std::string unit = "ms";
 };
 DurationAxis DurationAxisFor(double max_ms) {
+  if (max_ms >= 2 * 3'600'000.0) return {3'600'000, "h"};
+  if (max_ms >= 20 * 60'000.0) return {60'000, "min"};
   return max_ms >= 2000 ? DurationAxis{1000, "s"} : DurationAxis{1, "ms"};
 }
 
 // An objective as written in a scenario: "5s", "30s", "1.5s", "250ms".
 std::string ObjectiveDuration(double ms) {
-  return ms >= 1000 ? SignificantDigits(ms / 1000, 3) + "s" : Millis(ms);
+  return ms >= 1000 ? SignificantDigits(ms / 1000, 3) + "s" : Duration(ms);
 }
 
 std::string TimeAxisLabel(const TimeUnit& unit) { return "time since start (" + unit.name + ")"; }
@@ -151,8 +154,23 @@ svg::Series CdfSeries(const std::string& name, const SparseHistogram& h) {
 }
 
 std::string LatencyWords(const ConsumerResult& c) {
-  return c.name + " p50 " + Millis(c.latency.p50_ms) + ", p99 " + Millis(c.latency.p99_ms) +
-         ", max " + Millis(c.latency.max_ms);
+  return c.name + " p50 " + Duration(c.latency.p50_ms) + ", p99 " + Duration(c.latency.p99_ms) +
+         ", max " + Duration(c.latency.max_ms);
+}
+
+constexpr const char* kLatencyAxis = "latency: record created to processed or delivered";
+
+// A latency CDF's x axis in seconds when even the fastest median is a second or more (labels
+// like "20k ms" read badly), else in milliseconds.
+void LatencyAxisUnit(svg::LineChart* lc, double fastest_p50_ms) {
+  const bool seconds = fastest_p50_ms >= 1000;
+  lc->x = {
+      std::string(kLatencyAxis) + (seconds ? " (s, log scale)" : " (ms, log scale)"), true, {}, {}};
+  if (!seconds) return;
+  for (svg::Series& s : lc->series) {
+    for (double& x : s.x) x /= 1000;
+  }
+  for (svg::Marker& m : lc->markers) m.x /= 1000;
 }
 
 }  // namespace
@@ -173,6 +191,15 @@ Chart UtilisationChart(const RunResult& r) {
   if (grid == nullptr || !(r.write_limit_records_per_sec > 0) ||
       !(r.write_limit_bytes_per_sec > 0)) {
     chart.caption = {Plain("No per-shard series in this result: no utilisation heat map.")};
+    return chart;
+  }
+  uint64_t written = 0;
+  for (const ShardResult* s : shards) written += s->records_in;
+  if (written == 0) {
+    chart.caption = {
+        Plain("No record was written to the stream's shards (producers that write "
+              "to a Direct PUT Firehose bypass the stream): no utilisation heat "
+              "map.")};
     return chart;
   }
   const double t0 = grid->rows[0][0];
@@ -294,12 +321,13 @@ Chart LatencyCdfChart(const RunResult& r) {
   svg::LineChart lc;
   lc.id = chart.name;
   lc.title = chart.title;
-  lc.x = {"latency: record created to processed or delivered (ms, log scale)", true, {}, {}};
   lc.y = {"records at or below (%)", false, 0.0, 100.0};
   std::string words;
+  double fastest_p50 = std::numeric_limits<double>::infinity();
   for (size_t i = 0; i < r.consumers.size(); ++i) {
     const ConsumerResult& c = r.consumers[i];
     if (c.latency_histogram.count == 0) continue;
+    fastest_p50 = std::min(fastest_p50, c.latency.p50_ms);
     lc.series.push_back(CdfSeries(c.name, c.latency_histogram));
     words += (words.empty() ? "" : "; ") + LatencyWords(c);
     const double objective = ObjectiveFor(r, static_cast<int>(i), "objective_p99_latency_ms");
@@ -315,12 +343,14 @@ Chart LatencyCdfChart(const RunResult& r) {
                                                  "distribution.")};
     return chart;
   }
+  LatencyAxisUnit(&lc, fastest_p50);
   lc.description =
       "Cumulative distribution of end-to-end latency per consumer on a log axis: " + words + ".";
   chart.svg = svg::Render(lc);
   chart.caption = {
-      Plain("Share of records whose latency (created at the producer to processed; "
-            "Firehose: to the object written) is at most x; further right is slower. " +
+      Plain("Share of the processed records whose latency (created at the producer to processed; "
+            "Firehose: to the object written) is at most x; further right is slower. Records "
+            "still waiting at the end are not in it. " +
             words + ".")};
   return chart;
 }
@@ -352,8 +382,13 @@ Chart IteratorAgeChart(const RunResult& r) {
     if (std::isfinite(objective)) top_ms = std::max(top_ms, objective);
   }
   if (drawn.empty()) {
-    chart.caption = {Plain(r.consumers.empty()
-                               ? "No consumers: no iterator age."
+    bool direct_put_only = !r.consumers.empty();
+    for (const ConsumerResult& c : r.consumers) {
+      direct_put_only = direct_put_only && c.firehose && c.firehose->source == "direct_put";
+    }
+    chart.caption = {Plain(r.consumers.empty() ? "No consumers: no iterator age."
+                           : direct_put_only
+                               ? "No iterator age: a Direct PUT Firehose reads no stream."
                                : "No consumer series with an iterator age in this result.")};
     return chart;
   }
@@ -369,7 +404,7 @@ Chart IteratorAgeChart(const RunResult& r) {
     svg::Series s{d.name, std::move(d.line.x), std::move(d.line.y), false};
     for (double& y : s.y) y /= axis.divisor;
     lc.series.push_back(std::move(s));
-    words += (words.empty() ? "" : "; ") + d.name + " peaks at " + Millis(d.peak) + " at " +
+    words += (words.empty() ? "" : "; ") + d.name + " peaks at " + Duration(d.peak) + " at " +
              TimeText(d.peak_t, unit);
   }
   for (size_t i = 0; i < r.consumers.size(); ++i) {
@@ -388,8 +423,9 @@ Chart IteratorAgeChart(const RunResult& r) {
       words + ".";
   chart.svg = svg::Render(lc);
   chart.caption = {
-      Plain("How far behind each consumer reads (worst shard, per window); a line "
-            "that keeps rising is a consumer falling behind. " +
+      Plain("How far behind each consumer reads (worst shard, per window; the series cover the "
+            "whole run, warm-up included, and carry the last value through windows without a "
+            "read, such as an outage); a line that keeps rising is a consumer falling behind. " +
             words + ".")};
   return chart;
 }
@@ -508,8 +544,16 @@ std::vector<Chart> KeyShareCharts(const RunResult& r) {
     }
   }
   if (hot.empty()) {
+    // The busiest shard near its limit, when a few keys carry much of it (else the chart would
+    // show ten keys at a fraction of a percent each: capacity, not skew).
     const ShardResult* busiest = nullptr;
-    if (PeakShardUtilisation(r, &busiest) >= kHotUtilisation) add(busiest);
+    if (PeakShardUtilisation(r, &busiest) >= kHotUtilisation && busiest != nullptr) {
+      double top = 0;
+      for (size_t i = 0; i < std::min(kKeysPerChart, busiest->top_keys.size()); ++i) {
+        top += busiest->top_keys[i].share;
+      }
+      if (top >= kSkewedTopKeys) add(busiest);
+    }
   }
   std::vector<Chart> charts;
   for (const ShardResult* s : hot) {
@@ -604,12 +648,14 @@ std::vector<Chart> LatencyCdfComparison(const RunResult& a, const RunResult& b,
   for (const std::string& name : names) {
     svg::LineChart lc;
     std::string words;
+    double fastest_p50 = std::numeric_limits<double>::infinity();
     for (const auto& [r, label] : {std::pair{&a, &label_a}, std::pair{&b, &label_b}}) {
       for (const ConsumerResult& c : r->consumers) {
         if (c.name != name || c.latency_histogram.count == 0) continue;
         lc.series.push_back(CdfSeries(*label, c.latency_histogram));
-        words += (words.empty() ? "" : "; ") + *label + ": p50 " + Millis(c.latency.p50_ms) +
-                 ", p99 " + Millis(c.latency.p99_ms);
+        fastest_p50 = std::min(fastest_p50, c.latency.p50_ms);
+        words += (words.empty() ? "" : "; ") + *label + ": p50 " + Duration(c.latency.p50_ms) +
+                 ", p99 " + Duration(c.latency.p99_ms);
       }
     }
     if (lc.series.empty()) continue;
@@ -618,7 +664,7 @@ std::vector<Chart> LatencyCdfComparison(const RunResult& a, const RunResult& b,
     chart.title = "End-to-end latency of " + name + " (CDF)";
     lc.id = chart.name;
     lc.title = chart.title;
-    lc.x = {"latency: record created to processed or delivered (ms, log scale)", true, {}, {}};
+    LatencyAxisUnit(&lc, fastest_p50);
     lc.y = {"records at or below (%)", false, 0.0, 100.0};
     lc.description =
         "Cumulative distribution of " + name + "'s end-to-end latency in both runs: " + words + ".";
@@ -654,7 +700,7 @@ std::vector<Chart> IteratorAgeComparison(const RunResult& a, const RunResult& b,
         const double peak = MaxFinite(line.y);
         if (!std::isfinite(peak)) continue;
         top = std::max(top, peak);
-        words += (words.empty() ? "" : "; ") + *label + ": max " + Millis(peak);
+        words += (words.empty() ? "" : "; ") + *label + ": max " + Duration(peak);
         lines.push_back({*label, std::move(line)});
       }
     }

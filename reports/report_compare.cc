@@ -80,7 +80,7 @@ std::string Change(const HeadlineRow& row) {
       return Signed(Count(std::fabs(d)), d) + Relative(a, d);
     case FigureKind::kMillis:
       if (std::fabs(d) < 1e-6) return "no change";
-      return Signed(Millis(std::fabs(d)), d) + Relative(a, d);
+      return Signed(report::Duration(std::fabs(d)), d) + Relative(a, d);
     case FigureKind::kUsd:
       if (std::fabs(d) < 0.005) return "no change";
       return Signed(Usd(std::fabs(d)), d) + Relative(a, d);

@@ -51,7 +51,8 @@ struct Box {
 
 struct Column {
   std::string header;
-  bool numeric = false;  // right-aligned
+  bool numeric = false;  // right-aligned, never wrapped (HTML)
+  bool nowrap = false;   // text that must stay on one line (HTML), e.g. a range
 };
 
 struct Table {

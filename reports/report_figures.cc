@@ -163,7 +163,7 @@ std::string FormatHeadline(FigureKind kind, double value) {
     case FigureKind::kFraction:
       return value > 0 && value < 0.001 ? SharePercent(value) : PercentOneDecimal(value);
     case FigureKind::kMillis:
-      return Millis(value);
+      return Duration(value);
     case FigureKind::kUsd:
       return Usd(value);
   }
@@ -177,6 +177,19 @@ std::string ConsumerKindName(const ConsumerResult& c) {
   if (c.type == "efo") return "enhanced fan-out";
   if (c.type == "polling") return "GetRecords polling";
   return c.type;
+}
+
+std::string Duration(double ms) {
+  if (!std::isfinite(ms)) return "-";
+  auto three = [](double v) {  // three significant figures, no exponent, no trailing ".0"
+    const int decimals = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+    return Fixed(v, decimals);
+  };
+  const double a = std::fabs(ms);
+  if (a < 1000) return Millis(ms);
+  if (a < 99'950) return three(ms / 1000) + "s";
+  if (a < 99.95 * 60'000) return three(ms / 60'000) + "min";
+  return three(ms / 3'600'000) + "h";
 }
 
 std::string Usd(double amount) {
@@ -214,7 +227,7 @@ std::string FigureText(const FindingFigure& f) {
   };
   const bool integral = std::isfinite(f.value) && f.value == std::floor(f.value);
   if (strip("_ms")) {
-    value = Millis(f.value);
+    value = Duration(f.value);
   } else if (strip("_bytes_per_s")) {
     value = ApproxByteRate(std::max(f.value, 0.0));
     name += " bytes";
@@ -224,7 +237,10 @@ std::string FigureText(const FindingFigure& f) {
         "/s";
   } else if (strip("_usd")) {
     value = Usd(f.value);
-  } else if (strip("_bytes")) {
+  } else if (name.find("by_bytes") == std::string::npos &&
+             (strip("_bytes") || name.find("_bytes_") != std::string::npos ||
+              name.rfind("bytes_", 0) == 0)) {
+    // A size ("object_bytes_mean"), not a count of something refused by the bytes limit.
     value = ApproxBytes(f.value);
   } else if (name.find("fraction") != std::string::npos ||
              name.find("utilization") != std::string::npos ||

@@ -70,6 +70,9 @@ std::string FormatHeadline(FigureKind kind, double value);
 
 // "Lambda", "Firehose", "KCL", "enhanced fan-out", "GetRecords polling" (else the type itself).
 std::string ConsumerKindName(const ConsumerResult& c);
+// A duration in milliseconds, three significant figures in the unit that reads best: "0.512ms",
+// "41.3ms", "753ms", "1.75s", "30.1s", "19.6min", "5.94h"; "-" when not finite.
+std::string Duration(double ms);
 // "$1,234.56"; "<$0.01" for positive amounts under a cent; "-$3.10".
 std::string Usd(double amount);
 // A unit price with four significant digits and no exponent: "$0.015", "$0.00001667".

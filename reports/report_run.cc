@@ -148,8 +148,29 @@ Paragraph RunVerdict(const RunResult& r) {
     }
     why = ": " + Join(parts, ", ", " and ");
   }
+  // Consumers of one kind without settings to tell apart read as one group: "5 GetRecords
+  // polling consumers (billing, fraud, ...)".
   std::vector<std::string> consumers;
-  for (const ConsumerResult& c : r.consumers) consumers.push_back(ConsumerBrief(c));
+  std::vector<std::string> kinds;
+  bool grouped = false;
+  for (const ConsumerResult& c : r.consumers) {
+    const std::string kind = report::ConsumerKindName(c);
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) continue;
+    kinds.push_back(kind);
+    std::vector<const ConsumerResult*> same;
+    for (const ConsumerResult& d : r.consumers) {
+      if (report::ConsumerKindName(d) == kind) same.push_back(&d);
+    }
+    if (same.size() == 1 || c.lambda || c.firehose) {
+      for (const ConsumerResult* d : same) consumers.push_back(ConsumerBrief(*d));
+    } else {
+      std::vector<std::string> names;
+      for (const ConsumerResult* d : same) names.push_back(d->name);
+      grouped = true;
+      consumers.push_back(Grouped(same.size()) + " " + kind + " consumers (" +
+                          Join(names, ", ", " and ") + ")");
+    }
+  }
   std::string config =
       "with " + StreamBrief(r) + ", " + Plural(r.producers.size(), "producer", "producers");
   if (!r.producers.empty() && r.producers.size() <= 3) {
@@ -157,10 +178,14 @@ Paragraph RunVerdict(const RunResult& r) {
     for (const ProducerResult& pr : r.producers) names.push_back(pr.name + ", " + pr.api);
     config += " (" + Join(names, "; ", "; ") + ")";
   }
-  config += consumers.empty()
-                ? " and no consumers"
-                : " and " + std::string(consumers.size() == 1 ? "consumer " : "consumers ") +
-                      Join(consumers, ", ", " and ");
+  if (r.consumers.empty()) {
+    config += " and no consumers";
+  } else if (grouped) {
+    config += " and " + Join(consumers, ", ", " and ");
+  } else {
+    config += std::string(r.consumers.size() == 1 ? " and consumer " : " and consumers ") +
+              Join(consumers, ", ", " and ");
+  }
   p.text.push_back(Plain(why + ", " + config + "; cost " + CostBrief(r) + "."));
   return p;
 }
@@ -309,8 +334,9 @@ std::string WhereAndWhen(const RunResult& r, const Finding& f, const report::Tim
         if (std::isfinite(v) && v > best) best = v, best_t = t->rows[i][0];
       }
       if (best >= 0) {
-        parts.push_back(c.name + "'s iterator age peaks at " + Millis(best) + " at " +
-                        report::TimeText(best_t, unit));
+        parts.push_back(c.name + "'s iterator age is highest at " + report::TimeText(best_t, unit) +
+                        " (" + report::Duration(best) +
+                        " in the per-window series, warm-up included)");
       }
       throttle_windows({t}, "read_throttles", "GetRecords throttled");
     }
@@ -399,10 +425,13 @@ void Charts(const RunResult& r, Document* doc) {
   AddChart(report::WriteThrottleChart(r), doc);
   AddChart(report::ReadThrottleChart(r), doc);
   const std::vector<Chart> keys = report::KeyShareCharts(r);
-  if (keys.empty() && !r.shards.empty()) {
+  uint64_t written = 0;
+  for (const ShardResult& s : r.shards) written += s.records_in;
+  if (keys.empty() && written > 0) {
     doc->blocks.push_back(Paragraph{
-        {Plain("No hot shard (no hot_shard or hot_key finding, and no shard reaches 80% of a "
-               "limit): key shares are not charted; the shard table lists each shard's top key.")},
+        {Plain("No hot shard (no hot_shard or hot_key finding, and no shard near its limit "
+               "with a few keys carrying a fifth of its records): key shares are not charted; "
+               "the shard table lists each shard's top key.")},
         "note"});
   }
   for (const Chart& c : keys) AddChart(c, doc);
@@ -441,9 +470,9 @@ void ShardTable(const RunResult& r, Document* doc) {
   }
   const int decimals = total > 100 ? 4 : 3;
   Table t;
-  t.columns = {{"shard", false},     {"key range", false},     {"state", false},
-               {"records in", true}, {"peak demand", true},    {"peak", true},
-               {"throttled", true},  {"expected share", true}, {"top key", false}};
+  t.columns = {{"shard", false},     {"key range", false, true}, {"state", false},
+               {"records in", true}, {"peak demand", true},      {"peak", true},
+               {"throttled", true},  {"expected share", true},   {"top key", false}};
   for (const ShardResult* s : shards) {
     const report::ShardLoad load = report::PeakLoad(r, *s);
     std::string throttled = Grouped(s->throttled_records);
@@ -479,7 +508,7 @@ void ShardTable(const RunResult& r, Document* doc) {
 }
 
 std::string LatencyCell(const LatencySummary& l, double LatencySummary::*field) {
-  return l.count > 0 ? Millis(l.*field) : "-";
+  return l.count > 0 ? report::Duration(l.*field) : "-";
 }
 
 void ProducerTable(const RunResult& r, Document* doc) {
@@ -539,7 +568,9 @@ void ConsumerTables(const RunResult& r, Document* doc) {
                       {Plain(Grouped(c.records_failed))},
                       {Plain(LatencyCell(c.latency, &LatencySummary::p50_ms))},
                       {Plain(LatencyCell(c.latency, &LatencySummary::p99_ms))},
-                      {Plain(Millis(c.iterator_age_max_ms))},
+                      {Plain(c.firehose && c.firehose->source == "direct_put"
+                                 ? "-"
+                                 : report::Duration(c.iterator_age_max_ms))},
                       {Plain(Grouped(c.read_throttles))}});
   }
   doc->blocks.push_back(std::move(t));
@@ -576,7 +607,7 @@ void ConsumerTables(const RunResult& r, Document* doc) {
            {Plain(Count(l.concurrency_max))},
            {Plain(LatencyCell(l.duration, &LatencySummary::p99_ms))},
            {Plain(l.max_stall_ms > 0
-                      ? Millis(l.max_stall_ms) +
+                      ? report::Duration(l.max_stall_ms) +
                             (l.max_stall_shard.empty() ? "" : " (" + l.max_stall_shard + ")")
                       : "-")},
            {Plain(Grouped(l.records_to_destination))},

@@ -246,8 +246,11 @@ TEST(RunReportTest, FindingsComeMostSevereFirstWithEvidenceFixAndSplitKey) {
             std::string::npos);
   // Where and when, from the series: the shard's throttled windows, the consumer's age peak.
   EXPECT_NE(md.find("throttled in 9 windows between 0s and 56s"), std::string::npos) << md;
-  EXPECT_NE(md.find("enricher's iterator age peaks at 8850ms at 59s"), std::string::npos);
-  EXPECT_NE(md.find("**Figures:** objective p99 latency 5000ms; p99 latency 9900ms."),
+  EXPECT_NE(
+      md.find("enricher's iterator age is highest at 59s (8.85s in the per-window series, warm-up "
+              "included)"),
+      std::string::npos);
+  EXPECT_NE(md.find("**Figures:** objective p99 latency 5.00s; p99 latency 9.90s."),
             std::string::npos);
 }
 
@@ -407,6 +410,12 @@ TEST(ReportFiguresTest, FindingFiguresReadInTheirUnits) {
   EXPECT_EQ(report::FigureText({"shard_arrivals_per_s", 751.64}), "shard arrivals 751.6/s");
   EXPECT_EQ(report::FigureText({"iterator_age_growth", 0.4108}), "iterator age growth 0.411");
   EXPECT_EQ(report::FigureText({"shards_needed", 13}), "shards needed 13");
+  EXPECT_EQ(report::FigureText({"object_bytes_mean", 88483.1}), "object bytes mean 86.4KiB");
+  EXPECT_EQ(report::FigureText({"read_throttles_by_bytes", 122}), "read throttles by bytes 122");
+  EXPECT_EQ(report::Duration(1749), "1.75s");
+  EXPECT_EQ(report::Duration(753), "753ms");
+  EXPECT_EQ(report::Duration(1175000), "19.6min");
+  EXPECT_EQ(report::Duration(21372000), "5.94h");
 }
 
 // ---------------------------------------------------------------- comparison
@@ -431,13 +440,12 @@ TEST(CompareTest, ShowsHeadlineChangesAndFindingsThatAppearOrDisappear) {
                       "simulated\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(
-      text.find("  p99 latency, enricher                    9900ms  1500ms  -8400ms (-84.8%)  "
-                "better\n"),
-      std::string::npos)
+  EXPECT_NE(text.find("  p99 latency, enricher                     9.90s   1.50s  -8.40s (-84.8%)  "
+                      "better\n"),
+            std::string::npos)
       << text;
   EXPECT_NE(
-      text.find("  open shards                                   4       6       +2 (+50.0%)\n"),
+      text.find("  open shards                                   4       6      +2 (+50.0%)\n"),
       std::string::npos)
       << text;
   EXPECT_NE(text.find("  only in B (new):\n    warning read_throttling on dashboard\n"),
