@@ -204,7 +204,7 @@ th, td { border-bottom: 1px solid #dddddd; padding: 0.22rem 0.5rem; text-align: 
   vertical-align: top; }
 th { border-bottom: 2px solid #999999; background: #fafafa; vertical-align: bottom; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
+td.num, td.nowrap { white-space: nowrap; }
 td code { white-space: nowrap; overflow-wrap: normal; }
 figure { margin: 1rem 0 1.8rem; }
 figure svg { display: block; width: 100%; max-width: 54rem; height: auto; }
@@ -315,8 +315,12 @@ std::string ToHtml(const Document& doc) {
                        out += "<tr>";
                        for (size_t i = 0; i < row.size(); ++i) {
                          const bool num = i < t.columns.size() && t.columns[i].numeric;
-                         out += Cat("<td", ClassAttr(num ? "num" : ""), ">", HtmlInline(row[i]),
-                                    "</td>");
+                         const bool nowrap = i < t.columns.size() && t.columns[i].nowrap;
+                         out += Cat("<td",
+                                    ClassAttr(num      ? "num"
+                                              : nowrap ? "nowrap"
+                                                       : ""),
+                                    ">", HtmlInline(row[i]), "</td>");
                        }
                        out += "</tr>\n";
                      }
