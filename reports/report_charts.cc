@@ -288,7 +288,7 @@ Chart UtilisationChart(const RunResult& r) {
   const std::string limits = Count(r.write_limit_records_per_sec) + " records/s or " +
                              FormatByteRate(r.write_limit_bytes_per_sec);
   const std::string window = TimeText(dx, TimeUnit{1, "s"});
-  std::string desc = "Heat map of write utilisation for " + std::to_string(shards.size()) +
+  std::string desc = "Heat map of write utilisation for " + Grouped(shards.size()) +
                      (shards.size() == 1 ? " shard" : " shards") + " in hash-key order over " +
                      TimeText(r.duration_s, unit) + ", one column per " + window +
                      " window; colour = accepted records or bytes against the per-shard limit (" +
@@ -298,7 +298,7 @@ Chart UtilisationChart(const RunResult& r) {
             " of its " + (busiest->by_bytes ? "bytes" : "records") + " limit at " +
             TimeText(busiest->peak_t, unit) + ".";
   }
-  desc += " " + std::to_string(hot_rows) + (rows.size() < shards.size() ? " of the rows" : "") +
+  desc += " " + Grouped(hot_rows) + (rows.size() < shards.size() ? " of the rows" : "") +
           " reach " + PercentWhole(kHotUtilisation) + " or more in some window.";
   map.description = desc;
   chart.svg = svg::Render(map);
@@ -306,7 +306,7 @@ Chart UtilisationChart(const RunResult& r) {
       Plain("Accepted writes in each " + window + " window as a share of the per-shard limit (" +
             limits + ", whichever binds), shards top to bottom in hash-key order" +
             (rows.size() < shards.size()
-                 ? " (" + std::to_string(shards.size()) + " shards merged into " +
+                 ? " (" + Grouped(shards.size()) + " shards merged into " +
                        std::to_string(rows.size()) + " rows, each cell the highest)"
                  : "") +
             "; right: each row's peak and the limit that binds. Throttled attempts are in the "
