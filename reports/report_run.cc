@@ -326,8 +326,18 @@ std::string WhereAndWhen(const RunResult& r, const Finding& f, const report::Tim
   }
   if (f.consumer >= 0 && static_cast<size_t>(f.consumer) < r.consumers.size()) {
     const ConsumerResult& c = r.consumers[static_cast<size_t>(f.consumer)];
-    if (const SeriesTable* t = report::ConsumerSeries(r, c)) {
-      const int col = report::ColumnIndex(*t, "iterator_age_ms");
+    // The series say when a consumer fell behind or was throttled; for other kinds (idle
+    // workers, small objects) they would only distract.
+    const FindingKind k = f.kind;
+    const bool lag = k == FindingKind::kIteratorAgeGrowing || k == FindingKind::kCatchingUp ||
+                     k == FindingKind::kRecordsExpired || k == FindingKind::kRetentionRisk ||
+                     k == FindingKind::kUnownedShards || k == FindingKind::kLambdaShardStalled ||
+                     k == FindingKind::kLambdaConcurrencyThrottled ||
+                     k == FindingKind::kSloViolated;
+    const bool reads = k == FindingKind::kReadThrottling || k == FindingKind::kLambdaReadContention;
+    const SeriesTable* t = lag || reads ? report::ConsumerSeries(r, c) : nullptr;
+    if (t != nullptr) {
+      const int col = lag ? report::ColumnIndex(*t, "iterator_age_ms") : -1;
       double best = -1, best_t = 0;
       for (size_t i = 0; i < t->rows.size() && col >= 0; ++i) {
         const double v = t->rows[i][static_cast<size_t>(col)];
@@ -338,7 +348,7 @@ std::string WhereAndWhen(const RunResult& r, const Finding& f, const report::Tim
                         " (" + report::Duration(best) +
                         " in the per-window series, warm-up included)");
       }
-      throttle_windows({t}, "read_throttles", "GetRecords throttled");
+      if (reads) throttle_windows({t}, "read_throttles", "GetRecords throttled");
     }
   }
   return Join(parts, "; ", "; ");
