@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cli/cmd_report.h"
 #include "cli/route.h"
 #include "models/run/run.h"
 #include "models/spec/loader/scenario_loader.h"
@@ -117,16 +118,18 @@ int CmdValidate(const std::vector<std::string>& args) {
 
 int CmdRun(const std::vector<std::string>& args) {
   const std::string usage =
-      "Usage: shardsim run FILE [--seed N] [--duration D] [--out DIR]\n"
+      "Usage: shardsim run FILE [--seed N] [--duration D] [--out DIR [--report]]\n"
       "Simulates the scenario and prints a summary. With --out, writes DIR/result.json and\n"
       "DIR/series/*.csv (all or nothing). Exit 0 ok, 1 runtime failure (e.g. a conservation\n"
-      "check), 2 bad input.";
+      "check), 2 bad input. DIR also gets summary.txt (the summary); with --report, report.md,\n"
+      "report.html and report/*.svg (the architecture review; `shardsim report DIR` renders it).";
   po::options_description options("Options");
   options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
                                                     "scenario file")(
       "seed", po::value<std::string>(), "random seed 0..2^64-1 (overrides \"seed\")")(
       "duration", po::value<std::string>(), "simulated time, e.g. 10min (overrides \"duration\")")(
       "out", po::value<std::string>(), "output directory for result.json and CSV series")(
+      "report", "with --out: also write the architecture-review report")(
       "quiet,q", "do not print the summary");
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -148,6 +151,10 @@ int CmdRun(const std::vector<std::string>& args) {
   }
   if (vm.count("out") && vm["out"].as<std::string>().empty()) {
     std::cerr << "shardsim: --out: must name a directory\n";
+    return kExitUsage;
+  }
+  if (vm.count("report") && !vm.count("out")) {
+    std::cerr << "shardsim: --report needs --out DIR (the report is written beside result.json)\n";
     return kExitUsage;
   }
   LoadResult loaded = LoadScenarioFile(file);
@@ -185,7 +192,12 @@ int CmdRun(const std::vector<std::string>& args) {
     OutputDir out;
     out.Add("result.json", ResultJsonText(result));
     for (const SeriesTable& t : result.series) out.Add(SeriesPath(t), SeriesToCsv(t));
+    out.Add("summary.txt", SummaryText(result));
     std::string error;
+    if (vm.count("report") && !AddRunReport(&out, &error)) {
+      std::cerr << "shardsim: " << error << "\n";
+      return kExitRuntime;
+    }
     const std::string dir = vm["out"].as<std::string>();
     if (!out.Commit(dir, &error)) {
       std::cerr << "shardsim: " << error << "\n";

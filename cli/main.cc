@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_report.h"
 #include "cli/commands.h"
 
 namespace po = boost::program_options;
@@ -22,6 +23,9 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  validate FILE...   check scenario files; every problem is reported with its JSON pointer\n"
     "  run FILE           simulate a scenario; write result.json and CSV series to --out\n"
+    "                     (--report adds the architecture review: report.md, report.html)\n"
+    "  report DIR         render the architecture review of a result directory again\n"
+    "  compare A B        what-if comparison of two result directories (--out DIR for files)\n"
     "  route              which shard will my partition key go to?\n"
     "\n"
     "Options:\n"
@@ -48,6 +52,8 @@ int Dispatch(int argc, char** argv) {
   if (command == "validate") return CmdValidate(args);
   if (command == "run") return CmdRun(args);
   if (command == "route") return CmdRoute(args);
+  if (command == "report") return CmdReport(args);
+  if (command == "compare") return CmdCompare(args);
   std::cerr << "shardsim: unknown command \"" << command << "\"\n\n" << kUsage;
   return kExitUsage;
 }

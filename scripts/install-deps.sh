@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages shardsim needs, only those missing (idempotent, fast when done).
 # Usage: scripts/install-deps.sh [--with-chromium]
+#   --with-chromium: also the test dependencies of the report rendering test (headless Chromium
+#   and libpng to check its screenshot); scripts/test.sh passes it.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libboost-dev libboost-program-options-dev
       nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev)
-if [[ "${1:-}" == "--with-chromium" ]]; then pkgs+=(chromium); fi
+if [[ "${1:-}" == "--with-chromium" ]]; then pkgs+=(chromium libpng-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@
 # `build/bench/shardsim_bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --with-chromium  # Chromium renders report.html in a test
 jobs="$(nproc)"
 
 echo "== Release build and tests"
