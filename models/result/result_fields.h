@@ -186,6 +186,10 @@ void Fields(V& v, S& x) {
   v.Field("throttled_by_bytes_limit", x.throttled_by_bytes_limit);
   v.Field("expected_share", x.expected_share);
   v.Field("top_keys", x.top_keys);
+  // Billing quantities; optional when reading, so results of earlier versions still read.
+  v.Optional("open_hours", x.open_hours, true);
+  v.Optional("put_payload_units", x.put_payload_units, true);
+  v.Optional("kib_rounded_in", x.kib_rounded_in, true);
   // Not written: index (it is n of shard_id, shardId-n). The reader restores it from shard_id.
 }
 
@@ -234,6 +238,7 @@ template <class V, ResultRef<FirehoseResult> S>
 void Fields(V& v, S& x) {
   v.Field("source", x.source);
   v.Field("records_in", x.records_in);
+  v.Optional("bytes_in", x.bytes_in, true);  // optional when reading earlier results
   v.Field("records_delivered", x.records_delivered);
   v.Field("records_transform_failed", x.records_transform_failed);
   v.Field("records_backed_up", x.records_backed_up);

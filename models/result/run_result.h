@@ -108,6 +108,7 @@ struct LambdaResult {
 struct FirehoseResult {
   std::string source;                     // "stream" or "direct_put"
   uint64_t records_in = 0;                // read from the stream or accepted by Direct PUT
+  uint64_t bytes_in = 0;                  // their bytes as stored
   uint64_t records_delivered = 0;         // written to S3
   uint64_t records_transform_failed = 0;  // processing-failed after the transform's retries
   uint64_t records_backed_up = 0;         // delivery failed for retry_duration: to backup
@@ -195,6 +196,11 @@ struct ShardResult {
   std::vector<std::string> parent_shard_ids;
   uint64_t records_in = 0;  // Kinesis records accepted
   uint64_t bytes_in = 0;
+  // Billing quantities (fact sheet 9): hours the shard was open in the run, PUT payload units of
+  // its stored records (each 25 KiB chunk), and their bytes with each record rounded up to 1 KiB.
+  double open_hours = 0;
+  uint64_t put_payload_units = 0;
+  uint64_t kib_rounded_in = 0;
   uint64_t records_offered = 0;   // accepted + throttled attempts, retries included
   uint64_t first_attempts = 0;    // records offered for the first time (demand)
   double peak_records_per_s = 0;  // accepted, highest one-second window
@@ -237,8 +243,13 @@ enum class FindingKind {
   kFirehoseDeliveryFailed,
   kDirectPutThrottling,
   kSloViolated,
+  kFirehoseRecordRounding,
+  kPutPayloadUnits,
+  kEfoCost,
+  kRetentionCost,
+  kIdleShards,
 };
-inline constexpr int kFindingKinds = 24;
+inline constexpr int kFindingKinds = 29;
 
 // Most severe first.
 enum class Severity { kCritical, kWarning, kInfo };
@@ -358,6 +369,11 @@ inline std::string_view FindingKindName(FindingKind kind) {
       "firehose_delivery_failed",
       "direct_put_throttling",
       "slo_violated",
+      "firehose_record_rounding",
+      "put_payload_units",
+      "efo_cost",
+      "retention_cost",
+      "idle_shards",
   };
   return kNames[static_cast<int>(kind)];
 }

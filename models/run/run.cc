@@ -10,6 +10,7 @@
 #include "models/consumers/consumers.h"
 #include "models/keys/key_model.h"
 #include "models/result/format.h"
+#include "models/run/billing.h"
 #include "models/run/model_graph.h"
 #include "models/spec/enum_names.h"
 #include "models/spec/features.h"
@@ -169,6 +170,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));
     for (SeriesTable& t : reads->Series()) r.series.push_back(std::move(t));
   }
+  CountBilling(scenario, &r);
   return RunOutput{std::move(r), stream.shard_map(), std::move(usage)};
 }
 

@@ -14,7 +14,9 @@ Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration 
       series_ns_(series_interval.nanos()),
       first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
       shards_(map_.shards().size()),
-      closed_(map_.shards().size(), 0) {
+      closed_(map_.shards().size(), 0),
+      opened_ns_(map_.shards().size(), 0),
+      closed_ns_(map_.shards().size(), -1) {
   SHARDSIM_CHECK(series_ns_ > 0);
 }
 
@@ -70,6 +72,7 @@ void Stream::Reshaped(const ReshardResult& result, std::vector<uint32_t> parents
   routing_.Reshard(map_);
   for (uint32_t p : parents) {
     closed_[p] = 1;
+    closed_ns_[p] = now.nanos();
     if (!reads_.empty()) reads_[p].log.Close();
   }
   Reshard event;
@@ -79,6 +82,8 @@ void Stream::Reshaped(const ReshardResult& result, std::vector<uint32_t> parents
     SHARDSIM_CHECK(static_cast<size_t>(child) == shards_.size(), "shard indexes are dense");
     shards_.emplace_back();
     closed_.push_back(0);
+    opened_ns_.push_back(now.nanos());
+    closed_ns_.push_back(-1);
     if (!reads_.empty()) reads_.push_back({ShardLog(read_options_), -1, {}});
     event.children.push_back(static_cast<uint32_t>(child));
   }
@@ -122,6 +127,7 @@ void Stream::MarkPoison(StoredRecord& rec) {
 }
 
 void Stream::Finish(SimTime end) {
+  end_ns_ = end.nanos();
   const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
   for (ShardStats& s : shards_) {
     CloseSecond(s, s.second + 1);
@@ -144,6 +150,11 @@ std::vector<ShardResult> Stream::ShardResults() const {
       r.parent_shard_ids.push_back(ShardIdString(shard.adjacent_parent));
     r.records_in = s.records_in;
     r.bytes_in = s.bytes_in;
+    r.put_payload_units = s.payload_units;
+    r.kib_rounded_in = s.kib_in;
+    const auto i = static_cast<size_t>(shard.index);
+    const int64_t until = closed_ns_[i] >= 0 ? closed_ns_[i] : end_ns_;
+    r.open_hours = static_cast<double>(std::max<int64_t>(0, until - opened_ns_[i])) / 3.6e12;
     r.records_offered = s.offered;
     r.first_attempts = s.first_attempts;
     r.peak_records_per_s = static_cast<double>(s.peak_records);

@@ -51,6 +51,10 @@ class ShardListener {
 
 class Stream {
  public:
+  // A PUT payload unit is each 25 KB chunk of a record (fact sheet 9); KB = 1,024 bytes is
+  // UNCONFIRMED.
+  static constexpr int64_t kPayloadUnitBytes = 25 * 1024;
+
   // Peaks ignore one-second windows that start before `warmup` (the warm-up of the scenario);
   // totals and series cover the whole run.
   Stream(const StreamSpec& spec, SimDuration series_interval,
@@ -110,6 +114,8 @@ class Stream {
       if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
+      s.payload_units += static_cast<uint64_t>(bytes + kPayloadUnitBytes - 1) / kPayloadUnitBytes;
+      s.kib_in += static_cast<uint64_t>(bytes + 1023) >> 10;
       ++s.sec_records;
       s.sec_bytes += bytes;
       ++s.win_records;
@@ -229,6 +235,9 @@ class Stream {
     uint32_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
     uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
+    // Billing (fact sheet 9): PUT payload units (each 25 KiB chunk, at least one) and the bytes
+    // in whole KiB per record (on-demand ingest rounding).
+    uint64_t payload_units = 0, kib_in = 0;
     uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
     int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
     int64_t peak_demand_records = 0, peak_demand_bytes = 0;
@@ -286,6 +295,9 @@ class Stream {
   // By shard: closed by SplitShard / MergeShards. Apart from ShardStats, whose per-record fields
   // fill whole cache lines: this array stays in L1.
   std::vector<uint8_t> closed_;
+  // By shard, for shard-hours: when it opened (0 for CreateStream's shards) and closed (-1: open).
+  std::vector<int64_t> opened_ns_, closed_ns_;
+  int64_t end_ns_ = 0;  // the run's end, set by Finish
   // Demand by creation second in a ring of the most recent seconds, so memory does not grow
   // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
   // of over an hour) is counted in the oldest second the ring still holds.

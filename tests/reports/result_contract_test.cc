@@ -535,7 +535,8 @@ TEST(ResultReaderTest, NamesThePointerAndTheRule) {
             "retention_risk, unowned_shards, idle_workers, reprocessed_records, "
             "lambda_shard_stalled, lambda_records_discarded, lambda_concurrency_throttled, "
             "lambda_read_contention, firehose_small_objects, firehose_delivery_failed, "
-            "direct_put_throttling, slo_violated");
+            "direct_put_throttling, slo_violated, firehose_record_rounding, put_payload_units, "
+            "efo_cost, retention_cost, idle_shards");
   EXPECT_EQ(FirstError(With("/findings/1/severity", "fatal")),
             "/findings/1/severity: must be one of: critical, warning, info");
   EXPECT_EQ(FirstError(With("/shards/0/shard_id", "s7")),

@@ -614,6 +614,7 @@ void FirehoseConsumer::FillResult(ConsumerResult& c) const {
   FirehoseResult f;
   f.source = Name(direct_put_ ? FirehoseSource::kDirectPut : FirehoseSource::kStream);
   f.records_in = records_in_;
+  f.bytes_in = bytes_in_;
   f.records_delivered = delivered_;
   f.records_transform_failed = transform_failed_;
   f.records_backed_up = backed_up_;
