@@ -3,13 +3,25 @@
 
 #include <algorithm>
 
+#include "analysis/cost/cost_findings.h"
 #include "analysis/read_findings.h"
 #include "analysis/slo_check.h"
 #include "analysis/write_findings.h"
 
 namespace shardsim {
 
-void AnalyzeRun(const Scenario& scenario, RunOutput* out) {
+void PriceResult(const PriceTable* prices, const std::string& unpriced_note, RunResult* result) {
+  if (prices != nullptr && result->duration_s > 0) {
+    result->cost = PriceRun(result->billing, result->duration_s / 3600, *prices);
+  } else {
+    CostResult unpriced;
+    if (!unpriced_note.empty()) unpriced.notes.push_back(unpriced_note);
+    result->cost = std::move(unpriced);
+  }
+}
+
+void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
+                const std::string& unpriced_note, RunOutput* out) {
   RunResult& r = out->result;
   AddWritePathFindings(scenario, out->final_map, out->usage, &r);
   if (!scenario.consumers.empty()) {
@@ -25,6 +37,8 @@ void AnalyzeRun(const Scenario& scenario, RunOutput* out) {
                     [](const Finding& f) { return f.kind == FindingKind::kOverProvisioned; });
     }
   }
+  PriceResult(prices, unpriced_note, &r);
+  if (prices != nullptr) AddCostFindings(scenario, *prices, &r);
   AddSloFindings(scenario, &r);
 }
 

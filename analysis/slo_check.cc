@@ -442,6 +442,43 @@ std::optional<Finding> ShardUtilizationMissed(const SloSpec& slo, const WriteLoa
   return f;
 }
 
+// The projected monthly cost against its objective, with the cost findings' levers as the fix.
+std::optional<Finding> CostMissed(const SloSpec& slo, const RunResult& r) {
+  if (!(slo.max_monthly_cost_usd && r.cost && r.cost->priced &&
+        r.cost->total_per_month_usd > *slo.max_monthly_cost_usd)) {
+    return std::nullopt;
+  }
+  const CostResult& cost = *r.cost;
+  const CostItem* top = nullptr;
+  for (const CostItem& item : cost.items) {
+    if (top == nullptr || item.per_month_usd > top->per_month_usd) top = &item;
+  }
+  std::vector<std::string> levers;
+  double saving = 0;
+  for (const Finding& f : r.findings) {
+    const std::optional<double> s = FigureOf(f, "saving_per_month_usd");
+    if (!s) continue;
+    levers.push_back(std::string(FindingKindName(f.kind)) + " (" + Usd(*s) + ")");
+    saving += *s;
+  }
+  std::string advice;
+  if (!levers.empty()) {
+    advice = "The cost findings save up to " + Usd(saving) + "/month: see " + JoinAnd(levers) + ".";
+  } else if (top != nullptr) {
+    advice = "The largest item is " + top->dimension +
+             (top->subject.empty() ? "" : " (" + top->subject + ")") + " at " +
+             Usd(top->per_month_usd) + "/month: reduce what it bills.";
+  }
+  Finding f = Violation("stream",
+                        "The projected cost is " + Usd(cost.total_per_month_usd) +
+                            "/month (730 h at this run's rates) against a " +
+                            Usd(*slo.max_monthly_cost_usd) + " objective",
+                        advice);
+  AddFigures(&f, {{"objective_max_monthly_cost_usd", *slo.max_monthly_cost_usd},
+                  {"cost_per_month_usd", cost.total_per_month_usd}});
+  return f;
+}
+
 }  // namespace
 
 void AddSloFindings(const Scenario& scenario, RunResult* result) {
@@ -468,6 +505,7 @@ void AddSloFindings(const Scenario& scenario, RunResult* result) {
       static_cast<int>(std::count_if(result->shards.begin(), result->shards.end(),
                                      [](const ShardResult& s) { return s.state == "OPEN"; }));
   Append(&out, ShardUtilizationMissed(slo, load, open, out));
+  Append(&out, CostMissed(slo, *result));
 }
 
 }  // namespace shardsim

@@ -9,8 +9,9 @@
 namespace shardsim {
 
 // Appends the SLO findings to result->findings. REQUIRES: result->shards, producers and consumers
-// filled (consumers in scenario order). No-op without scenario.slos. max_monthly_cost_usd needs
-// the pricing model and is refused by the loader's feature check until then.
+// filled (consumers in scenario order). No-op without scenario.slos. max_monthly_cost_usd is
+// checked against result->cost (set before this is called; an unpriced run cannot have a cost
+// objective, see ResolvePrices).
 void AddSloFindings(const Scenario& scenario, RunResult* result);
 
 }  // namespace shardsim

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "models/spec/diagnostic.h"
 #include "reports/report_compare.h"
@@ -22,23 +23,6 @@ namespace po = boost::program_options;
 
 namespace shardsim::cli {
 namespace {
-
-int ParseArgs(const std::vector<std::string>& args, const std::string& usage,
-              const po::options_description& options, const po::positional_options_description& pos,
-              po::variables_map* vm) {
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(pos).run(), *vm);
-    if (vm->count("help")) {
-      std::cout << usage << "\n" << options;
-      return kExitOk;
-    }
-    po::notify(*vm);
-  } catch (const po::error& e) {
-    std::cerr << "shardsim: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  return -1;
-}
 
 std::optional<std::string> ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

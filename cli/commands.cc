@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cli/args.h"
 #include "cli/cmd_report.h"
 #include "cli/route.h"
 #include "models/run/run.h"
@@ -26,49 +27,6 @@ namespace po = boost::program_options;
 
 namespace shardsim::cli {
 namespace {
-
-// Parses `args` against `options` (+ positionals). On --help prints usage and returns kExitOk; on
-// a usage error prints it and returns kExitUsage; otherwise returns -1 and fills `vm`.
-int Parse(const std::vector<std::string>& args, const std::string& usage,
-          const po::options_description& options, const po::positional_options_description& pos,
-          po::variables_map* vm) {
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(pos).run(), *vm);
-    if (vm->count("help")) {
-      std::cout << usage << "\n" << options;
-      return kExitOk;
-    }
-    po::notify(*vm);
-  } catch (const po::error& e) {
-    std::cerr << "shardsim: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  return -1;
-}
-
-// The value of an override as the command line spells it, for the "got ..." of messages.
-class OverrideSpelling : public ValidationInput {
- public:
-  OverrideSpelling(std::string pointer, std::string text)
-      : pointer_(std::move(pointer)), text_(std::move(text)) {}
-  std::optional<std::string> Spelling(std::string_view pointer) const override {
-    if (pointer != pointer_) return std::nullopt;
-    return Quote(text_);
-  }
-
- private:
-  std::string pointer_;
-  std::string text_;
-};
-
-// Sets the scenario's duration to `text` ("10min") and checks the scenario again; the problems,
-// if any, name their JSON pointers ("/duration", or e.g. "/warmup" that no longer fits).
-std::vector<Diagnostic> OverrideDuration(const std::string& text, Scenario* scenario) {
-  const Parsed<SimDuration> parsed = ParseDuration(text);
-  if (!parsed.ok()) return {Diagnostic{"/duration", parsed.error, 0, 0}};
-  scenario->duration = *parsed.value;
-  return Validate(*scenario, OverrideSpelling("/duration", text));
-}
 
 void PrintDiagnostics(const LoadResult& loaded) {
   for (const Diagnostic& d : loaded.errors) std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
@@ -91,7 +49,7 @@ int CmdValidate(const std::vector<std::string>& args) {
     std::cerr << "shardsim: validate needs at least one scenario file\n\n" << usage << "\n";
     return kExitUsage;
   }
-  if (int rc = Parse(args, usage, options, pos, &vm); rc >= 0) return rc;
+  if (int rc = ParseArgs(args, usage, options, pos, &vm); rc >= 0) return rc;
 
   int rc = kExitOk;
   for (const std::string& file : vm["file"].as<std::vector<std::string>>()) {
@@ -118,37 +76,32 @@ int CmdValidate(const std::vector<std::string>& args) {
 
 int CmdRun(const std::vector<std::string>& args) {
   const std::string usage =
-      "Usage: shardsim run FILE [--seed N] [--duration D] [--out DIR [--report]]\n"
-      "Simulates the scenario and prints a summary. With --out, writes DIR/result.json and\n"
-      "DIR/series/*.csv (all or nothing). Exit 0 ok, 1 runtime failure (e.g. a conservation\n"
-      "check), 2 bad input. DIR also gets summary.txt (the summary); with --report, report.md,\n"
-      "report.html and report/*.svg (the architecture review; `shardsim report DIR` renders it).";
+      "Usage: shardsim run FILE [--seed N] [--duration D] [--set /ptr=value]... [--shards N]\n"
+      "                         [--prices FILE] [--out DIR [--report]] [--quiet]\n"
+      "Simulates the scenario and prints a summary. --set changes one scenario field for this\n"
+      "run, checked exactly like the file (e.g. --set /producers/0/records_per_sec=6000). With\n"
+      "--out, writes DIR/result.json, DIR/series/*.csv and DIR/summary.txt (all or nothing);\n"
+      "with --report also report.md, report.html and report/*.svg (the architecture review;\n"
+      "`shardsim report DIR` renders it again). Exit 0 ok, 1 runtime failure (e.g. a\n"
+      "conservation check), 2 bad input.";
   po::options_description options("Options");
-  options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
-                                                    "scenario file")(
-      "seed", po::value<std::string>(), "random seed 0..2^64-1 (overrides \"seed\")")(
-      "duration", po::value<std::string>(), "simulated time, e.g. 10min (overrides \"duration\")")(
-      "out", po::value<std::string>(), "output directory for result.json and CSV series")(
+  options.add_options()("help,h", "show this help");
+  AddScenarioOptions(&options, /*sweep=*/false);
+  options.add_options()("out", po::value<std::string>(),
+                        "output directory for result.json and CSV series")(
       "report", "with --out: also write the architecture-review report")(
       "quiet,q", "do not print the summary");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>()->required(), "scenario file");
+  po::options_description all;
+  all.add(options).add(hidden);
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = Parse(args, usage, options, pos, &vm); rc >= 0) return rc;
+  if (int rc = ParseArgs(args, usage, all, pos, &vm, &options); rc >= 0) return rc;
 
-  const std::string file = vm["file"].as<std::string>();
-  RunOptions run_options;
-  if (vm.count("seed")) {
-    const std::string& text = vm["seed"].as<std::string>();
-    uint64_t seed = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      std::cerr << "shardsim: --seed: expected an integer 0..18446744073709551615, got \"" << text
-                << "\"\n";
-      return kExitUsage;
-    }
-    run_options.seed = seed;
-  }
+  ScenarioArgs a;
+  if (!ReadScenarioArgs(vm, /*sweep=*/false, &a, std::cerr)) return kExitUsage;
   if (vm.count("out") && vm["out"].as<std::string>().empty()) {
     std::cerr << "shardsim: --out: must name a directory\n";
     return kExitUsage;
@@ -157,37 +110,11 @@ int CmdRun(const std::vector<std::string>& args) {
     std::cerr << "shardsim: --report needs --out DIR (the report is written beside result.json)\n";
     return kExitUsage;
   }
-  LoadResult loaded = LoadScenarioFile(file);
-  if (!loaded.ok()) {
-    PrintDiagnostics(loaded);
-    return kExitUsage;
-  }
-  if (vm.count("duration")) {
-    // The override must satisfy every rule the scenario's own "duration" does (its range, the
-    // warm-up, steps and events inside the run, the series window count).
-    const std::string d = vm["duration"].as<std::string>();
-    const std::vector<Diagnostic> problems = OverrideDuration(d, &*loaded.scenario);
-    if (!problems.empty()) {
-      for (const Diagnostic& p : problems) std::cerr << FormatDiagnostic(file, p) << "\n";
-      return kExitUsage;
-    }
-    run_options.duration = loaded.scenario->duration;
-  }
-  const std::vector<Diagnostic> unsupported = UnsupportedFeatures(loaded, ImplementedFeatures());
-  if (!unsupported.empty()) {
-    for (const Diagnostic& d : unsupported) std::cerr << FormatDiagnostic(file, d) << "\n";
-    return kExitUsage;
-  }
-  const PreparedScenario::Outcome prepared =
-      PreparedScenario::Prepare(*loaded.scenario, loaded.scenario->duration);
-  if (!prepared.prepared) {
-    for (const Diagnostic& d : prepared.problems) {
-      std::cerr << FormatDiagnostic(loaded.file, d) << "\n";
-    }
-    return kExitUsage;
-  }
-  const RunResult result =
-      RunPrepared(*prepared.prepared, run_options.seed.value_or(loaded.scenario->seed));
+  const std::optional<RunInput> in =
+      LoadRunInput(a.file, SingleOverrides(a.sets), a.prices_file, std::cerr);
+  if (!in) return kExitUsage;
+  RunResult result = RunPrepared(*in->prepared, in->prices, a.seed.value_or(in->scenario.seed));
+  result.provenance = MakeProvenance("run", args, a.file);
   if (vm.count("out")) {
     OutputDir out;
     out.Add("result.json", ResultJsonText(result));
@@ -227,7 +154,7 @@ int CmdRoute(const std::vector<std::string>& args) {
       "jsonl", po::value<std::string>(), "file of JSON objects, one per line");
   po::positional_options_description pos;
   po::variables_map vm;
-  if (int rc = Parse(args, usage, options, pos, &vm); rc >= 0) return rc;
+  if (int rc = ParseArgs(args, usage, options, pos, &vm); rc >= 0) return rc;
   if (vm.count("keys") == vm.count("jsonl")) {
     std::cerr << "shardsim: route needs exactly one of --keys FILE or --jsonl FILE\n\n"
               << usage << "\n";

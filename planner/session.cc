@@ -5,14 +5,21 @@
 
 namespace shardsim {
 
-RunResult RunPrepared(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
+RunResult RunPrepared(const PreparedScenario& prepared, const PriceChoice& prices, uint64_t seed,
+                      uint64_t replication) {
   RunOutput out = SimulateRun(prepared, seed, replication);
-  AnalyzeRun(prepared.scenario(), &out);
+  AnalyzeRun(prepared.scenario(), prices.table ? &*prices.table : nullptr, prices.note, &out);
   return std::move(out.result);
 }
 
 RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   RunOutcome outcome;
+  PriceChoice prices = ResolvePrices(scenario, options.prices_file);
+  if (!prices.errors.empty()) {
+    outcome.input_errors = std::move(prices.errors);
+    outcome.input_errors_file = prices.error_file;
+    return outcome;
+  }
   PreparedScenario::Outcome p =
       PreparedScenario::Prepare(scenario, options.duration.value_or(scenario.duration));
   if (!p.prepared) {
@@ -20,7 +27,7 @@ RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
     return outcome;
   }
   outcome.result =
-      RunPrepared(*p.prepared, options.seed.value_or(scenario.seed), options.replication);
+      RunPrepared(*p.prepared, prices, options.seed.value_or(scenario.seed), options.replication);
   return outcome;
 }
 

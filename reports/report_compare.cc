@@ -24,7 +24,6 @@ using report::Paragraph;
 using report::Plain;
 using report::Strong;
 using report::Table;
-using report::Usd;
 
 constexpr int kTextWidth = 100;
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/result/format.h"
 #include "models/result/run_result.h"
 
 namespace shardsim::report {
@@ -73,8 +74,6 @@ std::string ConsumerKindName(const ConsumerResult& c);
 // A duration in milliseconds, three significant figures in the unit that reads best: "0.512ms",
 // "41.3ms", "753ms", "1.75s", "30.1s", "19.6min", "5.94h"; "-" when not finite.
 std::string Duration(double ms);
-// "$1,234.56"; "<$0.01" for positive amounts under a cent; "-$3.10".
-std::string Usd(double amount);
 // A unit price with four significant digits and no exponent: "$0.015", "$0.00001667".
 std::string UnitPriceUsd(double price);
 // A finding figure as prose: its name without the unit suffix, and its value in the unit the

@@ -27,7 +27,6 @@ using report::Paragraph;
 using report::Plain;
 using report::Strong;
 using report::Table;
-using report::Usd;
 
 constexpr size_t kListedProducers = 10;
 constexpr size_t kShownFigures = 8;

@@ -13,6 +13,7 @@
 
 #include "models/result/format.h"
 #include "models/spec/units.h"
+#include "reports/report_figures.h"
 #include "sim/check.h"
 #include "sim/time.h"
 
@@ -350,6 +351,39 @@ std::string ConservationText(const Conservation& c) {
                         "  duplicates " + Grouped(c.duplicates));
 }
 
+// A billed quantity: whole counts grouped ("162,852"), small ones with three significant digits.
+std::string Quantity(double q) { return q >= 100 ? Count(std::round(q)) : SignificantDigits(q, 3); }
+
+// Monthly cost by item, largest first (the run's rates over 730 hours), and the total.
+std::string CostText(const RunResult& r) {
+  if (!r.cost) return "";
+  const CostResult& c = *r.cost;
+  if (!c.priced) {
+    std::string out = "Cost: not priced";
+    if (!c.notes.empty()) out += ": " + c.notes.front();
+    return Wrap(out, "", kSummaryWidthColumns) + "\n";
+  }
+  std::vector<const CostItem*> items;
+  for (const CostItem& item : c.items) items.push_back(&item);
+  std::stable_sort(items.begin(), items.end(), [](const CostItem* a, const CostItem* b) {
+    return a->per_month_usd > b->per_month_usd;
+  });
+  const std::vector<Column> cols = {{"item", false, true},       {"for", false, true},
+                                    {"quantity", true, false},   {"unit", false, false},
+                                    {"unit price", true, false}, {"per month", true, false}};
+  std::vector<std::vector<std::string>> rows;
+  for (const CostItem* item : items) {
+    rows.push_back({item->dimension, item->subject.empty() ? "-" : item->subject,
+                    Quantity(item->quantity), item->unit,
+                    report::UnitPriceUsd(item->unit_price_usd), Usd(item->per_month_usd)});
+  }
+  std::string out = Line("Cost: " + Usd(c.total_per_month_usd) + "/month (this run's rates over " +
+                         "730 h; prices " + c.price_file + ", " + c.region + ", " + c.date + ")");
+  out += Table(cols, rows);
+  for (const std::string& note : c.notes) out += Wrap("note: " + note, "  ", kSummaryWidthColumns);
+  return out + "\n";
+}
+
 // Code points in UTF-8 text (the terminal columns of ordinary text).
 size_t CodePoints(const std::string& s) {
   size_t n = 0;
@@ -416,7 +450,8 @@ std::string Findings(const std::vector<Finding>& findings) {
 std::string SummaryText(const RunResult& result) {
   const std::string consumers = result.consumers.empty() ? "" : Consumers(result) + "\n";
   return Header(result) + "\n" + Producers(result) + "\n" + HottestShards(result) + "\n" +
-         consumers + ConservationText(result.conservation) + "\n" + Findings(result.findings);
+         consumers + ConservationText(result.conservation) + "\n" + CostText(result) +
+         Findings(result.findings);
 }
 
 }  // namespace shardsim

@@ -176,4 +176,35 @@ void ApplyPriceOverrides(const std::map<std::string, double>& overrides, PriceTa
   }
 }
 
+PriceChoice ResolvePrices(const Scenario& scenario, const std::string& prices_file) {
+  PriceChoice out;
+  const std::string file = !prices_file.empty() ? prices_file
+                           : scenario.pricing   ? scenario.pricing->file
+                                                : "";
+  if (!file.empty()) {
+    PriceLoad load = LoadPriceFile(file);
+    if (!load.table) {
+      out.errors = std::move(load.errors);
+      out.error_file = file;
+      return out;
+    }
+    out.table = std::move(load.table);
+  } else {
+    out.table = BuiltInPrices(scenario.region);
+    if (!out.table) {
+      out.note = "no built-in prices for region " + Quote(scenario.region) +
+                 " (shardsim has us-east-1): give a price file with --prices FILE or "
+                 "pricing.file";
+    }
+  }
+  if (out.table && scenario.pricing) ApplyPriceOverrides(scenario.pricing->overrides, &*out.table);
+  if (!out.table && scenario.slos && scenario.slos->max_monthly_cost_usd) {
+    out.errors.push_back(Diagnostic{"/slos/max_monthly_cost_usd",
+                                    "a cost objective needs prices, and there are " + out.note, 0,
+                                    0});
+    out.note.clear();
+  }
+  return out;
+}
+
 }  // namespace shardsim

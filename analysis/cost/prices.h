@@ -12,6 +12,7 @@
 
 #include "analysis/cost/cost_model.h"
 #include "models/spec/diagnostic.h"
+#include "models/spec/scenario.h"
 
 namespace shardsim {
 
@@ -32,5 +33,17 @@ const std::string& BuiltInPriceText();
 // Replaces the price of each named dimension with a flat USD price per unit (a scenario's
 // `pricing.overrides`; names were validated by the loader). The source says it was overridden.
 void ApplyPriceOverrides(const std::map<std::string, double>& overrides, PriceTable* table);
+
+// The prices a run of `scenario` is costed with: `prices_file` (the --prices option) when not
+// empty, else the scenario's pricing.file, else the built-in table of the scenario's region; then
+// the scenario's pricing.overrides. Without a table, `note` says why the run is not priced, and a
+// cost objective (slos.max_monthly_cost_usd) is an error at its pointer.
+struct PriceChoice {
+  std::optional<PriceTable> table;
+  std::vector<Diagnostic> errors;  // a price file that does not read, or an uncheckable objective
+  std::string error_file;          // the file `errors` are about (the price file or the scenario)
+  std::string note;                // why there is no table (set iff !table and errors is empty)
+};
+PriceChoice ResolvePrices(const Scenario& scenario, const std::string& prices_file);
 
 }  // namespace shardsim

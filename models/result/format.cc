@@ -113,4 +113,20 @@ std::string ApproxByteRate(double bytes_per_s) {
   return Fixed(bytes_per_s, bytes_per_s >= 100 || u == 0 ? 0 : 1) + std::string(kUnits[u]);
 }
 
+// ---------------------------------------------------------------- money
+
+std::string Usd(double amount) {
+  if (!std::isfinite(amount)) return "-";
+  const bool negative = amount < 0;
+  const double a = std::fabs(amount);
+  if (a > 0 && a < 0.005) return negative ? "-<$0.01" : "<$0.01";
+  const double cents = std::round(a * 100);
+  const uint64_t dollars = static_cast<uint64_t>(cents / 100);
+  const int rest = static_cast<int>(cents - static_cast<double>(dollars) * 100);
+  std::string s = (negative && cents > 0 ? "-$" : "$") + Grouped(dollars) + ".";
+  s += static_cast<char>('0' + rest / 10);
+  s += static_cast<char>('0' + rest % 10);
+  return s;
+}
+
 }  // namespace shardsim

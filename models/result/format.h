@@ -73,4 +73,10 @@ std::string ApproxBytes(double bytes);
 // GiB/s. REQUIRES: bytes_per_s >= 0.
 std::string ApproxByteRate(double bytes_per_s);
 
+// ---------------------------------------------------------------- money
+
+// US dollars to the cent: "$1,234.56"; "<$0.01" for positive amounts under a cent; "-$3.10".
+// "-" when not finite.
+std::string Usd(double amount);
+
 }  // namespace shardsim

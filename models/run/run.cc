@@ -38,6 +38,8 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeatureFirehose),
       std::string(kFeatureDirectPut),
       std::string(kFeatureSlos),
+      std::string(kFeatureSloCost),
+      std::string(kFeaturePricing),
   };
   return kImplemented;
 }

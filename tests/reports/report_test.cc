@@ -385,10 +385,10 @@ TEST(RunReportTest, AThousandShardHourRendersQuicklyAndStaysSmall) {
 // ---------------------------------------------------------------- derived figures
 
 TEST(ReportFiguresTest, MoneyAndPricesReadAsDollars) {
-  EXPECT_EQ(report::Usd(1234.567), "$1,234.57");
-  EXPECT_EQ(report::Usd(0), "$0.00");
-  EXPECT_EQ(report::Usd(0.004), "<$0.01");
-  EXPECT_EQ(report::Usd(-3.1), "-$3.10");
+  EXPECT_EQ(Usd(1234.567), "$1,234.57");
+  EXPECT_EQ(Usd(0), "$0.00");
+  EXPECT_EQ(Usd(0.004), "<$0.01");
+  EXPECT_EQ(Usd(-3.1), "-$3.10");
   EXPECT_EQ(report::UnitPriceUsd(0.015), "$0.015");
   EXPECT_EQ(report::UnitPriceUsd(0.0000166667), "$0.00001667");
   EXPECT_EQ(report::UnitPriceUsd(2e-7), "$0.0000002");

@@ -27,6 +27,7 @@ struct Example {
   std::string name;
   Scenario scenario;
   std::unique_ptr<const PreparedScenario> prepared;
+  PriceChoice prices;
   std::string serial_json;
 };
 
@@ -42,7 +43,8 @@ TEST(ConcurrentRunsTest, ParallelRunsOfEveryExampleMatchSerialRunsByteForByte) {
     LoadResult loaded = LoadScenarioFile(file.string());
     ASSERT_TRUE(loaded.ok()) << file;
     if (!Runnable(loaded)) continue;
-    Example e{file.stem().string(), std::move(*loaded.scenario), nullptr, ""};
+    Example e{file.stem().string(), std::move(*loaded.scenario), nullptr, {}, ""};
+    e.prices = ResolvePrices(e.scenario, "");
     PreparedScenario::Outcome p =
         PreparedScenario::Prepare(e.scenario, Seconds(kExampleRunSeconds));
     ASSERT_NE(p.prepared, nullptr) << e.name << ": inputs did not prepare";
@@ -68,7 +70,7 @@ TEST(ConcurrentRunsTest, ParallelRunsOfEveryExampleMatchSerialRunsByteForByte) {
         const RunOutcome out = RunScenario(e.scenario, ShortRun());
         if (out.result) job.json = ResultJsonText(*out.result);
       } else {
-        job.json = ResultJsonText(RunPrepared(*e.prepared, e.scenario.seed));
+        job.json = ResultJsonText(RunPrepared(*e.prepared, e.prices, e.scenario.seed));
       }
     }
   };
