@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_plan.h"
 #include "cli/cmd_report.h"
 #include "cli/commands.h"
 
@@ -26,6 +27,8 @@ constexpr const char* kUsage =
     "                     (--report adds the architecture review: report.md, report.html)\n"
     "  report DIR         render the architecture review of a result directory again\n"
     "  compare A B        what-if comparison of two result directories (--out DIR for files)\n"
+    "  size FILE          fewest shards (and consumer settings) meeting the objectives, with cost\n"
+    "  sweep FILE         run a grid of scenario variants (--set /ptr=v1,v2,...) to sweep.csv\n"
     "  route              which shard will my partition key go to?\n"
     "\n"
     "Options:\n"
@@ -52,6 +55,8 @@ int Dispatch(int argc, char** argv) {
   if (command == "validate") return CmdValidate(args);
   if (command == "run") return CmdRun(args);
   if (command == "route") return CmdRoute(args);
+  if (command == "size") return CmdSize(args);
+  if (command == "sweep") return CmdSweep(args);
   if (command == "report") return CmdReport(args);
   if (command == "compare") return CmdCompare(args);
   std::cerr << "shardsim: unknown command \"" << command << "\"\n\n" << kUsage;

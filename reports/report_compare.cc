@@ -9,6 +9,7 @@
 #include "models/spec/units.h"
 #include "reports/report_charts.h"
 #include "reports/report_figures.h"
+#include "reports/summary.h"
 
 namespace shardsim {
 namespace {
@@ -199,35 +200,6 @@ std::string FindingLine(const Finding& f) {
 
 // ---------------------------------------------------------------- text
 
-// Columns padded to their widest cell, two spaces apart, indented two; numbers right-aligned.
-std::string TextTable(const std::vector<std::string>& header, const std::vector<bool>& right,
-                      const std::vector<std::vector<std::string>>& rows) {
-  auto width = [](const std::string& s) {
-    size_t n = 0;
-    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-  };
-  std::vector<size_t> w(header.size());
-  for (size_t c = 0; c < header.size(); ++c) {
-    w[c] = width(header[c]);
-    for (const auto& row : rows) w[c] = std::max(w[c], width(row[c]));
-  }
-  std::string out;
-  auto emit = [&](const std::vector<std::string>& cells) {
-    std::string line = "  ";
-    for (size_t c = 0; c < cells.size(); ++c) {
-      const std::string pad(w[c] - width(cells[c]), ' ');
-      if (c > 0) line += "  ";
-      line += right[c] ? pad + cells[c] : cells[c] + pad;
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  };
-  emit(header);
-  for (const auto& row : rows) emit(row);
-  return out;
-}
-
 std::string Cut(const std::string& s, size_t width) {
   size_t points = 0;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -259,8 +231,7 @@ std::string CompareText(const ComparedRun& ca, const ComparedRun& cb) {
     rows.push_back(
         {row.label, Value(row.a, row.kind), Value(row.b, row.kind), Change(row), Judgement(row)});
   }
-  out += TextTable({"figure", ca.label, cb.label, "change", ""}, {false, true, true, true, false},
-                   rows);
+  out += TextTable({{"figure"}, {ca.label, true}, {cb.label, true}, {"change", true}, {""}}, rows);
 
   const FindingDelta d = CompareFindings(a, b);
   out += "\nFindings (" + std::to_string(a.findings.size()) + " in " + ca.label + ", " +
@@ -295,7 +266,7 @@ std::string CompareText(const ComparedRun& ca, const ComparedRun& cb) {
         Priced(b) ? std::optional<double>(b.cost->total_per_month_usd) : std::nullopt;
     cost.push_back(
         {"total", ta ? Usd(*ta) : "not priced", tb ? Usd(*tb) : "not priced", CostChange(ta, tb)});
-    out += TextTable({"dimension", ca.label, cb.label, "change"}, {false, true, true, true}, cost);
+    out += TextTable({{"dimension"}, {ca.label, true}, {cb.label, true}, {"change", true}}, cost);
   }
   return out;
 }

@@ -58,15 +58,6 @@ std::string Fit(std::string_view s, int width, Cut cut = Cut::kEnd) {
          std::string(s.substr(CodePointOffset(s, w - tail)));
 }
 
-struct Column {
-  std::string header;
-  bool right = false;   // numbers align right
-  bool shrink = false;  // text that may be cut to fit the width
-  // The cell's last space-separated word (a share after a name) is never cut: only the text
-  // before it shrinks.
-  bool keep_last_word = false;
-};
-
 // `cell` fitted to `width` with `cut`, keeping its last word whole when `keep_last_word`.
 std::string FitCell(const std::string& cell, int width, Cut cut, bool keep_last_word) {
   const size_t space = keep_last_word ? cell.rfind(' ') : std::string::npos;
@@ -103,55 +94,6 @@ Cut DistinguishingCut(const std::vector<std::vector<std::string>>& rows, size_t 
   return Cut::kMiddle;
 }
 
-// Header row plus rows, indented, columns separated by kGap spaces, no trailing spaces.
-std::string Table(const std::vector<Column>& cols,
-                  const std::vector<std::vector<std::string>>& rows) {
-  std::vector<int> width(cols.size());
-  for (size_t c = 0; c < cols.size(); ++c) {
-    width[c] = Width(cols[c].header);
-    for (const auto& row : rows) width[c] = std::max(width[c], Width(row[c]));
-  }
-  auto total = [&] {
-    int t = kIndent + kGap * static_cast<int>(cols.size() - 1);
-    for (int w : width) t += w;
-    return t;
-  };
-  // Shrink the widest shrinkable column one column at a time: cuts spread over long names.
-  while (total() > kSummaryWidthColumns) {
-    int widest = -1;
-    for (size_t c = 0; c < cols.size(); ++c) {
-      if (cols[c].shrink && width[c] > kMinShrunkWidth &&
-          (widest < 0 || width[c] > width[static_cast<size_t>(widest)])) {
-        widest = static_cast<int>(c);
-      }
-    }
-    if (widest < 0) break;
-    --width[static_cast<size_t>(widest)];
-  }
-  std::vector<Cut> cuts(cols.size(), Cut::kEnd);
-  for (size_t c = 0; c < cols.size(); ++c) {
-    if (cols[c].shrink) cuts[c] = DistinguishingCut(rows, c, width[c], cols[c].keep_last_word);
-  }
-  std::string out;
-  auto emit = [&](const std::vector<std::string>& cells, bool header) {
-    std::string line(kIndent, ' ');
-    for (size_t c = 0; c < cols.size(); ++c) {
-      const std::string text =
-          FitCell(cells[c], width[c], cuts[c], cols[c].keep_last_word && !header);
-      const std::string pad(static_cast<size_t>(std::max(0, width[c] - Width(text))), ' ');
-      if (c > 0) line.append(kGap, ' ');
-      line += cols[c].right ? pad + text : text + pad;
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  };
-  std::vector<std::string> headers;
-  for (const Column& c : cols) headers.push_back(c.header);
-  emit(headers, true);
-  for (const auto& row : rows) emit(row, false);
-  return out;
-}
-
 std::string Line(std::string_view text) { return Fit(text, kSummaryWidthColumns) + "\n"; }
 
 // A measured duration in ms for a table: "0ms" for none, microseconds below a millisecond
@@ -184,20 +126,18 @@ std::string Header(const RunResult& r) {
 
 std::string Producers(const RunResult& r) {
   if (r.producers.empty()) return "Producers: none\n";
-  const std::vector<Column> cols = {{"name", false, true},       {"api", false, false},
-                                    {"produced", true, false},   {"accepted", true, false},
-                                    {"throttled", true, false},  {"dropped", true, false},
-                                    {"duplicates", true, false}, {"put p99", true, false}};
+  const std::vector<TextColumn> cols = {{"name", false, true},       {"api", false, false},
+                                        {"produced", true, false},   {"accepted", true, false},
+                                        {"throttled", true, false},  {"dropped", true, false},
+                                        {"duplicates", true, false}, {"put p99", true, false}};
   std::vector<std::vector<std::string>> rows;
   for (const ProducerResult& p : r.producers) {
     rows.push_back({p.name, p.api, Grouped(p.records_produced), Grouped(p.records_accepted),
                     Grouped(p.records_throttled), Grouped(p.records_dropped), Grouped(p.duplicates),
                     p.put_latency.count == 0 ? "-" : DurationMs(p.put_latency.p99_ms)});
   }
-  return "Producers\n" + Table(cols, rows);
+  return "Producers\n" + TextTable(cols, rows);
 }
-
-std::string Wrap(const std::string& text, const std::string& indent, size_t width);
 
 struct ShardLoad {
   const ShardResult* shard = nullptr;
@@ -257,10 +197,10 @@ std::string HottestShards(const RunResult& r) {
   if (extra) loads.push_back(throttled);
 
   // The shard id is never cut; the top key is, but never its share.
-  const std::vector<Column> cols = {{"shard", false, false},       {"load", true, false},
-                                    {"limit", false, false},       {"rec/s", true, false},
-                                    {"B/s", true, false},          {"throttled", true, false},
-                                    {"stream share", true, false}, {"top key", false, true, true}};
+  const std::vector<TextColumn> cols = {
+      {"shard", false, false},       {"load", true, false},         {"limit", false, false},
+      {"rec/s", true, false},        {"B/s", true, false},          {"throttled", true, false},
+      {"stream share", true, false}, {"top key", false, true, true}};
   std::vector<std::vector<std::string>> rows;
   for (const ShardLoad& l : loads) {
     const ShardResult& s = *l.shard;
@@ -276,15 +216,15 @@ std::string HottestShards(const RunResult& r) {
       FormatRecordRate(r.write_limit_records_per_sec) + " and " +
       FormatByteRate(r.write_limit_bytes_per_sec) +
       " per shard; stream share from key weights; top key with its share of the shard)";
-  return Wrap(title, "", kSummaryWidthColumns) + Table(cols, rows);
+  return Wrap(title, "", kSummaryWidthColumns) + TextTable(cols, rows);
 }
 
 std::string LambdaTable(const RunResult& r) {
-  const std::vector<Column> cols = {{"lambda", false, true}, {"invokes", true, false},
-                                    {"errors", true, false}, {"throttles", true, false},
-                                    {"conc", true, false},   {"dur p99", true, false},
-                                    {"batch", true, false},  {"failed", true, false},
-                                    {"stall", true, false},  {"GB-s", true, false}};
+  const std::vector<TextColumn> cols = {{"lambda", false, true}, {"invokes", true, false},
+                                        {"errors", true, false}, {"throttles", true, false},
+                                        {"conc", true, false},   {"dur p99", true, false},
+                                        {"batch", true, false},  {"failed", true, false},
+                                        {"stall", true, false},  {"GB-s", true, false}};
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
     if (!c.lambda) continue;
@@ -297,16 +237,16 @@ std::string LambdaTable(const RunResult& r) {
   }
   if (rows.empty()) return "";
   std::string out = "\n";
-  out += Table(cols, rows);
+  out += TextTable(cols, rows);
   return out;
 }
 
 std::string FirehoseTable(const RunResult& r) {
-  const std::vector<Column> cols = {{"firehose", false, true},  {"source", false, false},
-                                    {"delivered", true, false}, {"objects", true, false},
-                                    {"obj mean", true, false},  {"deliv p50", true, false},
-                                    {"p99", true, false},       {"failed", true, false},
-                                    {"billed GB", true, false}, {"S3 PUTs", true, false}};
+  const std::vector<TextColumn> cols = {{"firehose", false, true},  {"source", false, false},
+                                        {"delivered", true, false}, {"objects", true, false},
+                                        {"obj mean", true, false},  {"deliv p50", true, false},
+                                        {"p99", true, false},       {"failed", true, false},
+                                        {"billed GB", true, false}, {"S3 PUTs", true, false}};
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
     if (!c.firehose) continue;
@@ -321,12 +261,12 @@ std::string FirehoseTable(const RunResult& r) {
   }
   if (rows.empty()) return "";
   std::string out = "\n";
-  out += Table(cols, rows);
+  out += TextTable(cols, rows);
   return out;
 }
 
 std::string Consumers(const RunResult& r) {
-  const std::vector<Column> cols = {
+  const std::vector<TextColumn> cols = {
       {"consumer", false, true},    {"type", false, false},     {"processed", true, false},
       {"latency p50", true, false}, {"p99", true, false},       {"propagation", true, false},
       {"age max", true, false},     {"throttled", true, false}, {"expired", true, false}};
@@ -340,7 +280,7 @@ std::string Consumers(const RunResult& r) {
          DurationMs(c.iterator_age_max_ms), Grouped(c.read_throttles), Grouped(c.records_expired)});
   }
   return "Consumers (latency: created -> processed; propagation: mean arrival -> delivered)\n" +
-         Table(cols, rows) + LambdaTable(r) + FirehoseTable(r);
+         TextTable(cols, rows) + LambdaTable(r) + FirehoseTable(r);
 }
 
 std::string ConservationText(const Conservation& c) {
@@ -368,9 +308,9 @@ std::string CostText(const RunResult& r) {
   std::stable_sort(items.begin(), items.end(), [](const CostItem* a, const CostItem* b) {
     return a->per_month_usd > b->per_month_usd;
   });
-  const std::vector<Column> cols = {{"item", false, true},       {"for", false, true},
-                                    {"quantity", true, false},   {"unit", false, false},
-                                    {"unit price", true, false}, {"per month", true, false}};
+  const std::vector<TextColumn> cols = {{"item", false, true},       {"for", false, true},
+                                        {"quantity", true, false},   {"unit", false, false},
+                                        {"unit price", true, false}, {"per month", true, false}};
   std::vector<std::vector<std::string>> rows;
   for (const CostItem* item : items) {
     rows.push_back({item->dimension, item->subject.empty() ? "-" : item->subject,
@@ -379,7 +319,7 @@ std::string CostText(const RunResult& r) {
   }
   std::string out = Line("Cost: " + Usd(c.total_per_month_usd) + "/month (this run's rates over " +
                          "730 h; prices " + c.price_file + ", " + c.region + ", " + c.date + ")");
-  out += Table(cols, rows);
+  out += TextTable(cols, rows);
   for (const std::string& note : c.notes) out += Wrap("note: " + note, "  ", kSummaryWidthColumns);
   return out + "\n";
 }
@@ -390,6 +330,28 @@ size_t CodePoints(const std::string& s) {
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
 }
+
+// Each finding in full: severity, kind and subject, then its evidence and recommendation wrapped
+// to the terminal width -- the recommendation is what the user came for.
+std::string Findings(const std::vector<Finding>& findings) {
+  if (findings.empty()) return "Findings: none\n";
+  std::vector<const Finding*> sorted;
+  for (const Finding& f : findings) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
+    return a->severity < b->severity;  // most severe first
+  });
+  std::string out = "Findings (" + std::to_string(findings.size()) + ")\n";
+  for (const Finding* f : sorted) {
+    out += Wrap(std::string(SeverityName(f->severity)) + " " +
+                    std::string(FindingKindName(f->kind)) + ": " + f->subject,
+                "  ", kSummaryWidthColumns);
+    out += Wrap(f->evidence, "      ", kSummaryWidthColumns);
+    out += Wrap("-> " + f->recommendation, "      ", kSummaryWidthColumns);
+  }
+  return out;
+}
+
+}  // namespace
 
 // Words of `text` in lines of at most `width` columns after `indent`; a word longer than a line
 // is cut at code-point boundaries.
@@ -425,27 +387,54 @@ std::string Wrap(const std::string& text, const std::string& indent, size_t widt
   return out;
 }
 
-// Each finding in full: severity, kind and subject, then its evidence and recommendation wrapped
-// to the terminal width -- the recommendation is what the user came for.
-std::string Findings(const std::vector<Finding>& findings) {
-  if (findings.empty()) return "Findings: none\n";
-  std::vector<const Finding*> sorted;
-  for (const Finding& f : findings) sorted.push_back(&f);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
-    return a->severity < b->severity;  // most severe first
-  });
-  std::string out = "Findings (" + std::to_string(findings.size()) + ")\n";
-  for (const Finding* f : sorted) {
-    out += Wrap(std::string(SeverityName(f->severity)) + " " +
-                    std::string(FindingKindName(f->kind)) + ": " + f->subject,
-                "  ", kSummaryWidthColumns);
-    out += Wrap(f->evidence, "      ", kSummaryWidthColumns);
-    out += Wrap("-> " + f->recommendation, "      ", kSummaryWidthColumns);
+// Header row plus rows, indented, columns separated by kGap spaces, no trailing spaces.
+std::string TextTable(const std::vector<TextColumn>& cols,
+                      const std::vector<std::vector<std::string>>& rows) {
+  std::vector<int> width(cols.size());
+  for (size_t c = 0; c < cols.size(); ++c) {
+    width[c] = Width(cols[c].header);
+    for (const auto& row : rows) width[c] = std::max(width[c], Width(row[c]));
   }
+  auto total = [&] {
+    int t = kIndent + kGap * static_cast<int>(cols.size() - 1);
+    for (int w : width) t += w;
+    return t;
+  };
+  // Shrink the widest shrinkable column one column at a time: cuts spread over long names.
+  while (total() > kSummaryWidthColumns) {
+    int widest = -1;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (cols[c].shrink && width[c] > kMinShrunkWidth &&
+          (widest < 0 || width[c] > width[static_cast<size_t>(widest)])) {
+        widest = static_cast<int>(c);
+      }
+    }
+    if (widest < 0) break;
+    --width[static_cast<size_t>(widest)];
+  }
+  std::vector<Cut> cuts(cols.size(), Cut::kEnd);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c].shrink) cuts[c] = DistinguishingCut(rows, c, width[c], cols[c].keep_last_word);
+  }
+  std::string out;
+  auto emit = [&](const std::vector<std::string>& cells, bool header) {
+    std::string line(kIndent, ' ');
+    for (size_t c = 0; c < cols.size(); ++c) {
+      const std::string text =
+          FitCell(cells[c], width[c], cuts[c], cols[c].keep_last_word && !header);
+      const std::string pad(static_cast<size_t>(std::max(0, width[c] - Width(text))), ' ');
+      if (c > 0) line.append(kGap, ' ');
+      line += cols[c].right ? pad + text : text + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  };
+  std::vector<std::string> headers;
+  for (const TextColumn& c : cols) headers.push_back(c.header);
+  emit(headers, true);
+  for (const auto& row : rows) emit(row, false);
   return out;
 }
-
-}  // namespace
 
 std::string SummaryText(const RunResult& result) {
   const std::string consumers = result.consumers.empty() ? "" : Consumers(result) + "\n";

@@ -4,12 +4,33 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "models/result/run_result.h"
 
 namespace shardsim {
 
 inline constexpr int kSummaryWidthColumns = 100;
+
+struct TextColumn {
+  std::string header;
+  bool right = false;   // numbers align right
+  bool shrink = false;  // text that may be cut to fit the width
+  // The cell's last space-separated word (a share after a name) is never cut: only the text
+  // before it shrinks.
+  bool keep_last_word = false;
+};
+
+// Words of `text` in lines of at most `width` columns after `indent`; a word longer than a line
+// is cut at code-point boundaries.
+std::string Wrap(const std::string& text, const std::string& indent,
+                 size_t width = kSummaryWidthColumns);
+
+// A header row plus rows, indented two, columns sized to their contents two spaces apart, no
+// trailing spaces; shrinkable columns are cut (with "...", where names stay apart) until a line
+// fits kSummaryWidthColumns. Used by every terminal table (run, compare, size, sweep).
+std::string TextTable(const std::vector<TextColumn>& cols,
+                      const std::vector<std::vector<std::string>>& rows);
 
 // Hottest shards rank by peak utilisation: the busier of peak records/s over the records limit
 // and peak bytes/s over the bytes limit, using offered load (accepted + throttled) where it is

@@ -1,0 +1,170 @@
+// `shardsim size` and `shardsim sweep`. See cmd_plan.h.
+#include "cli/cmd_plan.h"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "planner/pool.h"
+#include "planner/size.h"
+#include "reports/csv_writer.h"
+#include "reports/output_dir.h"
+#include "reports/result_json.h"
+#include "reports/size_output.h"
+#include "reports/summary.h"
+
+namespace po = boost::program_options;
+
+namespace shardsim::cli {
+namespace {
+
+// "runs done / planned, time left" on one redrawn stderr line when stderr is a terminal; nothing
+// otherwise. At most four updates a second.
+class RunProgress {
+ public:
+  explicit RunProgress(std::string what)
+      : what_(std::move(what)),
+        enabled_(isatty(fileno(stderr)) != 0),
+        start_(std::chrono::steady_clock::now()) {}
+  ~RunProgress() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+  }
+  void Update(size_t done, size_t planned) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(250) && done < planned) return;
+    last_ = now;
+    drawn_ = true;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    std::string line =
+        "\r\033[K" + what_ + ": " + std::to_string(done) + "/" + std::to_string(planned) + " runs";
+    if (done > 0 && planned > done) {
+      const double left = elapsed / static_cast<double>(done) * static_cast<double>(planned - done);
+      line += ", about " + std::to_string(static_cast<int64_t>(left + 0.5)) + " s left";
+    }
+    std::cerr << line << std::flush;
+  }
+
+ private:
+  std::string what_;
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+bool ReadCount(const po::variables_map& vm, const char* name, int64_t min, int64_t max,
+               int64_t* out) {
+  if (!vm.count(name)) return true;
+  const int64_t v = vm[name].as<int64_t>();
+  if (v < min || v > max) {
+    std::cerr << "shardsim: --" << name << ": must be between " << min << " and " << max << ", got "
+              << v << "\n";
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+int CmdSize(const std::vector<std::string>& args) {
+  const std::string usage =
+      "Usage: shardsim size FILE [--min N] [--max N] [--replications R] [--threads T]\n"
+      "                          [--set /ptr=value]... [--prices FILE] [--out DIR [--report]]\n"
+      "Finds the fewest shards (and the consumer settings that scale with them) meeting every\n"
+      "objective of the scenario in all replications: its `slos`, or by default no write\n"
+      "throttling beyond 0.1% and no consumer falling behind; never any record dropped or\n"
+      "expired. Prints every evaluated configuration with its monthly cost, the AWS formula's\n"
+      "count and why it differs, enhanced fan-out and on-demand alternatives. With --out, writes\n"
+      "DIR/size.json and the recommended configuration's result (result.json, series, summary).";
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help")("min", po::value<int64_t>(),
+                                                    "smallest shard count to consider (default 1)")(
+      "max", po::value<int64_t>(), "largest shard count (default 4 x the pre-screen, >= 16)")(
+      "replications,r", po::value<int64_t>(), "runs per configuration, seeds seed+0.. (default 3)")(
+      "threads,j", po::value<int64_t>(), "worker threads (default: all cores)")(
+      "no-alternatives", "skip the enhanced fan-out search and the on-demand quote");
+  AddScenarioOptions(&options, /*sweep=*/false);
+  options.add_options()("out", po::value<std::string>(), "output directory")(
+      "report", "with --out: also write the recommended configuration's report");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>()->required(), "scenario file");
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  if (int rc = ParseArgs(args, usage, all, pos, &vm, &options); rc >= 0) return rc;
+  ScenarioArgs a;
+  if (!ReadScenarioArgs(vm, /*sweep=*/false, &a, std::cerr)) return kExitUsage;
+  SizeOptions o;
+  int64_t reps = 3, threads = HardwareThreads();
+  if (!ReadCount(vm, "min", 1, 10'000, &o.min_shards) ||
+      !ReadCount(vm, "max", 1, 10'000, &o.max_shards) ||
+      !ReadCount(vm, "replications", 1, 1000, &reps) ||
+      !ReadCount(vm, "threads", 1, 1024, &threads)) {
+    return kExitUsage;
+  }
+  if (o.max_shards > 0 && o.max_shards < o.min_shards) {
+    std::cerr << "shardsim: --max " << o.max_shards << " is below --min " << o.min_shards << "\n";
+    return kExitUsage;
+  }
+  if (vm.count("report") && !vm.count("out")) {
+    std::cerr << "shardsim: --report needs --out DIR\n";
+    return kExitUsage;
+  }
+  o.replications = static_cast<int>(reps);
+  o.threads = static_cast<int>(threads);
+  o.alternatives = !vm.count("no-alternatives");
+  std::optional<RunInput> in =
+      LoadRunInput(a.file, SingleOverrides(a.sets), a.prices_file, std::cerr);
+  if (!in) return kExitUsage;
+  if (in->scenario.stream.mode != StreamMode::kProvisioned) {
+    std::cerr << a.file << ": /stream/mode: size searches provisioned shard counts; set "
+              << "\"mode\": \"provisioned\" (the on-demand alternative is priced beside it)\n";
+    return kExitUsage;
+  }
+  if (a.seed) in->scenario.seed = *a.seed;
+  RunProgress progress("size");
+  o.progress = [&](size_t done, size_t planned) { progress.Update(done, planned); };
+  const SizeOutcome outcome = SizeStream(in->scenario, in->prices, o);
+  if (!outcome.result) {
+    for (const Diagnostic& d : outcome.input_errors) {
+      std::cerr << FormatDiagnostic(a.file, d) << "\n";
+    }
+    return kExitUsage;
+  }
+  const SizeResult& r = *outcome.result;
+  if (vm.count("out")) {
+    OutputDir out;
+    out.Add("size.json", SizeJsonText(r));
+    out.Add("size.txt", SizeSummaryText(r));
+    if (r.recommended_result) {
+      RunResult rec = *r.recommended_result;
+      rec.provenance = MakeProvenance("size", args, a.file);
+      out.Add("result.json", ResultJsonText(rec));
+      for (const SeriesTable& t : rec.series) out.Add(SeriesPath(t), SeriesToCsv(t));
+      out.Add("summary.txt", SummaryText(rec));
+    }
+    std::string error;
+    if (!out.Commit(vm["out"].as<std::string>(), &error)) {
+      std::cerr << "shardsim: " << error << "\n";
+      return kExitRuntime;
+    }
+  }
+  std::cout << SizeSummaryText(r);
+  return kExitOk;
+}
+
+int CmdSweep(const std::vector<std::string>& args) {
+  (void)args;
+  std::cerr << "shardsim: sweep is not built yet\n";
+  return kExitUsage;
+}
+
+}  // namespace shardsim::cli
