@@ -81,13 +81,15 @@ Verdict Judge(const Scenario& s, const RunResult& r) {
   uint64_t dropped = 0;
   for (const ProducerResult& p : r.producers) dropped += p.records_dropped - p.records_oversized;
   if (dropped > 0) {
-    missed.push_back(Grouped(dropped) + " records dropped after their retries" + MostThrottled(r));
+    missed.push_back(Grouped(dropped) + (dropped == 1 ? " record" : " records") +
+                     " dropped after their retries" + MostThrottled(r));
     writer_missed = true;
   }
   uint64_t expired = 0;
   for (const ConsumerResult& c : r.consumers) expired += c.records_expired;
   if (expired > 0) {
-    missed.push_back(Grouped(expired) + " records expired unread");
+    missed.push_back(Grouped(expired) + (expired == 1 ? " record" : " records") +
+                     " expired unread");
     consumer_missed = true;
   }
   if (!StatesObjectives(s)) {

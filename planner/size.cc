@@ -4,7 +4,6 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -18,30 +17,13 @@
 #include "planner/objectives.h"
 #include "planner/pool.h"
 #include "planner/session.h"
+#include "planner/stats.h"
 
 namespace shardsim {
 namespace {
 
 constexpr int64_t kStreamMaxShards = 10'000;  // a stream's shard limit (fact sheet 3)
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-
-// ---------------------------------------------------------------- statistics
-
-MeanCi MeanAndCi(const std::vector<double>& xs) {
-  MeanCi m;
-  if (xs.empty()) return m;
-  double sum = 0;
-  for (double x : xs) sum += x;
-  m.mean = sum / static_cast<double>(xs.size());
-  if (xs.size() < 2) return m;
-  double ss = 0;
-  for (double x : xs) ss += (x - m.mean) * (x - m.mean);
-  const double n = static_cast<double>(xs.size());
-  const double sd = std::sqrt(ss / (n - 1));
-  const boost::math::students_t t(n - 1);
-  m.half_width = boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(n);
-  return m;
-}
 
 // ---------------------------------------------------------------- pre-screen
 
@@ -498,7 +480,7 @@ std::string SettingsText(const std::vector<ConsumerSetting>& settings) {
 }
 
 // Why the AWS formula and the simulation disagree, from the pre-screen's quantities.
-std::string FormulaComparison(const PreScreen& p, int64_t recommended) {
+std::string FormulaComparison(const PreScreen& p, int64_t recommended, double busiest_share) {
   if (recommended == p.aws_formula) {
     return "The AWS formula " + p.aws_formula_detail + " gives the same count.";
   }
@@ -509,10 +491,10 @@ std::string FormulaComparison(const PreScreen& p, int64_t recommended) {
            " shards; the simulation meets the objectives with fewer (the formula rounds each "
            "limit's full rate up and ignores that retries absorb brief peaks).";
   }
-  const double even = 1.0 / static_cast<double>(std::max<int64_t>(1, p.estimate));
-  if (p.busiest_share > 1.1 * even) {
-    why.push_back("skew: the busiest shard takes " + SharePercent(p.busiest_share) +
-                  " of the traffic at " + std::to_string(p.estimate) + " shards, not " +
+  const double even = 1.0 / static_cast<double>(std::max<int64_t>(1, recommended));
+  if (busiest_share > 1.1 * even) {
+    why.push_back("skew: the busiest shard takes " + SharePercent(busiest_share) +
+                  " of the traffic at " + std::to_string(recommended) + " shards, not " +
                   SharePercent(even));
   }
   if (p.poisson) why.push_back("Poisson peaks: the busiest second runs above the mean rate");
@@ -628,7 +610,11 @@ SizeOutcome SizeStream(const Scenario& scenario, const PriceChoice& prices,
     } else {
       r.why_not_fewer = std::to_string(r.min_shards) + " is the smallest count searched (--min)";
     }
-    r.formula_comparison = FormulaComparison(p, *n);
+    double busiest_share = 0;
+    for (const ShardResult& sh : runs.first->shards) {
+      busiest_share = std::max(busiest_share, sh.expected_share);
+    }
+    r.formula_comparison = FormulaComparison(p, *n, busiest_share);
     const Evaluation& e = runs.evaluation;
     r.cheapest = std::to_string(*n) + " shards with shared reads" +
                  (answer.settings.empty() ? "" : " and " + SettingsText(answer.settings));

@@ -102,7 +102,8 @@ std::string SizeSummaryText(const SizeResult& r) {
                     " replications per configuration, shards " + std::to_string(r.min_shards) +
                     ".." + std::to_string(r.max_shards) + "\n";
   std::string objectives = "Objectives (all replications): ";
-  for (size_t i = 0; i < r.objectives.size(); ++i) objectives += (i ? "; " : "") + r.objectives[i];
+  for (size_t i = 0; i < r.objectives.size(); ++i)
+    objectives.append(i ? "; " : "").append(r.objectives[i]);
   out += Wrap(objectives, "");
   const PreScreen& p = r.prescreen;
   out += Wrap("Pre-screen: " + std::to_string(p.estimate) + " shards" +
@@ -123,11 +124,11 @@ std::string SizeSummaryText(const SizeResult& r) {
     }
   }
   for (const std::string& c : consumers) cols.push_back({"p99 " + c, true, true});
-  cols.push_back({"first objective missed", false, true});
+
   auto row = [&](const Evaluation& e) {
     std::vector<std::string> cells = {
         std::to_string(e.shards),
-        e.variant,
+        e.variant == "enhanced fan-out" ? "EFO" : "shared",
         SettingsText(e.settings),
         std::to_string(e.slo_met) + "/" + std::to_string(e.replications),
         Usd(e.cost_per_month_usd.mean),
@@ -139,7 +140,6 @@ std::string SizeSummaryText(const SizeResult& r) {
       }
       cells.push_back(cell);
     }
-    cells.push_back(e.missed.empty() ? "-" : e.missed);
     return cells;
   };
   std::vector<const Evaluation*> sorted;
@@ -150,7 +150,17 @@ std::string SizeSummaryText(const SizeResult& r) {
   for (const Evaluation* e : sorted) rows.push_back(row(*e));
   if (r.efo) rows.push_back(row(*r.efo));
   out += "Evaluated configurations (throttled: mean ±95% CI of refused record attempts)\n";
-  out += TextTable(cols, rows) + "\n";
+  out += TextTable(cols, rows);
+  std::string missed;
+  for (const Evaluation* e : sorted) {
+    if (e->missed.empty()) continue;
+    missed += Wrap(std::to_string(e->shards) + " shards" +
+                       (e->settings.empty() ? "" : " (" + SettingsText(e->settings) + ")") + ": " +
+                       e->missed,
+                   "  ");
+  }
+  if (!missed.empty()) out += "First objective missed (first failing replication):\n" + missed;
+  out += "\n";
 
   if (r.recommended_shards) {
     out += "Recommendation: " + std::to_string(*r.recommended_shards) + " shards" +

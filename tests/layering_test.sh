@@ -36,7 +36,7 @@ check analysis/ models/ sim/
 check planner/ analysis/ models/ sim/
 # reports see the result types and the unit formatting only: never the simulator.
 check reports/ models/result/run_result.h models/result/result_fields.h models/result/histogram.h \
-  models/result/format.h models/result/cost.h models/result/size_result.h models/spec/units.h \
+  models/result/format.h models/result/cost.h models/result/size_result.h models/result/sweep_result.h models/spec/units.h \
   models/spec/diagnostic.h \
   sim/check.h sim/time.h
 exit $fail

@@ -22,6 +22,8 @@ struct ConsumerSetting {
   std::string field;  // "parallelization_factor", "batch_size", "workers"
   int64_t value = 0;
   int64_t was = 0;  // the scenario's value
+
+  bool operator==(const ConsumerSetting&) const = default;
 };
 
 struct ConsumerLatency {

@@ -121,6 +121,46 @@ check "run direct put" run 0 run "$src/scenarios/firehose-direct-put-small-objec
 check "small objects finding" grep -q "firehose_small_objects" "$tmp/out"
 check "direct put source" grep -q '"source": "direct_put"' "$tmp/o8/result.json"
 
+# run --set / --shards / --prices: validated like the file; cost and provenance in the result.
+check "--set shards" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --set /stream/shards=12 --out "$tmp/s1" -q
+check "--set took effect" grep -q '"open_shards": 12' "$tmp/s1/result.json"
+check "--shards shorthand" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --shards 9 --out "$tmp/s2" -q
+check "--shards took effect" grep -q '"open_shards": 9' "$tmp/s2/result.json"
+check "result is priced" grep -q '"total_per_month_usd"' "$tmp/s2/result.json"
+check "provenance sha256" grep -Eq '"scenario_sha256": "[0-9a-f]{64}"' "$tmp/s2/result.json"
+check "provenance without --out" grep -q '"command_line": "shardsim run .*--shards 9"' "$tmp/s2/result.json"
+check "summary shows cost" grep -q "^Cost: [$]" "$tmp/s2/summary.txt"
+check "bad --set value" run 2 run "$src/scenarios/write-skew-split.json" --set /stream/shards=abc --out "$tmp/s3"
+check "bad --set names the pointer" grep -qF 'write-skew-split.json: /stream/shards: expected an integer, got "abc"' "$tmp/err"
+check "no output after bad --set" test ! -e "$tmp/s3"
+check "misspelt --set pointer" run 2 run "$src/scenarios/write-skew-split.json" --set /stream/shardz=3
+check "did you mean shards" grep -qF 'did you mean "shards"' "$tmp/err"
+check "--set without =" run 2 run "$src/scenarios/write-skew-split.json" --set nopointer
+check "missing price file" run 2 run "$src/scenarios/write-skew-split.json" --prices "$tmp/none.json"
+check "price file named" grep -q "none.json" "$tmp/err"
+check "--prices file" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --prices "$src/scenarios/prices/aws-us-east-1.json" --out "$tmp/s4" -q
+check "price file recorded" grep -q '"price_file": ".*aws-us-east-1.json"' "$tmp/s4/result.json"
+
+# size and sweep.
+check "size" run 0 size "$src/scenarios/write-skew-split.json" --duration 1min -r 2 --out "$tmp/z1"
+check "size recommends" grep -q "^Recommendation: [0-9]* shards" "$tmp/out"
+check "size.json contract" grep -q '"recommended_shards": [0-9]' "$tmp/z1/size.json"
+check "size.json formula" grep -q '"aws_formula_shards": [0-9]' "$tmp/z1/size.json"
+check "size.json evaluated" grep -q '"cost_per_month_usd"' "$tmp/z1/size.json"
+check "size writes the recommended result" test -s "$tmp/z1/result.json"
+check "size same bytes for any threads" run 0 size "$src/scenarios/write-skew-split.json" --duration 1min -r 2 -j 1 --out "$tmp/z2"
+check "size.json identical" cmp -s "$tmp/z1/size.json" "$tmp/z2/size.json"
+check "size bad --min" run 2 size "$src/scenarios/write-skew-split.json" --min 0
+check "size --max below --min" run 2 size "$src/scenarios/write-skew-split.json" --min 8 --max 4
+check "sweep" run 0 sweep "$src/scenarios/write-skew-split.json" --duration 20s --set /stream/shards=4..8+2 --out "$tmp/w1"
+check "sweep.csv header" grep -q "^/stream/shards,replications,objectives_met,cost_per_month_usd" "$tmp/w1/sweep.csv"
+check "sweep.csv rows" test "$(wc -l <"$tmp/w1/sweep.csv")" -eq 4
+check "sweep.json" grep -q '"points"' "$tmp/w1/sweep.json"
+check "sweep bad point" run 2 sweep "$src/scenarios/write-skew-split.json" --set /stream/shards=4,0 --out "$tmp/w2"
+check "sweep names the point" grep -qF '(at /stream/shards=0)' "$tmp/err"
+check "sweep writes nothing on bad input" test ! -e "$tmp/w2"
+check "sweep needs an axis" run 2 sweep "$src/scenarios/write-skew-split.json" --out "$tmp/w3"
+
 # route.
 printf 'device-1\nabc\n' >"$tmp/keys.txt"
 check "route keys" run 0 route --shards 3 --keys "$tmp/keys.txt"
