@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "analysis/read_findings.h"
+#include "analysis/reshard_findings.h"
 #include "analysis/slo_check.h"
 #include "analysis/write_findings.h"
 
@@ -25,6 +26,7 @@ void AnalyzeRun(const Scenario& scenario, RunOutput* out) {
                     [](const Finding& f) { return f.kind == FindingKind::kOverProvisioned; });
     }
   }
+  AddReshardFindings(scenario, &r);
   AddSloFindings(scenario, &r);
 }
 

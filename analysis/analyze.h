@@ -9,7 +9,7 @@
 namespace shardsim {
 
 // Appends the findings of `out` to out->result.findings, in a fixed order: write path, read path
-// (including the managed consumers), then the scenario's objectives.
+// (including the managed consumers), the stream's operations, then the scenario's objectives.
 void AnalyzeRun(const Scenario& scenario, RunOutput* out);
 
 }  // namespace shardsim
