@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/cmd_report.h"
+#include "cli/cmd_shards.h"
 #include "cli/commands.h"
 
 namespace po = boost::program_options;
@@ -27,6 +28,7 @@ constexpr const char* kUsage =
     "  report DIR         render the architecture review of a result directory again\n"
     "  compare A B        what-if comparison of two result directories (--out DIR for files)\n"
     "  route              which shard will my partition key go to?\n"
+    "  shards             the shard table after SplitShard/MergeShards/UpdateShardCount\n"
     "\n"
     "Options:\n"
     "  -h, --help         show this help (also: shardsim <command> --help)\n"
@@ -52,6 +54,7 @@ int Dispatch(int argc, char** argv) {
   if (command == "validate") return CmdValidate(args);
   if (command == "run") return CmdRun(args);
   if (command == "route") return CmdRoute(args);
+  if (command == "shards") return CmdShards(args);
   if (command == "report") return CmdReport(args);
   if (command == "compare") return CmdCompare(args);
   std::cerr << "shardsim: unknown command \"" << command << "\"\n\n" << kUsage;

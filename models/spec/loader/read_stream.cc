@@ -90,16 +90,18 @@ void ReadStream(Context& c, const Json& j, Ptr p, StreamSpec* s) {
 ReshardSpec ReadOperation(Context& c, const Json& j, Ptr p, bool timed) {
   ReshardSpec s;
   ObjectReader r(c, j, p, ScenarioType("stream_operation"));
-  if (timed) {
-    r.Required("at", &s.at, Duration());
-    r.Optional("duration", &s.duration, Duration());
-    r.Optional("if_updating", &s.if_updating, Enum<IfUpdating>());
-  } else {
+  if (!timed) {
     // An operations file is applied in order, at once: times mean nothing there.
     for (const char* field : {"at", "duration", "if_updating"}) {
       if (r.Has(field)) c.Error(r.Pointer(field), "an operations file has no times: remove it");
     }
   }
+  ReshardSpec untimed;  // an operations file's times are read (to mark them seen) and dropped
+  ReshardSpec& t = timed ? s : untimed;
+  if (timed) r.Required("at", &t.at, Duration());
+  if (!timed) r.Optional("at", &t.at, Duration());
+  r.Optional("duration", &t.duration, Duration());
+  r.Optional("if_updating", &t.if_updating, Enum<IfUpdating>());
   if (!r.Discriminator(&s.action, true)) return s;
   switch (s.action) {
     case ReshardAction::kSplit:
