@@ -5,6 +5,7 @@
 
 #include "analysis/cost/cost_findings.h"
 #include "analysis/read_findings.h"
+#include "analysis/reshard_findings.h"
 #include "analysis/slo_check.h"
 #include "analysis/write_findings.h"
 
@@ -37,6 +38,7 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
                     [](const Finding& f) { return f.kind == FindingKind::kOverProvisioned; });
     }
   }
+  AddReshardFindings(scenario, &r);
   PriceResult(prices, unpriced_note, &r);
   if (prices != nullptr) AddCostFindings(scenario, *prices, &r);
   AddSloFindings(scenario, &r);

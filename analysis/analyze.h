@@ -12,8 +12,9 @@
 namespace shardsim {
 
 // Appends the findings of `out` to out->result.findings, in a fixed order: write path, read path
-// (including the managed consumers), cost (out->result.cost from its billing quantities and
-// `prices`; unpriced with `unpriced_note` when `prices` is null), then the scenario's objectives.
+// (including the managed consumers), the stream's operations, cost (out->result.cost from its
+// billing quantities and `prices`; unpriced with `unpriced_note` when `prices` is null), then the
+// scenario's objectives.
 void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
                 const std::string& unpriced_note, RunOutput* out);
 

@@ -452,6 +452,16 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
     if (cause.dropped > 0) {
       f.recommendation += " " + dropped + " dropped after their retries (see records_dropped).";
     }
+  } else if (std::all_of(r.shards.begin(), r.shards.end(), [](const ShardResult& s) {
+               return s.state != "OPEN" || s.throttled_records == 0;
+             })) {
+    // Resharding closed every throttled shard: the keys moved to shards that did not throttle.
+    f.recommendation =
+        "All of it was on shards that resharding closed during the run (see "
+        "resharded): the shards open at the end did not throttle.";
+    if (cause.dropped > 0) {
+      f.recommendation += " Before the reshard " + dropped + " dropped (see records_dropped).";
+    }
   } else if (cause.on_hot_keys + cause.on_hot_shards > 0) {
     f.recommendation = SkewAdvice(cause);
     if (cause.dropped > 0) {

@@ -12,7 +12,6 @@
 
 #include "cli/args.h"
 #include "cli/cmd_report.h"
-#include "cli/route.h"
 #include "models/run/run.h"
 #include "models/spec/loader/scenario_loader.h"
 #include "models/spec/units.h"
@@ -138,38 +137,6 @@ int CmdRun(const std::vector<std::string>& args) {
     return kExitRuntime;
   }
   return kExitOk;
-}
-
-int CmdRoute(const std::vector<std::string>& args) {
-  const std::string usage =
-      "Usage: shardsim route --shards N (--keys FILE | --jsonl FILE)\n"
-      "Which shard of a freshly created N-shard stream does each key go to? FILE may be - for\n"
-      "standard input. --keys: one partition key per line. --jsonl: one JSON object per line,\n"
-      "{\"partition_key\": \"...\", \"explicit_hash_key\": \"...\"} (the second optional).\n"
-      "Prints one JSON line per input: {\"partition_key\", \"hash_key\", \"shard_id\"}.";
-  po::options_description options("Options");
-  options.add_options()("help,h", "show this help")("shards", po::value<int>()->required(),
-                                                    "number of shards (CreateStream ShardCount)")(
-      "keys", po::value<std::string>(), "file of partition keys, one per line")(
-      "jsonl", po::value<std::string>(), "file of JSON objects, one per line");
-  po::positional_options_description pos;
-  po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, options, pos, &vm); rc >= 0) return rc;
-  if (vm.count("keys") == vm.count("jsonl")) {
-    std::cerr << "shardsim: route needs exactly one of --keys FILE or --jsonl FILE\n\n"
-              << usage << "\n";
-    return kExitUsage;
-  }
-  const bool keys = vm.count("keys") > 0;
-  const std::string path = vm[keys ? "keys" : "jsonl"].as<std::string>();
-  const RouteInput kind = keys ? RouteInput::kKeys : RouteInput::kJsonl;
-  if (path == "-") return RunRoute(vm["shards"].as<int>(), kind, std::cin, std::cout, std::cerr);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "shardsim: cannot read " << path << "\n";
-    return kExitUsage;
-  }
-  return RunRoute(vm["shards"].as<int>(), kind, in, std::cout, std::cerr);
 }
 
 }  // namespace shardsim::cli

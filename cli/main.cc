@@ -9,6 +9,7 @@
 
 #include "cli/cmd_plan.h"
 #include "cli/cmd_report.h"
+#include "cli/cmd_shards.h"
 #include "cli/commands.h"
 
 namespace po = boost::program_options;
@@ -30,6 +31,7 @@ constexpr const char* kUsage =
     "  size FILE          fewest shards (and consumer settings) meeting the objectives, with cost\n"
     "  sweep FILE         run a grid of scenario variants (--set /ptr=v1,v2,...) to sweep.csv\n"
     "  route              which shard will my partition key go to?\n"
+    "  shards             the shard table after SplitShard/MergeShards/UpdateShardCount\n"
     "\n"
     "Options:\n"
     "  -h, --help         show this help (also: shardsim <command> --help)\n"
@@ -57,6 +59,7 @@ int Dispatch(int argc, char** argv) {
   if (command == "route") return CmdRoute(args);
   if (command == "size") return CmdSize(args);
   if (command == "sweep") return CmdSweep(args);
+  if (command == "shards") return CmdShards(args);
   if (command == "report") return CmdReport(args);
   if (command == "compare") return CmdCompare(args);
   std::cerr << "shardsim: unknown command \"" << command << "\"\n\n" << kUsage;

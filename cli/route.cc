@@ -88,7 +88,11 @@ int RunRoute(int shards, RouteInput input, std::istream& in, std::ostream& out, 
         << "\n";
     return 2;
   }
-  const ShardMap map = ShardMap::CreateStream(shards);
+  return RunRoute(ShardMap::CreateStream(shards), input, in, out, err);
+}
+
+int RunRoute(const ShardMap& map, RouteInput input, std::istream& in, std::ostream& out,
+             std::ostream& err) {
   Md5Hasher hasher;
   // Buffered so that an invalid line anywhere leaves stdout empty: no partial output.
   std::string output;

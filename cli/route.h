@@ -1,9 +1,12 @@
-// `shardsim route`: which shard of a freshly created N-shard stream each partition key (or
-// explicit hash key) lands on. All-or-nothing: any invalid input line means no output at all.
-// Stateless; safe to call from several threads with distinct streams.
+// `shardsim route`: which shard of a freshly created N-shard stream (or of a stream after
+// resharding operations) each partition key (or explicit hash key) lands on. All-or-nothing: any
+// invalid input line means no output at all. Stateless; safe to call from several threads with
+// distinct streams.
 #pragma once
 
 #include <iosfwd>
+
+#include "models/keys/shard_map.h"
 
 namespace shardsim {
 
@@ -24,5 +27,9 @@ inline constexpr int kRouteMaxShards = 100'000;  // a sanity bound of this tool,
 // Returns 0 on success. On invalid input (a bad `shards`, key, hash key, JSON or field) writes
 // "line N: <rule>" errors to `err`, nothing to `out`, and returns 2.
 int RunRoute(int shards, RouteInput input, std::istream& in, std::ostream& out, std::ostream& err);
+
+// The same on the open shards of `map` (a stream after resharding: `route --ops FILE`).
+int RunRoute(const ShardMap& map, RouteInput input, std::istream& in, std::ostream& out,
+             std::ostream& err);
 
 }  // namespace shardsim

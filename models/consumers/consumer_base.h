@@ -267,6 +267,9 @@ struct ReaderState {
   std::array<Pending, 8> pending{};
   uint32_t pending_head = 0, pending_count = 0;
   std::vector<uint32_t> children;  // shards this one was split or merged into (resharding)
+  // A child shard: when the reshard opened it, and when every parent was finished (-1: not yet).
+  int64_t opened_ns = -1;
+  int64_t readable_ns = -1;
 };
 
 class ConsumerBase : public Component, public ShardListener {

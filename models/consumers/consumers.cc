@@ -84,10 +84,12 @@ void ConsumerBase::OnReshard(const Reshard& reshard) {
     readers_.emplace_back();
     ReaderState& r = readers_.back();
     r.shard = child;
+    r.opened_ns = reshard.at.nanos();
     for (uint32_t p : reshard.parents) {
       readers_[p].children.push_back(child);
       if (!readers_[p].finished) ++r.parents_pending;
     }
+    if (r.parents_pending == 0) r.readable_ns = r.opened_ns;
     Register(r);
   }
   for (uint32_t child : reshard.children) OnChildShard(child, reshard.at);
@@ -100,7 +102,10 @@ void ConsumerBase::FinishShard(ReaderState& r, SimTime at) {
   for (uint32_t child : r.children) {
     ReaderState& c = readers_[child];
     SHARDSIM_CHECK(c.parents_pending > 0);
-    if (--c.parents_pending == 0) OnReadable(child, at);
+    if (--c.parents_pending == 0) {
+      c.readable_ns = std::max(at.nanos(), c.opened_ns);
+      OnReadable(child, at);
+    }
   }
 }
 
@@ -335,6 +340,11 @@ ConsumerResult ConsumerBase::Result() const {
     s.records_expired = r.expired;
     s.read_throttles = r.throttles;
     s.iterator_age_max_ms = Ms(r.age_max_ns);
+    if (r.opened_ns >= 0) {
+      const int64_t readable = r.readable_ns >= 0 ? r.readable_ns : end_.nanos();
+      s.parent_wait_ms = static_cast<double>(std::max<int64_t>(0, readable - r.opened_ns)) * 1e-6;
+      c.parent_wait_max_ms = std::max(c.parent_wait_max_ms, s.parent_wait_ms);
+    }
     c.behind_at_end_ms = std::max(c.behind_at_end_ms, s.behind_at_end_ms);
     c.shards.push_back(std::move(s));
   }

@@ -71,9 +71,9 @@ std::string ShardMap::CheckOpen(int shard_index) const {
     return "ResourceNotFoundException: Could not find shard " + name + ".";
   }
   if (shards_[static_cast<size_t>(shard_index)].state != ShardState::kOpen) {
-    // The fact sheet has no AWS wording for resharding a closed shard; this text is ours.
+    // The service's wording (as moto reproduces it), without "in stream S under account A".
     return "InvalidArgumentException: Shard " + ShardIdString(shard_index) +
-           " is CLOSED; only open shards can be split or merged.";
+           " has already been merged or split, and thus is not eligible for merging or splitting.";
   }
   return "";
 }

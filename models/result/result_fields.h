@@ -48,6 +48,8 @@ inline constexpr std::string_view kResultStructName<KeyShare> = "key_share";
 template <>
 inline constexpr std::string_view kResultStructName<ShardResult> = "shard";
 template <>
+inline constexpr std::string_view kResultStructName<OperationResult> = "operation";
+template <>
 inline constexpr std::string_view kResultStructName<FindingFigure> = "finding_figure";
 template <>
 inline constexpr std::string_view kResultStructName<Finding> = "finding";
@@ -190,6 +192,12 @@ void Fields(V& v, S& x) {
   v.Optional("open_hours", x.open_hours, true);
   v.Optional("put_payload_units", x.put_payload_units, true);
   v.Optional("kib_rounded_in", x.kib_rounded_in, true);
+  // Lineage and lifetime, written for shards that resharding made or closed.
+  v.Optional("parent_shard_id", x.parent_shard_id, !x.parent_shard_id.empty());
+  v.Optional("adjacent_parent_shard_id", x.adjacent_parent_shard_id,
+             !x.adjacent_parent_shard_id.empty());
+  v.Optional("opened_at_s", x.opened_at_s, !x.parent_shard_id.empty());
+  v.Optional("closed_at_s", x.closed_at_s, x.closed_at_s >= 0);
   // Not written: index (it is n of shard_id, shardId-n). The reader restores it from shard_id.
 }
 
@@ -202,6 +210,7 @@ void Fields(V& v, S& x) {
   v.Field("iterator_age_max_ms", x.iterator_age_max_ms);
   v.Field("behind_at_end_ms", x.behind_at_end_ms);
   v.Optional("owner", x.owner, x.owner >= 0);
+  v.Optional("parent_wait_ms", x.parent_wait_ms, x.parent_wait_ms >= 0);
 }
 
 template <class V, ResultRef<LambdaResult> S>
@@ -298,6 +307,7 @@ void Fields(V& v, S& x) {
     g.Field("growth", x.iterator_age_growth);
     g.Field("behind_at_end", x.behind_at_end_ms);
   });
+  v.Optional("parent_wait_max_ms", x.parent_wait_max_ms, x.parent_wait_max_ms >= 0);
   v.Optional("iterator_age_histogram", x.iterator_age_histogram,
              x.iterator_age_histogram.count > 0);
   const bool kcl = x.type == "kcl";
@@ -310,6 +320,27 @@ void Fields(V& v, S& x) {
   v.Optional("lambda", x.lambda, x.lambda.has_value());
   v.Optional("firehose", x.firehose, x.firehose.has_value());
   v.Field("shards", x.shards);
+}
+
+template <class V, ResultRef<OperationResult> S>
+void Fields(V& v, S& x) {
+  v.Optional("index", x.index, x.index >= 0);
+  v.Field("op", x.op);
+  v.Field("status", x.status);
+  v.Field("requested_at_s", x.requested_at_s);
+  v.Optional("started_at_s", x.started_at_s, x.started_at_s >= 0);
+  v.Optional("completed_at_s", x.completed_at_s, x.completed_at_s >= 0);
+  v.Optional("error", x.error, !x.error.empty());
+  v.Optional("shard", x.shard, !x.shard.empty());
+  v.Optional("adjacent", x.adjacent, !x.adjacent.empty());
+  v.Optional("new_starting_hash_key", x.new_starting_hash_key, !x.new_starting_hash_key.empty());
+  v.Optional("target", x.target, x.op == "update_shard_count");
+  v.Field("open_shards_before", x.open_shards_before);
+  v.Field("open_shards_after", x.open_shards_after);
+  v.Field("splits", x.splits);
+  v.Field("merges", x.merges);
+  v.Field("closed_shards", x.closed_shards);
+  v.Field("opened_shards", x.opened_shards);
 }
 
 template <class V, ResultRef<FindingFigure> S>
@@ -399,6 +430,7 @@ void Fields(V& v, S& x) {
   v.Field("shards", x.shards);
   // Only with consumers, so write-only results keep their exact bytes.
   v.Optional("consumers", x.consumers, !x.consumers.empty());
+  v.Optional("operations", x.operations, !x.operations.empty());
   v.Field("findings", x.findings);
   v.Field("assumptions", x.assumptions);
   v.Field("series_files", x.series);

@@ -69,6 +69,10 @@ struct ConsumerShardResult {
   double iterator_age_max_ms = 0;  // over the measured part of the run
   double behind_at_end_ms = 0;     // end of run - arrival of the oldest record not yet read
   int64_t owner = -1;              // kcl: worker holding the lease at the end (-1: none)
+  // A child shard (resharding): from its opening until this consumer had finished its parents
+  // and could read it -- the wait that keeps per-key order (to the end of the run if it never
+  // could); -1 for a shard without parents.
+  double parent_wait_ms = -1;
 };
 
 // Lambda event-source mapping (consumer type "lambda"), fact sheet 6. Record counts are Kinesis
@@ -166,6 +170,7 @@ struct ConsumerResult {
   double iterator_age_p99_ms = 0;
   double iterator_age_growth = 0;  // slope over the second half of the run, ms per ms
   double behind_at_end_ms = 0;     // worst shard, end of run
+  double parent_wait_max_ms = -1;  // longest parent_wait_ms of its shards; -1: no child shards
   // The distributions behind latency and the iterator age figures above, ns.
   SparseHistogram latency_histogram;
   SparseHistogram iterator_age_histogram;
@@ -192,9 +197,13 @@ struct ShardResult {
   std::string shard_id;
   std::string starting_hash_key;  // decimal
   std::string ending_hash_key;    // decimal
-  std::string state = "OPEN";
+  std::string state = "OPEN";     // OPEN, CLOSED, or EXPIRED (closed longer than the retention)
   std::vector<std::string> parent_shard_ids;
-  uint64_t records_in = 0;  // Kinesis records accepted
+  std::string parent_shard_id;           // ParentShardId; empty for CreateStream's shards
+  std::string adjacent_parent_shard_id;  // AdjacentParentShardId: a merge child's second parent
+  double opened_at_s = 0;                // when resharding created it (0 for CreateStream's)
+  double closed_at_s = -1;               // when resharding closed it; -1: open
+  uint64_t records_in = 0;               // Kinesis records accepted
   uint64_t bytes_in = 0;
   // Billing quantities (fact sheet 9): hours the shard was open in the run, PUT payload units of
   // its stored records (each 25 KiB chunk), and their bytes with each record rounded up to 1 KiB.
@@ -214,6 +223,27 @@ struct ShardResult {
   uint64_t throttled_by_bytes_limit = 0;
   double expected_share = 0;  // of the stream's traffic, from key weights and hash ranges
   std::vector<KeyShare> top_keys;
+};
+
+// One SplitShard, MergeShards or UpdateShardCount call of the run and what became of it.
+struct OperationResult {
+  int index = -1;      // position in the scenario's stream.operations; -1: made by the model
+  std::string op;      // "split", "merge", "update_shard_count"
+  std::string status;  // "completed"; "refused"; at the end of the run "updating" or "waiting"
+  double requested_at_s = 0;   // when it was called
+  double started_at_s = -1;    // accepted (later than requested after waiting); -1: never
+  double completed_at_s = -1;  // its last step applied, the stream ACTIVE again; -1: not yet
+  std::string error;           // refused: "<ExceptionName>: <message>", as Kinesis returns it
+  std::string shard;           // split, merge: shard id
+  std::string adjacent;        // merge
+  std::string new_starting_hash_key;  // split: decimal (resolved from "even")
+  int target = 0;                     // update_shard_count
+  int open_shards_before = 0;         // when accepted
+  int open_shards_after = 0;          // when completed
+  int splits = 0;                     // pairwise steps done (an UpdateShardCount does several)
+  int merges = 0;
+  std::vector<std::string> closed_shards;  // parents it closed
+  std::vector<std::string> opened_shards;  // children it opened
 };
 
 // What a finding is about. The JSON name of each is FindingKindName(kind) (README "Finding
@@ -248,8 +278,10 @@ enum class FindingKind {
   kEfoCost,
   kRetentionCost,
   kIdleShards,
+  kReshardRefused,
+  kResharded,
 };
-inline constexpr int kFindingKinds = 29;
+inline constexpr int kFindingKinds = 31;
 
 // Most severe first.
 enum class Severity { kCritical, kWarning, kInfo };
@@ -330,7 +362,8 @@ struct RunResult {
   Conservation conservation;
   std::vector<ProducerResult> producers;
   std::vector<ShardResult> shards;
-  std::vector<ConsumerResult> consumers;  // empty when the scenario has none
+  std::vector<ConsumerResult> consumers;    // empty when the scenario has none
+  std::vector<OperationResult> operations;  // the stream's resharding calls, in call order
   std::vector<Finding> findings;
   std::vector<Assumption> assumptions;
   std::vector<SeriesTable> series;
@@ -374,6 +407,8 @@ inline std::string_view FindingKindName(FindingKind kind) {
       "efo_cost",
       "retention_cost",
       "idle_shards",
+      "reshard_refused",
+      "resharded",
   };
   return kNames[static_cast<int>(kind)];
 }

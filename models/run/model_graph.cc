@@ -57,6 +57,11 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
     for (const PreparedProducer& in : inputs) models.push_back(in.keys.get());
     reads_ = std::make_unique<ReadPath>(scenario, *stream_, sim_, end_, direct_put_streams, models);
   }
+  // Last: its component and events exist only in scenarios with operations.
+  if (!scenario.stream.operations.empty()) {
+    resharder_ = &sim_.Emplace<Resharder>(*stream_, scenario.stream.operations,
+                                          scenario.stream.reshard_limits, end_);
+  }
 }
 
 ModelGraph::~ModelGraph() = default;

@@ -1,8 +1,8 @@
 // ModelGraph: the components of one run wired onto one Simulation -- the stream, an ingestion
-// stream per Direct PUT Firehose, one producer model per scenario producer (scenario order) and
-// the read path -- run to the end time and finished in order (components, then streams).
-// SimulateRun builds its runs through it, and so do tests and benchmarks that need the live model
-// (a probe component, a benchmark's timed loop). One graph per run; graphs over one
+// stream per Direct PUT Firehose, one producer model per scenario producer (scenario order), the
+// read path and the stream's resharder -- run to the end time and finished in order (components,
+// then streams). SimulateRun builds its runs through it, and so do tests and benchmarks that need
+// the live model (a probe component, a benchmark's timed loop). One graph per run; graphs over one
 // PreparedScenario may run on parallel threads. Not thread-safe itself.
 #pragma once
 
@@ -16,6 +16,7 @@
 #include "models/producers/producer_model.h"
 #include "models/run/prepared.h"
 #include "models/stream/cloudwatch.h"
+#include "models/stream/resharding.h"
 #include "models/stream/stream.h"
 #include "sim/simulation.h"
 #include "sim/time.h"
@@ -53,6 +54,10 @@ class ModelGraph {
   // The consumers; null when the scenario has none.
   ReadPath* reads() { return reads_.get(); }
   const ReadPath* reads() const { return reads_.get(); }
+  // Carries out the stream's operations (resharding); null when the scenario has none. Owned by
+  // the simulation.
+  Resharder* resharder() { return resharder_; }
+  const Resharder* resharder() const { return resharder_; }
 
  private:
   const PreparedScenario& prepared_;
@@ -62,6 +67,7 @@ class ModelGraph {
   Simulation sim_;
   std::vector<ProducerModel*> producers_;
   std::unique_ptr<ReadPath> reads_;
+  Resharder* resharder_ = nullptr;
   bool ran_ = false;
 };
 

@@ -15,6 +15,7 @@
 #include "models/spec/enum_names.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
+#include "models/stream/resharding.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
 #include "models/traffic/samplers.h"
@@ -40,6 +41,7 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeatureSlos),
       std::string(kFeatureSloCost),
       std::string(kFeaturePricing),
+      std::string(kFeatureResharding),
   };
   return kImplemented;
 }
@@ -166,7 +168,9 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   FillTopKeys(usage, shard_of, static_cast<size_t>(scenario.analysis.top_keys), &r);
   r.peak_demand_records_per_s = stream.peak_demand_records_per_s();
   r.peak_demand_bytes_per_s = stream.peak_demand_bytes_per_s();
+  if (graph.resharder() != nullptr) r.operations = graph.resharder()->Results();
   r.assumptions = WritePathAssumptions(scenario);
+  for (Assumption& a : ReshardAssumptions(scenario.stream)) r.assumptions.push_back(std::move(a));
   r.series = stream.ShardSeries();
   if (reads) {
     for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));

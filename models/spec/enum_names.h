@@ -97,6 +97,11 @@ struct EnumNames<ReshardAction> {
       {"update_shard_count", ReshardAction::kUpdateShardCount}};
 };
 template <>
+struct EnumNames<IfUpdating> {
+  static constexpr EnumName<IfUpdating> kTable[] = {{"refuse", IfUpdating::kRefuse},
+                                                    {"wait", IfUpdating::kWait}};
+};
+template <>
 struct EnumNames<ScalingMetric> {
   static constexpr EnumName<ScalingMetric> kTable[] = {
       {"incoming_bytes", ScalingMetric::kIncomingBytes},

@@ -233,17 +233,42 @@ struct ReadLimitsSpec {
 };
 
 enum class ReshardAction { kSplit, kMerge, kUpdateShardCount };
+// What an operation does when it comes while the stream is UPDATING with another: Kinesis refuses
+// it (ResourceInUseException); `wait` calls it again as soon as the stream is ACTIVE.
+enum class IfUpdating { kRefuse, kWait };
 
+// One SplitShard, MergeShards or UpdateShardCount (UNIFORM_SCALING) call on the stream's
+// timeline (fact sheet 3); also an operation of `shardsim shards --ops` (no time). Whether Kinesis
+// accepts it is decided when it is called, against the shards open then (models/stream/
+// resharding.h); a refused call is reported, not an input error.
 struct ReshardSpec {
-  SimDuration at;  // start; < run duration; one resharding at a time
+  SimDuration at;  // when it is called; < run duration; operations in time order
   ReshardAction action = ReshardAction::kSplit;
-  int64_t shard = -1;                  // split, merge: shard index (shardId-000000000003 = 3)
-  std::string new_starting_hash_key;   // split: decimal; empty = midpoint of the parent range
-  int64_t adjacent_shard = -1;         // merge
-  int64_t target_shards = 0;           // update_shard_count: in [ceil(open/2), 2*open], <= 10000
-  SimDuration duration = Seconds(30);  // how long the stream stays UPDATING; UNCONFIRMED
+  int64_t shard = -1;  // split, merge: index n of shardId-n (ShardToSplit / ShardToMerge)
+  // split: NewStartingHashKey, decimal; "even" = (StartingHashKey + EndingHashKey) / 2 rounded
+  // down, the "average" the AWS docs suggest, of the shard's range when the call is made.
+  std::string new_starting_hash_key;
+  int64_t adjacent_shard = -1;  // merge: AdjacentShardToMerge
+  int64_t target_shards = 0;    // update_shard_count: TargetShardCount
+  // How long the stream stays UPDATING; the shards change at its end (an UpdateShardCount's
+  // splits and merges spread over it). UNCONFIRMED: AWS says "a few minutes" (fact sheet 3, 10).
+  SimDuration duration = Seconds(30);
+  IfUpdating if_updating = IfUpdating::kRefuse;
 
   bool operator==(const ReshardSpec&) const = default;
+};
+
+// The limits Kinesis checks resharding calls against (fact sheet 3), configurable because AWS has
+// changed them over the years and raises them on request.
+struct ReshardLimitsSpec {
+  int64_t update_shard_count_per_24h = 10;  // accepted calls per rolling 24 h per stream
+  int64_t max_shards = 10'000;              // UpdateShardCount: target and open shards per stream
+  // Open shards of the account (this stream is taken as its only one); split children and an
+  // UpdateShardCount's intermediate shards count. 20,000 in us-east-1, us-west-2 and eu-west-1
+  // (KDS-Quotas-current); other regions have less (UNCONFIRMED which).
+  int64_t account_shard_quota = 20'000;
+
+  bool operator==(const ReshardLimitsSpec&) const = default;
 };
 
 enum class ScalingMetric { kIncomingBytes, kIncomingRecords };
@@ -282,7 +307,8 @@ struct StreamSpec {
   // about 200 ms average with one polling consumer, about 1,000 ms with five).
   std::optional<LatencySpec> propagation_delay;
   int64_t max_efo_consumers = 20;
-  std::vector<ReshardSpec> resharding;  // provisioned only, in time order
+  std::vector<ReshardSpec> operations;  // provisioned only, in time order
+  ReshardLimitsSpec reshard_limits;     // provisioned only
   AutoscalingSpec autoscaling;          // provisioned only
   OnDemandSpec on_demand;               // on_demand only
   bool enhanced_monitoring = false;     // shard-level CloudWatch metrics (billed)

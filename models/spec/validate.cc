@@ -504,8 +504,7 @@ class Validator {
   void Stream() {
     const StreamSpec& s = s_.stream;
     const std::string p = "/stream";
-    const bool shards =
-        Int(At(p, "shards"), s.shards, Closed<int64_t>(1, kMaxShards, "per stream"));
+    Int(At(p, "shards"), s.shards, Closed<int64_t>(1, kMaxShards, "per stream"));
     Duration(At(p, "retention"), s.retention, Closed(Hours(24), Hours(8760)), Whole::kHours);
     const bool max_record_size = Size(At(p, "max_record_size"), s.max_record_size_bytes,
                                       Closed(kMiB, 10 * kMiB), Whole::kKiB);
@@ -563,129 +562,39 @@ class Validator {
     }
     Duration(At(ap, "action_delay"), a.action_delay, Closed(kZero, Hours(24)));
 
-    const std::string rsp = At(p, "resharding");
-    for (size_t e = 0; e < s.resharding.size(); ++e) Reshard(At(rsp, e), s.resharding[e]);
-    // Autoscaling changes the shards at times no rule can know.
-    if (!s.resharding.empty() && Clean(rsp) && shards && !a.enabled) Resharding(rsp, s);
+    const std::string op = At(p, "operations");
+    for (size_t e = 0; e < s.operations.size(); ++e) {
+      const std::string ep = At(op, e);
+      Operation(ep, s.operations[e]);
+      if (e > 0 && Clean(ep + "/at") && Clean(At(At(op, e - 1), "at")) &&
+          s.operations[e].at < s.operations[e - 1].at) {
+        Error(ep + "/at",
+              "operations must be in time order: " + FormatDuration(s.operations[e].at) +
+                  " is before " + FormatDuration(s.operations[e - 1].at));
+      }
+    }
+    const std::string lp = At(p, "reshard_limits");
+    const ReshardLimitsSpec& l = s.reshard_limits;
+    Int(At(lp, "update_shard_count_per_24h"), l.update_shard_count_per_24h,
+        Closed<int64_t>(1, 1'000'000));
+    Int(At(lp, "max_shards"), l.max_shards, Closed<int64_t>(1, 1'000'000));
+    Int(At(lp, "account_shard_quota"), l.account_shard_quota, Closed<int64_t>(1, 1'000'000));
   }
 
-  void Reshard(const std::string& p, const ReshardSpec& r) {
+  // Whether Kinesis accepts an operation (open shards, adjacency, the split point inside the
+  // shard, UpdateShardCount's bounds, the call limits) depends on the shards when it is called:
+  // the run decides it and reports refusals as Kinesis returns them (models/stream/resharding.h).
+  void Operation(const std::string& p, const ReshardSpec& r) {
     if (Duration(At(p, "at"), r.at, Closed(kZero, Days(365)))) {
-      InsideRun(At(p, "at"), r.at, "a resharding");
+      InsideRun(At(p, "at"), r.at, "an operation");
     }
-    Duration(At(p, "duration"), r.duration, AboveUpTo(kZero, Hours(1)));
-    if (Problem(At(p, "action"))) return;
-    const Range<int64_t> shard = Closed<int64_t>(0, 1'000'000);
-    switch (r.action) {
-      case ReshardAction::kSplit:
-        Int(At(p, "shard"), r.shard, shard);
-        break;
-      case ReshardAction::kMerge: {
-        const bool a = Int(At(p, "shard"), r.shard, shard);
-        const bool b = Int(At(p, "adjacent_shard"), r.adjacent_shard, shard);
-        if (a && b && r.shard == r.adjacent_shard) {
-          Error(At(p, "adjacent_shard"), "a shard cannot be merged with itself");
-        }
-        break;
-      }
-      case ReshardAction::kUpdateShardCount:
-        Int(At(p, "target_shards"), r.target_shards, Closed<int64_t>(1, kMaxShards, "per stream"));
-        break;
+    Duration(At(p, "duration"), r.duration, AboveUpTo(kZero, Hours(24)));
+    if (Problem(At(p, "op"))) return;
+    if (r.action == ReshardAction::kMerge && r.shard == r.adjacent_shard && r.shard >= 0) {
+      Error(At(p, "adjacent"), "a shard cannot be merged with itself");
     }
-  }
-
-  // Replays the resharding events on the open shards, ordered by hash range, to check that each
-  // names open, adjacent shards and stays within UpdateShardCount's bounds (fact sheet 3).
-  // Children take the next unused shard index. After an UpdateShardCount the indexes AWS assigns
-  // are not documented, so only shard counts are checked from then on.
-  // REQUIRES: 1 <= s.shards <= kMaxShards, every event clean.
-  void Resharding(const std::string& p, const StreamSpec& s) {
-    std::vector<int64_t> open(static_cast<size_t>(s.shards));
-    for (int64_t i = 0; i < s.shards; ++i) open[static_cast<size_t>(i)] = i;
-    int64_t next_index = s.shards;
-    int64_t open_count = s.shards;
-    bool indexes_known = true;
-    for (size_t e = 0; e < s.resharding.size(); ++e) {
-      const ReshardSpec& r = s.resharding[e];
-      const std::string ep = At(p, e);
-      if (e > 0) {
-        const ReshardSpec& prev = s.resharding[e - 1];
-        if (r.at < prev.at) {
-          Error(ep + "/at", "resharding events must be in time order: " + FormatDuration(r.at) +
-                                " is before " + FormatDuration(prev.at));
-          return;
-        }
-        if (r.at < prev.at + prev.duration) {
-          Error(ep + "/at", "starts at " + FormatDuration(r.at) +
-                                " while the previous resharding (at " + FormatDuration(prev.at) +
-                                ", taking " + FormatDuration(prev.duration) +
-                                ") is still running; a stream reshards one operation at a time");
-          return;
-        }
-      }
-      auto position = [&open](int64_t shard) {
-        return std::find(open.begin(), open.end(), shard) - open.begin();
-      };
-      auto not_open = [&](int64_t shard, const std::string& field) {
-        Error(ep + "/" + field, "shard " + std::to_string(shard) + " is not an open shard at " +
-                                    FormatDuration(r.at) +
-                                    " (children of a split or merge take "
-                                    "the next unused index; split and merged shards close)");
-      };
-      switch (r.action) {
-        case ReshardAction::kSplit: {
-          if (open_count + 1 > kMaxShards) {
-            Error(ep, "the split would exceed " + std::to_string(kMaxShards) + " open shards");
-            return;
-          }
-          if (indexes_known) {
-            const auto at = position(r.shard);
-            if (at == static_cast<std::ptrdiff_t>(open.size())) return not_open(r.shard, "shard");
-            open[static_cast<size_t>(at)] = next_index;
-            open.insert(open.begin() + at + 1, next_index + 1);
-          }
-          next_index += 2;
-          ++open_count;
-          break;
-        }
-        case ReshardAction::kMerge: {
-          if (indexes_known) {
-            const auto a = position(r.shard);
-            const auto b = position(r.adjacent_shard);
-            if (a == static_cast<std::ptrdiff_t>(open.size())) return not_open(r.shard, "shard");
-            if (b == static_cast<std::ptrdiff_t>(open.size())) {
-              return not_open(r.adjacent_shard, "adjacent_shard");
-            }
-            if (a - b != 1 && b - a != 1) {
-              Error(ep + "/adjacent_shard", "shards " + std::to_string(r.shard) + " and " +
-                                                std::to_string(r.adjacent_shard) +
-                                                " are not adjacent at " + FormatDuration(r.at) +
-                                                ": merged shards need contiguous hash ranges");
-              return;
-            }
-            const auto low = std::min(a, b);
-            open[static_cast<size_t>(low)] = next_index;
-            open.erase(open.begin() + low + 1);
-          }
-          next_index += 1;
-          --open_count;
-          break;
-        }
-        case ReshardAction::kUpdateShardCount: {
-          const int64_t lo = (open_count + 1) / 2;
-          const int64_t hi = std::min(2 * open_count, kMaxShards);
-          if (r.target_shards < lo || r.target_shards > hi) {
-            Error(ep + "/target_shards", "must be between " + std::to_string(lo) + " and " +
-                                             std::to_string(hi) + " (half to double the " +
-                                             std::to_string(open_count) + " open shards), got " +
-                                             std::to_string(r.target_shards));
-            return;
-          }
-          open_count = r.target_shards;
-          indexes_known = false;
-          break;
-        }
-      }
+    if (r.action == ReshardAction::kUpdateShardCount) {
+      Int(At(p, "target"), r.target_shards, Closed<int64_t>(1, 1'000'000));
     }
   }
 

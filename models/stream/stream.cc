@@ -144,15 +144,26 @@ std::vector<ShardResult> Stream::ShardResults() const {
     r.shard_id = ShardIdString(shard.index);
     r.starting_hash_key = shard.range.start.ToDecimal();
     r.ending_hash_key = shard.range.end.ToDecimal();
+    const auto i = static_cast<size_t>(shard.index);
     r.state = shard.state == ShardState::kOpen ? "OPEN" : "CLOSED";
-    if (shard.parent >= 0) r.parent_shard_ids.push_back(ShardIdString(shard.parent));
-    if (shard.adjacent_parent >= 0)
-      r.parent_shard_ids.push_back(ShardIdString(shard.adjacent_parent));
+    // EXPIRED: closed for longer than the retention period, no longer listed by AWS (fact sheet 3).
+    if (closed_ns_[i] >= 0 && end_ns_ - closed_ns_[i] >= spec_.retention.nanos()) {
+      r.state = "EXPIRED";
+    }
+    if (shard.parent >= 0) {
+      r.parent_shard_id = ShardIdString(shard.parent);
+      r.parent_shard_ids.push_back(r.parent_shard_id);
+      r.opened_at_s = static_cast<double>(opened_ns_[i]) / 1e9;
+    }
+    if (shard.adjacent_parent >= 0) {
+      r.adjacent_parent_shard_id = ShardIdString(shard.adjacent_parent);
+      r.parent_shard_ids.push_back(r.adjacent_parent_shard_id);
+    }
+    if (closed_ns_[i] >= 0) r.closed_at_s = static_cast<double>(closed_ns_[i]) / 1e9;
     r.records_in = s.records_in;
     r.bytes_in = s.bytes_in;
     r.put_payload_units = s.payload_units;
     r.kib_rounded_in = s.kib_in;
-    const auto i = static_cast<size_t>(shard.index);
     const int64_t until = closed_ns_[i] >= 0 ? closed_ns_[i] : end_ns_;
     r.open_hours = static_cast<double>(std::max<int64_t>(0, until - opened_ns_[i])) / 3.6e12;
     r.records_offered = s.offered;

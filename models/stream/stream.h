@@ -79,9 +79,9 @@ class Stream {
   // parents close (their logs take no more records; readers that read past their last record are
   // at the end of the shard), the children get statistics and, with reads enabled, logs; then
   // every listener hears of it. Shard indexes are never reused: per-shard state only grows. A
-  // request Kinesis would refuse changes nothing and returns its error. The ACTIVE -> UPDATING
-  // time of a real reshard is not modelled: it takes effect at `now`. REQUIRES: not called from a
-  // listener; `now` not before an earlier Put.
+  // request Kinesis would refuse changes nothing and returns its error. It takes effect at `now`:
+  // the Resharder (models/stream/resharding.h) calls it at the end of the UPDATING time and checks
+  // the call's other rules. REQUIRES: not called from a listener; `now` not before an earlier Put.
   ReshardResult Split(uint32_t shard, HashKey new_starting_hash_key, SimTime now);
   ReshardResult Merge(uint32_t shard, uint32_t adjacent_shard, SimTime now);
   // REQUIRES: `l` outlives the stream's use.

@@ -175,5 +175,54 @@ check "route bad key exits 2" run 2 route --shards 4 --keys "$tmp/empty-key.txt"
 check "route names the line" grep -q "line 1" "$tmp/err"
 check "route needs one input" run 2 route --shards 4
 
+# shards and route --ops: the shard table after resharding operations, and routing on it.
+check "shards --help" run 0 shards --help
+check "shards without ops" run 0 shards --shards 2
+check "shards table of two" test "$(grep -c '"shard_id"' "$tmp/out")" -eq 2
+check "shards json" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out"
+cat >"$tmp/ops.json" <<'OPS'
+[{"op": "split", "shard": "shardId-000000000000", "new_starting_hash_key": "even"},
+ {"op": "merge", "shard": "shardId-000000000003", "adjacent": "shardId-000000000001"}]
+OPS
+check "shards after ops" run 0 shards --shards 2 --ops "$tmp/ops.json"
+# 2^127 - 1 is the end of shard 0; "even" = floor((0 + 2^127 - 1) / 2) = 2^126 - 1.
+check "split lower child" grep -qF '{"shard_id": "shardId-000000000002", "parent_shard_id": "shardId-000000000000", "adjacent_parent_shard_id": null, "starting_hash_key": "0", "ending_hash_key": "85070591730234615865843651857942052862", "open": true}' "$tmp/out"
+check "split upper child closed by the merge" grep -qF '{"shard_id": "shardId-000000000003", "parent_shard_id": "shardId-000000000000", "adjacent_parent_shard_id": null, "starting_hash_key": "85070591730234615865843651857942052863", "ending_hash_key": "170141183460469231731687303715884105727", "open": false}' "$tmp/out"
+check "merge child" grep -qF '{"shard_id": "shardId-000000000004", "parent_shard_id": "shardId-000000000003", "adjacent_parent_shard_id": "shardId-000000000001", "starting_hash_key": "85070591730234615865843651857942052863", "ending_hash_key": "340282366920938463463374607431768211455", "open": true}' "$tmp/out"
+check "shards after ops json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["open"] for s in d["shards"]] == [False, False, True, False, True]' "$tmp/out"
+printf 'a\nb\n' >"$tmp/ab.txt"
+check "route after ops" run 0 route --shards 2 --ops "$tmp/ops.json" --keys "$tmp/ab.txt"
+# MD5("a") = 16955237001963240173058271559858726497 < 2^126 - 1: the lower split child;
+# MD5("b") = 195289424170611159128911017612795795343: the merge child.
+check "route a to the split child" grep -qF '"partition_key": "a", "hash_key": "16955237001963240173058271559858726497", "shard_id": "shardId-000000000002"' "$tmp/out"
+check "route b to the merge child" grep -qF '"partition_key": "b", "hash_key": "195289424170611159128911017612795795343", "shard_id": "shardId-000000000004"' "$tmp/out"
+printf '[{"op": "update_shard_count", "target": 4}]' >"$tmp/usc.json"
+check "update_shard_count doubles" run 0 shards --shards 2 --ops "$tmp/usc.json"
+check "four open after doubling" test "$(grep -c '"open": true' "$tmp/out")" -eq 4
+check "two splits, no merge" test "$(grep -c '"shard_id"' "$tmp/out")" -eq 6
+printf '[{"op": "split", "shard": "shardId-000000000000", "new_starting_hash_key": "even"},\n{"op": "split", "shard": "shardId-000000000000", "new_starting_hash_key": "7"}]' >"$tmp/closed.json"
+check "split of a closed shard exits 2" run 2 shards --shards 2 --ops "$tmp/closed.json"
+check "closed shard error names the operation" grep -qF "/1: operation 1 (split) refused: InvalidArgumentException: Shard shardId-000000000000 has already been merged or split, and thus is not eligible for merging or splitting." "$tmp/err"
+check "no partial table" test ! -s "$tmp/out"
+printf '[{"op": "merge", "shard": "shardId-000000000000", "adjacent": "shardId-000000000002"}]' >"$tmp/nonadj.json"
+check "non-adjacent merge exits 2" run 2 shards --shards 3 --ops "$tmp/nonadj.json"
+check "non-adjacent merge error" grep -qF "/0: operation 0 (merge) refused: InvalidArgumentException: Shards shardId-000000000000 and shardId-000000000002 are not an adjacent pair of shards eligible for merging" "$tmp/err"
+printf '[{"op": "split", "shard": "shardId-000000000001", "new_starting_hash_key": "1"}]' >"$tmp/outside.json"
+check "key outside the shard exits 2" run 2 route --shards 2 --ops "$tmp/outside.json" --keys "$tmp/ab.txt"
+check "key outside the shard error" grep -qF "/0: operation 0 (split) refused: InvalidArgumentException: NewStartingHashKey 1 used in SplitShard() on shard shardId-000000000001 is not both greater than one plus the shard's StartingHashKey 170141183460469231731687303715884105728 and less than the shard's EndingHashKey 340282366920938463463374607431768211455." "$tmp/err"
+check "route prints nothing on refusal" test ! -s "$tmp/out"
+printf '[{"op": "update_shard_count", "target": 5}]' >"$tmp/triple.json"
+check "update_shard_count over double exits 2" run 2 shards --shards 2 --ops "$tmp/triple.json"
+check "over double error" grep -qF "LimitExceededException: UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: 2, Target shard count: 5" "$tmp/err"
+printf '[{"op": "split", "shard": 0, "at": "1min"}]' >"$tmp/badops.json"
+check "malformed operation exits 2" run 2 shards --shards 2 --ops "$tmp/badops.json"
+check "malformed operation pointer" grep -qF '/0/at: an operations file has no times: remove it' "$tmp/err"
+check "shard id format" grep -qF '/0/shard: expected a string, got 0' "$tmp/err"
+check "missing ops file exits 2" run 2 shards --shards 2 --ops "$tmp/none.json"
+check "run with a split" run 0 run "$src/scenarios/reshard-hot-shard.json" --out "$tmp/o9"
+check "split completed" grep -qF '"status": "completed"' "$tmp/o9/result.json"
+check "resharded finding" grep -q "resharded: SplitShard shardId-000000000007" "$tmp/out"
+check "children's series" test -f "$tmp/o9/series/shardId-000000000009.csv"
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -312,6 +312,10 @@ RunResult EveryOptionalMember() {
   s.ending_hash_key = "340282366920938463463374607431768211455";
   s.state = "CLOSED";
   s.parent_shard_ids = {"shardId-000000000001", "shardId-000000000002"};
+  s.parent_shard_id = "shardId-000000000001";
+  s.adjacent_parent_shard_id = "shardId-000000000002";
+  s.opened_at_s = 60.5;
+  s.closed_at_s = 120;
   s.peak_records_per_s = 1e-7;
   s.expected_share = 0.3333333333333333;
   s.top_keys = {{"k\xFF", 3, 0.5}, {"", 0, -0.0}};
@@ -332,7 +336,8 @@ RunResult EveryOptionalMember() {
   kcl.iterator_age_histogram = SomeHistogram(7);
   kcl.iterator_age_growth = -0.5;
   kcl.shards = {{"shardId-000000000007", 1, 2, 3, 4.5, 6.5, 0},
-                {"shardId-000000000008", 0, 0, 0, 0, 0, -1}};
+                {"shardId-000000000008", 0, 0, 0, 0, 0, -1, 1500.25}};
+  kcl.parent_wait_max_ms = 1500.25;
   ConsumerResult lambda;
   lambda.name = "fn";
   lambda.type = "lambda";
@@ -366,6 +371,33 @@ RunResult EveryOptionalMember() {
   stream_firehose.name = "fh2";
   stream_firehose.firehose->source = "stream";
   r.consumers = {kcl, lambda, firehose, stream_firehose};
+  OperationResult split_op;
+  split_op.index = 0;
+  split_op.op = "split";
+  split_op.status = "completed";
+  split_op.requested_at_s = 60;
+  split_op.started_at_s = 60;
+  split_op.completed_at_s = 90;
+  split_op.shard = "shardId-000000000001";
+  split_op.new_starting_hash_key = "170141183460469231731687303715884105728";
+  split_op.open_shards_before = 2;
+  split_op.open_shards_after = 3;
+  split_op.splits = 1;
+  split_op.closed_shards = {"shardId-000000000001"};
+  split_op.opened_shards = {"shardId-000000000002", "shardId-000000000003"};
+  OperationResult refused;
+  refused.op = "merge";
+  refused.status = "refused";
+  refused.requested_at_s = 70;
+  refused.error = "ResourceInUseException: Stream s not ACTIVE, instead in state UPDATING";
+  refused.shard = "shardId-000000000000";
+  refused.adjacent = "shardId-000000000002";
+  OperationResult usc;
+  usc.index = 2;
+  usc.op = "update_shard_count";
+  usc.status = "updating";
+  usc.target = 6;
+  r.operations = {split_op, refused, usc};
 
   Finding split;
   split.kind = FindingKind::kHotShard;
@@ -536,7 +568,7 @@ TEST(ResultReaderTest, NamesThePointerAndTheRule) {
             "lambda_shard_stalled, lambda_records_discarded, lambda_concurrency_throttled, "
             "lambda_read_contention, firehose_small_objects, firehose_delivery_failed, "
             "direct_put_throttling, slo_violated, firehose_record_rounding, put_payload_units, "
-            "efo_cost, retention_cost, idle_shards");
+            "efo_cost, retention_cost, idle_shards, reshard_refused, resharded");
   EXPECT_EQ(FirstError(With("/findings/1/severity", "fatal")),
             "/findings/1/severity: must be one of: critical, warning, info");
   EXPECT_EQ(FirstError(With("/shards/0/shard_id", "s7")),

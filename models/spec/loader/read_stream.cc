@@ -24,26 +24,11 @@ void ReadReadLimits(Context& c, const Json& j, Ptr p, ReadLimitsSpec* s) {
   r.Optional("penalty", &s->penalty, Duration());
 }
 
-ReshardSpec ReadReshard(Context& c, const Json& j, Ptr p) {
-  ReshardSpec s;
-  ObjectReader r(c, j, p, ScenarioType("resharding_event"));
-  r.Required("at", &s.at, Duration());
-  r.Optional("duration", &s.duration, Duration());
-  if (!r.Discriminator(&s.action, true)) return s;
-  switch (s.action) {
-    case ReshardAction::kSplit:
-      r.Required("shard", &s.shard, Int());
-      r.Optional("new_starting_hash_key", &s.new_starting_hash_key, HashKeyText());
-      break;
-    case ReshardAction::kMerge:
-      r.Required("shard", &s.shard, Int());
-      r.Required("adjacent_shard", &s.adjacent_shard, Int());
-      break;
-    case ReshardAction::kUpdateShardCount:
-      r.Required("target_shards", &s.target_shards, Int());
-      break;
-  }
-  return s;
+void ReadReshardLimits(Context& c, const Json& j, Ptr p, ReshardLimitsSpec* s) {
+  ObjectReader r(c, j, p, ScenarioType("reshard_limits"));
+  r.Optional("update_shard_count_per_24h", &s->update_shard_count_per_24h, Int());
+  r.Optional("max_shards", &s->max_shards, Int());
+  r.Optional("account_shard_quota", &s->account_shard_quota, Int());
 }
 
 void ReadAutoscaling(Context& c, const Json& j, Ptr p, AutoscalingSpec* s) {
@@ -94,9 +79,44 @@ void ReadStream(Context& c, const Json& j, Ptr p, StreamSpec* s) {
   r.Object("autoscaling",
            [&](const Json& v, Ptr vp) { ReadAutoscaling(c, v, vp, &s->autoscaling); });
   if (s->autoscaling.enabled) c.Feature(r.Pointer("autoscaling"), kFeatureAutoscaling);
-  r.Array("resharding", 0, 1'000,
-          [&](const Json& v, Ptr vp, size_t) { s->resharding.push_back(ReadReshard(c, v, vp)); });
-  if (!s->resharding.empty()) c.Feature(r.Pointer("resharding"), kFeatureResharding);
+  r.Array("operations", 0, 1'000, [&](const Json& v, Ptr vp, size_t) {
+    s->operations.push_back(ReadOperation(c, v, vp, true));
+  });
+  if (!s->operations.empty()) c.Feature(r.Pointer("operations"), kFeatureResharding);
+  r.Object("reshard_limits",
+           [&](const Json& v, Ptr vp) { ReadReshardLimits(c, v, vp, &s->reshard_limits); });
+}
+
+ReshardSpec ReadOperation(Context& c, const Json& j, Ptr p, bool timed) {
+  ReshardSpec s;
+  ObjectReader r(c, j, p, ScenarioType("stream_operation"));
+  if (!timed) {
+    // An operations file is applied in order, at once: times mean nothing there.
+    for (const char* field : {"at", "duration", "if_updating"}) {
+      if (r.Has(field)) c.Error(r.Pointer(field), "an operations file has no times: remove it");
+    }
+  }
+  ReshardSpec untimed;  // an operations file's times are read (to mark them seen) and dropped
+  ReshardSpec& t = timed ? s : untimed;
+  if (timed) r.Required("at", &t.at, Duration());
+  if (!timed) r.Optional("at", &t.at, Duration());
+  r.Optional("duration", &t.duration, Duration());
+  r.Optional("if_updating", &t.if_updating, Enum<IfUpdating>());
+  if (!r.Discriminator(&s.action, true)) return s;
+  switch (s.action) {
+    case ReshardAction::kSplit:
+      r.Required("shard", &s.shard, ShardId());
+      r.Required("new_starting_hash_key", &s.new_starting_hash_key, SplitKeyText());
+      break;
+    case ReshardAction::kMerge:
+      r.Required("shard", &s.shard, ShardId());
+      r.Required("adjacent", &s.adjacent_shard, ShardId());
+      break;
+    case ReshardAction::kUpdateShardCount:
+      r.Required("target", &s.target_shards, Int());
+      break;
+  }
+  return s;
 }
 
 }  // namespace shardsim::loader

@@ -154,6 +154,48 @@ LoadResult LoadScenarioFile(const std::string& path) {
   return LoadScenarioText(*text, path, base_dir);
 }
 
+OperationsLoadResult LoadOperationsText(const std::string& text, const std::string& display_name) {
+  OperationsLoadResult result;
+  result.file = display_name;
+  loader::Context c;
+  try {
+    std::optional<loader::Json> root = loader::ParseDocument(text, c);
+    if (root) {
+      if (!root->is_array()) {
+        c.Error("",
+                "an operations file is a JSON array of operations, got " + loader::Describe(*root));
+      } else {
+        std::vector<ReshardSpec> ops;
+        for (size_t i = 0; i < root->size(); ++i) {
+          std::string pointer = "/";  // (not "/" + to_string: GCC 12 warns -Wrestrict wrongly)
+          pointer += std::to_string(i);
+          ops.push_back(loader::ReadOperation(c, (*root)[i], pointer, false));
+        }
+        if (c.error_count() == 0) result.operations = std::move(ops);
+      }
+      loader::SortByDocumentOrder(*root, &c.errors);
+    }
+  } catch (const std::exception& e) {  // a bug, but callers were promised no exceptions
+    result.operations.clear();
+    c.errors.push_back({"", std::string("internal error while loading: ") + e.what(), 0, 0});
+  }
+  result.errors = c.TakeErrors();
+  return result;
+}
+
+OperationsLoadResult LoadOperationsFile(const std::string& path) {
+  OperationsLoadResult result;
+  result.file = path;
+  Diagnostic error;
+  const std::optional<std::string> text =
+      loader::ReadInputFile(path, kMaxFileBytes, "an operations file", &error);
+  if (!text) {
+    result.errors.push_back(std::move(error));
+    return result;
+  }
+  return LoadOperationsText(*text, path);
+}
+
 std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,
                                             const std::set<std::string>& implemented) {
   std::vector<Diagnostic> out;

@@ -57,6 +57,20 @@ LoadResult LoadScenarioJson(const nlohmann::ordered_json& document,
                             const std::vector<JsonOverride>& overrides,
                             const std::string& display_name, const std::string& base_dir);
 
+// An operations file (`shardsim shards --ops FILE`, `shardsim route --ops FILE`): a JSON array of
+// stream operations as in a scenario's stream.operations, without "at", "duration" and
+// "if_updating" (they are applied in order, at once). Diagnostics point into the array
+// ("/2/shard").
+struct OperationsLoadResult {
+  std::string file;                     // display name, the prefix of formatted diagnostics
+  std::vector<ReshardSpec> operations;  // set iff errors is empty
+  std::vector<Diagnostic> errors;       // in document order
+
+  bool ok() const { return errors.empty(); }
+};
+OperationsLoadResult LoadOperationsFile(const std::string& path);
+OperationsLoadResult LoadOperationsText(const std::string& text, const std::string& display_name);
+
 // One "<feature> is not supported yet" diagnostic per use of a feature not in `implemented`.
 std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,
                                             const std::set<std::string>& implemented);

@@ -35,6 +35,9 @@ ProcessingSpec ReadProcessing(Context& c, const Json& j, Ptr p);
 
 ProducerSpec ReadProducer(Context& c, const Json& j, Ptr p);       // read_producers.cc
 void ReadStream(Context& c, const Json& j, Ptr p, StreamSpec* s);  // read_stream.cc
+// One stream operation; `timed`: of the scenario's timeline (with "at"), else of an operations
+// file (read_stream.cc).
+ReshardSpec ReadOperation(Context& c, const Json& j, Ptr p, bool timed);
 ConsumerSpec ReadConsumer(Context& c, const Json& j, Ptr p, const std::string& region);  // *
 void ReadSlos(Context& c, const Json& j, Ptr p, SloSpec* s);  // read_goals.cc
 void ReadPricing(Context& c, const Json& j, Ptr p, PricingSpec* s);

@@ -213,6 +213,40 @@ Parser<std::string> HashKeyText() {
   };
 }
 
+Parser<std::string> SplitKeyText() {
+  return [](Context& c, const Json& j, Ptr p) -> std::optional<std::string> {
+    if (j.is_string() && j.get<std::string>() == "even") return "even";
+    const std::string* s = GetString(c, j, p);
+    if (s == nullptr) return std::nullopt;
+    const bool digits = !s->empty() && std::all_of(s->begin(), s->end(),
+                                                   [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!digits) {
+      c.Error(p,
+              "expected \"even\" or a decimal hash key (digits, no sign or leading zeros) in "
+              "[0, 2^128-1], got " +
+                  Describe(j));
+      return std::nullopt;
+    }
+    return HashKeyText()(c, j, p);
+  };
+}
+
+Parser<int64_t> ShardId() {
+  return [](Context& c, const Json& j, Ptr p) -> std::optional<int64_t> {
+    const std::string* s = GetString(c, j, p);
+    if (s == nullptr) return std::nullopt;
+    constexpr std::string_view kPrefix = "shardId-";
+    const std::string_view digits =
+        s->starts_with(kPrefix) ? std::string_view(*s).substr(kPrefix.size()) : "";
+    if (digits.size() != 12 || !std::all_of(digits.begin(), digits.end(),
+                                            [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      c.Error(p, "expected a shard id like \"shardId-000000000003\", got " + Describe(j));
+      return std::nullopt;
+    }
+    return std::stoll(std::string(digits));
+  };
+}
+
 Parser<std::string> File() {
   return [](Context& c, const Json& j, Ptr p) -> std::optional<std::string> {
     const std::string* s = GetString(c, j, p);

@@ -68,6 +68,11 @@ Parser<std::string> Region();
 // A 128-bit hash key as decimal text (kept as text for the routing code): the API's rule
 // 0|[1-9][0-9]{0,38}, at most 2^128-1.
 Parser<std::string> HashKeyText();
+// A split point: HashKeyText(), or "even" (the middle of the shard's range, decided at the call).
+Parser<std::string> SplitKeyText();
+
+// A shard id as the API prints it, "shardId-" and 12 digits; returns the index n of shardId-n.
+Parser<int64_t> ShardId();
 
 // A data file named relative to Context::base_dir; returns the resolved path, which must be a
 // regular file.

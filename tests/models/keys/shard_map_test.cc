@@ -197,8 +197,8 @@ TEST(ShardMapTest, ClosedOrUnknownShardsCannotBeResharded) {
   ASSERT_TRUE(map.Split(0, HashKey(1000)).ok());
   ReshardResult r = map.Split(0, HashKey(500));
   EXPECT_EQ(r.error,
-            "InvalidArgumentException: Shard shardId-000000000000 is CLOSED; only open shards can "
-            "be split or merged.");
+            "InvalidArgumentException: Shard shardId-000000000000 has already been merged or "
+            "split, and thus is not eligible for merging or splitting.");
   r = map.Merge(0, 1);
   EXPECT_FALSE(r.ok());
   r = map.Split(9, HashKey(500));

@@ -1,4 +1,4 @@
-// Golden terminal summaries: `shardsim run`'s text for two example scenarios at their full
+// Golden terminal summaries: `shardsim run`'s text for three example scenarios at their full
 // duration, compared byte for byte with tests/golden/<scenario>.summary.txt. Any change to a
 // model's numbers, a finding's wording or the summary's layout shows up here as a reviewable diff.
 // Regenerate after an intended change with
@@ -77,10 +77,12 @@ TEST_P(GoldenSummaryTest, MatchesTheGoldenFileByteForByte) {
                                 << "\nIf intended, regenerate with SHARDSIM_UPDATE_GOLDEN=1.";
 }
 
-// A write-path scenario (hot key, throttling, data loss) and a managed-consumer one (Lambda
-// table, a stalled shard, iterator age growing).
+// A write-path scenario (hot key, throttling, data loss), a managed-consumer one (Lambda table, a
+// stalled shard, iterator age growing) and a resharding one (a split at run time, its findings).
 INSTANTIATE_TEST_SUITE_P(Examples, GoldenSummaryTest,
-                         testing::Values("write-hot-key", "lambda-poison-record"), GoldenRowName);
+                         testing::Values("write-hot-key", "lambda-poison-record",
+                                         "reshard-hot-shard"),
+                         GoldenRowName);
 
 }  // namespace
 }  // namespace shardsim

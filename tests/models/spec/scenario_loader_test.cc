@@ -259,68 +259,88 @@ const std::vector<BadCase>& BadCases() {
        "\"340282366920938463463374607431768211456\""},
       {"hash key with leading zero",
        [](json& d) {
-         d["stream"]["resharding"] = {{{"at", "1min"},
-                                       {"action", "split"},
-                                       {"shard", 0},
+         d["stream"]["operations"] = {{{"at", "1min"},
+                                       {"op", "split"},
+                                       {"shard", "shardId-000000000000"},
                                        {"new_starting_hash_key", "0123"}}};
        },
-       "/stream/resharding/0/new_starting_hash_key",
+       "/stream/operations/0/new_starting_hash_key",
        "expected a decimal hash key (digits, no sign or leading zeros) in [0, 2^128-1], got "
        "\"0123\""},
-      {"resharding after the run's end",
+      {"split point neither even nor a hash key",
        [](json& d) {
-         d["stream"]["resharding"] = {{{"at", "10min"}, {"action", "split"}, {"shard", 0}}};
+         d["stream"]["operations"] = {{{"at", "1min"},
+                                       {"op", "split"},
+                                       {"shard", "shardId-000000000000"},
+                                       {"new_starting_hash_key", "middle"}}};
        },
-       "/stream/resharding/0/at", "a resharding at 10min is not before the end of the run (10min)"},
-      {"resharding while the previous one runs",
+       "/stream/operations/0/new_starting_hash_key",
+       "expected \"even\" or a decimal hash key (digits, no sign or leading zeros) in [0, "
+       "2^128-1], got \"middle\""},
+      {"split without its key",
        [](json& d) {
-         d["stream"]["resharding"] = {{{"at", "1min"}, {"action", "split"}, {"shard", 0}},
-                                      {{"at", "70s"}, {"action", "split"}, {"shard", 1}}};
+         d["stream"]["operations"] = {
+             {{"at", "1min"}, {"op", "split"}, {"shard", "shardId-000000000000"}}};
        },
-       "/stream/resharding/1/at",
-       "starts at 70s while the previous resharding (at 1min, taking 30s) is still running; a "
-       "stream reshards one operation at a time"},
-      {"split of a closed shard",
+       "/stream/operations/0/new_starting_hash_key",
+       "missing required field \"new_starting_hash_key\""},
+      {"shard named by index",
        [](json& d) {
-         d["stream"]["resharding"] = {{{"at", "1min"}, {"action", "split"}, {"shard", 0}},
-                                      {{"at", "2min"}, {"action", "split"}, {"shard", 0}}};
+         d["stream"]["operations"] = {
+             {{"at", "1min"}, {"op", "split"}, {"shard", 0}, {"new_starting_hash_key", "even"}}};
        },
-       "/stream/resharding/1/shard",
-       "shard 0 is not an open shard at 2min (children of a split or merge take the next unused "
-       "index; split and merged shards close)"},
-      {"merge of shards that are not adjacent",
+       "/stream/operations/0/shard", "expected a string, got 0"},
+      {"shard id without its zeros",
        [](json& d) {
-         d["stream"]["shards"] = 3;
-         d["stream"]["resharding"] = {
-             {{"at", "1min"}, {"action", "merge"}, {"shard", 0}, {"adjacent_shard", 2}}};
+         d["stream"]["operations"] = {{{"at", "1min"},
+                                       {"op", "merge"},
+                                       {"shard", "shardId-000000000000"},
+                                       {"adjacent", "shardId-1"}}};
        },
-       "/stream/resharding/0/adjacent_shard",
-       "shards 0 and 2 are not adjacent at 1min: merged shards need contiguous hash ranges"},
-      {"merge of split children is fine until they are not adjacent",
+       "/stream/operations/0/adjacent",
+       "expected a shard id like \"shardId-000000000003\", got \"shardId-1\""},
+      {"operation after the run's end",
        [](json& d) {
-         // 0,1 -> split 0 -> [2,3],1 ; merge 3 and 1 is adjacent; merge 2 and 1 is not.
-         d["stream"]["resharding"] = {
-             {{"at", "1min"}, {"action", "split"}, {"shard", 0}},
-             {{"at", "2min"}, {"action", "merge"}, {"shard", 3}, {"adjacent_shard", 1}},
-             {{"at", "3min"}, {"action", "merge"}, {"shard", 2}, {"adjacent_shard", 1}}};
+         d["stream"]["operations"] = {{{"at", "10min"},
+                                       {"op", "split"},
+                                       {"shard", "shardId-000000000000"},
+                                       {"new_starting_hash_key", "even"}}};
        },
-       "/stream/resharding/2/adjacent_shard",
-       "shard 1 is not an open shard at 3min (children of a split or merge take the next unused "
-       "index; split and merged shards close)"},
-      {"update_shard_count beyond double",
+       "/stream/operations/0/at", "an operation at 10min is not before the end of the run (10min)"},
+      {"operations out of time order",
        [](json& d) {
-         d["stream"]["resharding"] = {
-             {{"at", "1min"}, {"action", "update_shard_count"}, {"target_shards", 5}}};
+         d["stream"]["operations"] = {
+             {{"at", "2min"}, {"op", "update_shard_count"}, {"target", 3}},
+             {{"at", "1min"}, {"op", "update_shard_count"}, {"target", 4}}};
        },
-       "/stream/resharding/0/target_shards",
-       "must be between 1 and 4 (half to double the 2 open shards), got 5"},
-      {"resharding on an on-demand stream",
+       "/stream/operations/1/at", "operations must be in time order: 1min is before 2min"},
+      {"merge of a shard with itself",
        [](json& d) {
-         d["stream"] = {{"mode", "on_demand"},
-                        {"resharding", {{{"at", "1min"}, {"action", "split"}, {"shard", 0}}}}};
+         d["stream"]["operations"] = {{{"at", "1min"},
+                                       {"op", "merge"},
+                                       {"shard", "shardId-000000000001"},
+                                       {"adjacent", "shardId-000000000001"}}};
        },
-       "/stream/resharding",
-       "\"resharding\" applies only to mode \"provisioned\", not \"on_demand\""},
+       "/stream/operations/0/adjacent", "a shard cannot be merged with itself"},
+      {"update_shard_count to zero",
+       [](json& d) {
+         d["stream"]["operations"] = {
+             {{"at", "1min"}, {"op", "update_shard_count"}, {"target", 0}}};
+       },
+       "/stream/operations/0/target", "must be between 1 and 1000000, got 0"},
+      {"a reshard limit of zero",
+       [](json& d) {
+         d["stream"]["reshard_limits"] = {{"update_shard_count_per_24h", 0}};
+       },
+       "/stream/reshard_limits/update_shard_count_per_24h", "must be between 1 and 1000000, got 0"},
+      {"operations on an on-demand stream",
+       [](json& d) {
+         d["stream"] = {
+             {"mode", "on_demand"},
+             {"operations", {{{"at", "1min"}, {"op", "update_shard_count"}, {"target", 3}}}}};
+       },
+       "/stream/operations",
+       "\"operations\" applies only to mode \"provisioned\", not \"on_demand\""},
       {"producer targeting an unknown firehose",
        [](json& d) {
          json f = Consumer("firehose");
@@ -689,11 +709,16 @@ TEST(ScenarioLoaderTest, EveryFieldLandsInItsStructMember) {
                       "penalty": "2s"},
       "propagation_delay": {"dist": "lognormal", "median": "200ms", "p99": "1s"},
       "max_efo_consumers": 5,
-      "resharding": [
-        {"at": "1min", "action": "split", "shard": 1,
+      "operations": [
+        {"at": "1min", "op": "split", "shard": "shardId-000000000001",
          "new_starting_hash_key": "170141183460469231731687303715884105728", "duration": "10s"},
-        {"at": "2min", "action": "merge", "shard": 3, "adjacent_shard": 4},
-        {"at": "3min", "action": "update_shard_count", "target_shards": 6}],
+        {"at": "2min", "op": "merge", "shard": "shardId-000000000003",
+         "adjacent": "shardId-000000000004", "if_updating": "wait"},
+        {"at": "3min", "op": "update_shard_count", "target": 6},
+        {"at": "4min", "op": "split", "shard": "shardId-000000000002",
+         "new_starting_hash_key": "even"}],
+      "reshard_limits": {"update_shard_count_per_24h": 2, "max_shards": 500,
+                         "account_shard_quota": 1000},
       "autoscaling": {"enabled": true, "metric": "incoming_records",
                       "target_utilization": 0.6, "period": "5min", "evaluation_periods": 2,
                       "cooldown": "30min", "min_shards": 2, "max_shards": 40,
@@ -851,16 +876,24 @@ TEST(ScenarioLoaderTest, EveryFieldLandsInItsStructMember) {
   ASSERT_TRUE(st.propagation_delay.has_value());
   EXPECT_EQ(*st.propagation_delay, LatencySpec::Lognormal(Millis(200), Seconds(1)));
   EXPECT_EQ(st.max_efo_consumers, 5);
-  ASSERT_EQ(st.resharding.size(), 3u);
-  EXPECT_EQ(st.resharding[0].action, ReshardAction::kSplit);
-  EXPECT_EQ(st.resharding[0].shard, 1);
-  EXPECT_EQ(st.resharding[0].new_starting_hash_key, "170141183460469231731687303715884105728");
-  EXPECT_EQ(st.resharding[0].duration, Seconds(10));
-  EXPECT_EQ(st.resharding[1].action, ReshardAction::kMerge);
-  EXPECT_EQ(st.resharding[1].adjacent_shard, 4);
-  EXPECT_EQ(st.resharding[1].duration, Seconds(30));
-  EXPECT_EQ(st.resharding[2].action, ReshardAction::kUpdateShardCount);
-  EXPECT_EQ(st.resharding[2].target_shards, 6);
+  ASSERT_EQ(st.operations.size(), 4u);
+  EXPECT_EQ(st.operations[0].at, Minutes(1));
+  EXPECT_EQ(st.operations[0].action, ReshardAction::kSplit);
+  EXPECT_EQ(st.operations[0].shard, 1);
+  EXPECT_EQ(st.operations[0].new_starting_hash_key, "170141183460469231731687303715884105728");
+  EXPECT_EQ(st.operations[0].duration, Seconds(10));
+  EXPECT_EQ(st.operations[0].if_updating, IfUpdating::kRefuse);
+  EXPECT_EQ(st.operations[1].action, ReshardAction::kMerge);
+  EXPECT_EQ(st.operations[1].shard, 3);
+  EXPECT_EQ(st.operations[1].adjacent_shard, 4);
+  EXPECT_EQ(st.operations[1].duration, Seconds(30));
+  EXPECT_EQ(st.operations[1].if_updating, IfUpdating::kWait);
+  EXPECT_EQ(st.operations[2].action, ReshardAction::kUpdateShardCount);
+  EXPECT_EQ(st.operations[2].target_shards, 6);
+  EXPECT_EQ(st.operations[3].new_starting_hash_key, "even");
+  EXPECT_EQ(st.reshard_limits.update_shard_count_per_24h, 2);
+  EXPECT_EQ(st.reshard_limits.max_shards, 500);
+  EXPECT_EQ(st.reshard_limits.account_shard_quota, 1000);
   EXPECT_TRUE(st.autoscaling.enabled);
   EXPECT_EQ(st.autoscaling.metric, ScalingMetric::kIncomingRecords);
   EXPECT_DOUBLE_EQ(st.autoscaling.target_utilization, 0.6);
@@ -989,7 +1022,7 @@ TEST(ScenarioLoaderTest, EveryFieldLandsInItsStructMember) {
   EXPECT_EQ(find("api.kpl"), "/producers/1/api");
   EXPECT_EQ(find("arrival.trace"), "absent");  // covered below
   EXPECT_EQ(find("keys.explicit_hash_key"), "/producers/2/keys");
-  EXPECT_EQ(find("stream.resharding"), "/stream/resharding");
+  EXPECT_EQ(find("stream.resharding"), "/stream/operations");
   EXPECT_EQ(find("stream.autoscaling"), "/stream/autoscaling");
   EXPECT_EQ(find("consumer.outages"), "/consumers/0/outages");
   EXPECT_EQ(find("consumer.worker_failures"), "/consumers/1/worker_failures");
@@ -1173,14 +1206,19 @@ std::optional<std::string> Place(json& doc, const std::string& type, const std::
     doc["stream"] = {{"mode", "on_demand"}, {"on_demand", json::object()}};
     return "/stream/on_demand";
   }
-  if (type == "resharding_event") {
+  if (type == "stream_operation") {
     json e = {{"at", "1min"}};
-    e["action"] = variant.empty() ? "split" : variant;
-    if (e["action"] != "update_shard_count") e["shard"] = 0;
-    if (e["action"] == "merge") e["adjacent_shard"] = 1;
-    if (e["action"] == "update_shard_count") e["target_shards"] = 3;
-    doc["stream"]["resharding"] = {e};
-    return "/stream/resharding/0";
+    e["op"] = variant.empty() ? "split" : variant;
+    if (e["op"] != "update_shard_count") e["shard"] = "shardId-000000000000";
+    if (e["op"] == "split") e["new_starting_hash_key"] = "even";
+    if (e["op"] == "merge") e["adjacent"] = "shardId-000000000001";
+    if (e["op"] == "update_shard_count") e["target"] = 3;
+    doc["stream"]["operations"] = {e};
+    return "/stream/operations/0";
+  }
+  if (type == "reshard_limits") {
+    doc["stream"][type] = json::object();
+    return "/stream/" + type;
   }
   if (type == "consumer") {
     consumer(variant.empty() ? "polling" : variant);

@@ -168,18 +168,16 @@ const std::vector<RuleCase>& RuleCases() {
          s.producers[0].api.call_latency.max = Seconds(1);
        },
        "/producers/0/api/call_latency/min", "min 2s is greater than max 1s"},
-      {"merge of shards that are not adjacent",
+      {"operations out of time order",
        [](Scenario& s) {
-         s.stream.shards = 3;
-         ReshardSpec r;
-         r.at = Minutes(1);
-         r.action = ReshardAction::kMerge;
-         r.shard = 0;
-         r.adjacent_shard = 2;
-         s.stream.resharding = {r};
+         ReshardSpec a, b;
+         a.at = Minutes(2);
+         a.action = b.action = ReshardAction::kUpdateShardCount;
+         a.target_shards = b.target_shards = 3;
+         b.at = Minutes(1);
+         s.stream.operations = {a, b};
        },
-       "/stream/resharding/0/adjacent_shard",
-       "shards 0 and 2 are not adjacent at 1min: merged shards need contiguous hash ranges"},
+       "/stream/operations/1/at", "operations must be in time order: 1min is before 2min"},
       {"too many enhanced fan-out consumers",
        [](Scenario& s) {
          s.stream.max_efo_consumers = 1;
@@ -353,11 +351,12 @@ TEST(ScenarioLoaderValidateTest, AFieldThatFailedToReadGetsNoSecondMessage) {
                        {"at": "0s", "rate": "2/s"}]}}]})"),
             "x.json: /producers/0/arrival/steps/0/at: must be between 0s and 8760h, got "
             "\"400d\"\n");
-  // Without "shards" the resharding plan cannot be replayed.
+  // An operation whose "at" failed to read is not compared with the next one's.
   EXPECT_EQ(LoadErrors(R"({"name": "t", "producers": [{"name": "p", "rate": "1/s",
-                         "record_size": "1KB"}], "stream": {"resharding": [{"at": "1min",
-                         "action": "split", "shard": 7}]}})"),
-            "x.json: /stream/shards: provisioned mode requires \"shards\"\n");
+                         "record_size": "1KB"}], "stream": {"shards": 2, "operations": [
+                         {"at": "soon", "op": "update_shard_count", "target": 3},
+                         {"at": "1min", "op": "update_shard_count", "target": 2}]}})"),
+            "x.json: /stream/operations/0/at: expected a duration like \"250ms\", got \"soon\"\n");
 }
 
 TEST(ScenarioLoaderValidateTest, BothBoundsOfADistributionAreReadWhenTheFirstIsBad) {

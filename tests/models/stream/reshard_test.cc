@@ -1,7 +1,9 @@
 // Resharding while traffic flows, through the Stream API in the middle of whole runs: after a
 // SplitShard (and a MergeShards) writes -- first attempts and retries in flight -- go to the
 // children, every record is conserved, and consumers (polling, KCL, enhanced fan-out, Lambda,
-// Firehose) read each parent to its end before its children, with per-key order preserved.
+// Firehose) read each parent to its end before its children, with per-key order preserved. Then
+// the scenario's timeline through the Resharder: the UPDATING time, refusals and waiting calls,
+// UpdateShardCount's steps, the time readers hold children back, the findings.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -14,7 +16,9 @@
 #include "models/consumers/consumers.h"
 #include "models/consumers/lambda/lambda_consumer.h"
 #include "models/run/model_graph.h"
+#include "models/stream/resharding.h"
 #include "models/stream/stream.h"
+#include "planner/session.h"
 #include "sim/simulation.h"
 #include "tests/support/run_checks.h"
 #include "tests/support/scenarios.h"
@@ -244,6 +248,198 @@ TEST(ReshardTest, MergeAfterSplitAndKeylessAndKplProducersConserveEveryRecord) {
   for (const ConsumerResult& r : g.reads()->Results()) {
     EXPECT_GT(r.shards[4].records_processed, 0u) << r.name;  // the merge child is read too
   }
+}
+
+ReshardSpec SplitAt(SimDuration at, int64_t shard, SimDuration duration) {
+  ReshardSpec op;
+  op.at = at;
+  op.action = ReshardAction::kSplit;
+  op.shard = shard;
+  op.new_starting_hash_key = "even";
+  op.duration = duration;
+  return op;
+}
+
+// The windows of a shard's series (time_s, records_in, bytes_in, throttled_records) that saw
+// writes (accepted or throttled).
+std::vector<double> WrittenWindows(const std::vector<SeriesTable>& series, const std::string& id) {
+  std::vector<double> out;
+  for (const SeriesTable& t : series) {
+    if (t.name != id) continue;
+    for (const std::vector<double>& row : t.rows) {
+      if (row[1] + row[3] > 0) out.push_back(row[0]);
+    }
+  }
+  return out;
+}
+
+TEST(ReshardTest, TimelineSplitTakesEffectAtTheEndOfItsUpdatingTimeAndReadersFinishTheParent) {
+  Scenario s = SplitScenario();
+  s.series_interval = Seconds(1);
+  s.stream.operations = {SplitAt(Seconds(10), 0, Seconds(5))};
+  ConsumerSpec kcl = support::KclConsumer("kcl", 2);
+  kcl.kcl.max_records = 500;
+  kcl.kcl.idle_time_between_reads = Millis(200);
+  kcl.outages.push_back({Seconds(12), Seconds(20)});  // still holds the parent's tail at 15 s
+  s.consumers.push_back(kcl);
+  s.consumers.push_back(support::LambdaConsumer("fn", Millis(5)));
+  const std::unique_ptr<const PreparedScenario> prepared = support::PrepareOk(s);
+  ModelGraph g(*prepared, s.seed);
+  ASSERT_NE(g.resharder(), nullptr);
+  auto& probe = g.sim().Emplace<LineageProbe>(g.stream(), *g.reads(), g.end());
+  g.Run();
+
+  const std::vector<OperationResult> ops = g.resharder()->Results();
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].status, "completed") << ops[0].error;
+  EXPECT_EQ(ops[0].requested_at_s, 10.0);
+  EXPECT_EQ(ops[0].started_at_s, 10.0);
+  EXPECT_EQ(ops[0].completed_at_s, 15.0);
+  EXPECT_EQ(ops[0].new_starting_hash_key, "85070591730234615865843651857942052863");
+  EXPECT_EQ(ops[0].closed_shards, (std::vector<std::string>{"shardId-000000000000"}));
+  EXPECT_EQ(ops[0].opened_shards,
+            (std::vector<std::string>{"shardId-000000000002", "shardId-000000000003"}));
+  EXPECT_EQ(ops[0].open_shards_before, 2);
+  EXPECT_EQ(ops[0].open_shards_after, 3);
+
+  // The parent took writes (first attempts and retries) until 15 s, the children from 15 s.
+  const std::vector<ShardResult> shards = g.stream().ShardResults();
+  EXPECT_EQ(shards[0].state, "CLOSED");
+  EXPECT_EQ(shards[0].closed_at_s, 15.0);
+  EXPECT_EQ(shards[2].parent_shard_id, "shardId-000000000000");
+  EXPECT_EQ(shards[3].parent_shard_id, "shardId-000000000000");
+  EXPECT_EQ(shards[2].adjacent_parent_shard_id, "");
+  EXPECT_EQ(shards[2].opened_at_s, 15.0);
+  const std::vector<SeriesTable> series = g.stream().ShardSeries();
+  const std::vector<double> parent = WrittenWindows(series, "shardId-000000000000");
+  ASSERT_FALSE(parent.empty());
+  EXPECT_EQ(parent.back(), 14.0);  // the window [14 s, 15 s) is its last
+  for (const char* child : {"shardId-000000000002", "shardId-000000000003"}) {
+    const std::vector<double> w = WrittenWindows(series, child);
+    ASSERT_FALSE(w.empty()) << child;
+    EXPECT_EQ(w.front(), 15.0) << child;
+  }
+  EXPECT_GT(shards[0].throttled_records, 0u);
+  ExpectWritesConserved(g);
+
+  // Readers: none read a child before finishing its parent; the paused KCL app held the children
+  // back until it had drained the parent after its outage (from 20 s), Lambda only briefly.
+  Conservation c;
+  g.reads()->CheckConservation(g.stream(), &c);
+  EXPECT_TRUE(c.ok) << c.detail;
+  EXPECT_TRUE(probe.violations.empty()) << probe.violations.front();
+  const std::vector<ConsumerResult> readers = g.reads()->Results();
+  for (const ConsumerResult& r : readers) {
+    EXPECT_EQ(r.shards[0].parent_wait_ms, -1) << r.name;
+    EXPECT_EQ(r.shards[2].parent_wait_ms, r.shards[3].parent_wait_ms) << r.name;
+    EXPECT_EQ(r.parent_wait_max_ms, r.shards[2].parent_wait_ms) << r.name;
+    EXPECT_GT(r.shards[2].records_processed, 0u) << r.name;
+  }
+  EXPECT_GE(readers[0].shards[2].parent_wait_ms, 5'000);  // outage to 20 s, children from 15 s
+  EXPECT_LT(readers[0].shards[2].parent_wait_ms, 15'000);
+  EXPECT_LT(readers[1].shards[2].parent_wait_ms, 3'000);
+}
+
+TEST(ReshardTest, ASecondCallWhileUpdatingIsRefusedOrWaits) {
+  Scenario s = SplitScenario();
+  ReshardSpec refused = SplitAt(Seconds(8), 1, Seconds(10));
+  ReshardSpec waits = SplitAt(Seconds(9), 1, Seconds(10));
+  waits.if_updating = IfUpdating::kWait;
+  ReshardSpec usc;  // one UpdateShardCount after the waiting split: 4 -> 3
+  usc.at = Seconds(26);
+  usc.action = ReshardAction::kUpdateShardCount;
+  usc.target_shards = 3;
+  usc.duration = Seconds(2);
+  s.stream.operations = {SplitAt(Seconds(5), 0, Seconds(10)), refused, waits, usc};
+  const std::unique_ptr<const PreparedScenario> prepared = support::PrepareOk(s);
+  ModelGraph g(*prepared, s.seed);
+  g.Run();
+  const std::vector<OperationResult> ops = g.resharder()->Results();
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[0].completed_at_s, 15.0);
+  EXPECT_EQ(ops[1].status, "refused");
+  EXPECT_EQ(ops[1].error,
+            "ResourceInUseException: Stream stream not ACTIVE, instead in state UPDATING");
+  EXPECT_EQ(ops[1].started_at_s, -1);
+  EXPECT_EQ(ops[2].status, "completed");
+  EXPECT_EQ(ops[2].requested_at_s, 9.0);
+  EXPECT_EQ(ops[2].started_at_s, 15.0);  // called again the instant the stream was ACTIVE
+  EXPECT_EQ(ops[2].completed_at_s, 25.0);
+  EXPECT_EQ(ops[2].opened_shards,
+            (std::vector<std::string>{"shardId-000000000004", "shardId-000000000005"}));
+  // 4 open (2, 3, 4, 5) -> 3: UNIFORM_SCALING to thirds.
+  EXPECT_EQ(ops[3].status, "completed") << ops[3].error;
+  EXPECT_EQ(ops[3].open_shards_after, 3);
+  EXPECT_EQ(g.stream().shard_map().open_count(), 3);
+  ExpectWritesConserved(g);
+}
+
+TEST(ReshardTest, UpdateShardCountSpreadsItsStepsAndCountsItsCallsPer24Hours) {
+  Scenario s = SplitScenario();
+  s.stream.reshard_limits.update_shard_count_per_24h = 1;
+  ReshardSpec up;
+  up.at = Seconds(5);
+  up.action = ReshardAction::kUpdateShardCount;
+  up.target_shards = 4;
+  up.duration = Seconds(4);
+  ReshardSpec again = up;
+  again.at = Seconds(20);
+  again.target_shards = 2;
+  s.stream.operations = {up, again};
+  s.consumers.push_back(support::PollingConsumer("poller", Millis(200)));
+  const std::unique_ptr<const PreparedScenario> prepared = support::PrepareOk(s);
+  ModelGraph g(*prepared, s.seed);
+  auto& probe = g.sim().Emplace<LineageProbe>(g.stream(), *g.reads(), g.end());
+  g.Run();
+  const std::vector<OperationResult> ops = g.resharder()->Results();
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].status, "completed") << ops[0].error;
+  EXPECT_EQ(ops[0].splits, 2);
+  EXPECT_EQ(ops[0].merges, 0);
+  EXPECT_EQ(ops[0].completed_at_s, 9.0);
+  const std::vector<ShardResult> shards = g.stream().ShardResults();
+  ASSERT_EQ(shards.size(), 6u);
+  EXPECT_EQ(shards[0].closed_at_s, 7.0);  // step 1 of 2 at 5 s + 4 s / 2
+  EXPECT_EQ(shards[1].closed_at_s, 9.0);
+  EXPECT_EQ(ops[1].status, "refused");
+  EXPECT_EQ(ops[1].error,
+            "LimitExceededException: UpdateShardCount was already called 1 times for stream "
+            "stream in the past 24 hours; the limit is 1 calls per rolling 24 hours.");
+  ExpectWritesConserved(g);
+  Conservation c;
+  g.reads()->CheckConservation(g.stream(), &c);
+  EXPECT_TRUE(c.ok) << c.detail;
+  EXPECT_TRUE(probe.violations.empty()) << probe.violations.front();
+}
+
+TEST(ReshardTest, RefusedAndCompletedOperationsAreFindings) {
+  Scenario s = SplitScenario();
+  ReshardSpec merge;
+  merge.at = Seconds(2);
+  merge.action = ReshardAction::kMerge;
+  merge.shard = 0;
+  merge.adjacent_shard = 5;  // no such shard
+  s.stream.operations = {merge, SplitAt(Seconds(3), 0, Seconds(2))};
+  const RunOutcome out = RunScenario(s, RunOptions{});
+  ASSERT_TRUE(out.result.has_value());
+  const RunResult& r = *out.result;
+  ASSERT_EQ(r.operations.size(), 2u);
+  EXPECT_EQ(r.operations[0].error,
+            "ResourceNotFoundException: Could not find shard shardId-000000000005.");
+  const Finding* refused = nullptr;
+  const Finding* done = nullptr;
+  for (const Finding& f : r.findings) {
+    if (f.kind == FindingKind::kReshardRefused) refused = &f;
+    if (f.kind == FindingKind::kResharded) done = &f;
+  }
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->severity, Severity::kWarning);
+  EXPECT_EQ(refused->subject, "MergeShards shardId-000000000000 and shardId-000000000005");
+  EXPECT_NE(refused->evidence.find("/stream/operations/0"), std::string::npos) << refused->evidence;
+  EXPECT_NE(refused->recommendation.find("open shard"), std::string::npos);
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->subject, "SplitShard shardId-000000000000");
+  EXPECT_TRUE(r.conservation.ok) << r.conservation.detail;
 }
 
 }  // namespace

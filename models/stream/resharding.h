@@ -1,0 +1,157 @@
+// Resharding (fact sheet 3): SplitShard, MergeShards and UpdateShardCount (UNIFORM_SCALING) as
+// Kinesis checks and carries them out. PlanReshard is the one implementation of the rules: it
+// checks a call against the shard map, the stream's status and the limits, and returns the error
+// Kinesis returns or the pairwise splits and merges that do it. `shardsim shards --ops` applies
+// the steps at once to a ShardMap (ApplyOperations); a run's Resharder applies them to the Stream
+// over the operation's UPDATING time, and takes calls from the scenario's timeline or, later, from
+// an autoscaler (Resharder::Call). Invariant: a plan's steps, applied in order to the map it was
+// planned on, all succeed. Thread safety: the functions are pure; a Resharder belongs to one
+// simulation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/keys/hash_key.h"
+#include "models/keys/shard_map.h"
+#include "models/result/run_result.h"
+#include "models/spec/scenario.h"
+#include "models/stream/stream.h"
+#include "sim/simulation.h"
+#include "sim/time.h"
+
+namespace shardsim {
+
+// One pairwise step: a SplitShard or a MergeShards on shards of the map at that step.
+struct ReshardStep {
+  ReshardAction action = ReshardAction::kSplit;  // kSplit or kMerge
+  int shard = -1;                                // ShardToSplit / ShardToMerge
+  HashKey new_starting_hash_key;                 // split
+  int adjacent = -1;                             // merge: AdjacentShardToMerge
+};
+
+// What Kinesis knows of a stream beyond its shard map when a call comes.
+struct ReshardStatus {
+  bool updating = false;  // UPDATING with an earlier operation (else ACTIVE)
+  // When accepted UpdateShardCount calls were made (for the rolling 24 h), oldest first.
+  std::deque<SimTime> update_shard_count_calls;
+};
+
+// A call's outcome: the error Kinesis returns ("<ExceptionName>: <message>"), or its steps.
+struct ReshardPlan {
+  std::string error;
+  std::vector<ReshardStep> steps;
+  int peak_open_shards = 0;  // open shards at the fullest point of the steps
+  bool ok() const { return error.empty(); }
+};
+
+// Checks `op` as Kinesis checks the call (fact sheet 3) and plans it on `map`:
+//   split   the shard exists (ResourceNotFoundException) and is open, StartingHashKey + 1 <
+//           NewStartingHashKey < EndingHashKey ("even": (Start + End) / 2 rounded down, the
+//           "average" of the AWS docs) (InvalidArgumentException); then the stream is ACTIVE
+//           (ResourceInUseException); then one more open shard fits the account's shard quota
+//           (LimitExceededException);
+//   merge   both exist and are open and their ranges are contiguous, in either order; then ACTIVE;
+//   update_shard_count  ACTIVE; target <= max_shards, <= 2x and >= 1/2 the open shards; fewer than
+//           update_shard_count_per_24h accepted calls in the 24 h before `now`; the intermediate
+//           shards fit the account quota (all LimitExceededException).
+// `status` null: no status to check (an operations file: the stream ACTIVE, no times). Wording
+// follows the real service where known (kinesalite, moto, the AWS CLI's users); see README.
+ReshardPlan PlanReshard(const ShardMap& map, const ReshardSpec& op, const ReshardLimitsSpec& limits,
+                        const ReshardStatus* status, SimTime now, std::string_view stream_name);
+
+// UpdateShardCount's UNIFORM_SCALING as this model does it (AWS does not publish its algorithm;
+// UNCONFIRMED): the target layout is CreateStream's for `target` shards (UniformRanges). A target
+// boundary within 2^64 of a boundary between open shards keeps that boundary (a shard is then
+// off its exact size by less than 2^-64 of the key space: equal for any traffic); every other
+// target boundary is a SplitShard of the open shard holding it, in increasing hash order; then
+// every open boundary that is no target boundary goes by a MergeShards of the shards on its two
+// sides (ShardToMerge the lower), in increasing hash order. Splits come first, so the open
+// shards peak at open + splits (AWS: intermediate shards count against the shard quota).
+// Doubling splits every shard of a uniform stream in two; halving merges neighbours in pairs.
+// REQUIRES: target >= 1.
+std::vector<ReshardStep> UniformScalingSteps(const ShardMap& map, int target);
+
+// Applies one planned step. REQUIRES: it succeeds (it was planned on this map); aborts otherwise.
+ReshardResult ApplyStep(ShardMap* map, const ReshardStep& step);
+
+// `shardsim shards --ops`: applies `ops` in order, each checked by PlanReshard (no status: the
+// stream is ACTIVE at each call and the 24 h call limit is not applied). Stops at the first
+// refusal.
+struct ApplyOutcome {
+  int refused = -1;   // index of the refused operation, -1 when all were applied
+  std::string error;  // its error
+};
+ApplyOutcome ApplyOperations(ShardMap* map, const std::vector<ReshardSpec>& ops,
+                             const ReshardLimitsSpec& limits);
+
+// The assumptions a run with stream operations makes (result.json assumptions).
+std::vector<Assumption> ReshardAssumptions(const StreamSpec& spec);
+
+// Carries out a run's stream operations: each call is checked by PlanReshard when it is made; an
+// accepted one puts the stream in UPDATING for its duration and applies its steps through
+// Stream::Split / Merge (so producers, routing and readers follow), an UpdateShardCount's at
+// equal intervals over the duration (step k of K at start + duration * k / K), a split's or a
+// merge's at its end. The stream is ACTIVE again in the instant of its last step, before any
+// call at that instant (steps run in Phase::kBoundary). A call while UPDATING is refused
+// (ResourceInUseException) or, with if_updating "wait", made again when the stream is ACTIVE
+// (waiting calls in the order they came).
+class Resharder : public Component {
+ public:
+  // Calls the timeline `operations` (in time order) at their times. REQUIRES: `stream` outlives
+  // the resharder; one resharder per stream.
+  Resharder(Stream& stream, std::vector<ReshardSpec> operations, ReshardLimitsSpec limits,
+            SimTime end);
+
+  void Start(Context& ctx) override;
+  void OnEvent(Context& ctx, uint32_t tag) override;
+
+  // Makes the call `op` now (an autoscaler's): refused or accepted at once, as the API answers;
+  // returns the position of its record in Results(). `index`: its position in the scenario's
+  // operations, or -1. REQUIRES: called from an event of this simulation.
+  size_t Call(Context& ctx, const ReshardSpec& op, int index = -1);
+
+  const ReshardStatus& status() const { return status_; }
+  // Every call so far, in the order made (a waiting call where it came).
+  std::vector<OperationResult> Results() const;
+
+ private:
+  struct Record {
+    ReshardSpec op;
+    int index = -1;
+    SimTime requested;
+    SimTime started = SimTime::Max();    // accepted
+    SimTime completed = SimTime::Max();  // last step applied
+    bool waiting = false;
+    std::string error;
+    std::string new_starting_hash_key;  // split: the key used (resolved from "even")
+    int open_before = 0, open_after = 0;
+    int splits = 0, merges = 0;
+    std::vector<int> closed, opened;
+  };
+  static constexpr uint32_t kStepTag = ~uint32_t{0};
+
+  // Checks `records_[r]` now and starts it; false if refused.
+  bool Begin(Context& ctx, size_t r);
+  void ScheduleStep(Context& ctx);
+  void ApplyNextStep(Context& ctx);
+  SimTime StepTime(size_t step) const;
+
+  Stream& stream_;
+  std::vector<ReshardSpec> timeline_;
+  ReshardLimitsSpec limits_;
+  SimTime end_;
+  ReshardStatus status_;
+  std::vector<Record> records_;
+  std::deque<size_t> waiting_;  // records waiting for the stream to be ACTIVE
+  // The operation in progress.
+  size_t current_ = 0;
+  std::vector<ReshardStep> steps_;
+  size_t next_step_ = 0;
+};
+
+}  // namespace shardsim
