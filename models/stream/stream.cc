@@ -23,7 +23,6 @@ Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration 
 void Stream::CloseSecond(ShardStats& s, int64_t next_second) const {
   if (s.second < first_measured_second_) {
     s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
-    s.sec_demand_records = s.sec_demand_bytes = 0;
     s.second = next_second;
     return;
   }
@@ -31,11 +30,23 @@ void Stream::CloseSecond(ShardStats& s, int64_t next_second) const {
   s.peak_bytes = std::max(s.peak_bytes, s.sec_bytes);
   s.peak_offered_records = std::max(s.peak_offered_records, s.sec_offered_records);
   s.peak_offered_bytes = std::max(s.peak_offered_bytes, s.sec_offered_bytes);
-  s.peak_demand_records = std::max(s.peak_demand_records, s.sec_demand_records);
-  s.peak_demand_bytes = std::max(s.peak_demand_bytes, s.sec_demand_bytes);
   s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
-  s.sec_demand_records = s.sec_demand_bytes = 0;
   s.second = next_second;
+}
+
+void Stream::AdvanceShardDemand(ShardStats& s, int64_t newest) const {
+  // Seconds (newest - kShardDemandSeconds, ...] stay; older ones leave the ring into the peaks.
+  const int64_t first_kept = newest - kShardDemandSeconds + 1;
+  const int64_t from = std::max(s.demand_newest - kShardDemandSeconds + 1, int64_t{0});
+  for (int64_t sec = from; sec < first_kept && sec <= s.demand_newest; ++sec) {
+    Demand& d = s.demand[static_cast<size_t>(sec) & (kShardDemandSeconds - 1)];
+    if (sec >= first_measured_second_) {
+      s.peak_demand_records = std::max(s.peak_demand_records, d.records);
+      s.peak_demand_bytes = std::max(s.peak_demand_bytes, d.bytes);
+    }
+    d = Demand{};
+  }
+  s.demand_newest = newest;
 }
 
 void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
@@ -131,6 +142,7 @@ void Stream::Finish(SimTime end) {
   const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
   for (ShardStats& s : shards_) {
     CloseSecond(s, s.second + 1);
+    AdvanceShardDemand(s, s.demand_newest + kShardDemandSeconds);  // every second to the peaks
     if (static_cast<int64_t>(s.series.size()) < windows) CloseWindow(s, windows);
   }
 }

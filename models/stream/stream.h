@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -225,12 +226,23 @@ class Stream {
     uint32_t throttled;
     int64_t bytes;
   };
-  // Fields touched per record first (three cache lines), then the cold peaks and series.
+  struct Demand {
+    int64_t records = 0;
+    int64_t bytes = 0;
+  };
+  // A shard's demand by creation second, in a ring of its most recent seconds (anchored at the
+  // newest creation second it saw, not at now: a producer backlog shifts it as a whole). A first
+  // attempt more than a ring behind that (producers whose backlogs differ by over a minute) is
+  // counted in the oldest second the ring still holds. 1 KiB per shard.
+  static constexpr int64_t kShardDemandSeconds = 64;  // a power of two: slots by mask
+  static_assert((kShardDemandSeconds & (kShardDemandSeconds - 1)) == 0);
+  // Fields touched per record first (three cache lines, and the demand slot), then the cold
+  // peaks and series.
   struct ShardStats {
     WriteAdmissionState admission;
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
-    int64_t sec_demand_records = 0, sec_demand_bytes = 0;
+    int64_t demand_newest = 0;  // newest creation second in `demand`
     int64_t window = 0;
     uint32_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
@@ -240,8 +252,9 @@ class Stream {
     uint64_t payload_units = 0, kib_in = 0;
     uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
     int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
-    int64_t peak_demand_records = 0, peak_demand_bytes = 0;
+    int64_t peak_demand_records = 0, peak_demand_bytes = 0;  // after Finish
     std::vector<Window> series;
+    std::array<Demand, kShardDemandSeconds> demand{};
   };
 
   // Counts one offered record (and, for a first attempt, its demand); returns its shard.
@@ -255,13 +268,20 @@ class Stream {
     s.sec_offered_bytes += bytes;
     ++s.offered;
     if (first_attempt) {
-      NoteDemand(created.nanos() / 1'000'000'000, bytes);
+      const int64_t created_second = created.nanos() / 1'000'000'000;
+      NoteDemand(created_second, bytes);
       ++s.first_attempts;
-      ++s.sec_demand_records;
-      s.sec_demand_bytes += bytes;
+      if (created_second > s.demand_newest) AdvanceShardDemand(s, created_second);
+      Demand& d = s.demand[static_cast<size_t>(std::max(
+                               created_second, s.demand_newest - kShardDemandSeconds + 1)) &
+                           (kShardDemandSeconds - 1)];
+      ++d.records;
+      d.bytes += bytes;
     }
     return s;
   }
+  // Seconds that leave the shard's demand ring fold into its peaks (after the warm-up).
+  void AdvanceShardDemand(ShardStats& s, int64_t newest) const;
   void CloseSecond(ShardStats& s, int64_t next_second) const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
   void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
@@ -301,10 +321,6 @@ class Stream {
   // Demand by creation second in a ring of the most recent seconds, so memory does not grow
   // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
   // of over an hour) is counted in the oldest second the ring still holds.
-  struct Demand {
-    int64_t records = 0;
-    int64_t bytes = 0;
-  };
   static constexpr int64_t kDemandSeconds = 4096;  // a power of two: slots by mask
   static_assert((kDemandSeconds & (kDemandSeconds - 1)) == 0);
   void NoteDemand(int64_t second, int64_t bytes) {

@@ -84,6 +84,50 @@ TEST(StreamTest, PeaksSeriesAndDemandFollowTheirWindows) {
   EXPECT_EQ(t.rows[5][0], 2.5);
 }
 
+// Regression: per-shard demand was counted in the second of each first attempt, so a producer
+// backlog released in one second (a throttled large-records run) showed per-shard demand peaks
+// ~1.8x the stream-level figure. Both count by creation second now.
+TEST(StreamTest, ShardDemandCountsFirstAttemptsByTheSecondTheirRecordWasCreated) {
+  Stream stream(OneShard(), Seconds(1));
+  // 100 records created in each of seconds 0..3, all first attempted at 4.5 s (a backlog).
+  const Stream::Instant late = stream.At(SimTime::Millis(4500));
+  for (int sec = 0; sec < 4; ++sec) {
+    for (int i = 0; i < 100; ++i) {
+      stream.Put(0, late, 1000, true, SimTime::Millis(sec * 1000 + 10 * i));
+    }
+  }
+  // And 50 created and sent in second 6.
+  const Stream::Instant b = stream.At(SimTime::Millis(6200));
+  for (int i = 0; i < 50; ++i) stream.Put(0, b, 1000, true, b.now);
+  stream.Finish(SimTime::Seconds(7));
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.peak_demand_records_per_s, 100.0);
+  EXPECT_EQ(r.peak_demand_bytes_per_s, 100'000.0);
+  EXPECT_EQ(r.peak_demand_records_per_s, stream.peak_demand_records_per_s());
+  EXPECT_EQ(r.peak_demand_bytes_per_s, stream.peak_demand_bytes_per_s());
+  EXPECT_EQ(r.peak_offered_records_per_s, 400.0);  // offered load stays by attempt second
+  EXPECT_EQ(r.first_attempts, 450u);
+}
+
+TEST(StreamTest, ShardDemandSkipsWarmupCreationSecondsAndSurvivesLongRuns) {
+  Stream stream(OneShard(), Hours(1), Seconds(2));
+  // 800 created in the warm-up but sent after it; then 300 in second 10; then one a second for
+  // two hours (far past the per-shard ring).
+  const Stream::Instant a = stream.At(SimTime::Millis(2500));
+  for (int i = 0; i < 800; ++i) stream.Put(0, a, 10, true, SimTime::Millis(1500));
+  const Stream::Instant b = stream.At(SimTime::Seconds(10));
+  for (int i = 0; i < 300; ++i) stream.Put(0, b, 10, true, b.now);
+  for (int64_t sec = 11; sec < 7200; ++sec) {
+    const Stream::Instant t = stream.At(SimTime::Seconds(sec));
+    stream.Put(0, t, 10, true, t.now);
+  }
+  stream.Finish(SimTime::Seconds(7200));
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.peak_demand_records_per_s, 300.0);
+  EXPECT_EQ(r.peak_demand_bytes_per_s, 3000.0);
+  EXPECT_EQ(stream.peak_demand_records_per_s(), 300.0);
+}
+
 TEST(StreamTest, WarmupSecondsDoNotCountTowardPeaks) {
   Stream stream(OneShard(), Seconds(1), Seconds(2));
   const Stream::Instant a = stream.At(SimTime::Millis(500));
