@@ -207,7 +207,9 @@ struct ShardResult {
   double peak_bytes_per_s = 0;
   double peak_offered_records_per_s = 0;
   double peak_offered_bytes_per_s = 0;
-  double peak_demand_records_per_s = 0;  // first attempts only, busiest second
+  double peak_demand_records_per_s = 0;  // first attempts only, busiest creation second
+  // The same in bytes; records over the bytes limit (served from burst capacity) count at their
+  // mean rate over the measured run instead of in their second.
   double peak_demand_bytes_per_s = 0;
   uint64_t throttled_records = 0;
   uint64_t throttled_by_records_limit = 0;
@@ -324,7 +326,7 @@ struct RunResult {
   double write_limit_bytes_per_sec = 1024 * 1024;
   uint64_t events_processed = 0;
   // Busiest second of demand (first attempts by the second their records were created), summed
-  // over the stream's shards.
+  // over the stream's shards; bytes of records over the bytes limit at their mean rate.
   double peak_demand_records_per_s = 0;
   double peak_demand_bytes_per_s = 0;
   Conservation conservation;

@@ -10,9 +10,11 @@ namespace shardsim {
 Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration warmup)
     : spec_(spec),
       map_(ShardMap::CreateStream(static_cast<int>(spec.shards))),
-      admitter_(spec.write_limits),
+      admitter_(spec.write_limits, spec.max_record_size_bytes),
       series_ns_(series_interval.nanos()),
       first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
+      large_record_bytes_(admitter_.burst() ? spec.write_limits.bytes_per_sec
+                                            : std::numeric_limits<int64_t>::max()),
       shards_(map_.shards().size()),
       closed_(map_.shards().size(), 0),
       opened_ns_(map_.shards().size(), 0),
@@ -147,8 +149,14 @@ void Stream::Finish(SimTime end) {
   }
 }
 
+double Stream::MeasuredSeconds() const {
+  return std::max(
+      1.0, static_cast<double>(end_ns_) * 1e-9 - static_cast<double>(first_measured_second_));
+}
+
 std::vector<ShardResult> Stream::ShardResults() const {
   std::vector<ShardResult> out;
+  const double measured_s = MeasuredSeconds();
   for (const Shard& shard : map_.shards()) {
     const ShardStats& s = shards_[static_cast<size_t>(shard.index)];
     ShardResult r;
@@ -174,7 +182,8 @@ std::vector<ShardResult> Stream::ShardResults() const {
     r.peak_offered_records_per_s = static_cast<double>(s.peak_offered_records);
     r.peak_offered_bytes_per_s = static_cast<double>(s.peak_offered_bytes);
     r.peak_demand_records_per_s = static_cast<double>(s.peak_demand_records);
-    r.peak_demand_bytes_per_s = static_cast<double>(s.peak_demand_bytes);
+    r.peak_demand_bytes_per_s =
+        static_cast<double>(s.peak_demand_bytes) + static_cast<double>(s.large_bytes) / measured_s;
     r.throttled_records = s.throttled;
     r.throttled_by_records_limit = s.throttled_by_records;
     r.throttled_by_bytes_limit = s.throttled_by_bytes;
@@ -238,7 +247,9 @@ double Stream::peak_demand_bytes_per_s() const {
        sec <= demand_newest_; ++sec) {
     peak = std::max(peak, demand_[static_cast<size_t>(sec % kDemandSeconds)].bytes);
   }
-  return static_cast<double>(peak);
+  int64_t large = 0;
+  for (const ShardStats& s : shards_) large += s.large_bytes;
+  return static_cast<double>(peak) + static_cast<double>(large) / MeasuredSeconds();
 }
 
 uint64_t Stream::total_throttled() const {

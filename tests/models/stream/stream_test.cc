@@ -43,6 +43,23 @@ TEST(StreamTest, ARefusedLargeRecordDoesNotStopASmallerOneBehindIt) {
   EXPECT_EQ(r.bytes_in, 1010u * 1024u);
 }
 
+// Regression: a record over the 1 MiB/s bytes limit (max_record_size up to 10 MiB) never fit a
+// one-second window, so a stream with large records stored none of them.
+TEST(StreamTest, StoresRecordsLargerThanTheBytesLimitFromBurstCapacity) {
+  StreamSpec spec = OneShard();
+  spec.max_record_size_bytes = 6 * kMiB;
+  Stream stream(spec, Seconds(1));
+  const Stream::Instant t = stream.At(SimTime::Millis(10));
+  EXPECT_EQ(stream.Put(0, t, 5 * kMiB, true, t.now), WriteLimit::kNone);
+  EXPECT_EQ(stream.Put(0, t, 6 * kMiB, true, t.now), WriteLimit::kBytes);  // 5 MiB left
+  const Stream::Instant later = stream.At(SimTime::Millis(1010));
+  EXPECT_EQ(stream.Put(0, later, 6 * kMiB, true, later.now), WriteLimit::kNone);
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.records_in, 2u);
+  EXPECT_EQ(r.bytes_in, static_cast<uint64_t>(11 * kMiB));
+  EXPECT_EQ(r.throttled_by_bytes_limit, 1u);
+}
+
 TEST(StreamTest, RoutesEachShardsCountsSeparately) {
   StreamSpec spec;
   spec.shards = 3;
