@@ -3,8 +3,9 @@
 //
 // Per instance, records flow as in the KPL (awslabs/amazon-kinesis-producer, aws/kinesis/core):
 //   aggregator  one aggregate per predicted shard (KeyDraw.shard). A record that would make it
-//               exceed AggregationMaxSize (exact size from KplAggregator) closes it and starts the
-//               next one; reaching AggregationMaxCount closes it at once (reducer.h).
+//               exceed AggregationMaxSize (exact size from KplAggregator; at most the stream's
+//               record limit less the aggregate's 1-byte key) closes it and starts the next one;
+//               reaching AggregationMaxCount closes it at once (reducer.h).
 //   limiter     per-shard token bucket for records and bytes refilled at RateLimit % of 1,000
 //               records/s and 1 MiB/s, holding one second at 100 % (limiter.h ShardLimiter).
 //               What does not fit waits, FIFO, and is retried on the KPL's 25 ms poll; records
@@ -178,7 +179,13 @@ KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& 
       warmup_(warmup),
       sizes_(std::move(sizes)),
       latency_(spec.api.call_latency),
-      limiter_(LimiterLimits(spec.api)) {
+      // The limiter mirrors the shard: records over its bytes rate come from burst capacity.
+      limiter_(LimiterLimits(spec.api), stream.spec().max_record_size_bytes),
+      // An aggregate is stored as itself plus its one-byte partition key: capped so that the two
+      // fit the stream's record limit, whatever AggregationMaxSize says.
+      aggregate_limit_(static_cast<size_t>(
+          std::min(spec.api.aggregation_max_size_bytes,
+                   stream.spec().max_record_size_bytes - kAggregatedKeyBytes))) {
   SHARDSIM_CHECK(spec.api.type == ApiType::kKpl,
                  "PutRecord/PutRecords producers are ProducerGroup");
   SHARDSIM_CHECK(spec.api.aggregation_max_count >= 1 && spec.api.collection_max_count >= 1);
@@ -346,7 +353,7 @@ bool KplProducerGroup::WouldClose(const Instance& in, const UserRecord& r) {
     return static_cast<int64_t>(in.collection.size()) + 1 >= api.collection_max_count ||
            in.collection_bytes + put_bytes >= api.collection_max_size_bytes;
   }
-  const auto limit = static_cast<size_t>(api.aggregation_max_size_bytes);
+  const size_t limit = aggregate_limit_;
   const std::string_view pk = PartitionKeyText(r);
   const std::optional<std::string_view> ehk = ExplicitHashKeyText(r);
   const uint32_t open = r.shard < in.shards.size() ? in.shards[r.shard].open : kNone;
@@ -376,7 +383,7 @@ void KplProducerGroup::Buffer(Context& ctx, uint32_t instance, const UserRecord&
     Collect(ctx, instance, k);
     return;
   }
-  const auto limit = static_cast<size_t>(api.aggregation_max_size_bytes);
+  const size_t limit = aggregate_limit_;
   const std::string_view pk = PartitionKeyText(r);
   const std::optional<std::string_view> ehk = ExplicitHashKeyText(r);
   bool added = false;
@@ -424,6 +431,8 @@ void KplProducerGroup::CloseAggregate(Context& ctx, uint32_t instance, uint32_t 
   kr.kinesis_bytes = static_cast<int64_t>(agg.KinesisRecordBytes());
   kr.put_bytes =
       kr.kinesis_bytes + (agg.record_count() == 1 ? kr.records[0].key_bytes : kAggregatedKeyBytes);
+  SHARDSIM_CHECK(kr.put_bytes <= stream_.spec().max_record_size_bytes,
+                 "the KPL built a Kinesis record over the stream's record limit");
   agg.Reset();
   aggregators_.Free(kr.aggregator);
   kr.aggregator = kNone;
