@@ -119,17 +119,19 @@ uint32_t Stream::AddPoison(SimTime at, std::vector<PoisonKey> keys) {
 }
 
 // Slow path of Store: only records created after the earliest pending trigger come here.
-void Stream::MarkPoison(StoredRecord& rec) {
+void Stream::MarkPoison(uint32_t shard, const StoredRecord& rec) {
   int64_t next = std::numeric_limits<int64_t>::max();
+  bool marked = false;
   for (PoisonTrigger& t : poison_) {
     if (t.done) continue;
-    if (rec.poison == 0 && rec.created_ns >= t.at_ns) {
+    if (!marked && rec.created_ns >= t.at_ns) {
       const bool key_matches =
           t.keys.empty() || std::any_of(t.keys.begin(), t.keys.end(), [&](const PoisonKey& k) {
             return k.producer == rec.producer && k.key_id == rec.key_id;
           });
       if (key_matches) {
-        rec.poison = t.id;
+        poison_marks_.push_back({shard, t.id, reads_[shard].log.next_sequence()});
+        marked = true;
         t.done = true;
         continue;
       }
@@ -137,6 +139,21 @@ void Stream::MarkPoison(StoredRecord& rec) {
     next = std::min(next, t.at_ns);
   }
   poison_next_ns_ = next;
+}
+
+uint32_t Stream::PoisonAt(uint32_t shard, uint64_t sequence) const {
+  for (const PoisonMark& m : poison_marks_) {
+    if (m.shard == shard && m.sequence == sequence) return m.id;
+  }
+  return 0;
+}
+
+uint64_t Stream::NextPoisonSlow(uint32_t shard, uint64_t from) const {
+  uint64_t next = std::numeric_limits<uint64_t>::max();
+  for (const PoisonMark& m : poison_marks_) {
+    if (m.shard == shard && m.sequence >= from) next = std::min(next, m.sequence);
+  }
+  return next;
 }
 
 void Stream::Finish(SimTime end) {

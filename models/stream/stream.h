@@ -50,6 +50,12 @@ class ShardListener {
   virtual void OnReshard(const Reshard& reshard) = 0;
 };
 
+// What a stored record holds for readers that de-aggregate (Stream::Put).
+struct RecordContents {
+  int64_t data_bytes = -1;    // the user data (no partition key, no aggregation framing); -1: all
+  uint32_t user_records = 1;  // a KPL aggregate's user records; REQUIRES: 1..65,535
+};
+
 class Stream {
  public:
   // A PUT payload unit is each 25 KB chunk of a record (fact sheet 9); KB = 1,024 bytes is
@@ -105,14 +111,16 @@ class Stream {
   // created so that a producer's backlog does not look like a burst. REQUIRES: time never
   // decreases; created <= at.now.
   // `key_id` (a KeyModel key id or kNoKey) and `producer` (the group index) travel with the stored
-  // record for consumers that route by key (Lambda's ParallelizationFactor).
+  // record for consumers that route by key (Lambda's ParallelizationFactor); `contents` says what
+  // a de-aggregating reader gets out of it.
   [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
                                         bool first_attempt, SimTime created,
-                                        uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0) {
+                                        uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0,
+                                        RecordContents contents = {}) {
     ShardStats& s = Offer(shard, at, bytes, first_attempt, created);
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
-      if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer);
+      if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer, contents);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
       s.payload_units += static_cast<uint64_t>(bytes + kPayloadUnitBytes - 1) / kPayloadUnitBytes;
@@ -157,14 +165,22 @@ class Stream {
   uint64_t throttled_by_calls() const { return throttled_by_calls_; }
 
   // Poison records (Lambda): the first record stored that was created at or after `at` and, when
-  // `keys` is not empty, whose (producer, key_id) is one of `keys` gets StoredRecord::poison =
-  // the returned id (1, 2, ...). A record matches at most one trigger (the earliest added).
+  // `keys` is not empty, whose (producer, key_id) is one of `keys` is marked with the returned id
+  // (1, 2, ...) beside its shard's log. A record matches at most one trigger (the earliest added).
   // REQUIRES: called before the first Put.
   struct PoisonKey {
     uint32_t producer;
     uint32_t key_id;
   };
   uint32_t AddPoison(SimTime at, std::vector<PoisonKey> keys);
+  // The poison id of the record at `sequence` of `shard` (0: an ordinary record).
+  uint32_t PoisonAt(uint32_t shard, uint64_t sequence) const;
+  // The first sequence >= `from` of a poison record stored on `shard`, or UINT64_MAX: readers
+  // compare each record's sequence with it (one compare per record, no lookup).
+  uint64_t NextPoison(uint32_t shard, uint64_t from) const {
+    return poison_marks_.empty() ? std::numeric_limits<uint64_t>::max()
+                                 : NextPoisonSlow(shard, from);
+  }
 
   // Closes the last windows at the end of the run.
   void Finish(SimTime end);
@@ -297,15 +313,17 @@ class Stream {
   double MeasuredSeconds() const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
   void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
-             uint32_t producer) {
+             uint32_t producer, const RecordContents& contents) {
     ShardReads& r = reads_[shard];
     StoredRecord rec;
     rec.created_ns = created.nanos();
     rec.arrival_ns = now.nanos();
     rec.bytes = static_cast<uint32_t>(bytes);
     rec.key_id = key_id;
-    rec.producer = producer;
-    if (rec.created_ns >= poison_next_ns_) MarkPoison(rec);
+    rec.producer = static_cast<uint16_t>(producer);
+    rec.user_records = static_cast<uint16_t>(contents.user_records);
+    rec.data_bytes = static_cast<uint32_t>(contents.data_bytes < 0 ? bytes : contents.data_bytes);
+    if (rec.created_ns >= poison_next_ns_) MarkPoison(shard, rec);
     r.log.Append(rec);
     if (r.notified_ns != rec.arrival_ns && !r.watchers.empty()) {
       r.notified_ns = rec.arrival_ns;
@@ -313,7 +331,8 @@ class Stream {
     }
   }
 
-  void MarkPoison(StoredRecord& rec);
+  void MarkPoison(uint32_t shard, const StoredRecord& rec);
+  uint64_t NextPoisonSlow(uint32_t shard, uint64_t from) const;
   // After a successful ShardMap split or merge: routing, parents, children, listeners.
   void Reshaped(const ReshardResult& result, std::vector<uint32_t> parents, SimTime now);
 
@@ -364,6 +383,12 @@ class Stream {
     bool done = false;
   };
   std::vector<PoisonTrigger> poison_;
+  struct PoisonMark {
+    uint32_t shard;
+    uint32_t id;
+    uint64_t sequence;
+  };
+  std::vector<PoisonMark> poison_marks_;  // in the order they were stored (few: one per trigger)
   int64_t poison_next_ns_ = std::numeric_limits<int64_t>::max();  // earliest pending trigger
   int64_t call_limit_ = 0;
   int64_t call_second_ = -1;

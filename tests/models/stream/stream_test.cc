@@ -202,10 +202,15 @@ TEST(StreamTest, StoredRecordsCarryKeyProducerAndTheFirstMatchingRecordIsPoisone
   }
   ASSERT_EQ(got.size(), 5u);
   const uint32_t expected_poison[] = {0, any, 0, keyed, 0};
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].poison, expected_poison[i]) << i;
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(stream.PoisonAt(0, i), expected_poison[i]) << i;
+  EXPECT_EQ(stream.NextPoison(0, 0), 1u);
+  EXPECT_EQ(stream.NextPoison(0, 2), 3u);
+  EXPECT_EQ(stream.NextPoison(0, 4), std::numeric_limits<uint64_t>::max());
   EXPECT_EQ(got[2].key_id, 7u);
   EXPECT_EQ(got[2].producer, 0u);
   EXPECT_EQ(got[3].producer, 1u);
+  EXPECT_EQ(got[3].data_bytes, 10u);  // no key bytes given: the data is the record
+  EXPECT_EQ(got[3].user_records, 1u);
 }
 
 TEST(StreamTest, CallLimitRefusesWholeRequestsPerSecondAndCountsTheirRecords) {
