@@ -412,9 +412,14 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
   const bool records_bite = t.by_records >= t.by_bytes;
   Finding f = NewFinding(FindingKind::kWriteThrottling,
                          fraction > 0.01 ? Severity::kCritical : Severity::kWarning, "stream");
+  // Shards count Kinesis records: with KPL aggregation they are not the producers' user records.
+  const bool aggregated = std::any_of(
+      w.scenario.producers.begin(), w.scenario.producers.end(),
+      [](const ProducerSpec& p) { return p.api.type == ApiType::kKpl && p.api.aggregation; });
   f.evidence = Grouped(t.throttled) + " of " +
-               CountNoun(t.offered, "record attempt", "record attempts") + " (" +
-               SharePercent(fraction) + ") " + (t.throttled == 1 ? "was" : "were") +
+               CountNoun(t.offered, aggregated ? "Kinesis record attempt" : "record attempt",
+                         aggregated ? "Kinesis record attempts" : "record attempts") +
+               " (" + SharePercent(fraction) + ") " + (t.throttled == 1 ? "was" : "were") +
                " refused with ProvisionedThroughputExceeded: " + Grouped(t.by_records) +
                " by the records limit, " + Grouped(t.by_bytes) + " by the bytes limit, on " +
                Grouped(t.shards.size()) + " of " +

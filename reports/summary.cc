@@ -136,7 +136,7 @@ std::string Producers(const RunResult& r) {
                     Grouped(p.records_throttled), Grouped(p.records_dropped), Grouped(p.duplicates),
                     p.put_latency.count == 0 ? "-" : DurationMs(p.put_latency.p99_ms)});
   }
-  return "Producers\n" + TextTable(cols, rows);
+  return "Producers (user records)\n" + TextTable(cols, rows);
 }
 
 struct ShardLoad {
@@ -215,16 +215,28 @@ std::string HottestShards(const RunResult& r) {
       "Hottest shards (busiest second of demand, first attempts, vs " +
       FormatRecordRate(r.write_limit_records_per_sec) + " and " +
       FormatByteRate(r.write_limit_bytes_per_sec) +
-      " per shard; stream share from key weights; top key with its share of the shard)";
+      " per shard; in Kinesis records, a KPL aggregate once; stream share from key weights; top "
+      "key with its share of the shard)";
   return Wrap(title, "", kSummaryWidthColumns) + TextTable(cols, rows);
 }
 
+// Whether some consumer read KPL aggregates: then Kinesis records and user records differ, and
+// the consumer tables show both, each under its own label.
+bool Aggregated(const RunResult& r) {
+  for (const ConsumerResult& c : r.consumers) {
+    if (c.user_records_processed != c.records_processed) return true;
+  }
+  return false;
+}
+
 std::string LambdaTable(const RunResult& r) {
-  const std::vector<TextColumn> cols = {{"lambda", false, true}, {"invokes", true, false},
-                                        {"errors", true, false}, {"throttles", true, false},
-                                        {"conc", true, false},   {"dur p99", true, false},
-                                        {"batch", true, false},  {"failed", true, false},
-                                        {"stall", true, false},  {"GB-s", true, false}};
+  const bool both = Aggregated(r);
+  std::vector<TextColumn> cols = {{"lambda", false, true}, {"invokes", true, false},
+                              {"errors", true, false}, {"throttles", true, false},
+                              {"conc", true, false},   {"dur p99", true, false},
+                              {"batch", true, false},  {"failed", true, false},
+                              {"stall", true, false},  {"GB-s", true, false}};
+  if (both) cols.insert(cols.begin() + 7, TextColumn{"user/batch", true, false});
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
     if (!c.lambda) continue;
@@ -234,6 +246,7 @@ std::string LambdaTable(const RunResult& r) {
          Count(l.concurrency_max), l.duration.count > 0 ? DurationMs(l.duration.p99_ms) : "-",
          Fixed(l.batch_records.mean, 1), Grouped(l.records_to_destination + l.records_dropped),
          DurationMs(l.max_stall_ms), Fixed(l.gb_seconds, 1)});
+    if (both) rows.back().insert(rows.back().begin() + 7, Fixed(l.batch_user_records.mean, 1));
   }
   if (rows.empty()) return "";
   std::string out = "\n";
@@ -242,11 +255,13 @@ std::string LambdaTable(const RunResult& r) {
 }
 
 std::string FirehoseTable(const RunResult& r) {
-  const std::vector<TextColumn> cols = {{"firehose", false, true},  {"source", false, false},
-                                        {"delivered", true, false}, {"objects", true, false},
-                                        {"obj mean", true, false},  {"deliv p50", true, false},
-                                        {"p99", true, false},       {"failed", true, false},
-                                        {"billed GB", true, false}, {"S3 PUTs", true, false}};
+  const bool both = Aggregated(r);
+  std::vector<TextColumn> cols = {{"firehose", false, true},  {"source", false, false},
+                              {"delivered", true, false}, {"objects", true, false},
+                              {"obj mean", true, false},  {"deliv p50", true, false},
+                              {"p99", true, false},       {"failed", true, false},
+                              {"billed GB", true, false}, {"S3 PUTs", true, false}};
+  if (both) cols.insert(cols.begin() + 3, TextColumn{"user", true, false});
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
     if (!c.firehose) continue;
@@ -258,6 +273,7 @@ std::string FirehoseTable(const RunResult& r) {
                     has ? DurationMs(f.delivery_latency.p99_ms) : "-",
                     Grouped(f.records_backed_up + f.records_transform_failed),
                     Fixed(f.ingested_gb_billed, 3), Grouped(f.s3_put_requests)});
+    if (both) rows.back().insert(rows.back().begin() + 3, Grouped(f.user_records_delivered));
   }
   if (rows.empty()) return "";
   std::string out = "\n";
@@ -266,10 +282,12 @@ std::string FirehoseTable(const RunResult& r) {
 }
 
 std::string Consumers(const RunResult& r) {
-  const std::vector<TextColumn> cols = {
+  const bool both = Aggregated(r);
+  std::vector<TextColumn> cols = {
       {"consumer", false, true},    {"type", false, false},     {"processed", true, false},
       {"latency p50", true, false}, {"p99", true, false},       {"propagation", true, false},
       {"age max", true, false},     {"throttled", true, false}, {"expired", true, false}};
+  if (both) cols.insert(cols.begin() + 3, TextColumn{"user", true, false});
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
     const bool has = c.latency.count > 0;
@@ -278,8 +296,17 @@ std::string Consumers(const RunResult& r) {
          has ? DurationMs(c.latency.p99_ms) : "-",
          c.propagation.count > 0 ? DurationMs(c.propagation.mean_ms) : "-",
          DurationMs(c.iterator_age_max_ms), Grouped(c.read_throttles), Grouped(c.records_expired)});
+    if (both) rows.back().insert(rows.back().begin() + 3, Grouped(c.user_records_processed));
   }
-  return "Consumers (latency: created -> processed; propagation: mean arrival -> delivered)\n" +
+  // Record counts of consumers are Kinesis records as stored; with KPL aggregation the "user"
+  // columns give the user records inside them (the producers' unit).
+  const std::string units =
+      both ? "record counts in Kinesis records, a KPL aggregate once; user: the user records in "
+             "them (de-aggregated); "
+           : "record counts in Kinesis records; ";
+  return Wrap("Consumers (" + units +
+                  "latency: created -> processed; propagation: mean arrival -> delivered)",
+              "", kSummaryWidthColumns) +
          TextTable(cols, rows) + LambdaTable(r) + FirehoseTable(r);
 }
 

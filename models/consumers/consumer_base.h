@@ -379,6 +379,17 @@ class ConsumerBase : public Component, public ShardListener {
     const StoredRecord& next = log.At(at);
     return next.arrival_ns <= visible_through.nanos() && rr.bytes + next.bytes > max_bytes;
   }
+  // User records in a read: KPL aggregates count their user records, which the consumer's
+  // application processes after de-aggregating (the KCL does; a plain GetRecords loop or an EFO
+  // subscriber uses the KCL or the deaggregation library). Processing time per record applies per
+  // user record (fact sheet 8).
+  static uint64_t UserRecords(const ReadResult& rr) {
+    uint64_t n = 0;
+    for (std::span<const StoredRecord> run : {rr.records.first(), rr.records.second()}) {
+      for (const StoredRecord& x : run) n += x.user_records;
+    }
+    return n;
+  }
   // GetRecords.IteratorAgeMilliseconds of one call or event.
   void SampleIteratorAge(ReaderState& r, SimTime now, SimDuration age);
   void CountThrottle(ReaderState& r, SimTime now, ReadThrottle why);
@@ -440,6 +451,7 @@ class ConsumerBase : public Component, public ShardListener {
   mutable int64_t window_lo_ns_ = 0, window_hi_ns_ = 0;
   uint64_t deliveries_ = 0;
   uint64_t nonempty_deliveries_ = 0;
+  uint64_t user_processed_ = 0;  // user records of the unique records processed
   LogHistogram latency_ns_;
   LogHistogram propagation_ns_;
   LogHistogram age_ns_;

@@ -188,12 +188,14 @@ void ConsumerBase::Account(ReaderState& r, const ReadResult& rr, SimTime now, Si
   int64_t run_arrival_ns = 0;
   uint64_t run_length = 0;
   uint64_t skip = dup;
+  uint64_t user_records = 0;
   for (std::span<const StoredRecord> run : {rr.records.first(), rr.records.second()}) {
     if (skip >= run.size()) {
       skip -= run.size();
       continue;
     }
     for (const StoredRecord& x : run.subspan(skip)) {
+      user_records += x.user_records;
       if (x.created_ns < warmup_ns) continue;
       latency_ns_.Record(static_cast<uint64_t>(done_ns - x.created_ns));
       if (x.arrival_ns == run_arrival_ns) {
@@ -206,6 +208,7 @@ void ConsumerBase::Account(ReaderState& r, const ReadResult& rr, SimTime now, Si
     }
     skip = 0;
   }
+  user_processed_ += user_records;
   propagation_ns_.Record(static_cast<uint64_t>(delivered_ns - run_arrival_ns), run_length);
 }
 
@@ -352,6 +355,7 @@ ConsumerResult ConsumerBase::Result() const {
   c.read_throttles_by_bytes = throttled_by_[static_cast<int>(ReadThrottle::kBytes)];
   c.read_throttles_by_penalty = throttled_by_[static_cast<int>(ReadThrottle::kPenalty)];
   c.subscribe_calls = subscribe_calls_;
+  c.user_records_processed = user_processed_;
   c.deliveries = deliveries_;
   c.mean_batch_records = nonempty_deliveries_ > 0 ? static_cast<double>(records_delivered) /
                                                         static_cast<double>(nonempty_deliveries_)
@@ -499,7 +503,7 @@ class PollingConsumer final : public ConsumerBase {
     SimTime done = delivered;
     if (!rr.records.empty()) {
       done = outages_.Finish(
-          delivered, processing_.Sample(*processing_rng_, static_cast<int64_t>(rr.records.size()),
+          delivered, processing_.Sample(*processing_rng_, static_cast<int64_t>(UserRecords(rr)),
                                         static_cast<int64_t>(rr.bytes)));
     }
     Account(r, rr, now, delivered, done, done <= end_ ? Fate::kProcessed : Fate::kInFlightAtEnd);

@@ -142,7 +142,7 @@ class EfoConsumer final : public ConsumerBase, public AppendWatcher {
       return;  // else the push of the next stored instant wakes it
     }
     const SimTime done = outages_.Finish(
-        now, processing_.Sample(*processing_rng_, static_cast<int64_t>(rr.records.size()),
+        now, processing_.Sample(*processing_rng_, static_cast<int64_t>(UserRecords(rr)),
                                 static_cast<int64_t>(rr.bytes)));
     s.busy_until_ns = done.nanos();
     Account(r, rr, now, now, done, done <= end_ ? Fate::kProcessed : Fate::kInFlightAtEnd);

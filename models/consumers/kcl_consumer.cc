@@ -182,7 +182,8 @@ class KclConsumer final : public ConsumerBase {
       const SimTime start =
           outages_.Active(std::max(arrive, SimTime::FromNanos(l.processor_free_ns)));
       done = outages_.Finish(
-          start, processing_.Sample(*processing_rng_, n, static_cast<int64_t>(rr.bytes)));
+          start, processing_.Sample(*processing_rng_, static_cast<int64_t>(UserRecords(rr)),
+                                    static_cast<int64_t>(rr.bytes)));
       l.processor_free_ns = done.nanos();
       l.starts[(l.head + l.queued) % kMaxPendingBatches] = start.nanos();
       ++l.queued;

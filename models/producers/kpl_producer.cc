@@ -3,8 +3,9 @@
 //
 // Per instance, records flow as in the KPL (awslabs/amazon-kinesis-producer, aws/kinesis/core):
 //   aggregator  one aggregate per predicted shard (KeyDraw.shard). A record that would make it
-//               exceed AggregationMaxSize (exact size from KplAggregator) closes it and starts the
-//               next one; reaching AggregationMaxCount closes it at once (reducer.h).
+//               exceed AggregationMaxSize (exact size from KplAggregator; at most the stream's
+//               record limit less the aggregate's 1-byte key) closes it and starts the next one;
+//               reaching AggregationMaxCount closes it at once (reducer.h).
 //   limiter     per-shard token bucket for records and bytes refilled at RateLimit % of 1,000
 //               records/s and 1 MiB/s, holding one second at 100 % (limiter.h ShardLimiter).
 //               What does not fit waits, FIFO, and is retried on the KPL's 25 ms poll; records
@@ -105,6 +106,7 @@ struct KplProducerGroup::KinesisRecord {
   int64_t expiry_ns = kNever;    // earliest creation + RecordTtl of its records
   int64_t kinesis_bytes = 0;     // KPL accurate_size(): the aggregate, or a lone record's data
   int64_t put_bytes = 0;         // what the stream and the request limit count: + partition key
+  int64_t data_bytes = 0;        // its user records' data (what de-aggregating readers get)
   uint32_t shard = 0;            // predicted from its first user record at epoch `epoch`
   uint32_t epoch = 0;
   uint32_t next = kNone;        // limiter queue link
@@ -178,7 +180,15 @@ KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& 
       warmup_(warmup),
       sizes_(std::move(sizes)),
       latency_(spec.api.call_latency),
-      limiter_(LimiterLimits(spec.api)) {
+      // The limiter mirrors the shard: records over its bytes rate come from burst capacity.
+      limiter_(LimiterLimits(spec.api), stream.spec().max_record_size_bytes),
+      // An aggregate is stored as itself plus its one-byte partition key: capped so that the two
+      // fit the stream's record limit, whatever AggregationMaxSize says.
+      aggregate_limit_(
+          static_cast<size_t>(std::min(spec.api.aggregation_max_size_bytes,
+                                       stream.spec().max_record_size_bytes - kAggregatedKeyBytes))),
+      // A stored record counts its user records in 16 bits (StoredRecord::user_records).
+      aggregate_max_count_(std::min<int64_t>(spec.api.aggregation_max_count, 65'535)) {
   SHARDSIM_CHECK(spec.api.type == ApiType::kKpl,
                  "PutRecord/PutRecords producers are ProducerGroup");
   SHARDSIM_CHECK(spec.api.aggregation_max_count >= 1 && spec.api.collection_max_count >= 1);
@@ -346,16 +356,16 @@ bool KplProducerGroup::WouldClose(const Instance& in, const UserRecord& r) {
     return static_cast<int64_t>(in.collection.size()) + 1 >= api.collection_max_count ||
            in.collection_bytes + put_bytes >= api.collection_max_size_bytes;
   }
-  const auto limit = static_cast<size_t>(api.aggregation_max_size_bytes);
+  const size_t limit = aggregate_limit_;
   const std::string_view pk = PartitionKeyText(r);
   const std::optional<std::string_view> ehk = ExplicitHashKeyText(r);
   const uint32_t open = r.shard < in.shards.size() ? in.shards[r.shard].open : kNone;
   if (open == kNone) {
-    return api.aggregation_max_count <= 1 ||
+    return aggregate_max_count_ <= 1 ||
            empty_aggregator_.SizeIfAdded(pk, ehk, r.data_bytes) > limit;
   }
   const KplAggregator& agg = aggregators_[krecs_[open].aggregator];
-  return static_cast<int64_t>(agg.record_count()) + 1 >= api.aggregation_max_count ||
+  return static_cast<int64_t>(agg.record_count()) + 1 >= aggregate_max_count_ ||
          agg.SizeIfAdded(pk, ehk, r.data_bytes) > limit;
 }
 
@@ -373,10 +383,11 @@ void KplProducerGroup::Buffer(Context& ctx, uint32_t instance, const UserRecord&
     kr.expiry_ns = expiry;
     kr.kinesis_bytes = r.data_bytes;
     kr.put_bytes = static_cast<int64_t>(r.data_bytes) + r.key_bytes;
+    kr.data_bytes = r.data_bytes;
     Collect(ctx, instance, k);
     return;
   }
-  const auto limit = static_cast<size_t>(api.aggregation_max_size_bytes);
+  const size_t limit = aggregate_limit_;
   const std::string_view pk = PartitionKeyText(r);
   const std::optional<std::string_view> ehk = ExplicitHashKeyText(r);
   bool added = false;
@@ -408,7 +419,7 @@ void KplProducerGroup::Buffer(Context& ctx, uint32_t instance, const UserRecord&
   }
   const KplAggregator& agg = aggregators_[kr.aggregator];
   // Full by count, or a lone record too big to share (it goes unaggregated).
-  if (static_cast<int64_t>(agg.record_count()) >= api.aggregation_max_count ||
+  if (static_cast<int64_t>(agg.record_count()) >= aggregate_max_count_ ||
       agg.size_bytes() > limit) {
     CloseAggregate(ctx, instance, r.shard);
   }
@@ -424,6 +435,10 @@ void KplProducerGroup::CloseAggregate(Context& ctx, uint32_t instance, uint32_t 
   kr.kinesis_bytes = static_cast<int64_t>(agg.KinesisRecordBytes());
   kr.put_bytes =
       kr.kinesis_bytes + (agg.record_count() == 1 ? kr.records[0].key_bytes : kAggregatedKeyBytes);
+  SHARDSIM_CHECK(kr.put_bytes <= stream_.spec().max_record_size_bytes,
+                 "the KPL built a Kinesis record over the stream's record limit");
+  kr.data_bytes = 0;
+  for (const UserRecord& r : kr.records) kr.data_bytes += r.data_bytes;
   agg.Reset();
   aggregators_.Free(kr.aggregator);
   kr.aggregator = kNone;
@@ -636,8 +651,9 @@ void KplProducerGroup::Complete(Context& ctx, uint32_t call) {
         !stale || kr.records.empty()
             ? kr.shard
             : routing_.routes().Route(kr.records.front().key_id, kr.records.front().hash());
-    const bool stored = stream_.Put(shard, at, kr.put_bytes, first, created, key_id,
-                                    group_index_) == WriteLimit::kNone;
+    const bool stored =
+        stream_.Put(shard, at, kr.put_bytes, first, created, key_id, group_index_,
+                    {kr.data_bytes, static_cast<uint32_t>(kr.records.size())}) == WriteLimit::kNone;
     if (stored) {
       ++n_.kinesis_accepted;
       n_.bytes_accepted += static_cast<uint64_t>(kr.put_bytes);
@@ -710,6 +726,7 @@ uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
   kr.expiry_ns = kNever;
   kr.kinesis_bytes = 0;
   kr.put_bytes = 0;
+  kr.data_bytes = 0;
   kr.shard = shard;
   kr.epoch = route_epoch_;
   kr.next = kNone;

@@ -115,6 +115,10 @@ class KplProducerGroup final : public ProducerModel {
   SizeSampler sizes_;
   LatencySampler latency_;
   WriteAdmitter limiter_;  // the KPL's per-shard token buckets (one state per instance and shard)
+  // Largest aggregate (KplAggregator::size_bytes): AggregationMaxSize, or less so that aggregate
+  // + partition key fit the stream's max record size.
+  size_t aggregate_limit_;
+  int64_t aggregate_max_count_;  // AggregationMaxCount, at most 65,535
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_;
   std::vector<Instance> instances_;
   SlotPool<KinesisRecord> krecs_;

@@ -201,7 +201,7 @@ void ProducerGroup::CompleteOf(Context& ctx, uint32_t call) {
     WriteLimit result = WriteLimit::kRecords;
     if (call_admitted) {
       result = stream_.Put(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns), r.key_id,
-                           group_index_);
+                           group_index_, {static_cast<int64_t>(r.data_bytes), 1});
     } else {
       stream_.Refuse(r.shard, at, bytes, first, SimTime::FromNanos(r.created_ns));
     }

@@ -234,6 +234,7 @@ void Fields(V& v, S& x) {
   v.Field("duration_ms", x.duration);
   v.Optional("duration_histogram", x.duration_histogram, x.duration_histogram.count > 0);
   v.Field("batch_records", x.batch_records);
+  v.Optional("batch_user_records", x.batch_user_records, true);
   v.Field("tumbling_windows", x.tumbling_windows);
   v.Group("billing", [&x](auto& g) {
     g.Field("requests", x.requests);
@@ -249,6 +250,7 @@ void Fields(V& v, S& x) {
   v.Field("records_in", x.records_in);
   v.Optional("bytes_in", x.bytes_in, true);  // optional when reading earlier results
   v.Field("records_delivered", x.records_delivered);
+  v.Optional("user_records_delivered", x.user_records_delivered, true);
   v.Field("records_transform_failed", x.records_transform_failed);
   v.Field("records_backed_up", x.records_backed_up);
   v.Field("records_buffered_at_end", x.records_buffered_at_end);
@@ -284,6 +286,8 @@ void Fields(V& v, S& x) {
   v.Field("starting_position", x.starting_position);
   v.Field("records_available", x.records_available);
   v.Field("records_processed", x.records_processed);
+  // Optional when reading, so results of earlier versions still read.
+  v.Optional("user_records_processed", x.user_records_processed, true);
   v.Field("records_reprocessed", x.records_reprocessed);
   v.Field("records_unread", x.records_unread);
   v.Field("records_expired", x.records_expired);

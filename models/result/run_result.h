@@ -76,7 +76,9 @@ struct ConsumerShardResult {
 };
 
 // Lambda event-source mapping (consumer type "lambda"), fact sheet 6. Record counts are Kinesis
-// records; ConsumerResult.records_processed = records in invocations that succeeded,
+// records (batch_size counts them; a KPL aggregate is one) except batch_user_records: the function
+// de-aggregates with the library and its per-record time applies per user record.
+// ConsumerResult.records_processed = records in invocations that succeeded,
 // ConsumerResult.records_failed = records given up on (retries exhausted or too old).
 struct LambdaResult {
   std::string source;               // "polling" or "efo"
@@ -90,30 +92,34 @@ struct LambdaResult {
   uint64_t records_dropped = 0;         // given up with no on-failure destination (lost)
   uint64_t records_given_up_by_retries = 0;
   uint64_t records_given_up_by_age = 0;
-  uint64_t poison_records = 0;    // poison records the mapping met
-  double max_stall_ms = 0;        // longest time one shard slot was blocked by a failing batch
-  std::string max_stall_shard;    // where it was
-  double concurrency_max = 0;     // concurrent executions, highest
-  double concurrency_mean = 0;    // time-weighted over the run
-  LatencySummary duration;        // per invocation
-  CountSummary batch_records;     // records per invocation
-  uint64_t tumbling_windows = 0;  // windows closed (final invokes with isFinalInvokeForWindow)
-  uint64_t requests = 0;          // billed requests (= invocations)
-  int64_t memory_mb = 0;          // the function's memory size
-  std::string architecture;       // "x86_64" or "arm64": GB-seconds are priced per architecture
-  double gb_seconds = 0;          // billed: duration rounded up to 1 ms x memory (GB)
+  uint64_t poison_records = 0;      // poison records the mapping met
+  double max_stall_ms = 0;          // longest time one shard slot was blocked by a failing batch
+  std::string max_stall_shard;      // where it was
+  double concurrency_max = 0;       // concurrent executions, highest
+  double concurrency_mean = 0;      // time-weighted over the run
+  LatencySummary duration;          // per invocation
+  CountSummary batch_records;       // Kinesis records per invocation
+  CountSummary batch_user_records;  // user records per invocation (KPL aggregates de-aggregated)
+  uint64_t tumbling_windows = 0;    // windows closed (final invokes with isFinalInvokeForWindow)
+  uint64_t requests = 0;            // billed requests (= invocations)
+  int64_t memory_mb = 0;            // the function's memory size
+  std::string architecture;         // "x86_64" or "arm64": GB-seconds are priced per architecture
+  double gb_seconds = 0;            // billed: duration rounded up to 1 ms x memory (GB)
   // The distribution behind duration, ns.
   SparseHistogram duration_histogram;
 };
 
-// Firehose delivery stream (consumer type "firehose"), fact sheet 7. Record counts are records
-// the Firehose received; ConsumerResult.records_processed = records written to S3 in an object,
+// Firehose delivery stream (consumer type "firehose"), fact sheet 7. Record counts are Kinesis
+// records the Firehose received (a KPL aggregate once) except user_records_delivered; bytes are
+// the data it delivers: no partition keys, KPL aggregates de-aggregated (fact sheet 8).
+// ConsumerResult.records_processed = records written to S3 in an object,
 // ConsumerResult.records_failed = transform-failed + backed up after delivery retries.
 struct FirehoseResult {
   std::string source;                     // "stream" or "direct_put"
   uint64_t records_in = 0;                // read from the stream or accepted by Direct PUT
-  uint64_t bytes_in = 0;                  // their bytes as stored
+  uint64_t bytes_in = 0;                  // their data (no partition keys, de-aggregated)
   uint64_t records_delivered = 0;         // written to S3
+  uint64_t user_records_delivered = 0;    // user records written to S3 (aggregates de-aggregated)
   uint64_t records_transform_failed = 0;  // processing-failed after the transform's retries
   uint64_t records_backed_up = 0;         // delivery failed for retry_duration: to backup
   uint64_t records_buffered_at_end = 0;   // in a buffer, the transform or a delivery at the end
@@ -134,30 +140,33 @@ struct FirehoseResult {
   uint64_t direct_put_throttled_by_bytes = 0;
   uint64_t direct_put_throttled_by_requests = 0;  // records of requests refused as a whole
   // Billing quantities (fact sheets 7 and 9).
-  double ingested_gb_billed = 0;  // each record rounded up to 5 KB (5,120 bytes)
+  double ingested_gb_billed = 0;  // each record's data rounded up to 5 KB (5,120 bytes)
   double format_conversion_gb = 0;
   double dynamic_partitioning_gb = 0;
   uint64_t s3_put_requests = 0;
 };
 
 // One consumer (polling, kcl, efo, lambda or firehose). Counts are Kinesis records as the stream
-// stored them (a KPL aggregate counts once). Conservation: records_available = records_processed
-// + records_failed + records_unread + records_expired, where available = stored at or after the
-// starting position.
+// stored them (a KPL aggregate counts once), except user_records_processed: the user records
+// inside them, which every consumer's application processes after de-aggregating (fact sheet 8).
+// Conservation: records_available = records_processed + records_failed + records_unread +
+// records_expired, where available = stored at or after the starting position.
 struct ConsumerResult {
   std::string name;
   std::string type;               // "polling", "kcl", "efo", "lambda", "firehose"
   std::string starting_position;  // "LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"
   uint64_t records_available = 0;
-  uint64_t records_processed = 0;    // unique records whose processing finished within the run
-  uint64_t records_reprocessed = 0;  // processed again after a lease takeover (duplicates)
-  uint64_t records_unread = 0;       // at the end: unread, or read but not yet processed
-  uint64_t records_expired = 0;      // lost to retention before being processed (data loss)
-  uint64_t records_failed = 0;       // lambda, firehose: given up on (see their results)
-  uint64_t records_skipped = 0;      // stored before the starting position
-  uint64_t bytes_read = 0;           // returned by GetRecords calls or pushed by EFO events
-  uint64_t get_records_calls = 0;    // admitted calls (polling, kcl)
-  uint64_t read_throttles = 0;       // refused calls: ReadProvisionedThroughputExceeded
+  uint64_t records_processed = 0;       // unique records whose processing finished within the run
+  uint64_t user_records_processed = 0;  // the user records inside them (= records_processed
+                                        // without KPL aggregation)
+  uint64_t records_reprocessed = 0;     // processed again after a lease takeover (duplicates)
+  uint64_t records_unread = 0;          // at the end: unread, or read but not yet processed
+  uint64_t records_expired = 0;         // lost to retention before being processed (data loss)
+  uint64_t records_failed = 0;          // lambda, firehose: given up on (see their results)
+  uint64_t records_skipped = 0;         // stored before the starting position
+  uint64_t bytes_read = 0;              // returned by GetRecords calls or pushed by EFO events
+  uint64_t get_records_calls = 0;       // admitted calls (polling, kcl)
+  uint64_t read_throttles = 0;          // refused calls: ReadProvisionedThroughputExceeded
   uint64_t read_throttles_by_call_rate = 0;
   uint64_t read_throttles_by_bytes = 0;
   uint64_t read_throttles_by_penalty = 0;
@@ -216,7 +225,9 @@ struct ShardResult {
   double peak_bytes_per_s = 0;
   double peak_offered_records_per_s = 0;
   double peak_offered_bytes_per_s = 0;
-  double peak_demand_records_per_s = 0;  // first attempts only, busiest second
+  double peak_demand_records_per_s = 0;  // first attempts only, busiest creation second
+  // The same in bytes; records over the bytes limit (served from burst capacity) count at their
+  // mean rate over the measured run instead of in their second.
   double peak_demand_bytes_per_s = 0;
   uint64_t throttled_records = 0;
   uint64_t throttled_by_records_limit = 0;
@@ -356,7 +367,7 @@ struct RunResult {
   double write_limit_bytes_per_sec = 1024 * 1024;
   uint64_t events_processed = 0;
   // Busiest second of demand (first attempts by the second their records were created), summed
-  // over the stream's shards.
+  // over the stream's shards; bytes of records over the bytes limit at their mean rate.
   double peak_demand_records_per_s = 0;
   double peak_demand_bytes_per_s = 0;
   Conservation conservation;

@@ -62,6 +62,15 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
                    ? "fixed one-second windows aligned to t = 0"
                    : "token bucket, depth " + SignedFixed(w.bucket_depth_sec, 6) + " s of capacity",
                "UNCONFIRMED (fact sheet 1): configurable at /stream/write_limits/admission"});
+  if (s.stream.max_record_size_bytes > w.bytes_per_sec) {
+    a.push_back({"burst capacity for large records",
+                 FormatBytes(w.burst_bytes) + " per shard, refilled at " +
+                     FormatByteRate(static_cast<double>(w.bytes_per_sec)) +
+                     "; records over the bytes limit draw only on it, every other stored byte "
+                     "draws on it too",
+                 "UNCONFIRMED (fact sheet 1, large-records page: bursts to about 10 MiB while "
+                 "averaging 1 MiB/s): configurable at /stream/write_limits/burst"});
+  }
   a.push_back({"record size limit", FormatBytes(s.stream.max_record_size_bytes) + " data + key",
                "fact sheet 1: MaxRecordSizeInKiB, default 1 MiB; oversized records are dropped "
                "by the producer before any call (the real request-level exception is "

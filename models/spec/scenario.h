@@ -218,6 +218,11 @@ struct WriteLimitsSpec {
   // bucket refilled at the limits holding bucket_depth_sec seconds of capacity.
   WriteAdmission admission = WriteAdmission::kWindow;
   double bucket_depth_sec = 1.0;
+  // Records larger than bytes_per_sec (max_record_size up to 10 MiB) are served from burst
+  // capacity, a per-shard bucket refilled at bytes_per_sec that every stored byte draws on
+  // (fact sheet 1, large-records.html: "a tank that refills at a steady rate", bursts to about
+  // 10 MiB). Its size is UNCONFIRMED; used only when max_record_size > bytes_per_sec.
+  int64_t burst_bytes = 10 * kMiB;
 
   bool operator==(const WriteLimitsSpec&) const = default;
 };

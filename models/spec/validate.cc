@@ -516,14 +516,28 @@ class Validator {
     if (w.admission == WriteAdmission::kTokenBucket) {
       Number(At(wp, "bucket_depth"), w.bucket_depth_sec, AboveUpTo(0.0, 3600.0));
     }
+    Size(At(wp, "burst"), w.burst_bytes, Closed<int64_t>(1, int64_t{1} << 40));
+    // Records up to the bytes limit need the sustained admission to hold one; larger ones (a
+    // max_record_size over the bytes limit) come from the burst bucket, which must hold one.
     if (Clean(wp) && max_record_size && w.admission == WriteAdmission::kTokenBucket) {
+      const int64_t largest = std::min(s.max_record_size_bytes, w.bytes_per_sec);
       const double capacity_bytes = w.bucket_depth_sec * static_cast<double>(w.bytes_per_sec);
-      if (capacity_bytes < static_cast<double>(s.max_record_size_bytes)) {
-        Error(At(wp, "bucket_depth"), "a bucket of " + ShortNumber(w.bucket_depth_sec) + " s at " +
-                                          FormatByteRate(static_cast<double>(w.bytes_per_sec)) +
-                                          " holds less than one record of max_record_size " +
-                                          FormatBytes(s.max_record_size_bytes));
+      if (capacity_bytes < static_cast<double>(largest)) {
+        Error(At(wp, "bucket_depth"),
+              "a bucket of " + ShortNumber(w.bucket_depth_sec) + " s at " +
+                  FormatByteRate(static_cast<double>(w.bytes_per_sec)) +
+                  " holds less than one record of " +
+                  (largest == s.max_record_size_bytes
+                       ? "max_record_size " + FormatBytes(largest)
+                       : FormatBytes(largest) + " (larger ones come from burst capacity)"));
       }
+    }
+    if (Clean(wp) && max_record_size && s.max_record_size_bytes > w.bytes_per_sec &&
+        w.burst_bytes < s.max_record_size_bytes) {
+      Error(At(wp, "burst"), "a burst of " + FormatBytes(w.burst_bytes) +
+                                 " holds less than one record of max_record_size " +
+                                 FormatBytes(s.max_record_size_bytes) +
+                                 " (records over the bytes limit are served from burst capacity)");
     }
 
     const std::string rp = At(p, "read_limits");

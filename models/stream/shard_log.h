@@ -18,14 +18,20 @@
 
 namespace shardsim {
 
-// One stored Kinesis record: a small value the read path copies around.
+// One stored Kinesis record: a small value the read path copies around. A KPL aggregate is one
+// Kinesis record holding user_records user records (fact sheet 8); readers that de-aggregate (the
+// KCL, Firehose, a Lambda function with the deaggregation library) process those. Poison records
+// (Lambda) are marked beside the log: Stream::PoisonAt.
 struct StoredRecord {
-  int64_t created_ns = 0;          // when the producer created it
+  int64_t created_ns = 0;          // when the producer created it (an aggregate: its first record)
   int64_t arrival_ns = 0;          // ApproximateArrivalTimestamp: when the shard stored it
-  uint32_t bytes = 0;              // data + partition key
+  uint32_t bytes = 0;              // data + partition key, as stored: what the limits count
   uint32_t key_id = ~uint32_t{0};  // KeyModel key id, or kNoKey (models/keys/key_model.h)
-  uint32_t producer = 0;           // producer group index
-  uint32_t poison = 0;             // Stream::AddPoison trigger id (1-based); 0 = an ordinary record
+  uint16_t producer = 0;           // producer group index (at most 1,000 groups)
+  uint16_t user_records = 1;       // user records inside: a KPL aggregate's (<= 65,535), else 1
+  // The user data a reader gets: the data blob without its partition key; for an aggregate, its
+  // user records' data without the aggregation framing.
+  uint32_t data_bytes = 0;
 };
 static_assert(sizeof(StoredRecord) <= 32, "records travel by value through ring buffers");
 

@@ -10,9 +10,11 @@ namespace shardsim {
 Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration warmup)
     : spec_(spec),
       map_(ShardMap::CreateStream(static_cast<int>(spec.shards))),
-      admitter_(spec.write_limits),
+      admitter_(spec.write_limits, spec.max_record_size_bytes),
       series_ns_(series_interval.nanos()),
       first_measured_second_((warmup.nanos() + 999'999'999) / 1'000'000'000),
+      large_record_bytes_(admitter_.burst() ? spec.write_limits.bytes_per_sec
+                                            : std::numeric_limits<int64_t>::max()),
       shards_(map_.shards().size()),
       closed_(map_.shards().size(), 0),
       opened_ns_(map_.shards().size(), 0),
@@ -23,7 +25,6 @@ Stream::Stream(const StreamSpec& spec, SimDuration series_interval, SimDuration 
 void Stream::CloseSecond(ShardStats& s, int64_t next_second) const {
   if (s.second < first_measured_second_) {
     s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
-    s.sec_demand_records = s.sec_demand_bytes = 0;
     s.second = next_second;
     return;
   }
@@ -31,11 +32,23 @@ void Stream::CloseSecond(ShardStats& s, int64_t next_second) const {
   s.peak_bytes = std::max(s.peak_bytes, s.sec_bytes);
   s.peak_offered_records = std::max(s.peak_offered_records, s.sec_offered_records);
   s.peak_offered_bytes = std::max(s.peak_offered_bytes, s.sec_offered_bytes);
-  s.peak_demand_records = std::max(s.peak_demand_records, s.sec_demand_records);
-  s.peak_demand_bytes = std::max(s.peak_demand_bytes, s.sec_demand_bytes);
   s.sec_records = s.sec_bytes = s.sec_offered_records = s.sec_offered_bytes = 0;
-  s.sec_demand_records = s.sec_demand_bytes = 0;
   s.second = next_second;
+}
+
+void Stream::AdvanceShardDemand(ShardStats& s, int64_t newest) const {
+  // Seconds (newest - kShardDemandSeconds, ...] stay; older ones leave the ring into the peaks.
+  const int64_t first_kept = newest - kShardDemandSeconds + 1;
+  const int64_t from = std::max(s.demand_newest - kShardDemandSeconds + 1, int64_t{0});
+  for (int64_t sec = from; sec < first_kept && sec <= s.demand_newest; ++sec) {
+    Demand& d = s.demand[static_cast<size_t>(sec) & (kShardDemandSeconds - 1)];
+    if (sec >= first_measured_second_) {
+      s.peak_demand_records = std::max(s.peak_demand_records, d.records);
+      s.peak_demand_bytes = std::max(s.peak_demand_bytes, d.bytes);
+    }
+    d = Demand{};
+  }
+  s.demand_newest = newest;
 }
 
 void Stream::CloseWindow(ShardStats& s, int64_t next_window) {
@@ -106,17 +119,19 @@ uint32_t Stream::AddPoison(SimTime at, std::vector<PoisonKey> keys) {
 }
 
 // Slow path of Store: only records created after the earliest pending trigger come here.
-void Stream::MarkPoison(StoredRecord& rec) {
+void Stream::MarkPoison(uint32_t shard, const StoredRecord& rec) {
   int64_t next = std::numeric_limits<int64_t>::max();
+  bool marked = false;
   for (PoisonTrigger& t : poison_) {
     if (t.done) continue;
-    if (rec.poison == 0 && rec.created_ns >= t.at_ns) {
+    if (!marked && rec.created_ns >= t.at_ns) {
       const bool key_matches =
           t.keys.empty() || std::any_of(t.keys.begin(), t.keys.end(), [&](const PoisonKey& k) {
             return k.producer == rec.producer && k.key_id == rec.key_id;
           });
       if (key_matches) {
-        rec.poison = t.id;
+        poison_marks_.push_back({shard, t.id, reads_[shard].log.next_sequence()});
+        marked = true;
         t.done = true;
         continue;
       }
@@ -126,17 +141,39 @@ void Stream::MarkPoison(StoredRecord& rec) {
   poison_next_ns_ = next;
 }
 
+uint32_t Stream::PoisonAt(uint32_t shard, uint64_t sequence) const {
+  for (const PoisonMark& m : poison_marks_) {
+    if (m.shard == shard && m.sequence == sequence) return m.id;
+  }
+  return 0;
+}
+
+uint64_t Stream::NextPoisonSlow(uint32_t shard, uint64_t from) const {
+  uint64_t next = std::numeric_limits<uint64_t>::max();
+  for (const PoisonMark& m : poison_marks_) {
+    if (m.shard == shard && m.sequence >= from) next = std::min(next, m.sequence);
+  }
+  return next;
+}
+
 void Stream::Finish(SimTime end) {
   end_ns_ = end.nanos();
   const int64_t windows = (end.nanos() + series_ns_ - 1) / series_ns_;
   for (ShardStats& s : shards_) {
     CloseSecond(s, s.second + 1);
+    AdvanceShardDemand(s, s.demand_newest + kShardDemandSeconds);  // every second to the peaks
     if (static_cast<int64_t>(s.series.size()) < windows) CloseWindow(s, windows);
   }
 }
 
+double Stream::MeasuredSeconds() const {
+  return std::max(
+      1.0, static_cast<double>(end_ns_) * 1e-9 - static_cast<double>(first_measured_second_));
+}
+
 std::vector<ShardResult> Stream::ShardResults() const {
   std::vector<ShardResult> out;
+  const double measured_s = MeasuredSeconds();
   for (const Shard& shard : map_.shards()) {
     const ShardStats& s = shards_[static_cast<size_t>(shard.index)];
     ShardResult r;
@@ -173,7 +210,8 @@ std::vector<ShardResult> Stream::ShardResults() const {
     r.peak_offered_records_per_s = static_cast<double>(s.peak_offered_records);
     r.peak_offered_bytes_per_s = static_cast<double>(s.peak_offered_bytes);
     r.peak_demand_records_per_s = static_cast<double>(s.peak_demand_records);
-    r.peak_demand_bytes_per_s = static_cast<double>(s.peak_demand_bytes);
+    r.peak_demand_bytes_per_s =
+        static_cast<double>(s.peak_demand_bytes) + static_cast<double>(s.large_bytes) / measured_s;
     r.throttled_records = s.throttled;
     r.throttled_by_records_limit = s.throttled_by_records;
     r.throttled_by_bytes_limit = s.throttled_by_bytes;
@@ -237,7 +275,9 @@ double Stream::peak_demand_bytes_per_s() const {
        sec <= demand_newest_; ++sec) {
     peak = std::max(peak, demand_[static_cast<size_t>(sec % kDemandSeconds)].bytes);
   }
-  return static_cast<double>(peak);
+  int64_t large = 0;
+  for (const ShardStats& s : shards_) large += s.large_bytes;
+  return static_cast<double>(peak) + static_cast<double>(large) / MeasuredSeconds();
 }
 
 uint64_t Stream::total_throttled() const {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -47,6 +48,12 @@ class ShardListener {
  public:
   virtual ~ShardListener() = default;
   virtual void OnReshard(const Reshard& reshard) = 0;
+};
+
+// What a stored record holds for readers that de-aggregate (Stream::Put).
+struct RecordContents {
+  int64_t data_bytes = -1;    // the user data (no partition key, no aggregation framing); -1: all
+  uint32_t user_records = 1;  // a KPL aggregate's user records; REQUIRES: 1..65,535
 };
 
 class Stream {
@@ -104,14 +111,16 @@ class Stream {
   // created so that a producer's backlog does not look like a burst. REQUIRES: time never
   // decreases; created <= at.now.
   // `key_id` (a KeyModel key id or kNoKey) and `producer` (the group index) travel with the stored
-  // record for consumers that route by key (Lambda's ParallelizationFactor).
+  // record for consumers that route by key (Lambda's ParallelizationFactor); `contents` says what
+  // a de-aggregating reader gets out of it.
   [[gnu::always_inline]] WriteLimit Put(uint32_t shard, const Instant& at, int64_t bytes,
                                         bool first_attempt, SimTime created,
-                                        uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0) {
+                                        uint32_t key_id = ~uint32_t{0}, uint32_t producer = 0,
+                                        RecordContents contents = {}) {
     ShardStats& s = Offer(shard, at, bytes, first_attempt, created);
     const WriteLimit r = admitter_.Admit(s.admission, at.now, at.second, bytes);
     if (r == WriteLimit::kNone) {
-      if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer);
+      if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer, contents);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
       s.payload_units += static_cast<uint64_t>(bytes + kPayloadUnitBytes - 1) / kPayloadUnitBytes;
@@ -156,14 +165,22 @@ class Stream {
   uint64_t throttled_by_calls() const { return throttled_by_calls_; }
 
   // Poison records (Lambda): the first record stored that was created at or after `at` and, when
-  // `keys` is not empty, whose (producer, key_id) is one of `keys` gets StoredRecord::poison =
-  // the returned id (1, 2, ...). A record matches at most one trigger (the earliest added).
+  // `keys` is not empty, whose (producer, key_id) is one of `keys` is marked with the returned id
+  // (1, 2, ...) beside its shard's log. A record matches at most one trigger (the earliest added).
   // REQUIRES: called before the first Put.
   struct PoisonKey {
     uint32_t producer;
     uint32_t key_id;
   };
   uint32_t AddPoison(SimTime at, std::vector<PoisonKey> keys);
+  // The poison id of the record at `sequence` of `shard` (0: an ordinary record).
+  uint32_t PoisonAt(uint32_t shard, uint64_t sequence) const;
+  // The first sequence >= `from` of a poison record stored on `shard`, or UINT64_MAX: readers
+  // compare each record's sequence with it (one compare per record, no lookup).
+  uint64_t NextPoison(uint32_t shard, uint64_t from) const {
+    return poison_marks_.empty() ? std::numeric_limits<uint64_t>::max()
+                                 : NextPoisonSlow(shard, from);
+  }
 
   // Closes the last windows at the end of the run.
   void Finish(SimTime end);
@@ -215,7 +232,10 @@ class Stream {
   uint64_t total_records_in() const;
   uint64_t total_throttled() const;
   // Busiest second of demand: first attempts by the second their records were created, summed
-  // over all shards.
+  // over all shards. Records larger than the bytes limit (max_record_size above it) are served
+  // from burst capacity, which refills at the bytes limit: their bytes count at their mean rate
+  // over the measured run (after the warm-up), added to the busiest second of the others, so a
+  // single 5 MiB record does not read as five shards' worth of demand. REQUIRES (bytes): Finish.
   double peak_demand_records_per_s() const;
   double peak_demand_bytes_per_s() const;
 
@@ -225,23 +245,36 @@ class Stream {
     uint32_t throttled;
     int64_t bytes;
   };
-  // Fields touched per record first (three cache lines), then the cold peaks and series.
+  struct Demand {
+    int64_t records = 0;
+    int64_t bytes = 0;
+  };
+  // A shard's demand by creation second, in a ring of its most recent seconds (anchored at the
+  // newest creation second it saw, not at now: a producer backlog shifts it as a whole). A first
+  // attempt more than a ring behind that (producers whose backlogs differ by over a minute) is
+  // counted in the oldest second the ring still holds. 1 KiB per shard.
+  static constexpr int64_t kShardDemandSeconds = 64;  // a power of two: slots by mask
+  static_assert((kShardDemandSeconds & (kShardDemandSeconds - 1)) == 0);
+  // Fields touched per record first (three cache lines, and the demand slot), then the cold
+  // peaks and series.
   struct ShardStats {
     WriteAdmissionState admission;
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
-    int64_t sec_demand_records = 0, sec_demand_bytes = 0;
+    int64_t demand_newest = 0;  // newest creation second in `demand`
     int64_t window = 0;
     uint32_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
     uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
+    int64_t large_bytes = 0;  // of first attempts over the bytes limit created after the warm-up
     // Billing (fact sheet 9): PUT payload units (each 25 KiB chunk, at least one) and the bytes
     // in whole KiB per record (on-demand ingest rounding).
     uint64_t payload_units = 0, kib_in = 0;
     uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
     int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
-    int64_t peak_demand_records = 0, peak_demand_bytes = 0;
+    int64_t peak_demand_records = 0, peak_demand_bytes = 0;  // after Finish
     std::vector<Window> series;
+    std::array<Demand, kShardDemandSeconds> demand{};
   };
 
   // Counts one offered record (and, for a first attempt, its demand); returns its shard.
@@ -255,25 +288,42 @@ class Stream {
     s.sec_offered_bytes += bytes;
     ++s.offered;
     if (first_attempt) {
-      NoteDemand(created.nanos() / 1'000'000'000, bytes);
+      const int64_t created_second = created.nanos() / 1'000'000'000;
+      // A large record (served from burst capacity) counts in its second's records, and its
+      // bytes at their mean rate over the run (see peak_demand_bytes_per_s).
+      if (bytes > large_record_bytes_) [[unlikely]] {
+        if (created_second >= first_measured_second_) s.large_bytes += bytes;
+        bytes = 0;
+      }
+      NoteDemand(created_second, bytes);
       ++s.first_attempts;
-      ++s.sec_demand_records;
-      s.sec_demand_bytes += bytes;
+      if (created_second > s.demand_newest) AdvanceShardDemand(s, created_second);
+      Demand& d = s.demand[static_cast<size_t>(std::max(
+                               created_second, s.demand_newest - kShardDemandSeconds + 1)) &
+                           (kShardDemandSeconds - 1)];
+      ++d.records;
+      d.bytes += bytes;
     }
     return s;
   }
+  // Seconds that leave the shard's demand ring fold into its peaks (after the warm-up).
+  void AdvanceShardDemand(ShardStats& s, int64_t newest) const;
   void CloseSecond(ShardStats& s, int64_t next_second) const;
+  // Seconds from the end of the warm-up to the end of the run (at least 1).
+  double MeasuredSeconds() const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
   void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
-             uint32_t producer) {
+             uint32_t producer, const RecordContents& contents) {
     ShardReads& r = reads_[shard];
     StoredRecord rec;
     rec.created_ns = created.nanos();
     rec.arrival_ns = now.nanos();
     rec.bytes = static_cast<uint32_t>(bytes);
     rec.key_id = key_id;
-    rec.producer = producer;
-    if (rec.created_ns >= poison_next_ns_) MarkPoison(rec);
+    rec.producer = static_cast<uint16_t>(producer);
+    rec.user_records = static_cast<uint16_t>(contents.user_records);
+    rec.data_bytes = static_cast<uint32_t>(contents.data_bytes < 0 ? bytes : contents.data_bytes);
+    if (rec.created_ns >= poison_next_ns_) MarkPoison(shard, rec);
     r.log.Append(rec);
     if (r.notified_ns != rec.arrival_ns && !r.watchers.empty()) {
       r.notified_ns = rec.arrival_ns;
@@ -281,7 +331,8 @@ class Stream {
     }
   }
 
-  void MarkPoison(StoredRecord& rec);
+  void MarkPoison(uint32_t shard, const StoredRecord& rec);
+  uint64_t NextPoisonSlow(uint32_t shard, uint64_t from) const;
   // After a successful ShardMap split or merge: routing, parents, children, listeners.
   void Reshaped(const ReshardResult& result, std::vector<uint32_t> parents, SimTime now);
 
@@ -290,7 +341,9 @@ class Stream {
   RoutingTable routing_;
   WriteAdmitter admitter_;
   int64_t series_ns_;
-  int64_t first_measured_second_;   // peaks count seconds from here (after the warm-up)
+  int64_t first_measured_second_;  // peaks count seconds from here (after the warm-up)
+  // Records over this many bytes are served from burst capacity (max: none are).
+  int64_t large_record_bytes_;
   std::vector<ShardStats> shards_;  // by ShardMap index
   // By shard: closed by SplitShard / MergeShards. Apart from ShardStats, whose per-record fields
   // fill whole cache lines: this array stays in L1.
@@ -301,10 +354,6 @@ class Stream {
   // Demand by creation second in a ring of the most recent seconds, so memory does not grow
   // with simulated time. A first attempt more than a ring behind the newest (a producer backlog
   // of over an hour) is counted in the oldest second the ring still holds.
-  struct Demand {
-    int64_t records = 0;
-    int64_t bytes = 0;
-  };
   static constexpr int64_t kDemandSeconds = 4096;  // a power of two: slots by mask
   static_assert((kDemandSeconds & (kDemandSeconds - 1)) == 0);
   void NoteDemand(int64_t second, int64_t bytes) {
@@ -334,6 +383,12 @@ class Stream {
     bool done = false;
   };
   std::vector<PoisonTrigger> poison_;
+  struct PoisonMark {
+    uint32_t shard;
+    uint32_t id;
+    uint64_t sequence;
+  };
+  std::vector<PoisonMark> poison_marks_;  // in the order they were stored (few: one per trigger)
   int64_t poison_next_ns_ = std::numeric_limits<int64_t>::max();  // earliest pending trigger
   int64_t call_limit_ = 0;
   int64_t call_second_ = -1;

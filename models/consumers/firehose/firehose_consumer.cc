@@ -25,7 +25,8 @@
 namespace shardsim {
 namespace {
 
-// Ingestion is billed per record rounded up to 5 KB (fact sheet 7); GB = 2^30 (UNCONFIRMED).
+// Ingestion is billed per record's data rounded up to 5 KB (fact sheet 7); GB = 2^30
+// (UNCONFIRMED).
 constexpr uint64_t kBillingUnitBytes = 5'120;
 constexpr double kBytesPerGb = 1073741824.0;
 // Interval 0 (zero buffering) delivers "within a few seconds" (fact sheet 7); UNCONFIRMED value.
@@ -42,11 +43,13 @@ constexpr size_t kTransformBuffer = 0;
 constexpr size_t kFirstStageBuffer = 1;
 constexpr size_t kFirstS3Buffer = 2;  // S3 buffer of partition p: kFirstS3Buffer + p
 
-// A record inside the Firehose.
+// A Kinesis record inside the Firehose: the user data it delivers (a KPL aggregate de-aggregated,
+// fact sheet 8; never the partition key, which Firehose does not deliver).
 struct Item {
   int64_t created_ns;
-  uint32_t bytes;
-  uint32_t partition;  // dynamic partitioning; 0 without
+  uint32_t bytes;         // data, without partition key or aggregation framing
+  uint16_t partition;     // dynamic partitioning (< 5,000 partitions); 0 without
+  uint16_t user_records;  // a KPL aggregate's user records, else 1
 };
 static_assert(sizeof(Item) == 16);
 
@@ -63,6 +66,7 @@ struct Batch {
   std::vector<Item> items;
   std::vector<Run> runs;  // items in order: run i covers the next runs[i].count items
   uint64_t bytes = 0;
+  uint64_t user_records = 0;
 
   void Add(const Item& it, uint32_t shard, int64_t received_ns) {
     if (runs.empty() || runs.back().received_ns != received_ns || runs.back().shard != shard) {
@@ -72,6 +76,7 @@ struct Batch {
     }
     items.push_back(it);
     bytes += it.bytes;
+    user_records += it.user_records;
   }
   // Accounts for the last `count` items, appended without Add.
   void AddRun(uint32_t shard, int64_t received_ns, uint32_t count) {
@@ -85,6 +90,7 @@ struct Batch {
     items.clear();
     runs.clear();
     bytes = 0;
+    user_records = 0;
   }
 };
 
@@ -312,6 +318,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     const int64_t warmup_ns = warmup_.nanos();
     uint64_t sequence = rr.first_sequence;
     uint64_t billing_units = 0;
+    uint64_t data_bytes = 0;
     int64_t run_arrival_ns = 0;
     uint64_t run_length = 0;
     // The read's records form one run in the entry buffer (two when it flushes in between):
@@ -320,7 +327,8 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     uint32_t in_run = 0;
     for (std::span<const StoredRecord> part : {rr.records.first(), rr.records.second()}) {
       for (const StoredRecord& x : part) {
-        billing_units += (x.bytes + kBillingUnitBytes - 1) / kBillingUnitBytes;
+        billing_units += (x.data_bytes + kBillingUnitBytes - 1) / kBillingUnitBytes;
+        data_bytes += x.data_bytes;
         if (x.created_ns >= warmup_ns) {
           // Records stored by one producer call share an arrival: one histogram update per run.
           if (x.arrival_ns == run_arrival_ns) {
@@ -332,11 +340,13 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
           }
         }
         if (b.batch.items.empty()) Open(entry_, now);
-        b.batch.items.push_back(
-            {x.created_ns, x.bytes, dp_ ? PartitionOf(x, r.shard, sequence) : 0});
+        b.batch.items.push_back({x.created_ns, x.data_bytes,
+                                 static_cast<uint16_t>(dp_ ? PartitionOf(x, r.shard, sequence) : 0),
+                                 x.user_records});
         ++sequence;
         ++in_run;
-        b.batch.bytes += x.bytes;
+        b.batch.bytes += x.data_bytes;
+        b.batch.user_records += x.user_records;
         if (b.batch.bytes >= b.size_bytes) {
           b.batch.AddRun(r.shard, now_ns, in_run);
           in_run = 0;
@@ -348,9 +358,9 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     propagation_ns_.Record(static_cast<uint64_t>(now_ns - run_arrival_ns), run_length);
     records_in_ += rr.records.size();
     billing_units_ += billing_units;
-    bytes_in_ += rr.bytes;
+    bytes_in_ += data_bytes;
     held_records_ += rr.records.size();
-    held_bytes_ += rr.bytes;
+    held_bytes_ += data_bytes;
     NoteHeld(now);
   }
 
@@ -447,7 +457,8 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
         running_.pop();
       }
     }
-    const auto records = static_cast<int64_t>(batch.items.size());
+    // The transform gets de-aggregated user records (fact sheet 7: KPL de-aggregation first).
+    const auto records = static_cast<int64_t>(batch.user_records);
     const auto bytes = static_cast<int64_t>(batch.bytes);
     bool ok = false;
     for (int64_t attempt = 0; attempt <= t.retries && !ok; ++attempt) {
@@ -536,6 +547,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     win_object_bytes_[w] += object_bytes;
     win_delivered_[w] += b.items.size();
     delivered_ += b.items.size();
+    user_delivered_ += b.user_records;
     Leave(b, now, /*delivered=*/true);
   }
 
@@ -600,6 +612,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   uint64_t records_in_ = 0, bytes_in_ = 0, billing_units_ = 0;
   uint64_t held_records_ = 0, held_bytes_ = 0;
   uint64_t delivered_ = 0, transform_failed_ = 0, backed_up_ = 0;
+  uint64_t user_delivered_ = 0;   // user records written to S3 (KPL aggregates de-aggregated)
   std::vector<uint64_t> failed_;  // by shard: transform-failed + backed up
   uint64_t objects_written_ = 0, flushes_by_size_ = 0, flushes_by_interval_ = 0;
   uint64_t bytes_delivered_ = 0, attempts_failed_ = 0, s3_put_requests_ = 0;
@@ -616,6 +629,7 @@ void FirehoseConsumer::FillResult(ConsumerResult& c) const {
   f.records_in = records_in_;
   f.bytes_in = bytes_in_;
   f.records_delivered = delivered_;
+  f.user_records_delivered = user_delivered_;
   f.records_transform_failed = transform_failed_;
   f.records_backed_up = backed_up_;
   f.records_buffered_at_end = held_records_;
@@ -645,6 +659,7 @@ void FirehoseConsumer::FillResult(ConsumerResult& c) const {
     f.direct_put_throttled_by_requests = stream_.throttled_by_calls();
   }
   c.records_failed = transform_failed_ + backed_up_;
+  c.user_records_processed = user_delivered_;
   c.deliveries = objects_written_;
   c.mean_batch_records =
       objects_written_ > 0 ? static_cast<double>(delivered_) / static_cast<double>(objects_written_)
@@ -785,9 +800,10 @@ std::vector<Assumption> FirehoseConsumer::Assumptions() const {
                    "once (duplicates of at-least-once delivery are not modelled)",
                "fact sheet 7 (retry duration, at least once); retry interval UNCONFIRMED"});
   a.push_back({name + "billing",
-               "ingested GB: each record rounded up to 5,120 bytes, GB = 2^30 bytes; format "
-               "conversion on the same GB; S3 PUT requests = delivery attempts; records are "
-               "Kinesis records as stored (data + partition key; a KPL aggregate counts once)",
+               "ingested GB: each record's data rounded up to 5,120 bytes, GB = 2^30 bytes; "
+               "format conversion on the same GB; S3 PUT requests = delivery attempts; records "
+               "are Kinesis records as stored (a KPL aggregate counts once, with its user "
+               "records' data); the partition key is neither delivered, buffered nor billed",
                "fact sheets 7 and 9; GB = 2^30 and the per-aggregate count UNCONFIRMED"});
   return a;
 }

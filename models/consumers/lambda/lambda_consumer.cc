@@ -71,6 +71,7 @@ struct Slot {
   uint64_t formed_end = 0;
   int64_t formed_payload = 0;
   uint64_t formed_bytes = 0;
+  uint64_t formed_user_records = 0;  // the batch's user records: KPL aggregates de-aggregated
   bool formed_closed = false;
   // The invocation in flight.
   bool in_flight = false;
@@ -419,6 +420,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     lr.duration = SummarizeNanos(duration_ns_);
     lr.duration_histogram = ToSparseHistogram(duration_ns_, "ns");
     lr.batch_records = SummarizeCounts(batch_records_);
+    lr.batch_user_records = SummarizeCounts(batch_user_records_);
+    c.user_records_processed = user_processed_;
     lr.tumbling_windows = tumbling_windows_;
     lr.requests = invocations_;
     lr.gb_seconds = static_cast<double>(mb_ms_) / 1000.0 / 1024.0;
@@ -634,6 +637,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     const int64_t now_ns = now.nanos();
     const int64_t warmup_ns = warmup_.nanos();
     uint64_t sequence = rr.first_sequence;
+    uint64_t next_poison = stream_.NextPoison(shard, sequence);
     int64_t run_arrival_ns = 0;
     uint64_t run_length = 0;
     for (std::span<const StoredRecord> run : {rr.records.first(), rr.records.second()}) {
@@ -643,9 +647,12 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
           Grow(sl);
         if (sl.head == sl.tail) sl.empty_append_ns = now_ns;
         sl.ring[sl.tail & sl.mask] = {x, sequence};
-        if (x.poison != 0 && IsMyPoison(x.poison)) [[unlikely]] {
-          sl.poison.push_back(sl.tail);
-          ++poison_met_;
+        if (sequence == next_poison) [[unlikely]] {
+          if (IsMyPoison(stream_.PoisonAt(shard, sequence))) {
+            sl.poison.push_back(sl.tail);
+            ++poison_met_;
+          }
+          next_poison = stream_.NextPoison(shard, sequence + 1);
         }
         ++sl.tail;
         ++sequence;
@@ -701,6 +708,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     sl.formed_end = sl.head;
     sl.formed_payload = 0;
     sl.formed_bytes = 0;
+    sl.formed_user_records = 0;
     sl.formed_closed = false;
   }
 
@@ -777,6 +785,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       }
       sl.formed_payload += p;
       sl.formed_bytes += x.bytes;
+      sl.formed_user_records += x.user_records;
       ++sl.formed_end;
     }
     if (sl.formed_end - sl.head == static_cast<uint64_t>(l_.batch_size) ||
@@ -832,8 +841,11 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     }
     const uint64_t n = final ? 0 : sl.formed_end - sl.head;
     const uint64_t bytes = final ? 0 : sl.formed_bytes;
+    // The function de-aggregates KPL records (with the deaggregation library, fact sheet 8) and
+    // spends its per-record time on each user record.
+    const uint64_t user_records = final ? 0 : sl.formed_user_records;
     const SimDuration duration =
-        function_.Sample(*fn_rng_, static_cast<int64_t>(n), static_cast<int64_t>(bytes));
+        function_.Sample(*fn_rng_, static_cast<int64_t>(user_records), static_cast<int64_t>(bytes));
     sl.flight_poison = kNone;
     if (!sl.poison.empty() && sl.poison.front() < sl.head + n) sl.flight_poison = sl.poison.front();
     bool fails = sl.flight_poison != kNone;
@@ -859,7 +871,10 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ++running_;
     NoteConcurrency(now);
     duration_ns_.Record(static_cast<uint64_t>(duration.nanos()));
-    if (!final) batch_records_.Record(n);
+    if (!final) {
+      batch_records_.Record(n);
+      batch_user_records_.Record(user_records);
+    }
     mb_ms_ += static_cast<uint64_t>((duration.nanos() + 999'999) / 1'000'000) *
               static_cast<uint64_t>(l_.function.memory_mb);
     const SimTime done = now + duration;
@@ -885,6 +900,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       const SlotRecord& x = sl.ring[q & sl.mask];
       if (hook) [[unlikely]]
         hooks_.on_processed(sl.shard, sl.index, x.sequence, x.rec, now);
+      user_processed_ += x.rec.user_records;
       if (x.rec.created_ns >= warmup_ns) {
         e2e_ns_.Record(static_cast<uint64_t>(now_ns - x.rec.created_ns));
       }
@@ -989,7 +1005,8 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   uint64_t throttles_ = 0, records_retried_ = 0, to_destination_ = 0, dropped_ = 0;
   uint64_t given_up_by_retries_ = 0, given_up_by_age_ = 0, poison_met_ = 0;
   uint64_t tumbling_windows_ = 0, mb_ms_ = 0;
-  LogHistogram e2e_ns_, read_delay_ns_, duration_ns_, batch_records_;
+  LogHistogram e2e_ns_, read_delay_ns_, duration_ns_, batch_records_, batch_user_records_;
+  uint64_t user_processed_ = 0;  // user records in succeeded invocations
   std::vector<uint64_t> done_per_win_, bytes_per_win_, invocations_per_win_, errors_per_win_,
       invoke_throttles_per_win_;
   std::vector<double> conc_max_per_win_, conc_last_per_win_;

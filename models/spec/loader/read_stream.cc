@@ -10,6 +10,7 @@ void ReadWriteLimits(Context& c, const Json& j, Ptr p, WriteLimitsSpec* s) {
   ObjectReader r(c, j, p, ScenarioType("write_limits"));
   r.Optional("bytes_per_s", &s->bytes_per_sec, WholeByteRate());
   r.Optional("records_per_s", &s->records_per_sec, WholeRecordRate());
+  r.Optional("burst", &s->burst_bytes, Size());
   if (r.Discriminator(&s->admission, false) && s->admission == WriteAdmission::kTokenBucket) {
     r.Optional("bucket_depth", &s->bucket_depth_sec, Number());
   }

@@ -362,6 +362,44 @@ TEST(FirehoseTest, BillingRoundsEachRecordUpToFiveKb) {
   }
 }
 
+// Regression: the Firehose counted each record's partition key as delivered data (buffer fill,
+// object size, billing). It delivers the data blob only (fact sheet 7): 5,100 B of data under a
+// 27-character key are billed as one 5 KB unit, not two.
+TEST(FirehoseTest, PartitionKeysAreNotDeliveredBufferedOrBilled) {
+  const RunResult r = RunText(
+      Scenario2("20s",
+                R"("rate": "50/s", "arrival": {"process": "constant"}, "record_size": "5100B",
+         "keys": {"dist": "uniform", "count": 10, "format": "a-thirty-character-key-no-{i}"},
+         "api": {"type": "PutRecords"})",
+                R"("buffering": {"size": "1MiB", "interval": "5s"})"));
+  const FirehoseResult& f = *Firehose(r).firehose;
+  ASSERT_GT(f.records_in, 800u);
+  EXPECT_EQ(r.shards[0].bytes_in, r.shards[0].records_in * (5100 + 27));  // the stream counts it
+  EXPECT_EQ(f.bytes_in, f.records_in * 5100);
+  EXPECT_EQ(f.bytes_delivered, f.records_delivered * 5100);  // uncompressed objects
+  EXPECT_EQ(f.ingested_gb_billed * kGiB, static_cast<double>(f.records_in) * 5120);
+  // 1 MiB buffers flush at the 206th record of 5,100 B (the 205th with 27-byte keys).
+  EXPECT_EQ(f.object_bytes.max, 206.0 * 5100);
+}
+
+// The Firehose de-aggregates KPL records (fact sheet 8): it delivers the user records' data and
+// counts them; records_* stay Kinesis records.
+TEST(FirehoseTest, KplAggregatesAreDeliveredAsTheirUserRecords) {
+  const RunResult r = RunText(
+      Scenario2("20s",
+                R"("rate": "1000/s", "arrival": {"process": "constant"}, "record_size": "100B",
+         "keys": {"dist": "uniform", "count": 50, "format": "k{i}"}, "api": {"type": "KPL"})",
+                R"("buffering": {"size": "64MiB", "interval": "5s"})"));
+  const ConsumerResult& c = Firehose(r);
+  const FirehoseResult& f = *c.firehose;
+  ASSERT_GT(f.records_delivered, 50u);
+  EXPECT_GT(f.user_records_delivered, 10 * f.records_delivered);
+  EXPECT_EQ(f.bytes_delivered, f.user_records_delivered * 100);  // data only, no framing
+  EXPECT_EQ(c.user_records_processed, f.user_records_delivered);
+  EXPECT_EQ(c.records_processed, f.records_delivered);
+  EXPECT_GT(f.user_records_delivered, 12'000u);  // ~15 s of the 20 s of 1,000/s delivered
+}
+
 std::string EveryFailurePath(int seed) {
   return Scenario2("3min", R"("rate": "500/s", "record_size": "2KB",
        "api": {"type": "PutRecords"})",

@@ -96,6 +96,30 @@ struct HandModel {
 
 // ---------------------------------------------------------------- waiting and throughput
 
+// Regression: a Lambda function fed by the KPL de-aggregates with the library, so its per-record
+// time applies per user record; it was applied per Kinesis record, under-sizing the function by
+// the aggregation ratio (~36x).
+TEST(LambdaTest, PerRecordTimeAppliesToEveryUserRecordOfAKplAggregate) {
+  Scenario s = support::StreamScenario("lambda-kpl", 5, 1, Seconds(30));
+  ProducerSpec p = support::FixedSizeProducer("kpl", 1, 500, 200, 100);
+  p.api.type = ApiType::kKpl;
+  p.arrival.process = ArrivalProcess::kConstant;
+  s.producers.push_back(p);
+  ConsumerSpec fn = Lambda(Millis(10));
+  fn.lambda.function.duration.per_record = Millis(1);
+  s.consumers.push_back(fn);
+  const ConsumerResult c = Fn(RunOk(s));
+  const LambdaResult& l = *c.lambda;
+  ASSERT_GT(l.invocations, 10u);
+  // Aggregates of ~200 user records: far fewer Kinesis records than user records per batch.
+  EXPECT_GT(l.batch_user_records.mean, 20 * l.batch_records.mean);
+  // Each invocation takes 10 ms + 1 ms per user record (duration is fixed).
+  EXPECT_NEAR(l.duration.mean_ms, 10.0 + l.batch_user_records.mean, 1.0);
+  EXPECT_GT(c.user_records_processed, 20 * c.records_processed);
+  // At 500 user records/s and 1 ms each the function is busy about half the time.
+  EXPECT_GT(l.concurrency_mean, 0.3);
+}
+
 TEST(LambdaTest, LowLoadWaitIsHalfAPollPlusVisibilityAndCallLatency) {
   Scenario s = OneProducer(5, 1, Seconds(400));
   s.consumers.push_back(Lambda(Millis(100)));

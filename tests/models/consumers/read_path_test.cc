@@ -259,6 +259,28 @@ struct HandModel {
   SimTime end;
 };
 
+// The KCL de-aggregates KPL records (fact sheet 8): its per-record processing time applies to
+// each user record. 500 user records/s at 3 ms each are more than one record processor can do;
+// charged per Kinesis record (~3 aggregates/s), the application looked idle.
+TEST(ReadPathTest, KclProcessingTimeAppliesToEveryUserRecordOfAKplAggregate) {
+  Scenario s = support::StreamScenario("kcl-kpl", 9, 1, Seconds(60));
+  ProducerSpec p = support::FixedSizeProducer("kpl", 1, 500, 200, 100);
+  p.api.type = ApiType::kKpl;
+  p.arrival.process = ArrivalProcess::kConstant;
+  s.producers.push_back(p);
+  ConsumerSpec kcl = support::KclConsumer("app", 1);
+  kcl.processing.per_record = Millis(3);
+  s.consumers.push_back(kcl);
+  const RunResult r = support::RunOk(s);
+  ExpectConsumersConserved(r);
+  const ConsumerResult& c = r.consumers[0];
+  // At most ~333 user records/s processed while 500 arrive: records wait longer and longer.
+  EXPECT_GT(c.latency.p50_ms, 5000.0);
+  EXPECT_GT(c.records_unread, c.records_processed / 4);
+  EXPECT_GT(c.user_records_processed, 20 * c.records_processed);
+  EXPECT_NEAR(static_cast<double>(c.user_records_processed) / 60.0, 320.0, 30.0);
+}
+
 TEST(ReadPathTest, LittlesLawHoldsForRecordsInTheSystem) {
   Scenario s = OneProducer(200, 2, Seconds(200));
   s.producers[0].api.call_latency = LatencySpec::Fixed(SimDuration::Zero());  // arrival = creation

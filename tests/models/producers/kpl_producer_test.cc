@@ -341,6 +341,47 @@ TEST(KplProducerTest, ExplicitHashKeysFitTheAggregationLimit) {
             static_cast<double>(r.kinesis_records_accepted) * 51'201);
 }
 
+// Regression: with aggregation_max_size equal to the stream's record limit, an aggregate of
+// exactly that size plus its one-byte partition key "a" exceeded the limit and was throttled until
+// its records expired. Aggregates are capped so that aggregate + key fit.
+TEST(KplProducerTest, AnAggregateAndItsKeyNeverExceedTheRecordLimit) {
+  constexpr int64_t kLimit = int64_t{1} << 20;
+  // Ten records of 104,845 B under the 4-byte key "pk-1" make an aggregate of exactly 1 MiB.
+  size_t full_bytes = 0;
+  ASSERT_EQ(RecordsPerAggregate("pk-1", 104'845, kLimit, &full_bytes), 10);
+  ASSERT_EQ(full_bytes, static_cast<size_t>(kLimit));
+  size_t capped_bytes = 0;
+  const int64_t per_aggregate = RecordsPerAggregate("pk-1", 104'845, kLimit - 1, &capped_bytes);
+  ASSERT_EQ(per_aggregate, 9);
+
+  ProducerSpec spec = KplSpec(4, 104'845);
+  spec.keys = OneKey("pk-1");
+  spec.api.aggregation_max_size_bytes = kLimit;    // = the stream's max_record_size (valid)
+  spec.api.record_max_buffered_time = Seconds(5);  // aggregates close full, not by deadline
+  const Outcome o = RunKpl(Shards(1), spec, Seconds(60));
+  const ProducerResult& r = o.producer;
+  EXPECT_EQ(r.records_throttled, 0u);
+  EXPECT_EQ(r.records_dropped, 0u);
+  EXPECT_GT(r.kinesis_records_accepted, 20u);
+  EXPECT_EQ(r.records_accepted, static_cast<uint64_t>(per_aggregate) * r.kinesis_records_accepted);
+  EXPECT_EQ(r.bytes_accepted, r.kinesis_records_accepted * (capped_bytes + 1));
+}
+
+// With max_record_size above 1 MiB the KPL's limiter, like the shard, serves records over its
+// bytes rate from burst capacity: they are sent, not held until their TTL.
+TEST(KplProducerTest, RecordsOverTheLimitersByteRateAreSentOnALargeRecordStream) {
+  ProducerSpec spec = KplSpec(0.25, 3 * (int64_t{1} << 20));  // 0.75 MiB/s
+  spec.keys = OneKey("doc-1");
+  StreamSpec stream = Shards(1);
+  stream.max_record_size_bytes = 8 * (int64_t{1} << 20);
+  const Outcome o = RunKpl(stream, spec, Seconds(60));
+  const ProducerResult& r = o.producer;
+  EXPECT_GE(r.records_accepted, 14u);
+  EXPECT_EQ(r.records_throttled, 0u);
+  EXPECT_EQ(r.records_dropped, 0u);
+  EXPECT_EQ(r.records_oversized, 0u);
+}
+
 TEST(KplProducerTest, SameSeedGivesIdenticalResults) {
   ProducerSpec spec = KplSpec(2000, 700);
   spec.instances = 3;

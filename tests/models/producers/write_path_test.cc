@@ -92,6 +92,31 @@ TEST(WritePathTest, LargeRecordsAreLimitedByBytes) {
   EXPECT_LE(r.shards[0].peak_bytes_per_s, 1024.0 * 1024.0);
 }
 
+// Regression: with max_record_size raised to several MiB, records over the 1 MiB/s bytes limit
+// never fit a one-second window: every one was throttled until dropped, and write_throttling asked
+// for more shards, which could not help. They are served from burst capacity (fact sheet 1), and
+// sizing counts their bytes at their mean rate, not as one second's demand.
+TEST(WritePathTest, RecordsOverTheBytesLimitAreStoredFromBurstCapacity) {
+  Scenario s = BaseScenario();
+  s.duration = Seconds(60);
+  s.stream.max_record_size_bytes = 8 * kMiB;
+  ProducerSpec big = support::FixedSizeProducer("snapshots", 1, 0.2, 4 * kMiB);
+  big.api.type = ApiType::kPutRecord;
+  big.api.call_latency = LatencySpec::Fixed(Millis(20));
+  s.producers.push_back(big);
+  const RunResult r = RunOk(s);
+  ExpectConserved(r);
+  const ProducerResult& p = r.producers[1];
+  EXPECT_GT(p.records_produced, 5u);
+  EXPECT_EQ(p.records_accepted, p.records_produced);
+  EXPECT_EQ(p.records_throttled, 0u);
+  // ~0.8 MiB/s of snapshots plus ~1 MB/s of small records on 4 shards: about half the capacity.
+  EXPECT_LT(r.peak_demand_bytes_per_s, 0.7 * 4 * kMiB);
+  for (const ShardResult& shard : r.shards) EXPECT_LT(shard.peak_demand_bytes_per_s, 1.0 * kMiB);
+  EXPECT_FALSE(HasFinding(r, "write_throttling"));
+  EXPECT_FALSE(HasFinding(r, "hot_shard"));
+}
+
 TEST(WritePathTest, OversizedRecordsAreDroppedAndReported) {
   Scenario s = BaseScenario();
   s.producers[0].record_size.dist = SizeDist::kUniform;

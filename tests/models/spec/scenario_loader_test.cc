@@ -480,6 +480,14 @@ const std::vector<BadCase>& BadCases() {
        },
        "/stream/write_limits/bucket_depth",
        "a bucket of 0.5 s at 1MiB/s holds less than one record of max_record_size 1MiB"},
+      {"burst capacity that cannot hold a large record",
+       [](json& d) {
+         d["stream"]["max_record_size"] = "8MiB";
+         d["stream"]["write_limits"] = {{"burst", "4MiB"}};
+       },
+       "/stream/write_limits/burst",
+       "a burst of 4MiB holds less than one record of max_record_size 8MiB (records over the "
+       "bytes limit are served from burst capacity)"},
       {"a record rate limit that is not whole",
        [](json& d) {
          d["stream"]["write_limits"] = {{"records_per_s", "1000.5/s"}};

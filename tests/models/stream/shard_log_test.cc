@@ -23,7 +23,8 @@ constexpr uint64_t kMaxBytes = 10 * kMiB;  // GetRecords per call (fact sheet 2)
 
 StoredRecord Rec(int64_t arrival_ms, uint32_t bytes = 100, uint32_t key_id = kNoKey,
                  uint32_t producer = 0) {
-  return {arrival_ms * kMs - 3 * kMs, arrival_ms * kMs, bytes, key_id, producer};
+  return {arrival_ms * kMs - 3 * kMs, arrival_ms * kMs, bytes, key_id,
+          static_cast<uint16_t>(producer)};
 }
 
 SimTime Ms(int64_t ms) { return SimTime::Millis(ms); }
@@ -531,7 +532,7 @@ void RunRandomWorkload(bool keep_for_replay, uint64_t seed) {
       const StoredRecord r{now_ns - static_cast<int64_t>(rng.Below(500 * kMs)), now_ns,
                            static_cast<uint32_t>(1 + rng.Below(rng.Bernoulli(0.01) ? kMiB : 2000)),
                            static_cast<uint32_t>(rng.Below(50)),
-                           static_cast<uint32_t>(rng.Below(4))};
+                           static_cast<uint16_t>(rng.Below(4))};
       ASSERT_EQ(log.Append(r), ref.next());
       ref.Append(r);
     } else if (dice < 900) {

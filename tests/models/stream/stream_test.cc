@@ -43,6 +43,23 @@ TEST(StreamTest, ARefusedLargeRecordDoesNotStopASmallerOneBehindIt) {
   EXPECT_EQ(r.bytes_in, 1010u * 1024u);
 }
 
+// Regression: a record over the 1 MiB/s bytes limit (max_record_size up to 10 MiB) never fit a
+// one-second window, so a stream with large records stored none of them.
+TEST(StreamTest, StoresRecordsLargerThanTheBytesLimitFromBurstCapacity) {
+  StreamSpec spec = OneShard();
+  spec.max_record_size_bytes = 6 * kMiB;
+  Stream stream(spec, Seconds(1));
+  const Stream::Instant t = stream.At(SimTime::Millis(10));
+  EXPECT_EQ(stream.Put(0, t, 5 * kMiB, true, t.now), WriteLimit::kNone);
+  EXPECT_EQ(stream.Put(0, t, 6 * kMiB, true, t.now), WriteLimit::kBytes);  // 5 MiB left
+  const Stream::Instant later = stream.At(SimTime::Millis(1010));
+  EXPECT_EQ(stream.Put(0, later, 6 * kMiB, true, later.now), WriteLimit::kNone);
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.records_in, 2u);
+  EXPECT_EQ(r.bytes_in, static_cast<uint64_t>(11 * kMiB));
+  EXPECT_EQ(r.throttled_by_bytes_limit, 1u);
+}
+
 TEST(StreamTest, RoutesEachShardsCountsSeparately) {
   StreamSpec spec;
   spec.shards = 3;
@@ -82,6 +99,50 @@ TEST(StreamTest, PeaksSeriesAndDemandFollowTheirWindows) {
   EXPECT_EQ(t.rows[1][1], 0.0);
   EXPECT_EQ(t.rows[5][1], 900.0);
   EXPECT_EQ(t.rows[5][0], 2.5);
+}
+
+// Regression: per-shard demand was counted in the second of each first attempt, so a producer
+// backlog released in one second (a throttled large-records run) showed per-shard demand peaks
+// ~1.8x the stream-level figure. Both count by creation second now.
+TEST(StreamTest, ShardDemandCountsFirstAttemptsByTheSecondTheirRecordWasCreated) {
+  Stream stream(OneShard(), Seconds(1));
+  // 100 records created in each of seconds 0..3, all first attempted at 4.5 s (a backlog).
+  const Stream::Instant late = stream.At(SimTime::Millis(4500));
+  for (int sec = 0; sec < 4; ++sec) {
+    for (int i = 0; i < 100; ++i) {
+      stream.Put(0, late, 1000, true, SimTime::Millis(sec * 1000 + 10 * i));
+    }
+  }
+  // And 50 created and sent in second 6.
+  const Stream::Instant b = stream.At(SimTime::Millis(6200));
+  for (int i = 0; i < 50; ++i) stream.Put(0, b, 1000, true, b.now);
+  stream.Finish(SimTime::Seconds(7));
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.peak_demand_records_per_s, 100.0);
+  EXPECT_EQ(r.peak_demand_bytes_per_s, 100'000.0);
+  EXPECT_EQ(r.peak_demand_records_per_s, stream.peak_demand_records_per_s());
+  EXPECT_EQ(r.peak_demand_bytes_per_s, stream.peak_demand_bytes_per_s());
+  EXPECT_EQ(r.peak_offered_records_per_s, 400.0);  // offered load stays by attempt second
+  EXPECT_EQ(r.first_attempts, 450u);
+}
+
+TEST(StreamTest, ShardDemandSkipsWarmupCreationSecondsAndSurvivesLongRuns) {
+  Stream stream(OneShard(), Hours(1), Seconds(2));
+  // 800 created in the warm-up but sent after it; then 300 in second 10; then one a second for
+  // two hours (far past the per-shard ring).
+  const Stream::Instant a = stream.At(SimTime::Millis(2500));
+  for (int i = 0; i < 800; ++i) stream.Put(0, a, 10, true, SimTime::Millis(1500));
+  const Stream::Instant b = stream.At(SimTime::Seconds(10));
+  for (int i = 0; i < 300; ++i) stream.Put(0, b, 10, true, b.now);
+  for (int64_t sec = 11; sec < 7200; ++sec) {
+    const Stream::Instant t = stream.At(SimTime::Seconds(sec));
+    stream.Put(0, t, 10, true, t.now);
+  }
+  stream.Finish(SimTime::Seconds(7200));
+  const ShardResult r = stream.ShardResults()[0];
+  EXPECT_EQ(r.peak_demand_records_per_s, 300.0);
+  EXPECT_EQ(r.peak_demand_bytes_per_s, 3000.0);
+  EXPECT_EQ(stream.peak_demand_records_per_s(), 300.0);
 }
 
 TEST(StreamTest, WarmupSecondsDoNotCountTowardPeaks) {
@@ -141,10 +202,15 @@ TEST(StreamTest, StoredRecordsCarryKeyProducerAndTheFirstMatchingRecordIsPoisone
   }
   ASSERT_EQ(got.size(), 5u);
   const uint32_t expected_poison[] = {0, any, 0, keyed, 0};
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].poison, expected_poison[i]) << i;
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(stream.PoisonAt(0, i), expected_poison[i]) << i;
+  EXPECT_EQ(stream.NextPoison(0, 0), 1u);
+  EXPECT_EQ(stream.NextPoison(0, 2), 3u);
+  EXPECT_EQ(stream.NextPoison(0, 4), std::numeric_limits<uint64_t>::max());
   EXPECT_EQ(got[2].key_id, 7u);
   EXPECT_EQ(got[2].producer, 0u);
   EXPECT_EQ(got[3].producer, 1u);
+  EXPECT_EQ(got[3].data_bytes, 10u);  // no key bytes given: the data is the record
+  EXPECT_EQ(got[3].user_records, 1u);
 }
 
 TEST(StreamTest, CallLimitRefusesWholeRequestsPerSecondAndCountsTheirRecords) {

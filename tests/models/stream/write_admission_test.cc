@@ -98,5 +98,68 @@ TEST(WriteAdmissionTest, TokenBucketOfHugeLimitsAndDepthDoesNotOverflow) {
   for (int i = 0; i < 5000; ++i) ASSERT_EQ(b.Admit(t, SimTime::Zero(), 100), WriteLimit::kNone);
 }
 
+// Large records (max_record_size over the bytes limit) come from a burst bucket of burst_bytes
+// refilled at the bytes limit (fact sheet 1, large-records page).
+TEST(WriteAdmissionTest, LargeRecordsAreServedFromTheBurstBucketAndItRefillsAtTheBytesLimit) {
+  constexpr int64_t kMiB = int64_t{1} << 20;
+  WriteAdmitter a(WriteLimitsSpec{}, 8 * kMiB);  // 1 MiB/s, 1,000 records/s, burst 10 MiB
+  ASSERT_TRUE(a.burst());
+  WriteAdmissionState s;
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 5 * kMiB), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 5 * kMiB), WriteLimit::kNone);   // 10 MiB in one instant
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 5 * kMiB), WriteLimit::kBytes);  // the bucket is empty
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 64 * 1024), WriteLimit::kNone);  // the window is not
+  // 64 KiB drawn down to empty (not below): 5 MiB are back after exactly 5 s.
+  EXPECT_EQ(a.Admit(s, SimTime::Millis(4999), 5 * kMiB), WriteLimit::kBytes);
+  EXPECT_EQ(a.Admit(s, SimTime::Seconds(5), 5 * kMiB), WriteLimit::kNone);
+}
+
+TEST(WriteAdmissionTest, AShardWritingAtItsLimitHasNoBurstLeftForLargeRecords) {
+  constexpr int64_t kMiB = int64_t{1} << 20;
+  WriteAdmitter busy(WriteLimitsSpec{}, 8 * kMiB);
+  WriteAdmitter idle(WriteLimitsSpec{}, 8 * kMiB);
+  WriteAdmissionState b, i;
+  ASSERT_EQ(busy.Admit(b, SimTime::Zero(), 8 * kMiB), WriteLimit::kNone);  // 2 MiB left
+  ASSERT_EQ(idle.Admit(i, SimTime::Zero(), 8 * kMiB), WriteLimit::kNone);
+  // The busy shard writes 1 MiB every second after (16 x 64 KiB): all admitted by the window,
+  // and the refill goes to them.
+  for (int sec = 1; sec <= 10; ++sec) {
+    for (int k = 0; k < 16; ++k) {
+      ASSERT_EQ(busy.Admit(b, SimTime::Seconds(sec), 64 * 1024), WriteLimit::kNone);
+    }
+  }
+  EXPECT_EQ(busy.Admit(b, SimTime::Millis(10'500), 8 * kMiB), WriteLimit::kBytes);
+  EXPECT_EQ(idle.Admit(i, SimTime::Millis(10'500), 8 * kMiB), WriteLimit::kNone);
+}
+
+TEST(WriteAdmissionTest, ALargeRecordStillCountsTowardTheRecordsLimit) {
+  constexpr int64_t kMiB = int64_t{1} << 20;
+  WriteAdmitter a(WriteLimitsSpec{.records_per_sec = 2}, 4 * kMiB);
+  WriteAdmissionState s;
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 10), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 2 * kMiB), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 2 * kMiB), WriteLimit::kRecords);
+  // And in token-bucket mode.
+  WriteAdmitter t(WriteLimitsSpec{.records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 1.0},
+                  4 * kMiB);
+  WriteAdmissionState u;
+  EXPECT_EQ(t.Admit(u, SimTime::Zero(), 3 * kMiB), WriteLimit::kNone);  // burst: 7 MiB left
+  EXPECT_EQ(t.Admit(u, SimTime::Zero(), 1 * kMiB), WriteLimit::kNone);  // byte bucket; burst 6
+  EXPECT_EQ(t.Admit(u, SimTime::Zero(), 1), WriteLimit::kBytes);        // the byte bucket is empty
+  EXPECT_EQ(t.Admit(u, SimTime::Zero(), 3 * kMiB), WriteLimit::kNone);  // burst 3
+  EXPECT_EQ(t.Admit(u, SimTime::Zero(), 3 * kMiB), WriteLimit::kNone);  // burst 0
+  EXPECT_EQ(t.Admit(u, SimTime::Zero(), 3 * kMiB), WriteLimit::kBytes);
+}
+
+TEST(WriteAdmissionTest, NoBurstBucketWhenNoRecordExceedsTheBytesLimit) {
+  WriteAdmitter a(WriteLimitsSpec{}, int64_t{1} << 20);
+  EXPECT_FALSE(a.burst());
+  WriteAdmissionState s;
+  for (int k = 0; k < 16; ++k) ASSERT_EQ(a.Admit(s, SimTime::Zero(), 65536), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, SimTime::Zero(), 1), WriteLimit::kBytes);
+}
+
 }  // namespace
 }  // namespace shardsim
