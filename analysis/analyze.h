@@ -9,7 +9,9 @@
 namespace shardsim {
 
 // Appends the findings of `out` to out->result.findings, in a fixed order: write path, read path
-// (including the managed consumers), then the scenario's objectives.
+// (including the managed consumers), then the scenario's objectives. With a warm-up
+// (out->warmup) they judge the run after it: throttles, retries, drops, duplicates and timeouts
+// of the warm-up are left out (result.warmup states them).
 void AnalyzeRun(const Scenario& scenario, RunOutput* out);
 
 }  // namespace shardsim

@@ -198,6 +198,23 @@ std::string Producers(const RunResult& r) {
 
 std::string Wrap(const std::string& text, const std::string& indent, size_t width);
 
+std::string Noun(uint64_t n, std::string_view one, std::string_view many) {
+  return Grouped(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// What the warm-up saw: the tables count it, the findings and objectives do not.
+std::string WarmupText(const RunResult& r) {
+  if (!r.warmup) return "";
+  const WarmupResult& w = *r.warmup;
+  return Wrap("Warm-up: the first " + DurationText(w.duration_s) +
+                  " (counted in the tables, not in the findings and objectives): " +
+                  Noun(w.records_throttled, "record attempt", "record attempts") + " throttled, " +
+                  Noun(w.records_dropped, "record", "records") + " dropped, " +
+                  Noun(w.duplicates, "duplicate", "duplicates") + ", " +
+                  Noun(w.read_throttles, "GetRecords call", "GetRecords calls") + " throttled.",
+              "", kSummaryWidthColumns);
+}
+
 struct ShardLoad {
   const ShardResult* shard = nullptr;
   double utilisation = 0;
@@ -415,8 +432,9 @@ std::string Findings(const std::vector<Finding>& findings) {
 
 std::string SummaryText(const RunResult& result) {
   const std::string consumers = result.consumers.empty() ? "" : Consumers(result) + "\n";
-  return Header(result) + "\n" + Producers(result) + "\n" + HottestShards(result) + "\n" +
-         consumers + ConservationText(result.conservation) + "\n" + Findings(result.findings);
+  return Header(result) + WarmupText(result) + "\n" + Producers(result) + "\n" +
+         HottestShards(result) + "\n" + consumers + ConservationText(result.conservation) + "\n" +
+         Findings(result.findings);
 }
 
 }  // namespace shardsim

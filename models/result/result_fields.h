@@ -54,6 +54,8 @@ inline constexpr std::string_view kResultStructName<Finding> = "finding";
 template <>
 inline constexpr std::string_view kResultStructName<Conservation> = "conservation";
 template <>
+inline constexpr std::string_view kResultStructName<WarmupResult> = "warmup";
+template <>
 inline constexpr std::string_view kResultStructName<Assumption> = "assumption";
 template <>
 inline constexpr std::string_view kResultStructName<BillingQuantity> = "billing_quantity";
@@ -131,6 +133,16 @@ void Fields(V& v, S& x) {
   v.Field("in_flight", x.in_flight);
   v.Field("duplicates", x.duplicates);
   v.Field("detail", x.detail);
+}
+
+template <class V, ResultRef<WarmupResult> S>
+void Fields(V& v, S& x) {
+  v.Field("duration_s", x.duration_s);
+  v.Field("records_produced", x.records_produced);
+  v.Field("records_throttled", x.records_throttled);
+  v.Field("records_dropped", x.records_dropped);
+  v.Field("duplicates", x.duplicates);
+  v.Field("read_throttles", x.read_throttles);
 }
 
 template <class V, ResultRef<ProducerResult> S>
@@ -395,6 +407,7 @@ void Fields(V& v, S& x) {
   v.Field("write_limit_bytes_per_sec", x.write_limit_bytes_per_sec);
   v.Field("events_processed", x.events_processed);
   v.Field("conservation", x.conservation);
+  v.Optional("warmup", x.warmup, x.warmup.has_value());
   v.Field("producers", x.producers);
   v.Field("shards", x.shards);
   // Only with consumers, so write-only results keep their exact bytes.

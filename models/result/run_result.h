@@ -291,6 +291,18 @@ struct Conservation {
   std::string detail;  // which identity failed, if any
 };
 
+// What happened during the scenario's warm-up, [0, warmup): counted in the run's totals but not
+// in its findings and objectives, which judge the rest of the run. Write figures cover the
+// stream's producers and shards (not Direct PUT Firehoses).
+struct WarmupResult {
+  double duration_s = 0;
+  uint64_t records_produced = 0;   // user records the stream's producers created
+  uint64_t records_throttled = 0;  // record attempts the stream's shards refused
+  uint64_t records_dropped = 0;    // user records the stream's producers gave up on
+  uint64_t duplicates = 0;         // extra stored copies created by retries after timeouts
+  uint64_t read_throttles = 0;     // GetRecords calls refused, all consumers
+};
+
 struct Assumption {
   std::string name;
   std::string value;
@@ -328,6 +340,7 @@ struct RunResult {
   double peak_demand_records_per_s = 0;
   double peak_demand_bytes_per_s = 0;
   Conservation conservation;
+  std::optional<WarmupResult> warmup;  // when the scenario has a warm-up
   std::vector<ProducerResult> producers;
   std::vector<ShardResult> shards;
   std::vector<ConsumerResult> consumers;  // empty when the scenario has none

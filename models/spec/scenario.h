@@ -192,9 +192,17 @@ struct RetrySpec {
 // What a scenario's "target" says to write to the stream (ProducerSpec::target holds "").
 inline constexpr std::string_view kStreamTarget = "stream";
 
+// How the instances of a group begin at t = 0. Real processes start at unrelated times, so their
+// batching cycles (linger, RecordMaxBufferedTime, full batches) are out of phase: kRandom gives
+// each instance's first batch a random fraction of a full one, as if it had been running before
+// t = 0. kAligned starts every instance with an empty batch at t = 0: they flush in lock-step (a
+// synchronised fleet restart).
+enum class StartPhase { kRandom, kAligned };
+
 struct ProducerSpec {
-  std::string name;            // unique among producers
-  int64_t instances = 1;       // producer processes sharing the load; 1..10^6
+  std::string name;       // unique among producers
+  int64_t instances = 1;  // producer processes sharing the load; 1..10^6
+  StartPhase start_phase = StartPhase::kRandom;
   double records_per_sec = 0;  // the group's total; 0 with arrival trace (the trace has it)
   ArrivalSpec arrival;
   SizeSpec record_size;

@@ -294,6 +294,7 @@ RunResult EveryOptionalMember() {
   r.events_processed = 12;
   r.peak_demand_records_per_s = 3;
   r.conservation = {false, 10, 8, 1, 1, 2, "produced != accepted"};
+  r.warmup = WarmupResult{30, 900, 12, 3, 1, 4};
 
   ProducerResult p;
   p.name = "p";
@@ -454,6 +455,8 @@ TEST(ResultRoundTripTest, ReaderRestoresTheStructsWhereTheTextCarriesThem) {
   EXPECT_EQ(b.consumers[0].shards[0].owner, 0);
   EXPECT_EQ(b.consumers[0].shards[1].owner, -1);  // not written, default
   EXPECT_EQ(b.consumers[0].lease_table_writes, 6u);
+  ASSERT_TRUE(b.warmup.has_value());
+  EXPECT_EQ(b.warmup->records_throttled, 12u);
   EXPECT_EQ(b.consumers[1].lambda->duration_histogram, r.consumers[1].lambda->duration_histogram);
   EXPECT_EQ(b.consumers[1].lambda->gb_seconds, 0.25);
   EXPECT_EQ(b.consumers[2].firehose->direct_put_throttled_by_requests, 3u);

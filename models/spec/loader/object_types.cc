@@ -50,6 +50,7 @@ const std::map<std::string, ObjectTypeInfo>& ScenarioObjectTypes() {
        {"",
         {{"name", {}},
          {"instances", {}},
+         {"start_phase", {}},
          {"rate", {}},
          {"arrival", {}},
          {"record_size", {}},
