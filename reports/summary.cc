@@ -341,6 +341,29 @@ std::string FirehoseTable(const RunResult& r) {
   return out;
 }
 
+// One line per consumer outage: how long the consumer took to catch up after it.
+std::string OutagesText(const RunResult& r) {
+  std::string out;
+  for (const ConsumerResult& c : r.consumers) {
+    for (const OutageResult& o : c.outages) {
+      std::string line =
+          c.name + " down " + DurationText(o.from_s) + " to " + DurationText(o.to_s) + ": ";
+      if (o.caught_up) {
+        line += "caught up " + DurationMs(o.catch_up_s * 1000) + " after it ended";
+      } else if (o.to_s >= r.duration_s) {
+        line += "down at the end of the run";
+      } else {
+        line += "not caught up by the end of the run or the next outage (" +
+                DurationMs(c.behind_at_end_ms) + " behind at the end)";
+      }
+      line += "; iterator age " + DurationMs(o.iterator_age_before_ms) + " before, peak " +
+              DurationMs(o.iterator_age_peak_ms) + " after.";
+      out += Wrap(line, "  ", kSummaryWidthColumns);
+    }
+  }
+  return out.empty() ? out : "\n" + out;
+}
+
 std::string Consumers(const RunResult& r) {
   const std::vector<Column> cols = {
       {"consumer", false, true},    {"type", false, false},     {"processed", true, false},
@@ -356,7 +379,7 @@ std::string Consumers(const RunResult& r) {
          DurationMs(c.iterator_age_max_ms), Grouped(c.read_throttles), Grouped(c.records_expired)});
   }
   return "Consumers (latency: created -> processed; propagation: mean arrival -> delivered)\n" +
-         Table(cols, rows) + LambdaTable(r) + FirehoseTable(r);
+         Table(cols, rows) + LambdaTable(r) + FirehoseTable(r) + OutagesText(r);
 }
 
 std::string ConservationText(const Conservation& c) {

@@ -42,6 +42,8 @@ inline constexpr std::string_view kResultStructName<LambdaResult> = "lambda";
 template <>
 inline constexpr std::string_view kResultStructName<FirehoseResult> = "firehose";
 template <>
+inline constexpr std::string_view kResultStructName<OutageResult> = "consumer_outage";
+template <>
 inline constexpr std::string_view kResultStructName<ConsumerResult> = "consumer";
 template <>
 inline constexpr std::string_view kResultStructName<KeyShare> = "key_share";
@@ -216,6 +218,16 @@ void Fields(V& v, S& x) {
   v.Optional("owner", x.owner, x.owner >= 0);
 }
 
+template <class V, ResultRef<OutageResult> S>
+void Fields(V& v, S& x) {
+  v.Field("from_s", x.from_s);
+  v.Field("to_s", x.to_s);
+  v.Field("iterator_age_before_ms", x.iterator_age_before_ms);
+  v.Field("iterator_age_peak_ms", x.iterator_age_peak_ms);
+  v.Field("caught_up", x.caught_up);
+  v.Field("catch_up_s", x.catch_up_s);
+}
+
 template <class V, ResultRef<LambdaResult> S>
 void Fields(V& v, S& x) {
   v.Field("source", x.source);
@@ -312,6 +324,7 @@ void Fields(V& v, S& x) {
   });
   v.Optional("iterator_age_histogram", x.iterator_age_histogram,
              x.iterator_age_histogram.count > 0);
+  v.Optional("outages", x.outages, !x.outages.empty());
   const bool kcl = x.type == "kcl";
   v.Optional("workers", x.workers, kcl);
   v.Optional("idle_workers", x.idle_workers, kcl);

@@ -136,6 +136,19 @@ struct FirehoseResult {
   uint64_t s3_put_requests = 0;
 };
 
+// One outage of a consumer (its scenario's outages, back-to-back ones merged) and its recovery.
+// Caught up: every shard that was read around it is back within 1 s of the iterator age it had in
+// the minute before the outage (the worst shard's catch-up is the consumer's).
+struct OutageResult {
+  double from_s = 0;
+  double to_s = 0;
+  double iterator_age_before_ms = 0;  // highest in the minute before, worst shard
+  double iterator_age_peak_ms = 0;    // highest from its end until caught up, worst shard
+  bool caught_up = false;             // before the run's end and before the next outage
+  // From the outage's end until caught up; NaN (null in result.json) when not caught up.
+  double catch_up_s = 0;
+};
+
 // One consumer (polling, kcl, efo, lambda or firehose). Counts are Kinesis records as the stream
 // stored them (a KPL aggregate counts once). Conservation: records_available = records_processed
 // + records_failed + records_unread + records_expired, where available = stored at or after the
@@ -164,8 +177,9 @@ struct ConsumerResult {
   LatencySummary propagation;      // arrival at the shard -> delivery to the consumer
   double iterator_age_max_ms = 0;  // per call / event: now - arrival of its last record
   double iterator_age_p99_ms = 0;
-  double iterator_age_growth = 0;  // slope over the second half of the run, ms per ms
-  double behind_at_end_ms = 0;     // worst shard, end of run
+  double iterator_age_growth = 0;     // slope over the second half of the run, ms per ms
+  double behind_at_end_ms = 0;        // worst shard, end of run
+  std::vector<OutageResult> outages;  // in time order; empty without outages
   // The distributions behind latency and the iterator age figures above, ns.
   SparseHistogram latency_histogram;
   SparseHistogram iterator_age_histogram;
