@@ -71,10 +71,11 @@ void ProducerGroup::DrawNext(Instance& in) {
     in.next_hash_high = static_cast<uint64_t>(k.hash >> 64);
     in.next_hash_low = static_cast<uint64_t>(k.hash);
   }
+  // Saturated, never wrapped: a size past 32 bits stays over every record limit (dropped).
   in.next = Record{t.nanos(),
                    k.key_id,
                    k.shard,
-                   static_cast<uint32_t>(data),
+                   static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX)),
                    static_cast<uint16_t>(direct_put_ ? 0 : k.key_bytes),
                    0,
                    0};

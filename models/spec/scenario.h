@@ -20,6 +20,11 @@ namespace shardsim {
 
 inline constexpr int64_t kKiB = int64_t{1} << 10;
 inline constexpr int64_t kMiB = int64_t{1} << 20;
+// The format's limits that data files (size distributions, arrival traces) must keep too, as the
+// JSON fields do: the largest record Kinesis accepts (fact sheet 1: MaxRecordSizeInKiB up to
+// 10 MiB) and the largest record rate of a producer group.
+inline constexpr int64_t kLargestRecordBytes = 10 * kMiB;
+inline constexpr double kLargestGroupRecordsPerSec = 1e8;
 
 // ---------------------------------------------------------------- distributions
 
