@@ -535,6 +535,9 @@ struct Scenario {
   SimDuration duration = Minutes(10);
   SimDuration warmup;  // excluded from statistics; < duration
   SimDuration series_interval = Seconds(1);
+  // Most time-series values (rows x columns over every series table) a run may keep: they live in
+  // memory until the end (~25 B each), so this bounds a run's memory; 1,000..10^11.
+  int64_t series_max_values = 20'000'000;
   std::string region = "us-east-1";
   std::vector<ProducerSpec> producers;  // at least one
   StreamSpec stream;

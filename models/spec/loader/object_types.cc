@@ -39,6 +39,7 @@ const std::map<std::string, ObjectTypeInfo>& ScenarioObjectTypes() {
          {"duration", {}},
          {"warmup", {}},
          {"series_interval", {}},
+         {"series_max_values", {}},
          {"region", {}},
          {"producers", {}},
          {"stream", {}},
