@@ -14,7 +14,9 @@ namespace shardsim {
 // Appends the findings of `out` to out->result.findings, in a fixed order: write path, read path
 // (including the managed consumers), the stream's operations, cost (out->result.cost from its
 // billing quantities and `prices`; unpriced with `unpriced_note` when `prices` is null), then the
-// scenario's objectives.
+// scenario's objectives. With a warm-up (out->warmup) the findings and objectives judge the run
+// after it: throttles, retries, drops, duplicates and timeouts of the warm-up are left out
+// (result.warmup states them); the cost covers the whole run.
 void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
                 const std::string& unpriced_note, RunOutput* out);
 

@@ -395,6 +395,26 @@ Finding CatchingUp(const RunResult& r, int ci) {
   AddFigures(&f, {{"behind_at_end_ms", c.behind_at_end_ms},
                   {"shrink_s_per_s", per_s},
                   {"caught_up_after_end_ms", c.behind_at_end_ms / per_s}});
+  // Per outage (1-based in the figures' names): when it was, and how long the consumer took to
+  // catch up after it -- measured, or for one it has not caught up from, estimated at this pace.
+  for (size_t k = 0; k < c.outages.size(); ++k) {
+    const OutageResult& o = c.outages[k];
+    const std::string name = "outage_" + std::to_string(k + 1);
+    const double end_ms = r.duration_s * 1000;
+    const bool estimated = !o.caught_up && o.to_s * 1000 < end_ms;
+    const double catch_up_ms =
+        o.caught_up ? o.catch_up_s * 1000 : end_ms - o.to_s * 1000 + c.behind_at_end_ms / per_s;
+    AddFigures(&f, {{name + "_from_ms", o.from_s * 1000},
+                    {name + "_to_ms", o.to_s * 1000},
+                    {name + "_caught_up", o.caught_up ? 1.0 : 0.0}});
+    // Down at the end of the run: no catch-up to give.
+    if (o.caught_up || estimated) AddFigures(&f, {{name + "_catch_up_ms", catch_up_ms}});
+    if (estimated && k + 1 == c.outages.size()) {
+      f.recommendation += " It was down from " + SecondsFromMillis(o.from_s * 1000) + " to " +
+                          SecondsFromMillis(o.to_s * 1000) + ": catching up takes about " +
+                          SecondsFromMillis(catch_up_ms) + " after the outage.";
+    }
+  }
   return f;
 }
 

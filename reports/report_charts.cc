@@ -424,8 +424,8 @@ Chart IteratorAgeChart(const RunResult& r) {
   chart.svg = svg::Render(lc);
   chart.caption = {
       Plain("How far behind each consumer reads (worst shard, per window; the series cover the "
-            "whole run, warm-up included, and carry the last value through windows without a "
-            "read, such as an outage); a line that keeps rising is a consumer falling behind. " +
+            "whole run, warm-up included; through windows without a read, such as an outage, "
+            "the age grows with time); a line that keeps rising is a consumer falling behind. " +
             words + ".")};
   return chart;
 }

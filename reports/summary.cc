@@ -139,6 +139,23 @@ std::string Producers(const RunResult& r) {
   return "Producers (user records)\n" + TextTable(cols, rows);
 }
 
+std::string Noun(uint64_t n, std::string_view one, std::string_view many) {
+  return Grouped(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// What the warm-up saw: the tables count it, the findings and objectives do not.
+std::string WarmupText(const RunResult& r) {
+  if (!r.warmup) return "";
+  const WarmupResult& w = *r.warmup;
+  return Wrap("Warm-up: the first " + DurationText(w.duration_s) +
+                  " (counted in the tables, not in the findings and objectives): " +
+                  Noun(w.records_throttled, "record attempt", "record attempts") + " throttled, " +
+                  Noun(w.records_dropped, "record", "records") + " dropped, " +
+                  Noun(w.duplicates, "duplicate", "duplicates") + ", " +
+                  Noun(w.read_throttles, "GetRecords call", "GetRecords calls") + " throttled.",
+              "", kSummaryWidthColumns);
+}
+
 struct ShardLoad {
   const ShardResult* shard = nullptr;
   double utilisation = 0;
@@ -232,10 +249,10 @@ bool Aggregated(const RunResult& r) {
 std::string LambdaTable(const RunResult& r) {
   const bool both = Aggregated(r);
   std::vector<TextColumn> cols = {{"lambda", false, true}, {"invokes", true, false},
-                              {"errors", true, false}, {"throttles", true, false},
-                              {"conc", true, false},   {"dur p99", true, false},
-                              {"batch", true, false},  {"failed", true, false},
-                              {"stall", true, false},  {"GB-s", true, false}};
+                                  {"errors", true, false}, {"throttles", true, false},
+                                  {"conc", true, false},   {"dur p99", true, false},
+                                  {"batch", true, false},  {"failed", true, false},
+                                  {"stall", true, false},  {"GB-s", true, false}};
   if (both) cols.insert(cols.begin() + 7, TextColumn{"user/batch", true, false});
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
@@ -257,10 +274,10 @@ std::string LambdaTable(const RunResult& r) {
 std::string FirehoseTable(const RunResult& r) {
   const bool both = Aggregated(r);
   std::vector<TextColumn> cols = {{"firehose", false, true},  {"source", false, false},
-                              {"delivered", true, false}, {"objects", true, false},
-                              {"obj mean", true, false},  {"deliv p50", true, false},
-                              {"p99", true, false},       {"failed", true, false},
-                              {"billed GB", true, false}, {"S3 PUTs", true, false}};
+                                  {"delivered", true, false}, {"objects", true, false},
+                                  {"obj mean", true, false},  {"deliv p50", true, false},
+                                  {"p99", true, false},       {"failed", true, false},
+                                  {"billed GB", true, false}, {"S3 PUTs", true, false}};
   if (both) cols.insert(cols.begin() + 3, TextColumn{"user", true, false});
   std::vector<std::vector<std::string>> rows;
   for (const ConsumerResult& c : r.consumers) {
@@ -279,6 +296,29 @@ std::string FirehoseTable(const RunResult& r) {
   std::string out = "\n";
   out += TextTable(cols, rows);
   return out;
+}
+
+// One line per consumer outage: how long the consumer took to catch up after it.
+std::string OutagesText(const RunResult& r) {
+  std::string out;
+  for (const ConsumerResult& c : r.consumers) {
+    for (const OutageResult& o : c.outages) {
+      std::string line =
+          c.name + " down " + DurationText(o.from_s) + " to " + DurationText(o.to_s) + ": ";
+      if (o.caught_up) {
+        line += "caught up " + DurationMs(o.catch_up_s * 1000) + " after it ended";
+      } else if (o.to_s >= r.duration_s) {
+        line += "down at the end of the run";
+      } else {
+        line += "not caught up by the end of the run or the next outage (" +
+                DurationMs(c.behind_at_end_ms) + " behind at the end)";
+      }
+      line += "; iterator age " + DurationMs(o.iterator_age_before_ms) + " before, peak " +
+              DurationMs(o.iterator_age_peak_ms) + " after.";
+      out += Wrap(line, "  ", kSummaryWidthColumns);
+    }
+  }
+  return out.empty() ? out : "\n" + out;
 }
 
 std::string Consumers(const RunResult& r) {
@@ -307,7 +347,7 @@ std::string Consumers(const RunResult& r) {
   return Wrap("Consumers (" + units +
                   "latency: created -> processed; propagation: mean arrival -> delivered)",
               "", kSummaryWidthColumns) +
-         TextTable(cols, rows) + LambdaTable(r) + FirehoseTable(r);
+         TextTable(cols, rows) + LambdaTable(r) + FirehoseTable(r) + OutagesText(r);
 }
 
 std::string ConservationText(const Conservation& c) {
@@ -465,9 +505,9 @@ std::string TextTable(const std::vector<TextColumn>& cols,
 
 std::string SummaryText(const RunResult& result) {
   const std::string consumers = result.consumers.empty() ? "" : Consumers(result) + "\n";
-  return Header(result) + "\n" + Producers(result) + "\n" + HottestShards(result) + "\n" +
-         consumers + ConservationText(result.conservation) + "\n" + CostText(result) +
-         Findings(result.findings);
+  return Header(result) + WarmupText(result) + "\n" + Producers(result) + "\n" +
+         HottestShards(result) + "\n" + consumers + ConservationText(result.conservation) + "\n" +
+         CostText(result) + Findings(result.findings);
 }
 
 }  // namespace shardsim

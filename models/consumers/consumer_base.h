@@ -48,6 +48,11 @@ class OutageCalendar {
   SimTime ActiveSlow(SimTime t) const;
   SimTime FinishSlow(SimTime start, SimDuration work) const;
 
+ public:
+  // [from, to) in ns, sorted, back-to-back and overlapping outages merged.
+  const std::vector<std::pair<int64_t, int64_t>>& periods() const { return periods_; }
+
+ private:
   std::vector<std::pair<int64_t, int64_t>> periods_;  // sorted, non-overlapping
 };
 
@@ -58,7 +63,7 @@ class EfoSubscription {
  public:
   static constexpr int64_t kBytesPerSec = 2 * kMiB;
   // A re-subscription takes this long (UNCONFIRMED: no AWS figure; one SubscribeToShard call).
-  static constexpr SimDuration kRenewGap = Millis(50);
+  static constexpr SimDuration kRenewGap = SimDuration::Millis(50);
 
   // A SubscribeToShard call at `now`: delivery starts after the gap.
   void Start(SimTime now, SimDuration lifetime) {
@@ -258,7 +263,19 @@ struct ReaderState {
   uint64_t throttles = 0;
   uint64_t age_max_ns = 0;
   int64_t expiry_check_ns = 0;  // no record of the shard expires before this
-  std::vector<float> age_ms;    // per series window: max iterator age (NaN: no sample)
+  // Per series window: max iterator age; NaN before the first sample. Windows without a sample
+  // are filled when the next one comes (see SampleIteratorAge) or at the end.
+  std::vector<float> age_ms;
+  int64_t last_age_ns = -1;  // time of the latest sample (-1: none yet)
+  float last_age_ms = 0;     // its value
+  // Per outage period (OutageCalendar::periods()): the reader's iterator age around it.
+  struct Outage {
+    float before_ms = 0;  // highest sample in the minute before the outage
+    float peak_ms = 0;    // highest sample from its end until caught up
+    bool sampled_after = false;
+    int64_t caught_up_ns = -1;  // first sample after it within kCaughtUpSlack of before_ms
+  };
+  std::vector<Outage> outages;  // sized once the consumer has outages
   // Batches whose processing ends after the latest event, for ProcessedBy().
   struct Pending {
     int64_t done_ns;
@@ -444,7 +461,18 @@ class ConsumerBase : public Component, public ShardListener {
 
  private:
   void NoteGap(ReaderState& r, uint64_t position);
+  // The age samples around the consumer's outages: the level before each, the catch-up after.
+  void NoteOutageSample(ReaderState& r, int64_t now_ns, float ms);
+  // End of run - arrival of the reader's oldest unread record, ms (0 when it has read all).
+  double BehindAtEndMs(const ReaderState& r) const;
+  // r's iterator age in window w: the sampled maximum, a gap or the tail after the last sample
+  // growing 1 s per s (see SampleIteratorAge); NaN before the first sample.
+  double AgeInWindow(const ReaderState& r, size_t w, double tail_cap_ms) const;
+  // The consumer-wide iterator age per window: the worst shard's. NaN before any sample.
+  std::vector<double> MaxAgeSeries() const;
+  std::vector<OutageResult> OutageResults() const;
 
+  size_t next_outage_ = 0;  // first outage period starting after the latest age sample
   int64_t series_ns_;
   size_t windows_;
   mutable size_t window_ = 0;
@@ -481,7 +509,7 @@ std::unique_ptr<ConsumerBase> MakeFirehoseConsumer(const ConsumerSpec& spec,
 // (as SDK retry policies add) keeps readers from retrying in lockstep. UNCONFIRMED as values;
 // with them five readers sharing a shard see the ~1 s average of fact sheet 2 (tests check it).
 inline constexpr SimDuration kThrottleBackoff = Seconds(1);
-inline constexpr SimDuration kThrottleJitter = Millis(400);
+inline constexpr SimDuration kThrottleJitter = SimDuration::Millis(400);
 inline SimDuration ThrottleBackoff(SimDuration interval, Rng& rng) {
   return std::max(kThrottleBackoff, interval) +
          SimDuration::Nanos(

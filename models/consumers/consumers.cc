@@ -212,15 +212,59 @@ void ConsumerBase::Account(ReaderState& r, const ReadResult& rr, SimTime now, Si
   propagation_ns_.Record(static_cast<uint64_t>(delivered_ns - run_arrival_ns), run_length);
 }
 
+// A reader's iterator age between two samples (or after its last): it grows 1 s per s from the
+// last sample -- the position it read to gets older while nothing is read, as through an
+// outage -- but never beyond `cap_ms` (the next sample, or how far behind the reader is at the
+// end) nor below the last sample, so a caught-up reader that only reads now and then stays flat.
+inline double GapAgeMs(int64_t last_ns, double last_ms, int64_t at_ns, double cap_ms) {
+  const double grown = last_ms + static_cast<double>(at_ns - last_ns) * 1e-6;
+  return std::min(grown, std::max(last_ms, cap_ms));
+}
+
 void ConsumerBase::SampleIteratorAge(ReaderState& r, SimTime now, SimDuration age) {
   const auto ns = static_cast<uint64_t>(std::max<int64_t>(0, age.nanos()));
   const size_t w = Window(now);
-  if (r.age_ms.size() <= w) r.age_ms.resize(w + 1, std::numeric_limits<float>::quiet_NaN());
   const auto ms = static_cast<float>(static_cast<double>(ns) * 1e-6);
+  if (r.age_ms.size() <= w) {
+    // Windows since the last sample had none: fill them up to this one (per gap, not per record).
+    const size_t gap_from = r.age_ms.size();
+    r.age_ms.resize(w + 1, std::numeric_limits<float>::quiet_NaN());
+    if (r.last_age_ns >= 0) {
+      for (size_t g = gap_from; g < w; ++g) {
+        const int64_t window_end = static_cast<int64_t>(g + 1) * series_ns_;
+        r.age_ms[g] = static_cast<float>(GapAgeMs(r.last_age_ns, r.last_age_ms, window_end, ms));
+      }
+    }
+  }
   if (!(r.age_ms[w] >= ms)) r.age_ms[w] = ms;  // NaN compares false: the first sample wins
+  r.last_age_ns = now.nanos();
+  r.last_age_ms = ms;
+  if (!outages_.periods().empty()) [[unlikely]]
+    NoteOutageSample(r, now.nanos(), ms);
   if (now < warmup_) return;
   age_ns_.Record(ns);
   r.age_max_ns = std::max(r.age_max_ns, ns);
+}
+
+// How long before an outage the iterator age counts as its level before, and how close to that
+// level a shard must come back to count as caught up (model choices).
+constexpr int64_t kLevelWindowNs = int64_t{60} * 1'000'000'000;
+constexpr float kCaughtUpSlackMs = 1000.0F;
+
+void ConsumerBase::NoteOutageSample(ReaderState& r, int64_t now_ns, float ms) {
+  const std::vector<std::pair<int64_t, int64_t>>& periods = outages_.periods();
+  while (next_outage_ < periods.size() && periods[next_outage_].first <= now_ns) ++next_outage_;
+  if (r.outages.size() < periods.size()) r.outages.resize(periods.size());
+  if (next_outage_ < periods.size() && now_ns >= periods[next_outage_].first - kLevelWindowNs) {
+    ReaderState::Outage& o = r.outages[next_outage_];
+    o.before_ms = std::max(o.before_ms, ms);
+  }
+  if (next_outage_ == 0 || now_ns < periods[next_outage_ - 1].second) return;
+  ReaderState::Outage& o = r.outages[next_outage_ - 1];
+  if (o.caught_up_ns >= 0) return;
+  o.sampled_after = true;
+  o.peak_ms = std::max(o.peak_ms, ms);
+  if (ms <= o.before_ms + kCaughtUpSlackMs) o.caught_up_ns = now_ns;
 }
 
 void ConsumerBase::CountThrottle(ReaderState& r, SimTime now, ReadThrottle why) {
@@ -278,19 +322,7 @@ uint64_t Unread(const ReaderState& r, uint64_t next) {
 
 double Ms(uint64_t ns) { return static_cast<double>(ns) * 1e-6; }
 
-// The consumer-wide iterator age per window: each shard's latest sample carried forward into
-// windows without one, then the maximum over shards. NaN before any sample.
-std::vector<double> MaxAgeSeries(const std::vector<ReaderState>& readers, size_t windows) {
-  std::vector<double> out(windows, std::numeric_limits<double>::quiet_NaN());
-  for (const ReaderState& r : readers) {
-    double last = std::numeric_limits<double>::quiet_NaN();
-    for (size_t w = 0; w < windows; ++w) {
-      if (w < r.age_ms.size() && !std::isnan(r.age_ms[w])) last = r.age_ms[w];
-      if (!std::isnan(last) && !(out[w] >= last)) out[w] = last;
-    }
-  }
-  return out;
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Least-squares slope of y over the second half of the series (windows with a value only).
 double SecondHalfSlope(const std::vector<double>& y, double width_ms) {
@@ -310,6 +342,62 @@ double SecondHalfSlope(const std::vector<double>& y, double width_ms) {
 
 }  // namespace
 
+double ConsumerBase::BehindAtEndMs(const ReaderState& r) const {
+  if (!r.registered) return 0;
+  const ShardLog& log = stream_.log(r.shard);
+  if (r.position >= log.next_sequence() || r.position < log.trim_horizon()) return 0;
+  return Ms(
+      static_cast<uint64_t>(std::max<int64_t>(0, end_.nanos() - log.At(r.position).arrival_ns)));
+}
+
+double ConsumerBase::AgeInWindow(const ReaderState& r, size_t w, double tail_cap_ms) const {
+  if (w < r.age_ms.size()) return r.age_ms[w];
+  if (r.last_age_ns < 0) return kNaN;
+  const int64_t window_end = std::min(static_cast<int64_t>(w + 1) * series_ns_, end_.nanos());
+  return GapAgeMs(r.last_age_ns, r.last_age_ms, window_end, tail_cap_ms);
+}
+
+std::vector<double> ConsumerBase::MaxAgeSeries() const {
+  std::vector<double> out(windows_, kNaN);
+  for (const ReaderState& r : readers_) {
+    const double cap = BehindAtEndMs(r);
+    for (size_t w = 0; w < windows_; ++w) {
+      const double age = AgeInWindow(r, w, cap);
+      if (!std::isnan(age) && !(out[w] >= age)) out[w] = age;
+    }
+  }
+  return out;
+}
+
+std::vector<OutageResult> ConsumerBase::OutageResults() const {
+  std::vector<OutageResult> out;
+  const std::vector<std::pair<int64_t, int64_t>>& periods = outages_.periods();
+  for (size_t k = 0; k < periods.size(); ++k) {
+    const auto [from, to] = periods[k];
+    if (from >= end_.nanos()) break;
+    OutageResult o;
+    o.from_s = static_cast<double>(from) / 1e9;
+    o.to_s = static_cast<double>(to) / 1e9;
+    // Caught up by the end of the run and before the next outage; not while still down.
+    bool caught_up = to < end_.nanos();
+    int64_t at = to;
+    for (const ReaderState& r : readers_) {
+      const ReaderState::Outage x = k < r.outages.size() ? r.outages[k] : ReaderState::Outage{};
+      o.iterator_age_before_ms = std::max<double>(o.iterator_age_before_ms, x.before_ms);
+      o.iterator_age_peak_ms = std::max<double>(o.iterator_age_peak_ms, x.peak_ms);
+      if (x.caught_up_ns >= 0) {
+        at = std::max(at, x.caught_up_ns);
+      } else if (x.sampled_after || BehindAtEndMs(r) > x.before_ms + kCaughtUpSlackMs) {
+        caught_up = false;  // read after it but never back to its level, or still behind
+      }
+    }
+    o.caught_up = caught_up;
+    o.catch_up_s = caught_up ? static_cast<double>(at - to) / 1e9 : kNaN;
+    out.push_back(o);
+  }
+  return out;
+}
+
 ConsumerResult ConsumerBase::Result() const {
   ConsumerResult c;
   c.name = spec_.name;
@@ -325,10 +413,7 @@ ConsumerResult ConsumerBase::Result() const {
       c.records_available += next - r.start_sequence;
       c.records_skipped += r.start_sequence;
       c.records_unread += Unread(r, next);
-      if (r.position < next && r.position >= log.trim_horizon()) {
-        s.behind_at_end_ms = Ms(static_cast<uint64_t>(
-            std::max<int64_t>(0, end_.nanos() - log.At(r.position).arrival_ns)));
-      }
+      s.behind_at_end_ms = BehindAtEndMs(r);
     } else {
       c.records_skipped += next;
     }
@@ -367,7 +452,8 @@ ConsumerResult ConsumerBase::Result() const {
   c.iterator_age_max_ms = Ms(age_ns_.Max());
   c.iterator_age_p99_ms = Ms(age_ns_.Quantile(0.99));
   const double width_ms = static_cast<double>(series_ns_) * 1e-6;
-  c.iterator_age_growth = SecondHalfSlope(MaxAgeSeries(readers_, windows_), width_ms);
+  c.iterator_age_growth = SecondHalfSlope(MaxAgeSeries(), width_ms);
+  c.outages = OutageResults();
   FillResult(c);
   return c;
 }
@@ -415,19 +501,17 @@ SeriesTable ConsumerBase::Series() const {
   for (const ReaderState& r : readers_) {
     t.columns.push_back("iterator_age_ms_" + ShardIdString(static_cast<int>(r.shard)));
   }
-  const std::vector<double> max_age = MaxAgeSeries(readers_, windows_);
-  std::vector<double> last(readers_.size(), std::numeric_limits<double>::quiet_NaN());
+  const std::vector<double> max_age = MaxAgeSeries();
+  std::vector<double> caps;
+  for (const ReaderState& r : readers_) caps.push_back(BehindAtEndMs(r));
   const double width_s = static_cast<double>(series_ns_) * 1e-9;
   t.rows.reserve(windows_);
   for (size_t w = 0; w < windows_; ++w) {
     std::vector<double> row = {
         static_cast<double>(w) * width_s, static_cast<double>(win_processed_[w]),
         static_cast<double>(win_bytes_[w]), static_cast<double>(win_throttles_[w]), max_age[w]};
-    for (size_t i = 0; i < readers_.size(); ++i) {
-      const ReaderState& r = readers_[i];
-      if (w < r.age_ms.size() && !std::isnan(r.age_ms[w])) last[i] = r.age_ms[w];
-      row.push_back(last[i]);
-    }
+    for (size_t i = 0; i < readers_.size(); ++i)
+      row.push_back(AgeInWindow(readers_[i], w, caps[i]));
     t.rows.push_back(std::move(row));
   }
   return t;

@@ -158,6 +158,9 @@ struct KplProducerGroup::Instance {
   uint32_t waiting_head = kNone;    // calls waiting for one of MaxConnections
   uint32_t waiting_tail = kNone;
   int64_t in_flight = 0;  // calls out
+  // The share of RecordMaxBufferedTime the next user record may wait: below 1 only for the
+  // first under StartPhase::kRandom, as if the instance started before t = 0.
+  double buffer_share = 1.0;
   EventHandle wake;
   int64_t wake_ns = kNever;
   bool drain_scheduled = false;
@@ -201,6 +204,9 @@ void KplProducerGroup::Start(Context& ctx) {
   arrival_rng_.emplace(ctx.MakeRng("arrivals"));
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
+  // A stream of its own, so that the phases change no other draw.
+  Rng phase_rng = ctx.MakeRng("start_phase");
+  const bool random_phase = spec_.start_phase == StartPhase::kRandom;
   const auto n = static_cast<size_t>(spec_.instances);
   instances_.resize(n);
   const size_t shards = stream_.shard_map().shards().size();
@@ -208,6 +214,8 @@ void KplProducerGroup::Start(Context& ctx) {
   for (uint32_t i = 0; i < n; ++i) {
     Instance& in = instances_[i];
     in.arrivals.emplace(profile_, share);
+    // The remaining share of the buffering cycle that was under way at t = 0: uniform in (0, 1].
+    if (random_phase) in.buffer_share = 1.0 - phase_rng.NextDouble();
     in.shards.resize(shards);
     in.collection.reserve(static_cast<size_t>(spec_.api.collection_max_count));
     DrawNext(in);
@@ -342,7 +350,12 @@ void KplProducerGroup::IngestNext(Context& ctx, uint32_t instance) {
     ++n_.dropped;
     return;
   }
-  r.deadline_ns = r.created_ns + spec_.api.record_max_buffered_time.nanos();
+  int64_t buffered_ns = spec_.api.record_max_buffered_time.nanos();
+  if (in.buffer_share < 1.0) [[unlikely]] {
+    buffered_ns = static_cast<int64_t>(in.buffer_share * static_cast<double>(buffered_ns));
+    in.buffer_share = 1.0;
+  }
+  r.deadline_ns = r.created_ns + buffered_ns;
   Buffer(ctx, instance, r);
 }
 

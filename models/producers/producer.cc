@@ -40,12 +40,17 @@ void ProducerGroup::Start(Context& ctx) {
   latency_rng_.emplace(ctx.MakeRng("latency"));
   retry_rng_.emplace(ctx.MakeRng("retry"));
   key_sampler_.emplace(routing_, ctx.MakeRng("keys"));
+  // A stream of its own, so that the phases change no other draw.
+  phase_rng_.emplace(ctx.MakeRng("start_phase"));
+  const bool random_phase = spec_.start_phase == StartPhase::kRandom;
   const auto n = static_cast<size_t>(spec_.instances);
   instances_.resize(n);
   const double share = 1.0 / static_cast<double>(spec_.instances);
   for (uint32_t i = 0; i < n; ++i) {
     Instance& in = instances_[i];
     in.arrivals.emplace(profile_, share);
+    // The remaining share of the batch that was open at t = 0: uniform in (0, 1].
+    if (random_phase) in.batch_share = 1.0 - phase_rng_->NextDouble();
     hashed_ ? DrawNext<true>(in) : DrawNext<false>(in);
     FormBatch(ctx, i);
   }
@@ -66,10 +71,11 @@ void ProducerGroup::DrawNext(Instance& in) {
     in.next_hash_high = static_cast<uint64_t>(k.hash >> 64);
     in.next_hash_low = static_cast<uint64_t>(k.hash);
   }
+  // Saturated, never wrapped: a size past 32 bits stays over every record limit (dropped).
   in.next = Record{t.nanos(),
                    k.key_id,
                    k.shard,
-                   static_cast<uint32_t>(data),
+                   static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX)),
                    static_cast<uint16_t>(direct_put_ ? 0 : k.key_bytes),
                    0,
                    0};
@@ -103,6 +109,18 @@ void ProducerGroup::FormBatchOf(Context& ctx, uint32_t instance) {
   Instance& in = instances_[instance];
   SHARDSIM_CHECK(in.pending_call == kNoCall);
   const int64_t max_record_bytes = stream_.spec().max_record_size_bytes;
+  // A full batch, or the first one's share of it (start phase); at least one record.
+  SimDuration linger = linger_;
+  int64_t max_records = batch_records_;
+  int64_t max_bytes = max_batch_bytes_;
+  if (in.batch_share < 1.0) [[unlikely]] {
+    linger = SimDuration::Nanos(
+        static_cast<int64_t>(in.batch_share * static_cast<double>(linger_.nanos())));
+    max_records = std::max<int64_t>(
+        1, static_cast<int64_t>(std::ceil(in.batch_share * static_cast<double>(max_records))));
+    max_bytes = static_cast<int64_t>(in.batch_share * static_cast<double>(max_bytes));
+    in.batch_share = 1.0;
+  }
   uint32_t c = kNoCall;
   int64_t batch_bytes = 0;
   SimTime flush;
@@ -111,8 +129,8 @@ void ProducerGroup::FormBatchOf(Context& ctx, uint32_t instance) {
     const int64_t bytes = static_cast<int64_t>(r.data_bytes) + r.key_bytes;
     const SimTime created = SimTime::FromNanos(r.created_ns);
     if (c == kNoCall) {
-      flush = std::max(created + linger_, ctx.Now());
-    } else if (created > flush || batch_bytes + bytes > max_batch_bytes_) {
+      flush = std::max(created + linger, ctx.Now());
+    } else if (created > flush || batch_bytes + bytes > max_bytes) {
       break;
     }
     ++n_.produced;
@@ -125,15 +143,14 @@ void ProducerGroup::FormBatchOf(Context& ctx, uint32_t instance) {
       if constexpr (kHashed) calls_[c].hashes.push_back(in.next_hash());
       batch_bytes += bytes;
     }
-    const bool full =
-        c != kNoCall && static_cast<int64_t>(calls_[c].records.size()) >= batch_records_;
+    const bool full = c != kNoCall && static_cast<int64_t>(calls_[c].records.size()) >= max_records;
     if (full) flush = std::max(created, ctx.Now());
     DrawNext<kHashed>(in);
     if (full) break;
   }
   if (c == kNoCall) return;  // arrivals ended
   // A batch that stopped on bytes flushes when the record that did not fit was created.
-  if (in.has_next && calls_[c].records.size() < static_cast<size_t>(batch_records_)) {
+  if (in.has_next && calls_[c].records.size() < static_cast<size_t>(max_records)) {
     flush = std::min(flush, std::max(SimTime::FromNanos(in.next.created_ns), ctx.Now()));
   }
   in.pending_call = c;

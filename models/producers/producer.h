@@ -82,6 +82,9 @@ class ProducerGroup final : public ProducerModel {
     uint32_t pending_call = kNoCall;  // formed batch waiting for its flush (or a slot)
     int32_t in_flight = 0;
     bool flush_due = false;  // pending batch's flush time passed while no slot was free
+    // The share of a full batch (linger, records, bytes) the next batch may take: below 1 only
+    // for the first batch under StartPhase::kRandom, as if the instance started before t = 0.
+    double batch_share = 1.0;
     // next's hash, for groups whose keys have no ids; in halves and last, so that the fields of
     // every record keep their layout (an unsigned __int128 would align the struct to 16).
     uint64_t next_hash_high = 0, next_hash_low = 0;
@@ -133,7 +136,7 @@ class ProducerGroup final : public ProducerModel {
   SimDuration linger_;
   SizeSampler sizes_;
   LatencySampler latency_;
-  std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_;
+  std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_, phase_rng_;
   std::optional<KeySampler> key_sampler_;
   std::vector<Instance> instances_;
   SlotPool<Call> calls_;

@@ -42,6 +42,8 @@ inline constexpr std::string_view kResultStructName<LambdaResult> = "lambda";
 template <>
 inline constexpr std::string_view kResultStructName<FirehoseResult> = "firehose";
 template <>
+inline constexpr std::string_view kResultStructName<OutageResult> = "consumer_outage";
+template <>
 inline constexpr std::string_view kResultStructName<ConsumerResult> = "consumer";
 template <>
 inline constexpr std::string_view kResultStructName<KeyShare> = "key_share";
@@ -55,6 +57,8 @@ template <>
 inline constexpr std::string_view kResultStructName<Finding> = "finding";
 template <>
 inline constexpr std::string_view kResultStructName<Conservation> = "conservation";
+template <>
+inline constexpr std::string_view kResultStructName<WarmupResult> = "warmup";
 template <>
 inline constexpr std::string_view kResultStructName<Assumption> = "assumption";
 template <>
@@ -135,6 +139,16 @@ void Fields(V& v, S& x) {
   v.Field("detail", x.detail);
 }
 
+template <class V, ResultRef<WarmupResult> S>
+void Fields(V& v, S& x) {
+  v.Field("duration_s", x.duration_s);
+  v.Field("records_produced", x.records_produced);
+  v.Field("records_throttled", x.records_throttled);
+  v.Field("records_dropped", x.records_dropped);
+  v.Field("duplicates", x.duplicates);
+  v.Field("read_throttles", x.read_throttles);
+}
+
 template <class V, ResultRef<ProducerResult> S>
 void Fields(V& v, S& x) {
   v.Field("name", x.name);
@@ -211,6 +225,16 @@ void Fields(V& v, S& x) {
   v.Field("behind_at_end_ms", x.behind_at_end_ms);
   v.Optional("owner", x.owner, x.owner >= 0);
   v.Optional("parent_wait_ms", x.parent_wait_ms, x.parent_wait_ms >= 0);
+}
+
+template <class V, ResultRef<OutageResult> S>
+void Fields(V& v, S& x) {
+  v.Field("from_s", x.from_s);
+  v.Field("to_s", x.to_s);
+  v.Field("iterator_age_before_ms", x.iterator_age_before_ms);
+  v.Field("iterator_age_peak_ms", x.iterator_age_peak_ms);
+  v.Field("caught_up", x.caught_up);
+  v.Field("catch_up_s", x.catch_up_s);
 }
 
 template <class V, ResultRef<LambdaResult> S>
@@ -314,6 +338,7 @@ void Fields(V& v, S& x) {
   v.Optional("parent_wait_max_ms", x.parent_wait_max_ms, x.parent_wait_max_ms >= 0);
   v.Optional("iterator_age_histogram", x.iterator_age_histogram,
              x.iterator_age_histogram.count > 0);
+  v.Optional("outages", x.outages, !x.outages.empty());
   const bool kcl = x.type == "kcl";
   v.Optional("workers", x.workers, kcl);
   v.Optional("idle_workers", x.idle_workers, kcl);
@@ -430,6 +455,7 @@ void Fields(V& v, S& x) {
   v.Field("write_limit_bytes_per_sec", x.write_limit_bytes_per_sec);
   v.Field("events_processed", x.events_processed);
   v.Field("conservation", x.conservation);
+  v.Optional("warmup", x.warmup, x.warmup.has_value());
   v.Field("producers", x.producers);
   v.Field("shards", x.shards);
   // Only with consumers, so write-only results keep their exact bytes.

@@ -146,6 +146,19 @@ struct FirehoseResult {
   uint64_t s3_put_requests = 0;
 };
 
+// One outage of a consumer (its scenario's outages, back-to-back ones merged) and its recovery.
+// Caught up: every shard that was read around it is back within 1 s of the iterator age it had in
+// the minute before the outage (the worst shard's catch-up is the consumer's).
+struct OutageResult {
+  double from_s = 0;
+  double to_s = 0;
+  double iterator_age_before_ms = 0;  // highest in the minute before, worst shard
+  double iterator_age_peak_ms = 0;    // highest from its end until caught up, worst shard
+  bool caught_up = false;             // before the run's end and before the next outage
+  // From the outage's end until caught up; NaN (null in result.json) when not caught up.
+  double catch_up_s = 0;
+};
+
 // One consumer (polling, kcl, efo, lambda or firehose). Counts are Kinesis records as the stream
 // stored them (a KPL aggregate counts once), except user_records_processed: the user records
 // inside them, which every consumer's application processes after de-aggregating (fact sheet 8).
@@ -177,9 +190,10 @@ struct ConsumerResult {
   LatencySummary propagation;      // arrival at the shard -> delivery to the consumer
   double iterator_age_max_ms = 0;  // per call / event: now - arrival of its last record
   double iterator_age_p99_ms = 0;
-  double iterator_age_growth = 0;  // slope over the second half of the run, ms per ms
-  double behind_at_end_ms = 0;     // worst shard, end of run
-  double parent_wait_max_ms = -1;  // longest parent_wait_ms of its shards; -1: no child shards
+  double iterator_age_growth = 0;     // slope over the second half of the run, ms per ms
+  double behind_at_end_ms = 0;        // worst shard, end of run
+  double parent_wait_max_ms = -1;     // longest parent_wait_ms of its shards; -1: no child shards
+  std::vector<OutageResult> outages;  // in time order; empty without outages
   // The distributions behind latency and the iterator age figures above, ns.
   SparseHistogram latency_histogram;
   SparseHistogram iterator_age_histogram;
@@ -334,6 +348,18 @@ struct Conservation {
   std::string detail;  // which identity failed, if any
 };
 
+// What happened during the scenario's warm-up, [0, warmup): counted in the run's totals but not
+// in its findings and objectives, which judge the rest of the run. Write figures cover the
+// stream's producers and shards (not Direct PUT Firehoses).
+struct WarmupResult {
+  double duration_s = 0;
+  uint64_t records_produced = 0;   // user records the stream's producers created
+  uint64_t records_throttled = 0;  // record attempts the stream's shards refused
+  uint64_t records_dropped = 0;    // user records the stream's producers gave up on
+  uint64_t duplicates = 0;         // extra stored copies created by retries after timeouts
+  uint64_t read_throttles = 0;     // GetRecords calls refused, all consumers
+};
+
 struct Assumption {
   std::string name;
   std::string value;
@@ -371,6 +397,7 @@ struct RunResult {
   double peak_demand_records_per_s = 0;
   double peak_demand_bytes_per_s = 0;
   Conservation conservation;
+  std::optional<WarmupResult> warmup;  // when the scenario has a warm-up
   std::vector<ProducerResult> producers;
   std::vector<ShardResult> shards;
   std::vector<ConsumerResult> consumers;    // empty when the scenario has none

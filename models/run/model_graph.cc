@@ -76,6 +76,16 @@ CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
 void ModelGraph::Run() {
   SHARDSIM_CHECK(!ran_, "a model graph runs once");
   ran_ = true;
+  const SimDuration warmup = prepared_.scenario().warmup;
+  if (warmup > SimDuration::Zero() && SimTime::Zero() + warmup < end_) {
+    // Events before the warm-up's end only; stopping adds no event, so the run is unchanged.
+    sim_.RunUntil(SimTime::Zero() + warmup - SimDuration::Nanos(1));
+    WarmupCounts& w = warmup_counts_.emplace();
+    w.duration = warmup;
+    for (const ProducerModel* p : producers_) w.producers.push_back(p->Result());
+    w.shards = stream_->ShardResults();
+    if (reads_) w.consumers = reads_->Results();
+  }
   sim_.RunUntil(end_);
   sim_.Finish();
   stream_->Finish(end_);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,16 @@
 #include "sim/time.h"
 
 namespace shardsim {
+
+// The counts of the run's components at the end of the warm-up, [0, warmup): what the analysis
+// subtracts to judge the rest of the run. Counts only (the latencies and peaks of a run already
+// start at the warm-up).
+struct WarmupCounts {
+  SimDuration duration;
+  std::vector<ProducerResult> producers;  // scenario order
+  std::vector<ShardResult> shards;        // the stream's, by index
+  std::vector<ConsumerResult> consumers;  // scenario order
+};
 
 class ModelGraph {
  public:
@@ -37,9 +48,12 @@ class ModelGraph {
   // change a run's event count. REQUIRES: before Run.
   CloudWatchView& AddCloudWatch(CloudWatchOptions options = {});
 
-  // Runs every event up to the end time, then finishes the components and the streams.
+  // Runs every event up to the end time, then finishes the components and the streams. With a
+  // warm-up it stops once at its end (after the events before it) to take warmup_counts().
   // REQUIRES: called once.
   void Run();
+  // Set by Run when the scenario has a warm-up.
+  const std::optional<WarmupCounts>& warmup_counts() const { return warmup_counts_; }
 
   const PreparedScenario& prepared() const { return prepared_; }
   SimTime end() const { return end_; }
@@ -68,6 +82,7 @@ class ModelGraph {
   std::vector<ProducerModel*> producers_;
   std::unique_ptr<ReadPath> reads_;
   Resharder* resharder_ = nullptr;
+  std::optional<WarmupCounts> warmup_counts_;
   bool ran_ = false;
 };
 

@@ -85,6 +85,16 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
                      : "as configured",
                  "UNCONFIRMED (no AWS figure): configurable at /producers/<i>/api/call_latency"});
   }
+  for (const ProducerSpec& p : s.producers) {
+    if (p.api.type == ApiType::kPutRecord) continue;  // sends each record at once
+    a.push_back({"start phase of " + p.name,
+                 p.start_phase == StartPhase::kRandom
+                     ? "random: each instance's first batch is a uniform share of a full one "
+                       "(linger or RecordMaxBufferedTime, records, bytes)"
+                     : "aligned: every instance starts an empty batch at t = 0 (lock-step)",
+                 "model choice (processes start at unrelated times): configurable at "
+                 "/producers/<i>/start_phase"});
+  }
   a.push_back({"call timeout",
                "a call slower than retry.call_timeout was stored by the shard "
                "but is retried: the retry is a duplicate",
@@ -186,7 +196,19 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     for (SeriesTable& t : reads->Series()) r.series.push_back(std::move(t));
   }
   CountBilling(scenario, &r);
-  return RunOutput{std::move(r), stream.shard_map(), std::move(usage)};
+  if (const std::optional<WarmupCounts>& w = graph.warmup_counts()) {
+    WarmupResult& out = r.warmup.emplace();
+    out.duration_s = static_cast<double>(w->duration.nanos()) / 1e9;  // exact for whole ms
+    for (size_t i = 0; i < w->producers.size(); ++i) {
+      if (!scenario.producers[i].target.empty()) continue;  // a Direct PUT Firehose's
+      out.records_produced += w->producers[i].records_produced;
+      out.records_dropped += w->producers[i].records_dropped;
+      out.duplicates += w->producers[i].duplicates;
+    }
+    for (const ShardResult& x : w->shards) out.records_throttled += x.throttled_records;
+    for (const ConsumerResult& x : w->consumers) out.read_throttles += x.read_throttles;
+  }
+  return RunOutput{std::move(r), stream.shard_map(), std::move(usage), graph.warmup_counts()};
 }
 
 void FillTopKeys(const std::vector<KeyUsage>& usage,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
 #include "models/result/run_result.h"
+#include "models/run/model_graph.h"
 #include "models/run/prepared.h"
 
 namespace shardsim {
@@ -35,6 +37,9 @@ struct RunOutput {
   RunResult result;
   ShardMap final_map;
   std::vector<KeyUsage> usage;
+  // The counts at the end of the warm-up, when the scenario has one: findings and objectives
+  // judge the run without them.
+  std::optional<WarmupCounts> warmup;
 };
 
 // REQUIRES: prepared.scenario() uses only ImplementedFeatures().

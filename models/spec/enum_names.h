@@ -55,6 +55,11 @@ struct EnumNames<ArrivalProcess> {
       {"bursts", ArrivalProcess::kBursts},     {"trace", ArrivalProcess::kTrace}};
 };
 template <>
+struct EnumNames<StartPhase> {
+  static constexpr EnumName<StartPhase> kTable[] = {{"random", StartPhase::kRandom},
+                                                    {"aligned", StartPhase::kAligned}};
+};
+template <>
 struct EnumNames<TraceResolution> {
   static constexpr EnumName<TraceResolution> kTable[] = {{"1s", TraceResolution::kSecond},
                                                          {"1min", TraceResolution::kMinute}};

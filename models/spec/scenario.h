@@ -20,6 +20,11 @@ namespace shardsim {
 
 inline constexpr int64_t kKiB = int64_t{1} << 10;
 inline constexpr int64_t kMiB = int64_t{1} << 20;
+// The format's limits that data files (size distributions, arrival traces) must keep too, as the
+// JSON fields do: the largest record Kinesis accepts (fact sheet 1: MaxRecordSizeInKiB up to
+// 10 MiB) and the largest record rate of a producer group.
+inline constexpr int64_t kLargestRecordBytes = 10 * kMiB;
+inline constexpr double kLargestGroupRecordsPerSec = 1e8;
 
 // ---------------------------------------------------------------- distributions
 
@@ -192,9 +197,17 @@ struct RetrySpec {
 // What a scenario's "target" says to write to the stream (ProducerSpec::target holds "").
 inline constexpr std::string_view kStreamTarget = "stream";
 
+// How the instances of a group begin at t = 0. Real processes start at unrelated times, so their
+// batching cycles (linger, RecordMaxBufferedTime, full batches) are out of phase: kRandom gives
+// each instance's first batch a random fraction of a full one, as if it had been running before
+// t = 0. kAligned starts every instance with an empty batch at t = 0: they flush in lock-step (a
+// synchronised fleet restart).
+enum class StartPhase { kRandom, kAligned };
+
 struct ProducerSpec {
-  std::string name;            // unique among producers
-  int64_t instances = 1;       // producer processes sharing the load; 1..10^6
+  std::string name;       // unique among producers
+  int64_t instances = 1;  // producer processes sharing the load; 1..10^6
+  StartPhase start_phase = StartPhase::kRandom;
   double records_per_sec = 0;  // the group's total; 0 with arrival trace (the trace has it)
   ArrivalSpec arrival;
   SizeSpec record_size;
@@ -553,6 +566,9 @@ struct Scenario {
   SimDuration duration = Minutes(10);
   SimDuration warmup;  // excluded from statistics; < duration
   SimDuration series_interval = Seconds(1);
+  // Most time-series values (rows x columns over every series table) a run may keep: they live in
+  // memory until the end (~25 B each), so this bounds a run's memory; 1,000..10^11.
+  int64_t series_max_values = 20'000'000;
   std::string region = "us-east-1";
   std::vector<ProducerSpec> producers;  // at least one
   StreamSpec stream;

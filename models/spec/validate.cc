@@ -13,6 +13,7 @@
 #include "models/spec/price_dimensions.h"
 #include "models/spec/range.h"
 #include "models/spec/units.h"
+#include "sim/rng.h"
 
 namespace shardsim {
 namespace {
@@ -135,6 +136,7 @@ class Validator {
     }
     Goals();
     CrossRules();
+    SeriesBudget();
     return std::move(out_);
   }
 
@@ -318,6 +320,8 @@ class Validator {
       Error("/warmup", "warmup " + FormatDuration(s.warmup) +
                            " must be shorter than the duration " + FormatDuration(s.duration));
     }
+    Int("/series_max_values", s.series_max_values,
+        Closed<int64_t>(1'000, 100'000'000'000, "time-series values per run"));
     if (Duration("/series_interval", s.series_interval, Closed(Millis(1), Days(1))) && duration &&
         s.duration.nanos() / s.series_interval.nanos() > kMaxWindows) {
       const bool written =
@@ -327,6 +331,53 @@ class Validator {
                 FormatDuration(s.duration) + " makes more than " + std::to_string(kMaxWindows) +
                 " time-series windows; use a longer interval");
     }
+  }
+
+  // The values (rows x columns) of every time-series table a run keeps until its end: per shard
+  // time_s, records_in, bytes_in, throttled_records; per consumer 5 columns, an iterator age per
+  // shard it reads, and 4 more for a Lambda mapping, 3 for a Firehose (README "Outputs"). Shards
+  // are the stream's plus those resharding creates. Refused above series_max_values, so memory
+  // stays bounded whatever the duration, interval and shard count.
+  void SeriesBudget() {
+    const Scenario& s = s_;
+    if (!run_duration_ || !Clean("/duration") || !Clean("/series_interval") ||
+        !Clean("/series_max_values") || !Clean("/stream") || s.series_interval <= kZero) {
+      return;
+    }
+    int64_t shards = std::max<int64_t>(0, s.stream.shards);
+    // At most: a split opens 2, a merge 1, an UpdateShardCount (splits to the target's ranges,
+    // then merges) about twice its target.
+    for (const ReshardSpec& r : s.stream.operations) {
+      shards += r.action == ReshardAction::kSplit   ? 2
+                : r.action == ReshardAction::kMerge ? 1
+                                                    : 2 * std::max<int64_t>(0, r.target_shards);
+    }
+    int64_t columns = 4 * shards;
+    for (const ConsumerSpec& c : s.consumers) {
+      const bool direct_put =
+          c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut;
+      columns += 5 + (direct_put ? 1 : shards) + (c.type == ConsumerType::kLambda ? 4 : 0) +
+                 (c.type == ConsumerType::kFirehose ? 3 : 0);
+    }
+    const int64_t interval = s.series_interval.nanos();
+    const int64_t windows = (run_duration_->nanos() + interval - 1) / interval;
+    // In 128 bits: up to 10^6 windows x ~10^7 columns.
+    const Uint128 values = static_cast<Uint128>(windows) * static_cast<Uint128>(columns);
+    if (columns == 0 || values <= static_cast<Uint128>(s.series_max_values)) return;
+    // The shortest interval that fits: whole milliseconds, rounded up.
+    const int64_t fit_windows = std::max<int64_t>(1, s.series_max_values / columns);
+    const int64_t fit_ms = (run_duration_->nanos() / fit_windows + 999'999) / 1'000'000;
+    Error("/series_interval",
+          "a series_interval of " + FormatDuration(s.series_interval) + " over " +
+              FormatDuration(*run_duration_) + " keeps " + std::to_string(windows) + " windows x " +
+              std::to_string(columns) +
+              " columns = " + std::to_string(static_cast<uint64_t>(values)) +
+              " time-series values, more than series_max_values (" +
+              std::to_string(s.series_max_values) +
+              "; each takes about 25 bytes of memory until the run ends); use a series_interval "
+              "of at least " +
+              FormatDuration(Millis(std::max<int64_t>(fit_ms, 1))) +
+              ", or raise series_max_values");
   }
 
   // ---------------------------------------------------------------- producers

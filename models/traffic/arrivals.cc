@@ -167,12 +167,33 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
     double records = 0;
     if (std::string err = number(records_col, records); !err.empty()) return Error<Trace>(err);
     const double rate = records_are_rates ? records : records / resolution_s;
+    // The limits of the JSON fields hold for the trace too: a group's rate, a record's size.
+    const std::string& records_name = table.header[static_cast<size_t>(records_col)];
+    if (rate > kLargestGroupRecordsPerSec) {
+      return Error<Trace>(CsvError(
+          path, row.line,
+          "column \"" + records_name + "\" must be at most " +
+              Num(kLargestGroupRecordsPerSec * (records_are_rates ? 1.0 : resolution_s)) +
+              (records_are_rates ? "" : " per row") + " (" + Num(kLargestGroupRecordsPerSec) +
+              " records per second, the largest group rate), got " +
+              row.fields[static_cast<size_t>(records_col)]));
+    }
     double mean_bytes = -1;
     if (bytes_col >= 0) {
       double bytes = 0;
       if (std::string err = number(bytes_col, bytes); !err.empty()) return Error<Trace>(err);
       const double byte_rate = bytes_are_rates ? bytes : bytes / resolution_s;
       if (rate > 0) mean_bytes = byte_rate / rate;
+      if (mean_bytes > static_cast<double>(kLargestRecordBytes)) {
+        const std::string& bytes_name = table.header[static_cast<size_t>(bytes_col)];
+        return Error<Trace>(CsvError(path, row.line,
+                                     "column \"" + bytes_name + "\" over column \"" + records_name +
+                                         "\" gives a mean record size of " +
+                                         row.fields[static_cast<size_t>(bytes_col)] + " / " +
+                                         row.fields[static_cast<size_t>(records_col)] +
+                                         " bytes, over the largest record Kinesis accepts (" +
+                                         FormatBytes(kLargestRecordBytes) + ")"));
+      }
     }
     trace.rows.push_back(TraceRow{rate, mean_bytes});
   }

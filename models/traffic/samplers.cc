@@ -59,6 +59,13 @@ Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
           path, row.line,
           "expected a whole number of bytes >= 0 in column \"size\", got \"" + size_field + "\""));
     }
+    if (*size > kLargestRecordBytes) {
+      return Error<EmpiricalSizes>(
+          CsvError(path, row.line,
+                   "column \"size\" must be at most " + FormatBytes(kLargestRecordBytes) + " (" +
+                       std::to_string(kLargestRecordBytes) +
+                       " bytes, the largest record Kinesis accepts), got " + size_field));
+    }
     const std::optional<double> weight = ParseCsvNumber(weight_field);
     if (!weight || *weight < 0) {
       return Error<EmpiricalSizes>(

@@ -80,6 +80,30 @@ check "--duration shorter than the warm-up" run 2 run "$src/scenarios/car-teleme
 check "warm-up names its pointer" grep -qF 'car-telemetry.json: /warmup: warmup 30s must be shorter than the duration 30s' "$tmp/err"
 check "no output after an invalid override" test ! -e "$tmp/o2"
 
+# Data files: values beyond the format's ranges are refused at the field that names the file, by
+# validate and run alike (exit 2), never truncated or aborted on (sizes past 32 bits, 1e300).
+printf 'records\n1e300\n5\n' >"$tmp/huge-count.csv"
+printf 'records,bytes\n5,1e300\n5,500\n' >"$tmp/huge-bytes.csv"
+printf 'size,weight\n4294967396,1\n' >"$tmp/huge-size.csv"
+for csv in huge-count huge-bytes; do
+  cat >"$tmp/$csv.json" <<JSON
+{"name": "t", "duration": "10s", "stream": {"shards": 1},
+ "producers": [{"name": "p", "arrival": {"process": "trace", "file": "$csv.csv"}, "record_size": "100B"}]}
+JSON
+done
+cat >"$tmp/huge-size.json" <<'JSON'
+{"name": "t", "duration": "10s", "stream": {"shards": 1},
+ "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "empirical", "file": "huge-size.csv"}}]}
+JSON
+for cmd in validate run; do
+  check "$cmd: trace count 1e300 exits 2" run 2 $cmd "$tmp/huge-count.json"
+  check "$cmd: trace count names field and rule" grep -qF 'huge-count.json: /producers/0/arrival/file: '"$tmp"'/huge-count.csv:2: column "records" must be at most 100000000 per row' "$tmp/err"
+  check "$cmd: trace bytes 1e300 exits 2" run 2 $cmd "$tmp/huge-bytes.json"
+  check "$cmd: trace bytes names field and rule" grep -qF 'huge-bytes.json: /producers/0/arrival/file: '"$tmp"'/huge-bytes.csv:2: column "bytes" over column "records" gives a mean record size' "$tmp/err"
+  check "$cmd: 4 GiB + 100 B size exits 2" run 2 $cmd "$tmp/huge-size.json"
+  check "$cmd: size names field and rule" grep -qF 'huge-size.json: /producers/0/record_size/file: '"$tmp"'/huge-size.csv:2: column "size" must be at most 10MiB' "$tmp/err"
+done
+
 # run: a scenario whose models are not built yet is refused, not ignored.
 cat >"$tmp/ondemand.json" <<'JSON'
 {

@@ -294,6 +294,7 @@ RunResult EveryOptionalMember() {
   r.events_processed = 12;
   r.peak_demand_records_per_s = 3;
   r.conservation = {false, 10, 8, 1, 1, 2, "produced != accepted"};
+  r.warmup = WarmupResult{30, 900, 12, 3, 1, 4};
 
   ProducerResult p;
   p.name = "p";
@@ -331,6 +332,9 @@ RunResult EveryOptionalMember() {
   kcl.checkpoints = 4;
   kcl.lease_takeovers = 5;
   kcl.lease_table_writes = 6;
+  kcl.outages = {
+      OutageResult{600, 1800, 70, 1'200'000, true, 312.5},
+      OutageResult{2400, 2700, 80, 300'000, false, std::numeric_limits<double>::quiet_NaN()}};
   kcl.latency = SomeLatency(2);
   kcl.latency_histogram = SomeHistogram(1'000);
   kcl.iterator_age_histogram = SomeHistogram(7);
@@ -486,6 +490,12 @@ TEST(ResultRoundTripTest, ReaderRestoresTheStructsWhereTheTextCarriesThem) {
   EXPECT_EQ(b.consumers[0].shards[0].owner, 0);
   EXPECT_EQ(b.consumers[0].shards[1].owner, -1);  // not written, default
   EXPECT_EQ(b.consumers[0].lease_table_writes, 6u);
+  ASSERT_TRUE(b.warmup.has_value());
+  EXPECT_EQ(b.warmup->records_throttled, 12u);
+  ASSERT_EQ(b.consumers[0].outages.size(), 2u);
+  EXPECT_EQ(b.consumers[0].outages[0].catch_up_s, 312.5);
+  EXPECT_TRUE(b.consumers[0].outages[0].caught_up);
+  EXPECT_TRUE(std::isnan(b.consumers[0].outages[1].catch_up_s));  // null reads as NaN
   EXPECT_EQ(b.consumers[1].lambda->duration_histogram, r.consumers[1].lambda->duration_histogram);
   EXPECT_EQ(b.consumers[1].lambda->gb_seconds, 0.25);
   EXPECT_EQ(b.consumers[2].firehose->direct_put_throttled_by_requests, 3u);

@@ -165,6 +165,7 @@ ProducerSpec ReadProducer(Context& c, const Json& j, Ptr p) {
   c.Feature(p, kFeatureProducers);
   r.Required("name", &s.name, ResourceName());
   r.Optional("instances", &s.instances, Int());
+  r.Optional("start_phase", &s.start_phase, Enum<StartPhase>());
   r.Object("arrival", [&](const Json& v, Ptr vp) { ReadArrival(c, v, vp, &s.arrival); });
   if (s.arrival.process == ArrivalProcess::kTrace) {
     c.Feature(r.Pointer("arrival"), kFeatureArrivalTrace);

@@ -23,6 +23,7 @@ std::optional<Scenario> ReadScenario(Context& c, const Json& root) {
     r.Optional("duration", &s.duration, Duration());
     r.Optional("warmup", &s.warmup, Duration());
     r.Optional("series_interval", &s.series_interval, Duration());
+    r.Optional("series_max_values", &s.series_max_values, Int());
     r.Optional("region", &s.region, Region());
     if (r.Require("stream")) {
       r.Object("stream", [&](const Json& v, Ptr vp) { ReadStream(c, v, vp, &s.stream); });

@@ -22,6 +22,7 @@
 #include "models/traffic/samplers.h"
 #include "planner/session.h"
 #include "reports/result_json.h"
+#include "reports/summary.h"
 #include "sim/simulation.h"
 #include "tests/support/run_checks.h"
 #include "tests/support/scenarios.h"
@@ -520,6 +521,89 @@ TEST(ReadPathTest, EfoCatchUpIsCappedAtTwoMibPerSecondPerShard) {
   // 20 MiB of backlog drained at 2 - 1 MiB/s net: caught up about 20 s after the outage.
   EXPECT_LT(r.consumers[0].behind_at_end_ms, 1'000);
   EXPECT_GT(r.consumers[0].iterator_age_max_ms, 15'000);
+}
+
+// 100 records/s of 10 KiB (1 MiB/s) to one shard, read by an EFO consumer (2 MiB/s a shard) that
+// is down over [from, to): the backlog drains at 1 MiB/s net, so it catches up in about the
+// outage's length.
+Scenario EfoOutage(SimDuration from, SimDuration to, SimDuration duration, double rate = 100) {
+  Scenario s = OneProducer(rate, 1, duration, 10 * 1024);
+  ConsumerSpec c = support::EfoConsumer("replayer");
+  c.outages.push_back({from, to});
+  s.consumers.push_back(c);
+  return s;
+}
+
+const SeriesTable& ConsumerSeries(const RunResult& r, const std::string& name) {
+  for (const SeriesTable& t : r.series) {
+    if (t.name == "consumer-" + name) return t;
+  }
+  ADD_FAILURE() << "no series for " << name;
+  return r.series.front();
+}
+
+// Regression: windows without a read carried the last iterator age, so through an outage the
+// series showed a healthy consumer, and the catch-up time after it was in no output.
+TEST(ReadPathTest, IteratorAgeGrowsThroughAnOutageAndTheCatchUpIsMeasured) {
+  const RunResult r = RunOk(EfoOutage(Seconds(10), Seconds(30), Seconds(80)));
+  ExpectConsumersConserved(r);
+  const SeriesTable& t = ConsumerSeries(r, "replayer");
+  // Down from 10 s: the age of what it read last grows 1 s per s, in the worst-shard column and
+  // the shard's own (the window's largest value is at its end), up to the age the first push
+  // after the outage reports (~18 s: it carries the records of the outage's first ~2 s).
+  for (const auto& row : t.rows) {
+    if (row[0] >= 11 && row[0] < 25) {
+      EXPECT_NEAR(row[4], (row[0] + 1 - 10) * 1000, 300) << row[0];
+      EXPECT_EQ(row[5], row[4]) << row[0];
+    }
+  }
+  const ConsumerResult& c = r.consumers[0];
+  ASSERT_EQ(c.outages.size(), 1u);
+  const OutageResult& o = c.outages[0];
+  EXPECT_EQ(o.from_s, 10.0);
+  EXPECT_EQ(o.to_s, 30.0);
+  EXPECT_LT(o.iterator_age_before_ms, 300);  // EFO: ~70 ms
+  EXPECT_GT(o.iterator_age_peak_ms, 15'000);
+  // 20 MiB of backlog at 2 - 1 MiB/s net, less the 2 MiB the full one-second bucket lets through
+  // at once and the 1 MiB (1 s of lag) the slack allows: about 17 s.
+  EXPECT_TRUE(o.caught_up);
+  EXPECT_NEAR(o.catch_up_s, 17.0, 1.5);
+  EXPECT_NE(ResultJsonText(r).find("\"catch_up_s\": "), std::string::npos);
+  EXPECT_NE(SummaryText(r).find("replayer down 10s to 30s: caught up "), std::string::npos)
+      << SummaryText(r);
+}
+
+// A run that ends while the consumer still catches up: the finding gives the catch-up at this
+// pace, counted from the outage's end.
+TEST(ReadPathTest, CatchingUpFindingGivesTheCatchUpAfterTheOutage) {
+  // 150 records/s arriving; a poller taking 200 records a second (~195/s with its call latency)
+  // drains ~45/s net: the 27,000 records of 180 s down take about 600 s.
+  Scenario s = OneProducer(150, 1, Seconds(400));
+  ConsumerSpec poller = support::PollingConsumer("reporting", Seconds(1));
+  poller.polling.max_records = 200;
+  poller.outages.push_back({Seconds(10), Seconds(190)});
+  s.consumers.push_back(poller);
+  const RunResult r = RunOk(s);
+  const ConsumerResult& c = r.consumers[0];
+  ASSERT_EQ(c.outages.size(), 1u);
+  EXPECT_FALSE(c.outages[0].caught_up);
+  EXPECT_TRUE(std::isnan(c.outages[0].catch_up_s));
+  const Finding* f = FindingOf(r, "catching_up");
+  ASSERT_NE(f, nullptr);
+  auto figure = [&](const std::string& name) {
+    for (const FindingFigure& x : f->figures) {
+      if (x.name == name) return x.value;
+    }
+    ADD_FAILURE() << "no figure " << name;
+    return 0.0;
+  };
+  EXPECT_EQ(figure("outage_1_from_ms"), 10'000);
+  EXPECT_EQ(figure("outage_1_to_ms"), 190'000);
+  EXPECT_EQ(figure("outage_1_caught_up"), 0);
+  EXPECT_NEAR(figure("outage_1_catch_up_ms"), (400 - 190) * 1000 + figure("caught_up_after_end_ms"),
+              1);
+  EXPECT_NEAR(figure("outage_1_catch_up_ms"), 600'000, 100'000);
+  EXPECT_NE(f->recommendation.find("after the outage"), std::string::npos) << f->recommendation;
 }
 
 TEST(ReadPathTest, MemoryFollowsUnreadRecordsNotRecordsSimulated) {

@@ -38,6 +38,8 @@ ProducerSpec KplSpec(double records_per_sec, int64_t data_bytes) {
   p.record_size.size_bytes = data_bytes;
   p.api.type = ApiType::kKpl;
   p.api.call_latency = LatencySpec::Fixed(Millis(20));
+  // The exact arithmetic below is that of an instance starting with empty buffers at t = 0.
+  p.start_phase = StartPhase::kAligned;
   return p;
 }
 

@@ -7,6 +7,7 @@
 
 #include "planner/session.h"
 #include "reports/result_json.h"
+#include "reports/summary.h"
 #include "tests/support/run_checks.h"
 #include "tests/support/scenarios.h"
 
@@ -275,6 +276,123 @@ TEST(WritePathTest, PutRecordSendsOneRecordPerCall) {
   ExpectConserved(r);
   const ProducerResult& p = r.producers[0];
   EXPECT_EQ(p.calls, p.kinesis_records_sent);
+}
+
+// A correctly sized stream (70 % of its records limit) fed by twenty batching instances with a
+// 1.5 s linger: each instance's batch carries 1.5 s of its records, so instances that flush at the
+// same instants put more than a second's limit into one one-second window.
+Scenario BatchingFleet(StartPhase phase) {
+  Scenario s = support::StreamScenario("fleet", 5, 10, Seconds(20));
+  ProducerSpec p = support::FixedSizeProducer("fleet", 20, 7000, 100);
+  p.arrival.process = ArrivalProcess::kPoisson;
+  p.api.linger = Millis(1500);
+  p.api.call_latency = LatencySpec::Fixed(Millis(20));
+  p.start_phase = phase;
+  s.producers.push_back(p);
+  return s;
+}
+
+// Regression: every instance opened its first batch at t = 0, so twenty instances flushed their
+// batches within a few milliseconds of each other, and a stream with 30 % headroom refused
+// thousands of records and dropped hundreds. Random phases spread the flushes over the linger.
+TEST(WritePathTest, InstancesStartAtRandomPhasesSoBatchesDoNotFlushTogether) {
+  const RunResult random = RunOk(BatchingFleet(StartPhase::kRandom));
+  const RunResult aligned = RunOk(BatchingFleet(StartPhase::kAligned));
+  ExpectConserved(random);
+  ExpectConserved(aligned);
+  const auto throttled = [](const RunResult& r) {
+    uint64_t n = 0;
+    for (const ShardResult& s : r.shards) n += s.throttled_records;
+    return n;
+  };
+  EXPECT_GT(throttled(aligned), 1000u);  // the lock-step fleet a synchronised restart gives
+  EXPECT_TRUE(HasFinding(aligned, "records_dropped"));
+  EXPECT_LT(throttled(random), throttled(aligned) / 20);
+  EXPECT_FALSE(HasFinding(random, "write_throttling"));
+  EXPECT_FALSE(HasFinding(random, "records_dropped"));
+  // Records are not lost or delayed by the phases: the first batches are only shorter.
+  EXPECT_NEAR(static_cast<double>(random.producers[0].records_produced),
+              static_cast<double>(aligned.producers[0].records_produced), 5 * std::sqrt(140000.0));
+}
+
+// A one-shard stream that a start-up surge overloads for its first 5 s (3,000 records/s, then 500
+// /s, no retries), with a 10 s warm-up.
+Scenario StartUpSurge(SimDuration warmup) {
+  Scenario s = support::StreamScenario("surge", 2, 1, Seconds(60));
+  s.warmup = warmup;
+  ProducerSpec p = support::FixedSizeProducer("app", 4, 3000, 200);
+  p.arrival.process = ArrivalProcess::kSteps;
+  p.arrival.steps = {RateStep{Seconds(5), 500}};
+  p.api.call_latency = LatencySpec::Fixed(Millis(20));
+  p.retry.max_attempts = 1;
+  s.producers.push_back(p);
+  SloSpec slo;
+  slo.max_write_throttle_fraction = 0.001;
+  s.slos = slo;
+  return s;
+}
+
+// Regression: findings and objectives counted what happened during the warm-up, so a stream that
+// is fine once started was reported as throttling and losing data.
+TEST(WritePathTest, FindingsAndObjectivesJudgeTheRunAfterTheWarmUp) {
+  const RunResult cold = RunOk(StartUpSurge(SimDuration::Zero()));
+  EXPECT_FALSE(cold.warmup.has_value());
+  EXPECT_TRUE(HasFinding(cold, "write_throttling"));  // the control: the surge does throttle
+  EXPECT_TRUE(HasFinding(cold, "records_dropped"));
+  EXPECT_TRUE(HasFinding(cold, "slo_violated"));
+
+  const RunResult r = RunOk(StartUpSurge(Seconds(10)));
+  EXPECT_FALSE(HasFinding(r, "write_throttling"));
+  EXPECT_FALSE(HasFinding(r, "records_dropped"));
+  EXPECT_FALSE(HasFinding(r, "slo_violated"));
+  // The counts still cover the whole run, and the warm-up's part is stated on its own.
+  ASSERT_TRUE(r.warmup.has_value());
+  EXPECT_EQ(r.warmup->duration_s, 10.0);
+  EXPECT_GT(r.warmup->records_throttled, 5000u);
+  EXPECT_EQ(r.warmup->records_throttled, r.shards[0].throttled_records);
+  EXPECT_EQ(r.warmup->records_dropped, r.producers[0].records_dropped);
+  EXPECT_EQ(r.producers[0].records_throttled, r.shards[0].throttled_records);
+  EXPECT_GT(r.warmup->records_produced, 15000u);
+  EXPECT_LT(r.warmup->records_produced, r.producers[0].records_produced);
+  const std::string json = ResultJsonText(r);
+  EXPECT_NE(json.find("\"warmup\": {"), std::string::npos);
+  EXPECT_NE(SummaryText(r).find("Warm-up: the first 10s (counted in the tables, not in the "),
+            std::string::npos)
+      << SummaryText(r);
+  EXPECT_EQ(ResultJsonText(cold).find("\"warmup\""), std::string::npos);
+}
+
+// The 10 ms windows from 1 s to the end in which the stream stored any record.
+double ShareOfBusyWindows(const RunResult& r) {
+  std::vector<double> in;
+  for (const SeriesTable& t : r.series) {
+    if (t.name.rfind("shardId-", 0) != 0) continue;
+    if (in.size() < t.rows.size()) in.resize(t.rows.size());
+    for (size_t w = 0; w < t.rows.size(); ++w) in[w] += t.rows[w][1];
+  }
+  size_t busy = 0, counted = 0;
+  for (size_t w = 100; w < in.size(); ++w, ++counted) busy += in[w] > 0;
+  return counted == 0 ? 0.0 : static_cast<double>(busy) / static_cast<double>(counted);
+}
+
+// Regression: KPL instances began their RecordMaxBufferedTime cycles at t = 0, so ten of them
+// flushed every 100 ms at the same instant and the stream saw its records in bursts.
+TEST(WritePathTest, KplInstancesFlushOutOfPhase) {
+  auto run = [](StartPhase phase) {
+    Scenario s = support::StreamScenario("kpl", 3, 4, Seconds(3));
+    s.series_interval = Millis(10);
+    ProducerSpec p = support::FixedSizeProducer("kpl", 10, 20000, 100);
+    p.arrival.process = ArrivalProcess::kPoisson;
+    p.api.type = ApiType::kKpl;
+    p.api.call_latency = LatencySpec::Fixed(Millis(20));
+    p.start_phase = phase;
+    s.producers.push_back(p);
+    return RunOk(s);
+  };
+  // Aligned: all ten flush in one window of each ten. Random: ten flushes spread uniformly over
+  // the 100 ms cycle leave a window empty with probability 0.9^10, so 1 - 0.35 = 65 % are busy.
+  EXPECT_LT(ShareOfBusyWindows(run(StartPhase::kAligned)), 0.3);
+  EXPECT_GT(ShareOfBusyWindows(run(StartPhase::kRandom)), 0.55);
 }
 
 }  // namespace

@@ -147,6 +147,31 @@ const std::vector<RuleCase>& RuleCases() {
        "/producers/0/keys/exponent", "must be greater than 0 and at most 10, got 0"},
       {"warmup not shorter than the run", [](Scenario& s) { s.warmup = s.duration; }, "/warmup",
        "warmup 10min must be shorter than the duration 10min"},
+      // Regression: a 10,000-shard run at a 1 ms series interval kept 40,000 values a window in
+      // memory and exhausted it; the series are bounded up front.
+      {"series over their budget",
+       [](Scenario& s) {
+         s.stream.shards = 10'000;
+         s.duration = Seconds(10);
+         s.series_interval = Millis(1);
+       },
+       "/series_interval",
+       "a series_interval of 1ms over 10s keeps 10000 windows x 40000 columns = 400000000 "
+       "time-series values, more than series_max_values (20000000; each takes about 25 bytes of "
+       "memory until the run ends); use a series_interval of at least 20ms, or raise "
+       "series_max_values"},
+      {"series budget counts consumer columns",
+       [](Scenario& s) {
+         s.series_max_values = 1'000;
+         s.consumers = {Consumer("fn", ConsumerType::kLambda)};
+       },
+       "/series_interval",
+       "a series_interval of 1s over 10min keeps 600 windows x 19 columns = 11400 time-series "
+       "values, more than series_max_values (1000; each takes about 25 bytes of memory until the "
+       "run ends); use a series_interval of at least 11539ms, or raise series_max_values"},
+      {"series budget out of range", [](Scenario& s) { s.series_max_values = 999; },
+       "/series_max_values",
+       "must be between 1000 and 100000000000 (time-series values per run), got 999"},
       {"a time after the end of the run",
        [](Scenario& s) {
          s.consumers = {Consumer("c", ConsumerType::kPolling)};
@@ -245,6 +270,17 @@ const std::vector<RuleCase>& RuleCases() {
        "unknown price dimension \"kds_shard_hours\", did you mean \"kds_shard_hour\"?"},
   };
   return cases;
+}
+
+TEST(ValidateTest, SeriesWithinTheirBudgetAreValid) {
+  Scenario s = Base();
+  s.stream.shards = 10'000;
+  s.duration = Seconds(10);
+  s.series_interval = Millis(20);  // 500 windows x 40,000 columns: exactly 20,000,000
+  EXPECT_EQ(Show(Validate(s)), "");
+  s.series_interval = Millis(1);
+  s.series_max_values = 400'000'000;  // raised by the user
+  EXPECT_EQ(Show(Validate(s)), "");
 }
 
 TEST(ValidateTest, EachViolationGetsItsPointerAndTheLoadersMessage) {

@@ -161,5 +161,25 @@ TEST(WriteAdmissionTest, NoBurstBucketWhenNoRecordExceedsTheBytesLimit) {
   EXPECT_EQ(a.Admit(s, SimTime::Zero(), 1), WriteLimit::kBytes);
 }
 
+TEST(WriteAdmissionTest, TokenBucketOfOneTebibytePerSecondRefillsWithoutOverflow) {
+  // Regression: the refill multiplied up to 3,600 s of nanoseconds by 2^40 B/s in int64 (~2^82):
+  // half an hour after the bucket was emptied it held a few milliseconds' worth, not 1,800 s.
+  constexpr int64_t kRate = int64_t{1} << 40;
+  WriteAdmitter a(WriteLimitsSpec{.bytes_per_sec = kRate,
+                                  .records_per_sec = 1000,
+                                  .admission = WriteAdmission::kTokenBucket,
+                                  .bucket_depth_sec = 3600});
+  WriteAdmissionState s;
+  ASSERT_EQ(a.Admit(s, SimTime::Zero(), 3600 * kRate), WriteLimit::kNone);  // empties the bucket
+  ASSERT_EQ(a.Admit(s, SimTime::Zero(), 1), WriteLimit::kBytes);
+  const SimTime half_hour = SimTime::Zero() + Seconds(1800);
+  EXPECT_EQ(a.Admit(s, half_hour, 1800 * kRate), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, half_hour, 1), WriteLimit::kBytes);
+  // Idle far past the depth: full again, exactly.
+  const SimTime later = half_hour + Seconds(300 * 86400);
+  EXPECT_EQ(a.Admit(s, later, 3600 * kRate), WriteLimit::kNone);
+  EXPECT_EQ(a.Admit(s, later, 1), WriteLimit::kBytes);
+}
+
 }  // namespace
 }  // namespace shardsim

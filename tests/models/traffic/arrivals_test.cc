@@ -423,6 +423,31 @@ TEST(RateProfileTest, TraceBadNumberNamesFileLineAndColumn) {
   EXPECT_EQ(p.error, path + ":12: expected a number in column \"records\", got \"x\"");
 }
 
+// Regression: a count of 1e300 aborted validate and run with an internal check, and a bytes
+// column of 1e300 became 0-byte records. Both are values beyond the format's ranges (a group's
+// 100M/s, a record's 10 MiB), refused at their line and column.
+TEST(RateProfileTest, TraceValuesBeyondTheFormatsRangesAreErrors) {
+  auto count = TraceFrom("huge-count.csv", "records\n5\n1e300\n");
+  ASSERT_FALSE(count.ok());
+  EXPECT_THAT(count.error,
+              HasSubstr("huge-count.csv:3: column \"records\" must be at most 100000000 per row "
+                        "(100000000 records per second, the largest group rate), got 1e300"));
+  auto minutes = TraceFrom("huge-minutes.csv", "records\n6000000001\n", TraceResolution::kMinute);
+  ASSERT_FALSE(minutes.ok());
+  EXPECT_THAT(minutes.error, HasSubstr("at most 6000000000 per row (100000000 records per second"));
+  EXPECT_TRUE(TraceFrom("max-minutes.csv", "records\n6000000000\n", TraceResolution::kMinute).ok());
+  auto bytes = TraceFrom("huge-bytes.csv", "records,bytes\n5,500\n5,1e300\n");
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_THAT(bytes.error,
+              HasSubstr("huge-bytes.csv:3: column \"bytes\" over column \"records\" gives a mean "
+                        "record size of 1e300 / 5 bytes, over the largest record Kinesis "
+                        "accepts (10MiB)"));
+  auto rate = TraceFrom("huge-rate.csv", "records_per_s,bytes_per_s\n2,20971522\n");
+  ASSERT_FALSE(rate.ok());
+  EXPECT_THAT(rate.error, HasSubstr("column \"bytes_per_s\" over column \"records_per_s\""));
+  EXPECT_TRUE(TraceFrom("largest.csv", "records,bytes\n2,20971520\n").ok());
+}
+
 TEST(RateProfileTest, TraceErrorsAreValuesWithLineNumbers) {
   struct Case {
     const char* csv;

@@ -197,6 +197,11 @@ TEST(SizeSamplerTest, EmpiricalCsvErrorsNameFileAndLine) {
        "\"count\""},
       {"size\n10\n", ":1: missing column \"weight\""},
       {"size,weight\n", ": the weights must have a positive, finite sum"},
+      // Regression: 4 GiB + 100 B became a 100 B record (32-bit truncation downstream).
+      {"size,weight\n10,1\n4294967396,1\n",
+       ":3: column \"size\" must be at most 10MiB (10485760 bytes, the largest record Kinesis "
+       "accepts), got 4294967396"},
+      {"size,weight\n10485761,1\n", ":2: column \"size\" must be at most 10MiB"},
   };
   int i = 0;
   for (const Case& c : cases) {
@@ -211,6 +216,16 @@ TEST(SizeSamplerTest, EmpiricalCsvErrorsNameFileAndLine) {
   missing.dist = SizeDist::kEmpirical;
   missing.file = ::testing::TempDir() + "shardsim_no_such_dir/sizes.csv";
   EXPECT_THAT(SizeSampler::FromSpec(missing).error, HasSubstr("sizes.csv: cannot open file"));
+}
+
+TEST(SizeSamplerTest, EmpiricalAcceptsTheLargestRecord) {
+  SizeSpec spec;
+  spec.dist = SizeDist::kEmpirical;
+  spec.file = WriteTempFile("largest.csv", "size,weight\n10485760,1\n");
+  Parsed<SizeSampler> s = SizeSampler::FromSpec(spec);
+  ASSERT_TRUE(s.ok()) << s.error;
+  Rng rng(4);
+  EXPECT_EQ(s.value->Sample(rng), 10485760);
 }
 
 TEST(SizeSamplerTest, InvalidSpecsAreErrors) {
