@@ -33,7 +33,11 @@ PreparedScenario::Outcome PreparedScenario::Prepare(const Scenario& scenario,
                                       "(shorten the run or lower the rate)"});
     }
     auto sizes = SizeSampler::FromSpec(spec.record_size);
-    if (!sizes.ok()) out.problems.push_back({at + "/record_size", sizes.error});
+    if (!sizes.ok()) {
+      // Every check but the data file's was made by Validate; name the field that names it.
+      const bool file = spec.record_size.dist == SizeDist::kEmpirical;
+      out.problems.push_back({at + (file ? "/record_size/file" : "/record_size"), sizes.error});
+    }
     if (!out.problems.empty()) continue;  // keys are the costly part: hash them only if needed
     std::string error;
     std::optional<KeyModel> keys = KeyModel::Create(spec.keys, &error);

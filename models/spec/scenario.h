@@ -115,6 +115,8 @@ struct ArrivalSpec {
 inline constexpr int64_t kPartitionKeyMaxChars = 256;
 
 enum class KeyDist { kUniform, kZipf, kHotKey, kWeighted, kRandom, kExplicitHashKey };
+// Random keys are UUID-like, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
+inline constexpr int64_t kRandomKeyBytes = 36;
 
 struct WeightedKey {
   std::string key;  // 1..256 characters
@@ -445,6 +447,10 @@ struct DestinationSpec {
 
   bool operator==(const DestinationSpec&) const = default;
 };
+
+// The largest record a Kinesis stream accepts (max_record_size up to 10 MiB, fact sheet 1): the
+// range of every record size the format takes, in the scenario or in a data file.
+inline constexpr int64_t kLargestRecordBytes = 10 * kMiB;
 
 // Firehose record and PutRecordBatch limits (fact sheet 7), fixed.
 inline constexpr int64_t kFirehoseMaxRecordBytes = 1'024'000;  // 1,000 KiB before base64

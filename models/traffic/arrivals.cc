@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <string>
 #include <utility>
@@ -173,6 +174,15 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
       if (std::string err = number(bytes_col, bytes); !err.empty()) return Error<Trace>(err);
       const double byte_rate = bytes_are_rates ? bytes : bytes / resolution_s;
       if (rate > 0) mean_bytes = byte_rate / rate;
+      if (mean_bytes > static_cast<double>(kLargestRecordBytes)) {
+        char per_record[32];
+        std::snprintf(per_record, sizeof per_record, "%.6g", mean_bytes);
+        return Error<Trace>(CsvError(path, row.line,
+                                     "column \"" + table.header[static_cast<size_t>(bytes_col)] +
+                                         "\" gives " + per_record +
+                                         " bytes per record; a record has at most " +
+                                         std::to_string(kLargestRecordBytes) + " (10MiB)"));
+      }
     }
     trace.rows.push_back(TraceRow{rate, mean_bytes});
   }

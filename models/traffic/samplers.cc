@@ -59,6 +59,12 @@ Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
           path, row.line,
           "expected a whole number of bytes >= 0 in column \"size\", got \"" + size_field + "\""));
     }
+    if (*size > kLargestRecordBytes) {
+      return Error<EmpiricalSizes>(CsvError(
+          path, row.line,
+          "size " + size_field + " in column \"size\" is more than the largest record, 10MiB (" +
+              std::to_string(kLargestRecordBytes) + " bytes)"));
+    }
     const std::optional<double> weight = ParseCsvNumber(weight_field);
     if (!weight || *weight < 0) {
       return Error<EmpiricalSizes>(

@@ -68,6 +68,29 @@ check "malformed JSON exits 2" run 2 validate "$tmp/trunc.json"
 check "malformed JSON has line:col" grep -Eq "trunc.json:[0-9]+:[0-9]+: " "$tmp/err"
 check "missing file exits 2" run 2 validate "$tmp/nope.json"
 
+# validate and run agree on key formats: "{i}" in two places, or none with one key, run.
+cat >"$tmp/keys2.json" <<'JSON'
+{"name": "k", "duration": "5s", "stream": {"shards": 2},
+ "producers": [{"name": "p", "rate": "10/s", "record_size": "100B",
+                "keys": {"count": 5, "format": "t{i}/d{i}"}},
+               {"name": "q", "rate": "10/s", "record_size": "100B",
+                "keys": {"count": 1, "format": "tenant-a"}}]}
+JSON
+check "validate two placeholders" run 0 validate "$tmp/keys2.json"
+check "run two placeholders" run 0 run "$tmp/keys2.json" -q --out "$tmp/keys2"
+check "top key of a two-placeholder format" grep -qE '"key": "t[0-4]/d[0-4]"' "$tmp/keys2/result.json"
+
+# Data-file problems name the field that names the file; sizes beyond 10MiB are refused.
+printf 'size,weight\n100,1\n20000000,1\n' >"$tmp/sizes.csv"
+cat >"$tmp/empirical.json" <<'JSON'
+{"name": "e", "duration": "5s", "stream": {"shards": 1},
+ "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "empirical", "file": "sizes.csv"}}]}
+JSON
+check "oversized CSV size refused" run 2 validate "$tmp/empirical.json"
+check "CSV problem at the file's pointer" grep -qF 'empirical.json: /producers/0/record_size/file: ' "$tmp/err"
+check "CSV size problem names line and limit" grep -qF 'sizes.csv:3: size 20000000 in column "size" is more than the largest record, 10MiB' "$tmp/err"
+check "run refuses it alike" run 2 run "$tmp/empirical.json" -q
+
 # run: bad input leaves no output directory.
 check "run bad scenario exits 2" run 2 run "$tmp/bad.json" --out "$tmp/out-bad"
 check "no partial output" test ! -e "$tmp/out-bad"

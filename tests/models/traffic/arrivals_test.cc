@@ -439,6 +439,10 @@ TEST(RateProfileTest, TraceErrorsAreValuesWithLineNumbers) {
       {"records\n1\n-2\n", ":3: expected a number >= 0 in column \"records\", got \"-2\""},
       {"records,bytes\n1,2\n3\n", ":3: expected 2 fields as in the header, got 1"},
       {"records,bytes\n1,nan\n", ":2: expected a number in column \"bytes\", got \"nan\""},
+      // Regression: a mean record size beyond the format's range (10MiB) was accepted.
+      {"records,bytes\n2,20971520\n2,20971522\n",
+       ":3: column \"bytes\" gives 1.04858e+07 bytes per record; a record has at most 10485760"},
+      {"records,bytes\n1,1e300\n", ":2: column \"bytes\" gives 1e+300 bytes per record"},
       {"\n\nrecords\n", ":3: no data rows after the header"},
       {"records\n\"5\n", ":2: unterminated quoted field"},
       {"", ": empty file"},

@@ -197,6 +197,10 @@ TEST(SizeSamplerTest, EmpiricalCsvErrorsNameFileAndLine) {
        "\"count\""},
       {"size\n10\n", ":1: missing column \"weight\""},
       {"size,weight\n", ": the weights must have a positive, finite sum"},
+      // Regression: sizes beyond the format's range were accepted (and 2^32 + 100 became 100).
+      {"size,weight\n10485760,1\n10485761,1\n",
+       ":3: size 10485761 in column \"size\" is more than the largest record, 10MiB"},
+      {"size,weight\n4294967396,1\n", ":2: size 4294967396 in column \"size\" is more than"},
   };
   int i = 0;
   for (const Case& c : cases) {
