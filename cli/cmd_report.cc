@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "models/spec/diagnostic.h"
 #include "reports/report_compare.h"
 #include "reports/report_run.h"
@@ -26,18 +27,7 @@ namespace {
 int ParseArgs(const std::vector<std::string>& args, const std::string& usage,
               const po::options_description& options, const po::positional_options_description& pos,
               po::variables_map* vm) {
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(pos).run(), *vm);
-    if (vm->count("help")) {
-      std::cout << usage << "\n" << options;
-      return kExitOk;
-    }
-    po::notify(*vm);
-  } catch (const po::error& e) {
-    std::cerr << "shardsim: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  return -1;
+  return ParseCommandLine(args, usage, options, pos, vm, std::cout, std::cerr);
 }
 
 std::optional<std::string> ReadText(const std::string& path) {

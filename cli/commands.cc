@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "cli/cmd_report.h"
+#include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/route.h"
 #include "models/run/run.h"
 #include "models/spec/loader/scenario_loader.h"
@@ -27,23 +29,13 @@ namespace po = boost::program_options;
 namespace shardsim::cli {
 namespace {
 
-// Parses `args` against `options` (+ positionals). On --help prints usage and returns kExitOk; on
-// a usage error prints it and returns kExitUsage; otherwise returns -1 and fills `vm`.
+// Parses `args` against `options` (+ positionals, which --help does not list). On --help prints
+// usage and returns kExitOk; on a usage error prints it and returns kExitUsage; otherwise returns
+// -1 and fills `vm`.
 int Parse(const std::vector<std::string>& args, const std::string& usage,
           const po::options_description& options, const po::positional_options_description& pos,
           po::variables_map* vm) {
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(pos).run(), *vm);
-    if (vm->count("help")) {
-      std::cout << usage << "\n" << options;
-      return kExitOk;
-    }
-    po::notify(*vm);
-  } catch (const po::error& e) {
-    std::cerr << "shardsim: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  return -1;
+  return ParseCommandLine(args, usage, options, pos, vm, std::cout, std::cerr);
 }
 
 // The value of an override as the command line spells it, for the "got ..." of messages.
@@ -118,7 +110,7 @@ int CmdValidate(const std::vector<std::string>& args) {
 
 int CmdRun(const std::vector<std::string>& args) {
   const std::string usage =
-      "Usage: shardsim run FILE [--seed N] [--duration D] [--out DIR [--report]]\n"
+      "Usage: shardsim run FILE [--seed N] [--duration D] [--out DIR [--report]] [--quiet]\n"
       "Simulates the scenario and prints a summary. With --out, writes DIR/result.json and\n"
       "DIR/series/*.csv (all or nothing). Exit 0 ok, 1 runtime failure (e.g. a conservation\n"
       "check), 2 bad input. DIR also gets summary.txt (the summary); with --report, report.md,\n"
@@ -186,8 +178,12 @@ int CmdRun(const std::vector<std::string>& args) {
     }
     return kExitUsage;
   }
+  Progress progress(std::cerr, StderrIsTerminal());  // a terminal only; no result changes
+  const std::optional<ProgressHook> hook = RunProgressHook(&progress);
   const RunResult result =
-      RunPrepared(*prepared.prepared, run_options.seed.value_or(loaded.scenario->seed));
+      RunPrepared(*prepared.prepared, run_options.seed.value_or(loaded.scenario->seed), 0,
+                  hook ? &*hook : nullptr);
+  progress.Finish();
   if (vm.count("out")) {
     OutputDir out;
     out.Add("result.json", ResultJsonText(result));

@@ -9,6 +9,8 @@
 
 #include "cli/cmd_report.h"
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "models/spec/diagnostic.h"
 
 namespace po = boost::program_options;
 
@@ -54,7 +56,11 @@ int Dispatch(int argc, char** argv) {
   if (command == "route") return CmdRoute(args);
   if (command == "report") return CmdReport(args);
   if (command == "compare") return CmdCompare(args);
-  std::cerr << "shardsim: unknown command \"" << command << "\"\n\n" << kUsage;
+  std::cerr << "shardsim: unknown command \"" << command << "\"";
+  if (auto close = ClosestName(command, CommandsInUsage(kUsage))) {
+    std::cerr << "; did you mean \"" << *close << "\"?";
+  }
+  std::cerr << "\n\n" << kUsage;
   return kExitUsage;
 }
 

@@ -5,8 +5,9 @@
 
 namespace shardsim {
 
-RunResult RunPrepared(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
-  RunOutput out = SimulateRun(prepared, seed, replication);
+RunResult RunPrepared(const PreparedScenario& prepared, uint64_t seed, uint64_t replication,
+                      const ProgressHook* progress) {
+  RunOutput out = SimulateRun(prepared, seed, replication, progress);
   AnalyzeRun(prepared.scenario(), &out);
   return std::move(out.result);
 }

@@ -28,8 +28,10 @@ struct RunOutcome {
   std::vector<Diagnostic> input_errors;
 };
 
-// One run of a prepared scenario, analysed (findings and SLO checks).
-RunResult RunPrepared(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0);
+// One run of a prepared scenario, analysed (findings and SLO checks). `progress` observes the
+// simulation (a progress display); results are the same without it.
+RunResult RunPrepared(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0,
+                      const ProgressHook* progress = nullptr);
 
 // Prepares, simulates and analyses one scenario.
 // REQUIRES: the scenario is valid and uses only ImplementedFeatures().

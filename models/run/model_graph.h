@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,23 @@
 #include "sim/time.h"
 
 namespace shardsim {
+
+// What a progress display can show of a run under way.
+struct RunProgress {
+  SimTime now;           // simulated time reached
+  SimTime end;           // the end time
+  uint64_t events = 0;   // events run so far
+  uint64_t records = 0;  // records stored so far (the stream and every Direct PUT Firehose)
+};
+
+// An optional observer of a run: `report` is called between events, after about
+// `events_between` events (the simulated-time step adapts to the event rate) and once at the end.
+// It must not touch the simulation. Without it a run is one RunUntil; with it the run is cut into
+// steps, which changes no result (events run in (time, phase, sequence) order either way).
+struct ProgressHook {
+  std::function<void(const RunProgress&)> report;
+  uint64_t events_between = 200'000;
+};
 
 class ModelGraph {
  public:
@@ -38,7 +56,7 @@ class ModelGraph {
 
   // Runs every event up to the end time, then finishes the components and the streams.
   // REQUIRES: called once.
-  void Run();
+  void Run(const ProgressHook* progress = nullptr);
 
   const PreparedScenario& prepared() const { return prepared_; }
   SimTime end() const { return end_; }
@@ -55,6 +73,8 @@ class ModelGraph {
   const ReadPath* reads() const { return reads_.get(); }
 
  private:
+  void RunInSteps(const ProgressHook& progress);
+
   const PreparedScenario& prepared_;
   SimTime end_;
   std::unique_ptr<Stream> stream_;

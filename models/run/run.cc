@@ -81,12 +81,13 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
 
 }  // namespace
 
-RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
+RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication,
+                      const ProgressHook* progress) {
   const Scenario& scenario = prepared.scenario();
   const SimDuration duration = prepared.duration();
 
   ModelGraph graph(prepared, seed, replication);
-  graph.Run();
+  graph.Run(progress);
   const Stream& stream = graph.stream();
   const ReadPath* reads = graph.reads();
   const std::vector<PreparedProducer>& inputs = prepared.producers();

@@ -14,6 +14,7 @@
 #include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
 #include "models/result/run_result.h"
+#include "models/run/model_graph.h"
 #include "models/run/prepared.h"
 
 namespace shardsim {
@@ -37,8 +38,10 @@ struct RunOutput {
   std::vector<KeyUsage> usage;
 };
 
-// REQUIRES: prepared.scenario() uses only ImplementedFeatures().
-RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0);
+// REQUIRES: prepared.scenario() uses only ImplementedFeatures(). `progress`, if given, observes
+// the run (ModelGraph::Run); the result is the same with or without it.
+RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0,
+                      const ProgressHook* progress = nullptr);
 
 // Fills result->shards[i].top_keys: the keys with the largest exact share of each shard's
 // records, merged across groups by key string; `records` is that share of the shard's first

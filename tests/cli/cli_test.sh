@@ -44,6 +44,15 @@ check "run --help" run 0 run --help
 check "validate --help" run 0 validate --help
 check "route --help" run 0 route --help
 check "unknown option" run 2 run "$src/scenarios/write-skew-split.json" --bogus
+check "unknown option suggests" run 2 run "$src/scenarios/write-skew-split.json" --seeed 3
+check "did you mean --seed" grep -qF "unrecognised option '--seeed'; did you mean '--seed'?" "$tmp/err"
+check "unknown command suggests" run 2 rnu
+check "did you mean run" grep -qF 'unknown command "rnu"; did you mean "run"?' "$tmp/err"
+check "run --help again" run 0 run --help
+check "run --help lists --quiet" grep -q -- "--quiet" "$tmp/out"
+check "run --help hides the positional" bash -c "! grep -q -- '--file' '$tmp/out'"
+check "compare --help hides the positional" run 0 compare --help
+check "compare --help has no --dirs" bash -c "! grep -q -- '--dirs' '$tmp/out'"
 
 # validate: every example is valid.
 for f in "$src"/scenarios/*.json; do
@@ -143,6 +152,15 @@ check "poison stall finding" grep -q "lambda_shard_stalled" "$tmp/out"
 check "run direct put" run 0 run "$src/scenarios/firehose-direct-put-small-objects.json" --duration 3min --out "$tmp/o8"
 check "small objects finding" grep -q "firehose_small_objects" "$tmp/out"
 check "direct put source" grep -q '"source": "direct_put"' "$tmp/o8/result.json"
+
+# A long run shows its progress on a terminal's stderr, and nothing when stderr is not one.
+check "run without a terminal" run 0 run "$src/scenarios/clickstream.json" --duration 3min -q
+check "no progress into a file" test ! -s "$tmp/err"
+if command -v script >/dev/null; then
+  script -qec "'$bin' run '$src/scenarios/clickstream.json' --duration 10min -q" /dev/null \
+    >"$tmp/tty" 2>&1
+  check "progress on a terminal" grep -q "simulated .* of 10min 00s (.*events, .* records" "$tmp/tty"
+fi
 
 # route.
 printf 'device-1\nabc\n' >"$tmp/keys.txt"
