@@ -530,6 +530,9 @@ struct Scenario {
   SimDuration series_interval = Seconds(1);
   std::string region = "us-east-1";
   std::vector<ProducerSpec> producers;  // at least one
+  // No "stream" section: every producer writes to a Direct PUT Firehose and no consumer reads a
+  // stream; `stream` then keeps its defaults and is not modelled.
+  bool has_stream = true;
   StreamSpec stream;
   std::vector<ConsumerSpec> consumers;
   std::optional<SloSpec> slos;

@@ -959,6 +959,7 @@ class Validator {
       consumer_ok.push_back(Clean(At("/consumers", i)));
     }
     const bool stream_ok = Clean("/stream");
+    if (!s.has_stream) NeedsAStream();
 
     std::map<std::string, size_t, std::less<>> consumer_index;
     for (size_t i = 0; i < s.consumers.size(); ++i) consumer_index.emplace(s.consumers[i].name, i);
@@ -1096,6 +1097,29 @@ class Validator {
                     Quote(k.name) + ")");
         }
       }
+    }
+  }
+
+  // Without a "stream" section every producer must write to a firehose and no consumer may read
+  // the stream: the first that does is named.
+  void NeedsAStream() {
+    std::string user;
+    for (const ProducerSpec& p : s_.producers) {
+      if (p.target.empty()) {
+        user = "producer " + Quote(p.name) + " writes to it";
+        break;
+      }
+    }
+    for (size_t i = 0; i < s_.consumers.size() && user.empty(); ++i) {
+      const ConsumerSpec& k = s_.consumers[i];
+      if (k.type != ConsumerType::kFirehose || k.firehose.source != FirehoseSource::kDirectPut) {
+        user = "consumer " + Quote(k.name) + " reads it";
+      }
+    }
+    if (!user.empty()) {
+      Error("/stream", "missing required field \"stream\": " + user +
+                           " (only a scenario whose producers all write to direct_put firehoses "
+                           "has no stream)");
     }
   }
 

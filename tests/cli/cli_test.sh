@@ -152,6 +152,11 @@ check "poison stall finding" grep -q "lambda_shard_stalled" "$tmp/out"
 check "run direct put" run 0 run "$src/scenarios/firehose-direct-put-small-objects.json" --duration 3min --out "$tmp/o8"
 check "small objects finding" grep -q "firehose_small_objects" "$tmp/out"
 check "direct put source" grep -q '"source": "direct_put"' "$tmp/o8/result.json"
+# The Direct PUT example has no "stream" section, and the result says there is none.
+check "direct put without a stream" bash -c "! grep -q '\"stream\"' '$src/scenarios/firehose-direct-put-small-objects.json'"
+check "no stream mode" grep -q '"stream_mode": "NONE"' "$tmp/o8/result.json"
+check "no shards" grep -q '"open_shards": 0' "$tmp/o8/result.json"
+check "summary says no stream" grep -q "no stream (Direct PUT only)" "$tmp/out"
 
 # A long run shows its progress on a terminal's stderr, and nothing when stderr is not one.
 check "run without a terminal" run 0 run "$src/scenarios/clickstream.json" --duration 3min -q

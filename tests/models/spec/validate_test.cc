@@ -374,6 +374,35 @@ TEST(ScenarioLoaderValidateTest, RecordsThatOnlyTheirPartitionKeyMakesOversizedA
             "would be dropped as oversized\n");
 }
 
+// Regression: a Firehose fed only by Direct PUT needed a dummy "stream" section.
+TEST(ScenarioLoaderValidateTest, ADirectPutOnlyScenarioNeedsNoStream) {
+  const std::string firehose =
+      R"("consumers": [{"name": "f", "type": "firehose", "source": "direct_put"}])";
+  const LoadResult ok = LoadScenarioText(
+      R"({"name": "t", "producers": [{"name": "p", "rate": "1/s", "record_size": "1KB",
+          "target": "f"}], )" +
+          firehose + "}",
+      "x.json", "");
+  ASSERT_TRUE(ok.ok()) << (ok.errors.empty() ? "" : ok.errors[0].message);
+  EXPECT_FALSE(ok.scenario->has_stream);
+  EXPECT_EQ(LoadErrors(R"({"name": "t", "producers": [{"name": "p", "rate": "1/s",
+                         "record_size": "1KB", "target": "f"}, {"name": "q", "rate": "1/s",
+                         "record_size": "1KB"}], )" +
+                       firehose + "}"),
+            "x.json: /stream: missing required field \"stream\": producer \"q\" writes to it "
+            "(only a scenario whose producers all write to direct_put firehoses has no stream)\n");
+  EXPECT_EQ(LoadErrors(R"({"name": "t", "producers": [{"name": "p", "rate": "1/s",
+                         "record_size": "1KB", "target": "f"}], "consumers": [{"name": "f",
+                         "type": "firehose", "source": "direct_put"}, {"name": "k",
+                         "type": "kcl"}]})"),
+            "x.json: /stream: missing required field \"stream\": consumer \"k\" reads it (only a "
+            "scenario whose producers all write to direct_put firehoses has no stream)\n");
+  EXPECT_TRUE(LoadScenarioText("{" + kHead + R"({"name": "p", "rate": "1/s",
+                               "record_size": "1KB"}]})",
+                               "x.json", "")
+                  .scenario->has_stream);
+}
+
 TEST(ScenarioLoaderValidateTest, AFieldThatFailedToReadGetsNoSecondMessage) {
   // The weight is not a number: its sum is unknown, not 0.
   EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size": "1KB",
