@@ -776,8 +776,13 @@ std::vector<Finding> ProducerFindings(const Scenario& scenario, const RunResult&
 
 void AddWritePathFindings(const Scenario& scenario, const ShardMap& map,
                           const std::vector<KeyUsage>& usage, RunResult* result) {
-  const WriteContext w = MakeContext(scenario, map, usage, *result);
   std::vector<Finding>& out = result->findings;
+  if (!scenario.has_stream) {  // Direct PUT only: no shards to judge, only the producers
+    std::vector<Finding> producers = ProducerFindings(scenario, *result, ThrottleCause{});
+    std::move(producers.begin(), producers.end(), std::back_inserter(out));
+    return;
+  }
+  const WriteContext w = MakeContext(scenario, map, usage, *result);
   std::vector<Finding> hot = HotKeyAndShardFindings(w, *result);
   const int hot_shards = static_cast<int>(std::count_if(
       hot.begin(), hot.end(), [](const Finding& f) { return f.kind == FindingKind::kHotShard; }));

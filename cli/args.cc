@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "models/run/run.h"
 #include "models/spec/diagnostic.h"
 
@@ -19,20 +20,8 @@ namespace shardsim::cli {
 
 int ParseArgs(const std::vector<std::string>& args, const std::string& usage,
               const po::options_description& options, const po::positional_options_description& pos,
-              po::variables_map* vm, const po::options_description* visible) {
-  const po::options_description& shown = visible != nullptr ? *visible : options;
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(pos).run(), *vm);
-    if (vm->count("help")) {
-      std::cout << usage << "\n" << shown;
-      return kExitOk;
-    }
-    po::notify(*vm);
-  } catch (const po::error& e) {
-    std::cerr << "shardsim: " << e.what() << "\n\n" << usage << "\n" << shown;
-    return kExitUsage;
-  }
-  return -1;
+              po::variables_map* vm) {
+  return ParseCommandLine(args, usage, options, pos, vm, std::cout, std::cerr);
 }
 
 void AddScenarioOptions(po::options_description* options, bool sweep) {

@@ -21,13 +21,12 @@
 namespace shardsim::cli {
 
 // Parses `args` against `options` (+ positionals). On --help prints usage and returns kExitOk; on
-// a usage error prints it and returns kExitUsage; otherwise returns -1 and fills `vm`. Help and
-// errors list `visible` when given (the options without the hidden positionals), else `options`.
+// a usage error prints it (with "did you mean" for an unknown option) and returns kExitUsage;
+// otherwise returns -1 and fills `vm`. --help does not list the positionals (cli/options.h).
 int ParseArgs(const std::vector<std::string>& args, const std::string& usage,
               const boost::program_options::options_description& options,
               const boost::program_options::positional_options_description& pos,
-              boost::program_options::variables_map* vm,
-              const boost::program_options::options_description* visible = nullptr);
+              boost::program_options::variables_map* vm);
 
 // Adds --seed, --duration, --set, --shards and --prices to `options`. With `sweep`, --set takes
 // lists and ranges (a grid axis).

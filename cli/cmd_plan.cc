@@ -1,8 +1,6 @@
 // `shardsim size` and `shardsim sweep`. See cmd_plan.h.
 #include "cli/cmd_plan.h"
 
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "planner/pool.h"
 #include "planner/size.h"
 #include "planner/sweep.h"
@@ -25,38 +24,23 @@ namespace po = boost::program_options;
 namespace shardsim::cli {
 namespace {
 
-// "runs done / planned, time left" on one redrawn stderr line when stderr is a terminal; nothing
-// otherwise. At most four updates a second.
+// "3/10 runs, 1min 20s left" on one redrawn stderr line when stderr is a terminal.
 class RunProgress {
  public:
   explicit RunProgress(std::string what)
       : what_(std::move(what)),
-        enabled_(isatty(fileno(stderr)) != 0),
-        start_(std::chrono::steady_clock::now()) {}
-  ~RunProgress() {
-    if (drawn_) std::cerr << "\r\033[K" << std::flush;
-  }
+        progress_(std::cerr, StderrIsTerminal()),
+        start_(Progress::Clock::now()) {}
   void Update(size_t done, size_t planned) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (drawn_ && now - last_ < std::chrono::milliseconds(250) && done < planned) return;
-    last_ = now;
-    drawn_ = true;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    std::string line =
-        "\r\033[K" + what_ + ": " + std::to_string(done) + "/" + std::to_string(planned) + " runs";
-    if (done > 0 && planned > done) {
-      const double left = elapsed / static_cast<double>(done) * static_cast<double>(planned - done);
-      line += ", about " + std::to_string(static_cast<int64_t>(left + 0.5)) + " s left";
-    }
-    std::cerr << line << std::flush;
+    if (!progress_.Due()) return;
+    progress_.Update(what_ + ": " +
+                     Progress::Steps(done, planned, "runs", Progress::Clock::now() - start_));
   }
 
  private:
   std::string what_;
-  bool enabled_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point start_, last_;
+  Progress progress_;
+  Progress::Clock::time_point start_;
 };
 
 bool ReadCount(const po::variables_map& vm, const char* name, int64_t min, int64_t max,
@@ -101,7 +85,7 @@ int CmdSize(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, all, pos, &vm, &options); rc >= 0) return rc;
+  if (int rc = ParseArgs(args, usage, all, pos, &vm); rc >= 0) return rc;
   ScenarioArgs a;
   if (!ReadScenarioArgs(vm, /*sweep=*/false, &a, std::cerr)) return kExitUsage;
   SizeOptions o;
@@ -187,7 +171,7 @@ int CmdSweep(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, all, pos, &vm, &options); rc >= 0) return rc;
+  if (int rc = ParseArgs(args, usage, all, pos, &vm); rc >= 0) return rc;
   ScenarioArgs a;
   if (!ReadScenarioArgs(vm, /*sweep=*/true, &a, std::cerr)) return kExitUsage;
   int64_t reps = 1, threads = HardwareThreads();

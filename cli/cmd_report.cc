@@ -13,6 +13,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "models/spec/diagnostic.h"
 #include "reports/report_compare.h"
 #include "reports/report_run.h"

@@ -12,6 +12,7 @@
 
 #include "cli/args.h"
 #include "cli/cmd_report.h"
+#include "cli/progress.h"
 #include "models/run/run.h"
 #include "models/spec/loader/scenario_loader.h"
 #include "models/spec/units.h"
@@ -97,7 +98,7 @@ int CmdRun(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, all, pos, &vm, &options); rc >= 0) return rc;
+  if (int rc = ParseArgs(args, usage, all, pos, &vm); rc >= 0) return rc;
 
   ScenarioArgs a;
   if (!ReadScenarioArgs(vm, /*sweep=*/false, &a, std::cerr)) return kExitUsage;
@@ -112,7 +113,11 @@ int CmdRun(const std::vector<std::string>& args) {
   const std::optional<RunInput> in =
       LoadRunInput(a.file, SingleOverrides(a.sets), a.prices_file, std::cerr);
   if (!in) return kExitUsage;
-  RunResult result = RunPrepared(*in->prepared, in->prices, a.seed.value_or(in->scenario.seed));
+  Progress progress(std::cerr, StderrIsTerminal());  // a terminal only; no result changes
+  const std::optional<ProgressHook> hook = RunProgressHook(&progress);
+  RunResult result = RunPrepared(*in->prepared, in->prices, a.seed.value_or(in->scenario.seed), 0,
+                                 hook ? &*hook : nullptr);
+  progress.Finish();
   result.provenance = MakeProvenance("run", args, a.file);
   if (vm.count("out")) {
     OutputDir out;

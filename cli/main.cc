@@ -11,6 +11,8 @@
 #include "cli/cmd_report.h"
 #include "cli/cmd_shards.h"
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "models/spec/diagnostic.h"
 
 namespace po = boost::program_options;
 
@@ -62,7 +64,11 @@ int Dispatch(int argc, char** argv) {
   if (command == "shards") return CmdShards(args);
   if (command == "report") return CmdReport(args);
   if (command == "compare") return CmdCompare(args);
-  std::cerr << "shardsim: unknown command \"" << command << "\"\n\n" << kUsage;
+  std::cerr << "shardsim: unknown command \"" << command << "\"";
+  if (auto close = ClosestName(command, CommandsInUsage(kUsage))) {
+    std::cerr << "; did you mean \"" << *close << "\"?";
+  }
+  std::cerr << "\n\n" << kUsage;
   return kExitUsage;
 }
 

@@ -6,8 +6,8 @@
 namespace shardsim {
 
 RunResult RunPrepared(const PreparedScenario& prepared, const PriceChoice& prices, uint64_t seed,
-                      uint64_t replication) {
-  RunOutput out = SimulateRun(prepared, seed, replication);
+                      uint64_t replication, const ProgressHook* progress) {
+  RunOutput out = SimulateRun(prepared, seed, replication, progress);
   AnalyzeRun(prepared.scenario(), prices.table ? &*prices.table : nullptr, prices.note, &out);
   return std::move(out.result);
 }

@@ -34,9 +34,10 @@ struct RunOutcome {
   std::string input_errors_file;
 };
 
-// One run of a prepared scenario, analysed and priced with `prices` (ResolvePrices).
+// One run of a prepared scenario, analysed and priced with `prices` (ResolvePrices). `progress`
+// observes the simulation (a progress display); results are the same without it.
 RunResult RunPrepared(const PreparedScenario& prepared, const PriceChoice& prices, uint64_t seed,
-                      uint64_t replication = 0);
+                      uint64_t replication = 0, const ProgressHook* progress = nullptr);
 
 // Resolves the prices, prepares, simulates and analyses one scenario.
 // REQUIRES: the scenario is valid and uses only ImplementedFeatures().

@@ -179,9 +179,13 @@ std::string CostChange(const std::optional<double>& a, const std::optional<doubl
 }
 
 std::string RunBrief(const RunResult& r) {
-  std::string s = (r.scenario.empty() ? "(unnamed scenario)" : r.scenario) + ", " +
-                  std::to_string(r.open_shards) + " open shards";
-  if (!r.stream_mode.empty()) s += " (" + r.stream_mode + ")";
+  std::string s = (r.scenario.empty() ? "(unnamed scenario)" : r.scenario) + ", ";
+  if (r.stream_mode == kNoStreamMode) {
+    s += "no stream";
+  } else {
+    s += std::to_string(r.open_shards) + " open shards";
+    if (!r.stream_mode.empty()) s += " (" + r.stream_mode + ")";
+  }
   s += ", seed " + std::to_string(r.seed) + ", ";
   if (std::isfinite(r.duration_s) && r.duration_s >= 0 && r.duration_s < 9.2e9) {
     s += FormatDuration(SimDuration::FromSeconds(r.duration_s));

@@ -86,6 +86,7 @@ std::string ConsumerBrief(const ConsumerResult& c) {
 }
 
 std::string StreamBrief(const RunResult& r) {
+  if (r.stream_mode == kNoStreamMode) return "no stream (Direct PUT only)";
   std::string mode = r.stream_mode;
   for (char& c : mode) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::replace(mode.begin(), mode.end(), '_', '-');
@@ -193,9 +194,14 @@ namespace {
 
 BulletList Configuration(const RunResult& r) {
   BulletList l;
-  l.items.push_back(
-      {Strong("Stream: "), Plain(StreamBrief(r) + " open at the end, per-shard write limits " +
-                                 LimitsText(r, " and ") + ".")});
+  if (r.stream_mode == kNoStreamMode) {
+    l.items.push_back({Strong("Stream: "), Plain("none; every producer writes to a Direct PUT "
+                                                 "Firehose.")});
+  } else {
+    l.items.push_back(
+        {Strong("Stream: "), Plain(StreamBrief(r) + " open at the end, per-shard write limits " +
+                                   LimitsText(r, " and ") + ".")});
+  }
   for (size_t i = 0; i < r.producers.size() && i < kListedProducers; ++i) {
     const ProducerResult& p = r.producers[i];
     l.items.push_back({Strong("Producer "), Code(p.name),

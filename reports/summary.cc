@@ -118,8 +118,13 @@ std::string DurationText(double seconds) {
 std::string Header(const RunResult& r) {
   std::string s = r.scenario.empty() ? "(unnamed scenario)" : r.scenario;
   s += ": " + DurationText(r.duration_s) + " simulated, seed " + std::to_string(r.seed);
-  if (!r.stream_mode.empty()) s += ", " + r.stream_mode;
-  s += ", " + std::to_string(r.open_shards) + (r.open_shards == 1 ? " open shard" : " open shards");
+  if (r.stream_mode == kNoStreamMode) {
+    s += ", no stream (Direct PUT only)";
+  } else {
+    if (!r.stream_mode.empty()) s += ", " + r.stream_mode;
+    s += ", " + std::to_string(r.open_shards) +
+         (r.open_shards == 1 ? " open shard" : " open shards");
+  }
   s += ", " + Grouped(r.events_processed) + " events";
   return Line(s);
 }
@@ -505,9 +510,11 @@ std::string TextTable(const std::vector<TextColumn>& cols,
 
 std::string SummaryText(const RunResult& result) {
   const std::string consumers = result.consumers.empty() ? "" : Consumers(result) + "\n";
-  return Header(result) + WarmupText(result) + "\n" + Producers(result) + "\n" +
-         HottestShards(result) + "\n" + consumers + ConservationText(result.conservation) + "\n" +
-         CostText(result) + Findings(result.findings);
+  const std::string shards =
+      result.stream_mode == kNoStreamMode ? "" : HottestShards(result) + "\n";
+  return Header(result) + WarmupText(result) + "\n" + Producers(result) + "\n" + shards +
+         consumers + ConservationText(result.conservation) + "\n" + CostText(result) +
+         Findings(result.findings);
 }
 
 }  // namespace shardsim

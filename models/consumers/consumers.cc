@@ -723,34 +723,40 @@ std::vector<Assumption> ReadPath::Assumptions() const {
       if (seen.insert(x.name + "\n" + x.value).second) a.push_back(std::move(x));
     }
   }
+  // The stream's read assumptions only where a consumer reads it (not Direct PUT Firehoses).
+  const bool reads_stream = std::any_of(specs_.begin(), specs_.end(), [](const ConsumerSpec& c) {
+    return c.type != ConsumerType::kFirehose || c.firehose.source != FirehoseSource::kDirectPut;
+  });
   const ReadLimitsSpec& l = stream_spec_.read_limits;
-  a.push_back({"shard read limits (GetRecords)",
-               std::to_string(l.get_records_per_sec) + " calls in any trailing second and " +
-                   FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
-                   " per shard, shared by every polling reader; <= " +
-                   std::to_string(l.max_records_per_call) + " records and " +
-                   FormatBytes(l.max_bytes_per_call) + " per call",
-               "fact sheet 2"});
-  a.push_back({"read throttling",
-               "a response of " + FormatBytes(l.max_bytes_per_call) + " throttles the shard for " +
-                   FormatDuration(l.penalty) +
-                   "; a call that finds the byte budget (a bucket one second deep) spent "
-                   "throttles the shard for 1s; the call-rate limit refuses only the excess call",
-               "fact sheet 2; the exact algorithm is UNCONFIRMED"});
-  a.push_back({"throttled GetRecords",
-               "retried after max(1s, the reader's poll interval) plus a uniform jitter of up to "
-               "400ms",
-               "fact sheet 2: AWS recommends waiting 1 s; the jitter is UNCONFIRMED, chosen so "
-               "five readers polling one shard every 200ms average ~1s (fact sheet 2)"});
   const bool default_visibility = !stream_spec_.propagation_delay.has_value();
-  a.push_back({"propagation delay (put to visible for GetRecords)",
-               default_visibility ? "lognormal median 50ms, p99 150ms, drawn per call"
-                                  : "as configured, drawn per call",
-               default_visibility
-                   ? "UNCONFIRMED: chosen so one reader polling every 200ms averages ~200ms and "
-                     "five sharing a shard ~1s (fact sheet 2); configurable at "
-                     "/stream/propagation_delay"
-                   : "/stream/propagation_delay"});
+  if (reads_stream) {
+    a.push_back({"shard read limits (GetRecords)",
+                 std::to_string(l.get_records_per_sec) + " calls in any trailing second and " +
+                     FormatByteRate(static_cast<double>(l.bytes_per_sec)) +
+                     " per shard, shared by every polling reader; <= " +
+                     std::to_string(l.max_records_per_call) + " records and " +
+                     FormatBytes(l.max_bytes_per_call) + " per call",
+                 "fact sheet 2"});
+    a.push_back({"read throttling",
+                 "a response of " + FormatBytes(l.max_bytes_per_call) +
+                     " throttles the shard for " + FormatDuration(l.penalty) +
+                     "; a call that finds the byte budget (a bucket one second deep) spent "
+                     "throttles the shard for 1s; the call-rate limit refuses only the excess call",
+                 "fact sheet 2; the exact algorithm is UNCONFIRMED"});
+    a.push_back({"throttled GetRecords",
+                 "retried after max(1s, the reader's poll interval) plus a uniform jitter of up to "
+                 "400ms",
+                 "fact sheet 2: AWS recommends waiting 1 s; the jitter is UNCONFIRMED, chosen so "
+                 "five readers polling one shard every 200ms average ~1s (fact sheet 2)"});
+    a.push_back({"propagation delay (put to visible for GetRecords)",
+                 default_visibility ? "lognormal median 50ms, p99 150ms, drawn per call"
+                                    : "as configured, drawn per call",
+                 default_visibility
+                     ? "UNCONFIRMED: chosen so one reader polling every 200ms averages ~200ms and "
+                       "five sharing a shard ~1s (fact sheet 2); configurable at "
+                       "/stream/propagation_delay"
+                     : "/stream/propagation_delay"});
+  }
   bool any_kcl = false, any_efo = false, any_outage = false;
   for (const ConsumerSpec& c : specs_) {
     any_kcl = any_kcl || c.type == ConsumerType::kKcl;

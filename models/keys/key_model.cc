@@ -18,16 +18,6 @@ namespace {
 constexpr int64_t kMaxKeyCount = 100'000'000;
 constexpr std::string_view kPlaceholder = "{i}";
 
-// Writes template key i into `buf` (prefix + decimal + suffix) and returns it. `buf` must hold
-// prefix + suffix + 20 bytes.
-std::string_view FormatKey(std::string_view prefix, std::string_view suffix, uint64_t i,
-                           std::vector<char>& buf) {
-  char* out = std::copy(prefix.begin(), prefix.end(), buf.data());
-  out = std::to_chars(out, out + 20, i).ptr;
-  out = std::copy(suffix.begin(), suffix.end(), out);
-  return {buf.data(), static_cast<size_t>(out - buf.data())};
-}
-
 bool ValidWeight(double w) { return std::isfinite(w) && w >= 0; }
 
 // Neumaier's compensated sum: shares of 10^7 Zipf keys stay accurate to a few ulps.
@@ -71,22 +61,27 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
     if (spec.count < 1 || spec.count > kMaxKeyCount) {
       return fail("count must be in [1, 100000000], got " + std::to_string(spec.count));
     }
-    const size_t at = spec.format.find(kPlaceholder);
-    if (at == std::string::npos ||
-        spec.format.find(kPlaceholder, at + kPlaceholder.size()) != std::string::npos) {
-      return fail("format must contain \"{i}\" exactly once, got \"" + spec.format + "\"");
+    // Every "{i}" is replaced by the index; the text between them is kept as pieces.
+    int piece_chars = 0;
+    for (size_t from = 0;;) {
+      const size_t at = spec.format.find(kPlaceholder, from);
+      ks.pieces_.push_back(spec.format.substr(from, at == std::string::npos ? at : at - from));
+      std::string utf8_error;
+      const std::optional<int> chars = CountUtf8CodePoints(ks.pieces_.back(), &utf8_error);
+      if (!chars) return fail("format must be valid UTF-8: " + utf8_error);
+      piece_chars += *chars;
+      ks.affix_bytes_ += static_cast<uint32_t>(ks.pieces_.back().size());
+      if (at == std::string::npos) break;
+      from = at + kPlaceholder.size();
     }
-    ks.prefix_ = spec.format.substr(0, at);
-    ks.suffix_ = spec.format.substr(at + kPlaceholder.size());
-    std::string utf8_error;
-    const std::optional<int> prefix_chars = CountUtf8CodePoints(ks.prefix_, &utf8_error);
-    const std::optional<int> suffix_chars =
-        prefix_chars ? CountUtf8CodePoints(ks.suffix_, &utf8_error) : std::nullopt;
-    if (!suffix_chars) return fail("format must be valid UTF-8: " + utf8_error);
+    ks.digit_copies_ = static_cast<uint32_t>(ks.pieces_.size() - 1);
+    if (ks.digit_copies_ == 0 && spec.count > 1) {
+      return fail("format \"" + spec.format + "\" has no \"{i}\": all " +
+                  std::to_string(spec.count) + " keys would be the same");
+    }
     ks.template_count_ = static_cast<uint32_t>(spec.count);
-    ks.affix_bytes_ = static_cast<uint32_t>(ks.prefix_.size() + ks.suffix_.size());
     const int longest_chars =
-        *prefix_chars + *suffix_chars + static_cast<int>(std::to_string(spec.count - 1).size());
+        piece_chars + static_cast<int>(ks.digit_copies_ * std::to_string(spec.count - 1).size());
     if (longest_chars > kMaxPartitionKeyChars) {
       return fail("format with count " + std::to_string(spec.count) + " makes keys of " +
                   std::to_string(longest_chars) + " characters; partition keys have at most " +
@@ -120,21 +115,8 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
         if (!ValidPartitionKey(spec.hot_key, &key_error, "hot_key")) return fail(key_error);
         // A hot key that is itself a template key (the loader fills in key 0) is that key;
         // any other string is an extra key after the template keys.
-        const std::string_view hot = spec.hot_key;
-        bool in_space = false;
-        if (hot.size() > ks.affix_bytes_ && hot.starts_with(ks.prefix_) &&
-            hot.ends_with(ks.suffix_)) {
-          const std::string_view digits =
-              hot.substr(ks.prefix_.size(), hot.size() - ks.affix_bytes_);
-          uint64_t i = 0;
-          const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
-          const bool canonical = digits.size() == 1 || digits[0] != '0';
-          if (ec == std::errc() && end == digits.data() + digits.size() && canonical &&
-              i < ks.template_count_) {
-            in_space = true;
-            ks.hot_id_ = static_cast<uint32_t>(i);
-          }
-        }
+        const std::optional<uint32_t> in_space = ks.TemplateIdOf(spec.hot_key);
+        if (in_space) ks.hot_id_ = *in_space;
         if (!in_space) {
           ks.hot_id_ = ks.template_count_;
           ks.stored_.push_back({spec.hot_key, HashKey()});
@@ -220,12 +202,44 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
 
   // One MD5 per template key; routing needs only the high word (KeyRoutes).
   ks.template_high_.resize(ks.stored_base_);
-  std::vector<char> buf(ks.affix_bytes_ + 20);
+  std::vector<char> buf(ks.TemplateBufBytes());
   for (uint32_t i = 0; i < ks.stored_base_; ++i) {
-    ks.template_high_[i] =
-        hasher.PartitionKeyHash(FormatKey(ks.prefix_, ks.suffix_, i, buf)).high();
+    ks.template_high_[i] = hasher.PartitionKeyHash(ks.FormatTemplateKey(i, buf)).high();
   }
   return ks;
+}
+
+// ---------------------------------------------------------------- template keys
+
+std::string_view KeyModel::FormatTemplateKey(uint64_t i, std::vector<char>& buf) const {
+  char* out = std::copy(pieces_[0].begin(), pieces_[0].end(), buf.data());
+  for (size_t k = 1; k < pieces_.size(); ++k) {
+    out = std::to_chars(out, out + 20, i).ptr;
+    out = std::copy(pieces_[k].begin(), pieces_[k].end(), out);
+  }
+  return {buf.data(), static_cast<size_t>(out - buf.data())};
+}
+
+std::optional<uint32_t> KeyModel::TemplateIdOf(std::string_view key) const {
+  if (digit_copies_ == 0) {
+    return key == pieces_[0] ? std::optional<uint32_t>(0) : std::nullopt;
+  }
+  // Every copy of the index has the same number of digits, so the key's length gives it.
+  if (key.size() <= affix_bytes_ || (key.size() - affix_bytes_) % digit_copies_ != 0 ||
+      !key.starts_with(pieces_[0])) {
+    return std::nullopt;
+  }
+  const size_t digits = (key.size() - affix_bytes_) / digit_copies_;
+  const std::string_view text = key.substr(pieces_[0].size(), digits);
+  uint64_t i = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+  const bool canonical = text.size() == 1 || text[0] != '0';
+  if (ec != std::errc() || end != text.data() + text.size() || !canonical || i >= template_count_) {
+    return std::nullopt;
+  }
+  std::vector<char> buf(TemplateBufBytes());
+  if (FormatTemplateKey(i, buf) != key) return std::nullopt;
+  return static_cast<uint32_t>(i);
 }
 
 // ---------------------------------------------------------------- per-key queries
@@ -233,15 +247,15 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
 std::string KeyModel::KeyString(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
   if (key_id >= stored_base_) return stored_[key_id - stored_base_].text;
-  std::vector<char> buf(affix_bytes_ + 20);
-  return std::string(FormatKey(prefix_, suffix_, key_id, buf));
+  std::vector<char> buf(TemplateBufBytes());
+  return std::string(FormatTemplateKey(key_id, buf));
 }
 
 HashKey KeyModel::KeyHash(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
   if (key_id >= stored_base_) return stored_[key_id - stored_base_].hash;
-  std::vector<char> buf(affix_bytes_ + 20);
-  return PartitionKeyHash(FormatKey(prefix_, suffix_, key_id, buf));
+  std::vector<char> buf(TemplateBufBytes());
+  return PartitionKeyHash(FormatTemplateKey(key_id, buf));
 }
 
 uint64_t KeyModel::KeyHashHigh(uint32_t key_id) const {
@@ -392,11 +406,10 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(
   };
   std::vector<Item> items;
   Md5Hasher hasher;
-  std::vector<char> buf(affix_bytes_ + 20);
+  std::vector<char> buf(TemplateBufBytes());
   auto hash_of = [&](uint32_t id) {
-    return id >= stored_base_
-               ? stored_[id - stored_base_].hash.value()
-               : hasher.PartitionKeyHash(FormatKey(prefix_, suffix_, id, buf)).value();
+    return id >= stored_base_ ? stored_[id - stored_base_].hash.value()
+                              : hasher.PartitionKeyHash(FormatTemplateKey(id, buf)).value();
   };
   // The high word rules out every key outside [start, end] but those sharing its ends' high words.
   const uint64_t start_high = HashKey(start).high();

@@ -29,9 +29,6 @@ namespace shardsim {
 
 inline constexpr uint32_t kNoKey = ~uint32_t{0};  // key_id of a record with no key identity
 
-// Random keys are UUID-like, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
-inline constexpr uint32_t kRandomKeyBytes = 36;
-
 struct KeyWeight {
   uint32_t key_id = kNoKey;
   std::string key;   // the partition key, or the decimal ExplicitHashKey for explicit_hash_key
@@ -138,21 +135,28 @@ class KeyModel {
   };
 
   KeyModel() = default;
-  // UTF-8 bytes of template key i: the affixes plus i's decimal digits.
-  static uint32_t TemplateBytes(uint32_t affix_bytes, uint64_t i);
-  uint32_t TemplateBytes(uint64_t i) const { return TemplateBytes(affix_bytes_, i); }
+  // UTF-8 bytes of template key i: the literal text plus `copies` times i's decimal digits.
+  static uint32_t TemplateBytes(uint32_t affix_bytes, uint32_t copies, uint64_t i);
+  uint32_t TemplateBytes(uint64_t i) const { return TemplateBytes(affix_bytes_, digit_copies_, i); }
+  // Writes template key i into `buf` and returns it. REQUIRES: buf.size() >= TemplateBufBytes().
+  std::string_view FormatTemplateKey(uint64_t i, std::vector<char>& buf) const;
+  // The template key id whose key is `key`, if any.
+  std::optional<uint32_t> TemplateIdOf(std::string_view key) const;
+  size_t TemplateBufBytes() const { return affix_bytes_ + 20 * size_t{digit_copies_}; }
   void BuildZipfAlias();
   std::optional<SplitPoint> SplitByWeight(const ShardMap& map, int shard,
                                           const std::function<double(uint32_t)>& weight) const;
 
   KeyDist dist_ = KeyDist::kUniform;
-  // Template keys prefix + decimal(i) + suffix, i in [0, template_count_): key ids
+  // Template keys: the format with every "{i}" replaced by decimal(i), i in
+  // [0, template_count_): pieces_[0] + i + pieces_[1] + ... + i + pieces_.back(). Key ids
   // [0, stored_base_) for keyed distributions; only partition-key sizes for explicit_hash_key.
-  std::string prefix_;
-  std::string suffix_;
+  // A format without "{i}" (count 1) is one piece.
+  std::vector<std::string> pieces_;
   uint32_t template_count_ = 0;
-  uint32_t affix_bytes_ = 0;
-  uint32_t stored_base_ = 0;  // key id of stored_[0]
+  uint32_t affix_bytes_ = 0;   // bytes of the pieces
+  uint32_t digit_copies_ = 0;  // placeholders: pieces_.size() - 1
+  uint32_t stored_base_ = 0;   // key id of stored_[0]
   std::vector<StoredKey> stored_;
   std::vector<uint32_t> stored_bytes_;  // partition-key bytes of stored_ keys (hot path copy)
   uint64_t key_count_ = 0;
@@ -168,13 +172,13 @@ class KeyModel {
   uint32_t cold_skip_ = kNoKey;  // cold draws r >= this move up by one (skip the hot key)
 };
 
-inline uint32_t KeyModel::TemplateBytes(uint32_t affix_bytes, uint64_t i) {
+inline uint32_t KeyModel::TemplateBytes(uint32_t affix_bytes, uint32_t copies, uint64_t i) {
   static constexpr uint32_t kPow10[] = {1,      10,      100,      1000,      10000,
                                         100000, 1000000, 10000000, 100000000, 1000000000};
   const uint32_t v = static_cast<uint32_t>(i) | 1;  // 0 and 1 both have one digit
   // floor(log10(2) * bit_width) is log10(v) or one more; the compare fixes it.
   const uint32_t t = static_cast<uint32_t>(std::bit_width(v)) * 1233 >> 12;
-  return affix_bytes + t + (v >= kPow10[t] ? 1 : 0);
+  return affix_bytes + copies * (t + (v >= kPow10[t] ? 1 : 0));
 }
 
 }  // namespace shardsim

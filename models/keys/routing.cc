@@ -113,6 +113,7 @@ KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys
       dist_(model.dist_),
       template_count_(model.template_count_),
       affix_bytes_(model.affix_bytes_),
+      digit_copies_(model.digit_copies_),
       stored_base_(model.stored_base_),
       router_(map),
       shard_of_(model.key_count()) {
@@ -166,7 +167,7 @@ KeyDraw KeyRoutes::SampleExplicitOrRandom(Rng& rng) const {
     const Uint128 hash = (high << 64) | rng.Next();
     return KeyDraw{kNoKey, router_.Lookup(hash), bytes, hash};
   };
-  if (m.dist_ == KeyDist::kRandom) return random_draw(kRandomKeyBytes);
+  if (m.dist_ == KeyDist::kRandom) return random_draw(static_cast<uint32_t>(kRandomKeyBytes));
   const uint32_t bytes = m.TemplateBytes(rng.Below(m.template_count_));
   if (!m.discrete_) return random_draw(bytes);
   const auto id = static_cast<uint32_t>(m.discrete_->Sample(rng));

@@ -121,7 +121,7 @@ class KeyRoutes {
   }
   KeyDraw Keyed(uint32_t key_id) const {
     return {key_id, shard_of_[key_id],
-            key_id < stored_base_ ? KeyModel::TemplateBytes(affix_bytes_, key_id)
+            key_id < stored_base_ ? KeyModel::TemplateBytes(affix_bytes_, digit_copies_, key_id)
                                   : model_->stored_bytes_[key_id - stored_base_]};
   }
   KeyDraw ZipfAliasDraw(uint64_t u) const {
@@ -131,8 +131,10 @@ class KeyRoutes {
     const auto fraction = static_cast<uint32_t>(static_cast<uint64_t>(m) >> 32);
     const ZipfColumn& e = columns_[column];
     return fraction < e.threshold
-               ? KeyDraw{column, e.shard, KeyModel::TemplateBytes(affix_bytes_, column)}
-               : KeyDraw{e.alias, e.alias_shard, KeyModel::TemplateBytes(affix_bytes_, e.alias)};
+               ? KeyDraw{column, e.shard,
+                         KeyModel::TemplateBytes(affix_bytes_, digit_copies_, column)}
+               : KeyDraw{e.alias, e.alias_shard,
+                         KeyModel::TemplateBytes(affix_bytes_, digit_copies_, e.alias)};
   }
   // Kept out of line so that Sample stays small enough to inline into the producer's loop.
   KeyDraw SampleExplicitOrRandom(Rng& rng) const;
@@ -142,6 +144,7 @@ class KeyRoutes {
   KeyDist dist_;
   uint32_t template_count_;
   uint32_t affix_bytes_;
+  uint32_t digit_copies_;
   uint32_t stored_base_;
   ShardRouter router_;
   std::vector<uint32_t, HugePageAllocator<uint32_t>> shard_of_;  // by key id

@@ -381,12 +381,16 @@ struct Provenance {
   std::string scenario_sha256;  // of the scenario file's bytes, hex
 };
 
+// RunResult::stream_mode of a scenario without a stream (every producer writes to a Direct PUT
+// Firehose): no shards, no shard series, write limits 0.
+inline constexpr const char* kNoStreamMode = "NONE";
+
 struct RunResult {
   int schema_version = kResultSchemaVersion;
   std::string scenario;
   uint64_t seed = 0;
   double duration_s = 0;
-  std::string stream_mode;
+  std::string stream_mode;  // "PROVISIONED", "ON_DEMAND" or kNoStreamMode
   int open_shards = 0;
   // Per-shard write limits the run enforced (fact sheet section 1); reports compute utilisation.
   double write_limit_records_per_sec = 1000;

@@ -1,6 +1,7 @@
 // ModelGraph: wiring and the end of a run. See model_graph.h.
 #include "models/run/model_graph.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/check.h"
@@ -73,7 +74,7 @@ CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
                                       limits, end_, options);
 }
 
-void ModelGraph::Run() {
+void ModelGraph::Run(const ProgressHook* progress) {
   SHARDSIM_CHECK(!ran_, "a model graph runs once");
   ran_ = true;
   const SimDuration warmup = prepared_.scenario().warmup;
@@ -86,10 +87,34 @@ void ModelGraph::Run() {
     w.shards = stream_->ShardResults();
     if (reads_) w.consumers = reads_->Results();
   }
-  sim_.RunUntil(end_);
+  if (progress == nullptr || !progress->report) {
+    sim_.RunUntil(end_);
+  } else {
+    RunInSteps(*progress);
+  }
   sim_.Finish();
   stream_->Finish(end_);
   for (auto& [name, s] : direct_put_) s->Finish(end_);
+}
+
+void ModelGraph::RunInSteps(const ProgressHook& progress) {
+  const uint64_t target = std::max<uint64_t>(progress.events_between, 1);
+  SimDuration step = Millis(100);
+  while (sim_.Now() < end_ && !sim_.stopped()) {
+    const uint64_t before = sim_.events_processed();
+    const SimTime to = end_ - sim_.Now() > step ? sim_.Now() + step : end_;
+    sim_.RunUntil(to);
+    // Aim at `target` events per step: double a step that ran few, halve one that ran many.
+    const uint64_t ran = sim_.events_processed() - before;
+    if (ran < target / 2 && step < Hours(1)) {
+      step = step * 2;
+    } else if (ran > target * 2 && step > Micros(1)) {
+      step = SimDuration::Nanos(step.nanos() / 2);
+    }
+    uint64_t records = stream_->total_records_in();
+    for (const auto& [name, s] : direct_put_) records += s->total_records_in();
+    progress.report({sim_.Now(), end_, sim_.events_processed(), records});
+  }
 }
 
 }  // namespace shardsim

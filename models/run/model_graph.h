@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,23 @@ struct WarmupCounts {
   std::vector<ConsumerResult> consumers;  // scenario order
 };
 
+// What a progress display can show of a run under way.
+struct RunProgress {
+  SimTime now;           // simulated time reached
+  SimTime end;           // the end time
+  uint64_t events = 0;   // events run so far
+  uint64_t records = 0;  // records stored so far (the stream and every Direct PUT Firehose)
+};
+
+// An optional observer of a run: `report` is called between events, after about
+// `events_between` events (the simulated-time step adapts to the event rate) and once at the end.
+// It must not touch the simulation. Without it a run is one RunUntil; with it the run is cut into
+// steps, which changes no result (events run in (time, phase, sequence) order either way).
+struct ProgressHook {
+  std::function<void(const RunProgress&)> report;
+  uint64_t events_between = 200'000;
+};
+
 class ModelGraph {
  public:
   // Wires the graph; the run has not started, so callers may add components to sim().
@@ -51,7 +69,7 @@ class ModelGraph {
   // Runs every event up to the end time, then finishes the components and the streams. With a
   // warm-up it stops once at its end (after the events before it) to take warmup_counts().
   // REQUIRES: called once.
-  void Run();
+  void Run(const ProgressHook* progress = nullptr);
   // Set by Run when the scenario has a warm-up.
   const std::optional<WarmupCounts>& warmup_counts() const { return warmup_counts_; }
 
@@ -74,6 +92,8 @@ class ModelGraph {
   const Resharder* resharder() const { return resharder_; }
 
  private:
+  void RunInSteps(const ProgressHook& progress);
+
   const PreparedScenario& prepared_;
   SimTime end_;
   std::unique_ptr<Stream> stream_;

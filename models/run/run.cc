@@ -48,9 +48,39 @@ const std::set<std::string>& ImplementedFeatures() {
 
 namespace {
 
+void CallAssumptions(const Scenario& s, std::vector<Assumption>* out) {
+  std::vector<Assumption>& a = *out;
+  for (const ProducerSpec& p : s.producers) {
+    a.push_back({"call latency of " + p.name,
+                 p.api.call_latency.dist == LatencyDist::kLognormal
+                     ? "lognormal median " + FormatDuration(p.api.call_latency.median) + ", p99 " +
+                           FormatDuration(p.api.call_latency.p99)
+                     : "as configured",
+                 "UNCONFIRMED (no AWS figure): configurable at /producers/<i>/api/call_latency"});
+  }
+  for (const ProducerSpec& p : s.producers) {
+    if (p.api.type == ApiType::kPutRecord) continue;  // sends each record at once
+    a.push_back({"start phase of " + p.name,
+                 p.start_phase == StartPhase::kRandom
+                     ? "random: each instance's first batch is a uniform share of a full one "
+                       "(linger or RecordMaxBufferedTime, records, bytes)"
+                     : "aligned: every instance starts an empty batch at t = 0 (lock-step)",
+                 "model choice (processes start at unrelated times): configurable at "
+                 "/producers/<i>/start_phase"});
+  }
+  a.push_back({"call timeout",
+               "a call slower than retry.call_timeout was stored by the shard "
+               "but is retried: the retry is a duplicate",
+               "fact sheet 10: retries after ambiguous timeouts duplicate records"});
+}
+
 std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   const WriteLimitsSpec& w = s.stream.write_limits;
   std::vector<Assumption> a;
+  if (!s.has_stream) {  // only Direct PUT: the Firehose's quotas are its own assumptions
+    CallAssumptions(s, &a);
+    return a;
+  }
   a.push_back({"shard write limit (records)",
                FormatRecordRate(static_cast<double>(w.records_per_sec)),
                "fact sheet 1: 1,000 records/s per shard"});
@@ -77,39 +107,19 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
                "UNCONFIRMED)"});
   a.push_back({"throttle decision", "per record, in request order, at the call's completion",
                "fact sheet 1: PutRecords partial failure semantics"});
-  for (const ProducerSpec& p : s.producers) {
-    a.push_back({"call latency of " + p.name,
-                 p.api.call_latency.dist == LatencyDist::kLognormal
-                     ? "lognormal median " + FormatDuration(p.api.call_latency.median) + ", p99 " +
-                           FormatDuration(p.api.call_latency.p99)
-                     : "as configured",
-                 "UNCONFIRMED (no AWS figure): configurable at /producers/<i>/api/call_latency"});
-  }
-  for (const ProducerSpec& p : s.producers) {
-    if (p.api.type == ApiType::kPutRecord) continue;  // sends each record at once
-    a.push_back({"start phase of " + p.name,
-                 p.start_phase == StartPhase::kRandom
-                     ? "random: each instance's first batch is a uniform share of a full one "
-                       "(linger or RecordMaxBufferedTime, records, bytes)"
-                     : "aligned: every instance starts an empty batch at t = 0 (lock-step)",
-                 "model choice (processes start at unrelated times): configurable at "
-                 "/producers/<i>/start_phase"});
-  }
-  a.push_back({"call timeout",
-               "a call slower than retry.call_timeout was stored by the shard "
-               "but is retried: the retry is a duplicate",
-               "fact sheet 10: retries after ambiguous timeouts duplicate records"});
+  CallAssumptions(s, &a);
   return a;
 }
 
 }  // namespace
 
-RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication) {
+RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication,
+                      const ProgressHook* progress) {
   const Scenario& scenario = prepared.scenario();
   const SimDuration duration = prepared.duration();
 
   ModelGraph graph(prepared, seed, replication);
-  graph.Run();
+  graph.Run(progress);
   const Stream& stream = graph.stream();
   const ReadPath* reads = graph.reads();
   const std::vector<PreparedProducer>& inputs = prepared.producers();
@@ -119,10 +129,15 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   r.scenario = scenario.name;
   r.seed = seed;
   r.duration_s = duration.seconds();
-  r.stream_mode = ApiName(scenario.stream.mode);
-  r.open_shards = stream.shard_map().open_count();
-  r.write_limit_records_per_sec = static_cast<double>(scenario.stream.write_limits.records_per_sec);
-  r.write_limit_bytes_per_sec = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
+  // Without a stream (Direct PUT only) the graph's stream has no writer and no reader: the result
+  // shows none of it.
+  const bool has_stream = scenario.has_stream;
+  r.stream_mode = has_stream ? std::string(ApiName(scenario.stream.mode)) : kNoStreamMode;
+  r.open_shards = has_stream ? stream.shard_map().open_count() : 0;
+  r.write_limit_records_per_sec =
+      has_stream ? static_cast<double>(scenario.stream.write_limits.records_per_sec) : 0;
+  r.write_limit_bytes_per_sec =
+      has_stream ? static_cast<double>(scenario.stream.write_limits.bytes_per_sec) : 0;
   r.events_processed = sim.events_processed();
 
   for (const ProducerModel* p : graph.producers()) r.producers.push_back(p->Result());
@@ -163,7 +178,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     reads->CheckConservation(stream, &c);
   }
 
-  r.shards = stream.ShardResults();
+  if (has_stream) r.shards = stream.ShardResults();
   // Expected share per shard: the groups' exact key-weight shares, weighted by their mean rates.
   // Producers writing to a Direct PUT Firehose do not load the stream's shards.
   double total_rate = 0;
@@ -190,7 +205,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   if (graph.resharder() != nullptr) r.operations = graph.resharder()->Results();
   r.assumptions = WritePathAssumptions(scenario);
   for (Assumption& a : ReshardAssumptions(scenario.stream)) r.assumptions.push_back(std::move(a));
-  r.series = stream.ShardSeries();
+  if (has_stream) r.series = stream.ShardSeries();
   if (reads) {
     for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));
     for (SeriesTable& t : reads->Series()) r.series.push_back(std::move(t));

@@ -42,8 +42,10 @@ struct RunOutput {
   std::optional<WarmupCounts> warmup;
 };
 
-// REQUIRES: prepared.scenario() uses only ImplementedFeatures().
-RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0);
+// REQUIRES: prepared.scenario() uses only ImplementedFeatures(). `progress`, if given, observes
+// the run (ModelGraph::Run); the result is the same with or without it.
+RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication = 0,
+                      const ProgressHook* progress = nullptr);
 
 // Fills result->shards[i].top_keys: the keys with the largest exact share of each shard's
 // records, merged across groups by key string; `records` is that share of the shard's first

@@ -120,6 +120,8 @@ struct ArrivalSpec {
 inline constexpr int64_t kPartitionKeyMaxChars = 256;
 
 enum class KeyDist { kUniform, kZipf, kHotKey, kWeighted, kRandom, kExplicitHashKey };
+// Random keys are UUID-like, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".
+inline constexpr int64_t kRandomKeyBytes = 36;
 
 struct WeightedKey {
   std::string key;  // 1..256 characters
@@ -490,6 +492,7 @@ struct DestinationSpec {
   bool operator==(const DestinationSpec&) const = default;
 };
 
+
 // Firehose record and PutRecordBatch limits (fact sheet 7), fixed.
 inline constexpr int64_t kFirehoseMaxRecordBytes = 1'024'000;  // 1,000 KiB before base64
 inline constexpr int64_t kFirehoseBatchBytes = 4 * kMiB;
@@ -571,6 +574,9 @@ struct Scenario {
   int64_t series_max_values = 20'000'000;
   std::string region = "us-east-1";
   std::vector<ProducerSpec> producers;  // at least one
+  // No "stream" section: every producer writes to a Direct PUT Firehose and no consumer reads a
+  // stream; `stream` then keeps its defaults and is not modelled.
+  bool has_stream = true;
   StreamSpec stream;
   std::vector<ConsumerSpec> consumers;
   std::optional<SloSpec> slos;

@@ -19,8 +19,8 @@ namespace shardsim {
 namespace {
 
 constexpr double kMaxRecordsPerSec = 1e8;
-constexpr int64_t kMaxShards = 10'000;                // per stream (fact sheet 3)
-constexpr int64_t kMaxRecordBytes = 10 * kMiB;        // the largest record Kinesis accepts
+constexpr int64_t kMaxShards = 10'000;  // per stream (fact sheet 3)
+constexpr int64_t kMaxRecordBytes = kLargestRecordBytes;
 constexpr int64_t kPutRecordsMaxBytes = 5 * kMiB;     // request limit (fact sheet 1)
 constexpr int64_t kLambdaMaxPayloadBytes = 6 * kMiB;  // synchronous invoke limit
 constexpr int64_t kMaxBytesPerSec = int64_t{1} << 40;
@@ -107,6 +107,35 @@ int64_t TypicalRecordBytes(const SizeSpec& s) {
       return s.median_bytes;
     case SizeDist::kEmpirical:
       return 0;
+  }
+  return 0;
+}
+
+// The fewest partition-key bytes a record carries: template key 0 is the shortest (one digit in
+// every place), random keys are UUIDs; weighted keys count only those that can be drawn.
+int64_t SmallestKeyBytes(const KeySpec& k) {
+  const auto template_key = [&k] { return static_cast<int64_t>(KeyOf(k.format, 0).size()); };
+  switch (k.dist) {
+    case KeyDist::kRandom:
+      return kRandomKeyBytes;
+    case KeyDist::kWeighted: {
+      int64_t smallest = 0;
+      bool any = false;
+      for (const WeightedKey& w : k.weighted_keys) {
+        if (!(w.weight > 0)) continue;
+        const auto bytes = static_cast<int64_t>(w.key.size());
+        smallest = any ? std::min(smallest, bytes) : bytes;
+        any = true;
+      }
+      return smallest;
+    }
+    case KeyDist::kHotKey:
+      return k.hot_share >= 1 ? static_cast<int64_t>(k.hot_key.size())
+                              : std::min(template_key(), static_cast<int64_t>(k.hot_key.size()));
+    case KeyDist::kUniform:
+    case KeyDist::kZipf:
+    case KeyDist::kExplicitHashKey:
+      return template_key();
   }
   return 0;
 }
@@ -297,10 +326,19 @@ class Validator {
     }
   }
 
+  // Where per_batch is: an invocation duration may be written as a plain duration (the value at
+  // `p` itself) instead of a processing object.
+  std::string PerBatch(const std::string& p) const {
+    return Written(p, true) && !Written(At(p, "per_batch"), true) && in_.Spelling(p) &&
+                   in_.Spelling(p)->starts_with('"')
+               ? p
+               : At(p, "per_batch");
+  }
+
   // Returns whether per_batch is usable.
   bool Processing(const std::string& p, const ProcessingSpec& s) {
     const Range<SimDuration> any = Closed(kZero, Hours(1));
-    const bool per_batch = Duration(At(p, "per_batch"), s.per_batch, any);
+    const bool per_batch = Duration(PerBatch(p), s.per_batch, any);
     Duration(At(p, "per_record"), s.per_record, any);
     Duration(At(p, "per_mib"), s.per_mib, any);
     if (!Problem(At(p, "distribution")) && s.distribution == ProcessingDist::kLognormal) {
@@ -724,7 +762,7 @@ class Validator {
     // Lambda's maximum function timeout is 900 s (AWS Lambda quotas); a longer invocation would
     // time out and fail every time.
     if (Processing(dp, f.duration) && f.duration.per_batch > Seconds(900)) {
-      Error(At(dp, "per_batch"),
+      Error(PerBatch(dp),
             "a Lambda invocation runs at most 15min (the maximum function timeout), got " +
                 FormatDuration(f.duration.per_batch));
     }
@@ -768,8 +806,8 @@ class Validator {
              Whole::kSeconds);
     const std::string dp = At(tp, "duration");
     if (Processing(dp, t.duration) && t.duration.per_batch > Minutes(5)) {  // fact sheet 7
-      Error(At(dp, "per_batch"), "a Firehose transform invocation runs at most 5min, got " +
-                                     FormatDuration(t.duration.per_batch));
+      Error(PerBatch(dp), "a Firehose transform invocation runs at most 5min, got " +
+                              FormatDuration(t.duration.per_batch));
     }
     Number(At(tp, "error_rate"), t.error_rate, Closed(0.0, 1.0));
     Int(At(tp, "retries"), t.retries, Closed<int64_t>(0, 300));
@@ -895,6 +933,7 @@ class Validator {
       consumer_ok.push_back(Clean(At("/consumers", i)));
     }
     const bool stream_ok = Clean("/stream");
+    if (!s.has_stream) NeedsAStream();
 
     std::map<std::string, size_t, std::less<>> consumer_index;
     for (size_t i = 0; i < s.consumers.size(); ++i) consumer_index.emplace(s.consumers[i].name, i);
@@ -961,6 +1000,17 @@ class Validator {
         Error(pp + "/record_size", "records of up to " + FormatBytes(largest.value_or(typical)) +
                                        " exceed the stream's max_record_size " +
                                        FormatBytes(max_record));
+      } else if (const int64_t key = SmallestKeyBytes(pr.keys);
+                 stream_ok && Clean(pp + "/keys") && typical + key > max_record) {
+        // The limit counts the partition key too (fact sheet 1): a record of exactly
+        // max_record_size is refused, and a run would drop every (or most) records as oversized.
+        const bool median = pr.record_size.dist == SizeDist::kLognormal;
+        Error(pp + "/record_size",
+              std::string(median ? "half the records (the median, " : "every record (") +
+                  FormatBytes(typical) + ") plus its partition key (at least " + FormatBytes(key) +
+                  ") exceeds the stream's max_record_size " + FormatBytes(max_record) +
+                  ", which counts data and key: " + (median ? "they" : "all") +
+                  " would be dropped as oversized");
       }
       if (pr.api.type == ApiType::kPutRecords && typical > pr.api.max_batch_bytes) {
         Error(pp + "/api/max_batch_bytes", "a batch of " + FormatBytes(pr.api.max_batch_bytes) +
@@ -1021,6 +1071,29 @@ class Validator {
                     Quote(k.name) + ")");
         }
       }
+    }
+  }
+
+  // Without a "stream" section every producer must write to a firehose and no consumer may read
+  // the stream: the first that does is named.
+  void NeedsAStream() {
+    std::string user;
+    for (const ProducerSpec& p : s_.producers) {
+      if (p.target.empty()) {
+        user = "producer " + Quote(p.name) + " writes to it";
+        break;
+      }
+    }
+    for (size_t i = 0; i < s_.consumers.size() && user.empty(); ++i) {
+      const ConsumerSpec& k = s_.consumers[i];
+      if (k.type != ConsumerType::kFirehose || k.firehose.source != FirehoseSource::kDirectPut) {
+        user = "consumer " + Quote(k.name) + " reads it";
+      }
+    }
+    if (!user.empty()) {
+      Error("/stream", "missing required field \"stream\": " + user +
+                           " (only a scenario whose producers all write to direct_put firehoses "
+                           "has no stream)");
     }
   }
 

@@ -44,6 +44,15 @@ check "run --help" run 0 run --help
 check "validate --help" run 0 validate --help
 check "route --help" run 0 route --help
 check "unknown option" run 2 run "$src/scenarios/write-skew-split.json" --bogus
+check "unknown option suggests" run 2 run "$src/scenarios/write-skew-split.json" --seeed 3
+check "did you mean --seed" grep -qF "unrecognised option '--seeed'; did you mean '--seed'?" "$tmp/err"
+check "unknown command suggests" run 2 rnu
+check "did you mean run" grep -qF 'unknown command "rnu"; did you mean "run"?' "$tmp/err"
+check "run --help again" run 0 run --help
+check "run --help lists --quiet" grep -q -- "--quiet" "$tmp/out"
+check "run --help hides the positional" bash -c "! grep -q -- '--file' '$tmp/out'"
+check "compare --help hides the positional" run 0 compare --help
+check "compare --help has no --dirs" bash -c "! grep -q -- '--dirs' '$tmp/out'"
 
 # validate: every example is valid.
 for f in "$src"/scenarios/*.json; do
@@ -67,6 +76,29 @@ printf '{"name": "x",\n  "producers": [\n' >"$tmp/trunc.json"
 check "malformed JSON exits 2" run 2 validate "$tmp/trunc.json"
 check "malformed JSON has line:col" grep -Eq "trunc.json:[0-9]+:[0-9]+: " "$tmp/err"
 check "missing file exits 2" run 2 validate "$tmp/nope.json"
+
+# validate and run agree on key formats: "{i}" in two places, or none with one key, run.
+cat >"$tmp/keys2.json" <<'JSON'
+{"name": "k", "duration": "5s", "stream": {"shards": 2},
+ "producers": [{"name": "p", "rate": "10/s", "record_size": "100B",
+                "keys": {"count": 5, "format": "t{i}/d{i}"}},
+               {"name": "q", "rate": "10/s", "record_size": "100B",
+                "keys": {"count": 1, "format": "tenant-a"}}]}
+JSON
+check "validate two placeholders" run 0 validate "$tmp/keys2.json"
+check "run two placeholders" run 0 run "$tmp/keys2.json" -q --out "$tmp/keys2"
+check "top key of a two-placeholder format" grep -qE '"key": "t[0-4]/d[0-4]"' "$tmp/keys2/result.json"
+
+# Data-file problems name the field that names the file; sizes beyond 10MiB are refused.
+printf 'size,weight\n100,1\n20000000,1\n' >"$tmp/sizes.csv"
+cat >"$tmp/empirical.json" <<'JSON'
+{"name": "e", "duration": "5s", "stream": {"shards": 1},
+ "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "empirical", "file": "sizes.csv"}}]}
+JSON
+check "oversized CSV size refused" run 2 validate "$tmp/empirical.json"
+check "CSV problem at the file's pointer" grep -qF 'empirical.json: /producers/0/record_size/file: ' "$tmp/err"
+check "CSV size problem names line and limit" grep -qF 'sizes.csv:3: column "size" must be at most 10MiB (10485760 bytes, the largest record Kinesis accepts), got 20000000' "$tmp/err"
+check "run refuses it alike" run 2 run "$tmp/empirical.json" -q
 
 # run: bad input leaves no output directory.
 check "run bad scenario exits 2" run 2 run "$tmp/bad.json" --out "$tmp/out-bad"
@@ -144,6 +176,20 @@ check "poison stall finding" grep -q "lambda_shard_stalled" "$tmp/out"
 check "run direct put" run 0 run "$src/scenarios/firehose-direct-put-small-objects.json" --duration 3min --out "$tmp/o8"
 check "small objects finding" grep -q "firehose_small_objects" "$tmp/out"
 check "direct put source" grep -q '"source": "direct_put"' "$tmp/o8/result.json"
+# The Direct PUT example has no "stream" section, and the result says there is none.
+check "direct put without a stream" bash -c "! grep -q '\"stream\"' '$src/scenarios/firehose-direct-put-small-objects.json'"
+check "no stream mode" grep -q '"stream_mode": "NONE"' "$tmp/o8/result.json"
+check "no shards" grep -q '"open_shards": 0' "$tmp/o8/result.json"
+check "summary says no stream" grep -q "no stream (Direct PUT only)" "$tmp/out"
+
+# A long run shows its progress on a terminal's stderr, and nothing when stderr is not one.
+check "run without a terminal" run 0 run "$src/scenarios/clickstream.json" --duration 3min -q
+check "no progress into a file" test ! -s "$tmp/err"
+if command -v script >/dev/null; then
+  script -qec "'$bin' run '$src/scenarios/clickstream.json' --duration 10min -q" /dev/null \
+    >"$tmp/tty" 2>&1
+  check "progress on a terminal" grep -q "simulated .* of 10min 00s (.*events, .* records" "$tmp/tty"
+fi
 
 # run --set / --shards / --prices: validated like the file; cost and provenance in the result.
 check "--set shards" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --set /stream/shards=12 --out "$tmp/s1" -q

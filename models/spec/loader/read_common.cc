@@ -35,6 +35,17 @@ Parser<LatencySpec> Latency() {
   };
 }
 
+Parser<ProcessingSpec> InvocationDuration() {
+  return [](Context& c, const Json& j, Ptr p) -> std::optional<ProcessingSpec> {
+    if (j.is_object()) return ReadProcessing(c, j, p);
+    ProcessingSpec s;
+    const std::optional<SimDuration> d = Duration()(c, j, p);
+    if (!d) return std::nullopt;
+    s.per_batch = *d;
+    return s;
+  };
+}
+
 ProcessingSpec ReadProcessing(Context& c, const Json& j, Ptr p) {
   ProcessingSpec s;
   ObjectReader r(c, j, p, ScenarioType("processing"));

@@ -80,9 +80,7 @@ void ReadKcl(ObjectReader& r, Context& c, KclSpec* s) {
 
 void ReadLambdaFunction(Context& c, const Json& j, Ptr p, LambdaFunctionSpec* s) {
   ObjectReader r(c, j, p, ScenarioType("lambda_function"));
-  if (r.Require("duration")) {
-    r.Object("duration", [&](const Json& v, Ptr vp) { s->duration = ReadProcessing(c, v, vp); });
-  }
+  r.Required("duration", &s->duration, InvocationDuration());
   r.Optional("memory_mb", &s->memory_mb, Int());
   r.Optional("architecture", &s->architecture, Enum<LambdaArchitecture>());
   r.Optional("concurrency_limit", &s->concurrency_limit, Int());
@@ -138,8 +136,7 @@ void ReadFirehose(ObjectReader& r, Context& c, const std::string& region, Fireho
     if (t.enabled && !tr.Has("duration")) {
       tr.Require("duration");
     } else {
-      tr.Object("duration",
-                [&](const Json& dv, Ptr dp) { t.duration = ReadProcessing(c, dv, dp); });
+      tr.Optional("duration", &t.duration, InvocationDuration());
     }
     tr.Optional("error_rate", &t.error_rate, Number());
     tr.Optional("retries", &t.retries, Int());

@@ -25,9 +25,9 @@ std::optional<Scenario> ReadScenario(Context& c, const Json& root) {
     r.Optional("series_interval", &s.series_interval, Duration());
     r.Optional("series_max_values", &s.series_max_values, Int());
     r.Optional("region", &s.region, Region());
-    if (r.Require("stream")) {
-      r.Object("stream", [&](const Json& v, Ptr vp) { ReadStream(c, v, vp, &s.stream); });
-    }
+    // Optional for Direct PUT only scenarios; Validate asks for it when something uses it.
+    s.has_stream = r.Has("stream");
+    r.Object("stream", [&](const Json& v, Ptr vp) { ReadStream(c, v, vp, &s.stream); });
     r.Require("producers");
     r.Array("producers", 1, 1'000,
             [&](const Json& v, Ptr vp, size_t) { s.producers.push_back(ReadProducer(c, v, vp)); });

@@ -14,7 +14,7 @@
 namespace shardsim {
 namespace {
 
-constexpr int64_t kMaxFileBytes = 16 * kMiB;
+constexpr int64_t kMaxFileBytes = 64 * kMiB;
 
 }  // namespace
 

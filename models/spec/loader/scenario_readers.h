@@ -30,6 +30,9 @@ const ObjectTypeInfo& ScenarioType(const std::string& name);
 // that fails to read keeps its default (and Validate skips the rules that read it).
 Parser<LatencySpec> Latency();
 ProcessingSpec ReadProcessing(Context& c, const Json& j, Ptr p);
+// An invocation's duration: a duration string (a fixed time per batch, like a latency) or a
+// processing object.
+Parser<ProcessingSpec> InvocationDuration();
 
 // ---------------------------------------------------------------- the parts
 

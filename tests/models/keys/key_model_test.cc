@@ -167,15 +167,52 @@ TEST(KeyModelTest, KeyBytesCountUtf8BytesAroundThePlaceholder) {
   for (int digits = 1; digits <= 5; ++digits) EXPECT_TRUE(seen_digits[digits]) << digits;
 }
 
+// Regression: `validate` accepted formats with "{i}" twice, or none with one key, as FORMAT.md
+// describes ("every {i} replaced by i"), and `run` then refused them.
+TEST(KeyModelTest, EveryPlaceholderTakesTheIndexAndAFormatWithoutOneIsTheOnlyKey) {
+  const ShardMap map = ShardMap::CreateStream(4);
+  const Keys twice = Make(Template(KeyDist::kZipf, 1000, "t{i}/d{i}"), map);
+  EXPECT_EQ(twice.KeyString(0), "t0/d0");
+  EXPECT_EQ(twice.KeyString(12), "t12/d12");
+  EXPECT_EQ(twice.KeyString(999), "t999/d999");
+  ExpectTableMatchesMd5(twice, map);
+  Rng rng(11);
+  for (int i = 0; i < 100'000; ++i) {
+    const KeyDraw d = twice.Sample(rng);
+    ASSERT_EQ(d.key_bytes, twice.KeyString(d.key_id).size()) << d.key_id;
+  }
+  const Keys one = Make(Template(KeyDist::kUniform, 1, "tenant-A"), map);
+  ASSERT_EQ(one.key_count(), 1u);
+  EXPECT_EQ(one.KeyString(0), "tenant-A");
+  EXPECT_EQ(one.KeyHash(0), PartitionKeyHash("tenant-A"));
+  EXPECT_EQ(one.Sample(rng).key_bytes, 8u);
+  // A hot key is a template key only if it is the format with one index in every place.
+  KeySpec hot = Template(KeyDist::kHotKey, 50, "t{i}/d{i}");
+  hot.hot_share = 0.5;
+  hot.hot_key = "t17/d17";
+  const Keys in_space = Make(hot, map);
+  EXPECT_EQ(in_space.key_count(), 50u);
+  EXPECT_DOUBLE_EQ(in_space.Probability(17), 0.5);
+  hot.hot_key = "t17/d18";
+  const Keys extra = Make(hot, map);
+  ASSERT_EQ(extra.key_count(), 51u);
+  EXPECT_EQ(extra.KeyString(50), "t17/d18");
+}
+
 TEST(KeyModelTest, RejectsInvalidSpecsWithTheFieldAndRule) {
   auto error_of = [&](const KeySpec& spec) {
     std::string error;
     EXPECT_FALSE(KeyModel::Create(spec, &error).has_value());
     return error;
   };
-  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "key")).find("exactly once"),
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "key")).find("has no \"{i}\""),
             std::string::npos);
-  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "{i}-{i}")).find("format"), std::string::npos);
+  // Every copy of the index counts toward the 256 characters: 2 + 2 x 3 digits is fine at 1000
+  // keys, 2 + 2 x 127 is not.
+  EXPECT_NE(error_of(Template(KeyDist::kUniform, 10,
+                              std::string(127, 'x') + "{i}-{i}" + std::string(127, 'y')))
+                .find("257 characters"),
+            std::string::npos);
   EXPECT_NE(error_of(Template(KeyDist::kZipf, 0)).find("count"), std::string::npos);
   EXPECT_NE(error_of(Template(KeyDist::kUniform, 100'000'001)).find("count"), std::string::npos);
   EXPECT_NE(error_of(Template(KeyDist::kUniform, 10, "a\xff{i}")).find("UTF-8"), std::string::npos);

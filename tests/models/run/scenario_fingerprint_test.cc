@@ -13,6 +13,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "models/spec/loader/scenario_loader.h"
 #include "planner/session.h"
@@ -71,6 +72,34 @@ TEST_P(ScenarioFingerprintTest, IsDeterministicAndMatchesItsFingerprint) {
   const auto it = expected.find(name);
   ASSERT_NE(it, expected.end()) << name << " has no fingerprint: regenerate the table";
   EXPECT_EQ(it->second, actual) << name << ": results changed; if intended, regenerate";
+}
+
+// A progress hook cuts the run into many steps (here of about 500 events); the result must not
+// change, and the hook sees simulated time grow to the end.
+TEST_P(ScenarioFingerprintTest, AProgressHookChangesNoResult) {
+  const std::filesystem::path& file = GetParam();
+  const LoadResult loaded = LoadScenarioFile(file.string());
+  ASSERT_TRUE(loaded.ok()) << file << " does not load";
+  if (!Runnable(loaded)) GTEST_SKIP() << file << " uses features the models do not implement";
+  const PreparedScenario::Outcome p =
+      PreparedScenario::Prepare(*loaded.scenario, Seconds(kExampleRunSeconds));
+  ASSERT_TRUE(p.prepared != nullptr);
+  std::vector<RunProgress> seen;
+  ProgressHook hook;
+  hook.report = [&seen](const RunProgress& r) { seen.push_back(r); };
+  hook.events_between = 500;
+  const PriceChoice prices = ResolvePrices(*loaded.scenario, "");
+  const RunResult with = RunPrepared(*p.prepared, prices, loaded.scenario->seed, 0, &hook);
+  const RunResult without = RunPrepared(*p.prepared, prices, loaded.scenario->seed);
+  EXPECT_EQ(ResultJsonText(with), ResultJsonText(without));
+  ASSERT_GT(seen.size(), 2u);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_LT(seen[i - 1].now, seen[i].now);
+    EXPECT_LE(seen[i - 1].events, seen[i].events);
+    EXPECT_LE(seen[i - 1].records, seen[i].records);
+  }
+  EXPECT_EQ(seen.back().now, seen.back().end);
+  EXPECT_EQ(seen.back().events, with.events_processed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, ScenarioFingerprintTest,

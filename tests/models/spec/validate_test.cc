@@ -376,6 +376,67 @@ TEST(ScenarioLoaderValidateTest, TheLoaderQuotesTheDocumentsSpelling) {
             "x.json: /stream/retention: must be between 24h and 8760h, got \"720min\"\n");
 }
 
+// Regression: a record of exactly max_record_size passed validation, and the run then dropped
+// every record as oversized because the limit counts the partition key too.
+TEST(ScenarioLoaderValidateTest, RecordsThatOnlyTheirPartitionKeyMakesOversizedAreRefused) {
+  EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size": "1MiB"}]})"),
+            "x.json: /producers/0/record_size: every record (1MiB) plus its partition key (at "
+            "least 5B) exceeds the stream's max_record_size 1MiB, which counts data and key: all "
+            "would be dropped as oversized\n");
+  EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size":
+                       {"dist": "lognormal", "median": "1048570B", "p99": "2MiB", "max": "2MiB"},
+                       "keys": {"dist": "random"}}]})"),
+            "x.json: /producers/0/record_size: records of up to 2MiB exceed the stream's "
+            "max_record_size 1MiB\n");
+  EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size":
+                       {"dist": "lognormal", "median": "1048570B", "p99": "1048575B"},
+                       "keys": {"dist": "random"}}]})"),
+            "x.json: /producers/0/record_size: half the records (the median, 1048570B) plus its "
+            "partition key (at least 36B) exceeds the stream's max_record_size 1MiB, which counts "
+            "data and key: they would be dropped as oversized\n");
+  // Some records fit: the smallest (1MiB - 2B) with the shortest key, "k0".
+  EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size":
+                       {"dist": "uniform", "min": "1048574B", "max": "1MiB"},
+                       "keys": {"count": 100, "format": "k{i}"}}]})"),
+            "");
+  // A weighted key of weight 0 is never drawn, so the 2-byte key is the shortest.
+  EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size": "1048575B",
+                       "keys": {"dist": "weighted", "keys": [{"key": "a", "weight": 0},
+                       {"key": "bb", "weight": 1}]}}]})"),
+            "x.json: /producers/0/record_size: every record (1048575B) plus its partition key (at "
+            "least 2B) exceeds the stream's max_record_size 1MiB, which counts data and key: all "
+            "would be dropped as oversized\n");
+}
+
+// Regression: a Firehose fed only by Direct PUT needed a dummy "stream" section.
+TEST(ScenarioLoaderValidateTest, ADirectPutOnlyScenarioNeedsNoStream) {
+  const std::string firehose =
+      R"("consumers": [{"name": "f", "type": "firehose", "source": "direct_put"}])";
+  const LoadResult ok = LoadScenarioText(
+      R"({"name": "t", "producers": [{"name": "p", "rate": "1/s", "record_size": "1KB",
+          "target": "f"}], )" +
+          firehose + "}",
+      "x.json", "");
+  ASSERT_TRUE(ok.ok()) << (ok.errors.empty() ? "" : ok.errors[0].message);
+  EXPECT_FALSE(ok.scenario->has_stream);
+  EXPECT_EQ(LoadErrors(R"({"name": "t", "producers": [{"name": "p", "rate": "1/s",
+                         "record_size": "1KB", "target": "f"}, {"name": "q", "rate": "1/s",
+                         "record_size": "1KB"}], )" +
+                       firehose + "}"),
+            "x.json: /stream: missing required field \"stream\": producer \"q\" writes to it "
+            "(only a scenario whose producers all write to direct_put firehoses has no stream)\n");
+  EXPECT_EQ(LoadErrors(R"({"name": "t", "producers": [{"name": "p", "rate": "1/s",
+                         "record_size": "1KB", "target": "f"}], "consumers": [{"name": "f",
+                         "type": "firehose", "source": "direct_put"}, {"name": "k",
+                         "type": "kcl"}]})"),
+            "x.json: /stream: missing required field \"stream\": consumer \"k\" reads it (only a "
+            "scenario whose producers all write to direct_put firehoses has no stream)\n");
+  EXPECT_TRUE(LoadScenarioText("{" + kHead + R"({"name": "p", "rate": "1/s",
+                               "record_size": "1KB"}]})",
+                               "x.json", "")
+                  .scenario->has_stream);
+}
+
 TEST(ScenarioLoaderValidateTest, AFieldThatFailedToReadGetsNoSecondMessage) {
   // The weight is not a number: its sum is unknown, not 0.
   EXPECT_EQ(LoadErrors("{" + kHead + R"({"name": "p", "rate": "1/s", "record_size": "1KB",

@@ -464,6 +464,12 @@ TEST(RateProfileTest, TraceErrorsAreValuesWithLineNumbers) {
       {"records\n1\n-2\n", ":3: expected a number >= 0 in column \"records\", got \"-2\""},
       {"records,bytes\n1,2\n3\n", ":3: expected 2 fields as in the header, got 1"},
       {"records,bytes\n1,nan\n", ":2: expected a number in column \"bytes\", got \"nan\""},
+      // Regression: a mean record size beyond the format's range (10MiB) was accepted.
+      {"records,bytes\n2,20971520\n2,20971522\n",
+       ":3: column \"bytes\" over column \"records\" gives a mean record size of 20971522 / 2 "
+       "bytes, over the largest record Kinesis accepts (10MiB)"},
+      {"records,bytes\n1,1e300\n",
+       ":2: column \"bytes\" over column \"records\" gives a mean record size of 1e300 / 1 bytes"},
       {"\n\nrecords\n", ":3: no data rows after the header"},
       {"records\n\"5\n", ":2: unterminated quoted field"},
       {"", ": empty file"},
