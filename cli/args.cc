@@ -83,6 +83,16 @@ bool ReadScenarioArgs(const po::variables_map& vm, bool sweep, ScenarioArgs* out
   return true;
 }
 
+int ParseScenarioCommand(const std::vector<std::string>& args, const std::string& usage,
+                         po::options_description options, bool sweep, po::variables_map* vm,
+                         ScenarioArgs* out) {
+  options.add_options()("file", po::value<std::string>()->required(), "scenario file");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  if (int rc = ParseArgs(args, usage, options, pos, vm); rc >= 0) return rc;
+  return ReadScenarioArgs(*vm, sweep, out, std::cerr) ? -1 : kExitUsage;
+}
+
 std::vector<JsonOverride> SingleOverrides(const std::vector<SetOverride>& sets) {
   std::vector<JsonOverride> out;
   for (const SetOverride& s : sets) {

@@ -40,6 +40,13 @@ struct ScenarioArgs {
   std::string prices_file;
 };
 
+// Parses a simulating command's arguments: `options` (with AddScenarioOptions already added) plus
+// the scenario FILE as the one positional argument, then ReadScenarioArgs. Returns -1 to go on
+// (vm and out filled), else the exit code (help printed, or a usage error).
+int ParseScenarioCommand(const std::vector<std::string>& args, const std::string& usage,
+                         boost::program_options::options_description options, bool sweep,
+                         boost::program_options::variables_map* vm, ScenarioArgs* out);
+
 // Reads the options AddScenarioOptions added (and the positional "file"). Prints a usage error
 // and returns false when one is malformed.
 bool ReadScenarioArgs(const boost::program_options::variables_map& vm, bool sweep,

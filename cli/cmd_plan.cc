@@ -78,16 +78,11 @@ int CmdSize(const std::vector<std::string>& args) {
   AddScenarioOptions(&options, /*sweep=*/false);
   options.add_options()("out", po::value<std::string>(), "output directory")(
       "report", "with --out: also write the recommended configuration's report");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>()->required(), "scenario file");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, all, pos, &vm); rc >= 0) return rc;
   ScenarioArgs a;
-  if (!ReadScenarioArgs(vm, /*sweep=*/false, &a, std::cerr)) return kExitUsage;
+  if (int rc = ParseScenarioCommand(args, usage, options, /*sweep=*/false, &vm, &a); rc >= 0) {
+    return rc;
+  }
   SizeOptions o;
   int64_t reps = 3, threads = HardwareThreads();
   if (!ReadCount(vm, "min", 1, 10'000, &o.min_shards) ||
@@ -164,16 +159,11 @@ int CmdSweep(const std::vector<std::string>& args) {
       "threads,j", po::value<int64_t>(), "worker threads (default: all cores)");
   AddScenarioOptions(&options, /*sweep=*/true);
   options.add_options()("out", po::value<std::string>()->required(), "output directory");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>()->required(), "scenario file");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, all, pos, &vm); rc >= 0) return rc;
   ScenarioArgs a;
-  if (!ReadScenarioArgs(vm, /*sweep=*/true, &a, std::cerr)) return kExitUsage;
+  if (int rc = ParseScenarioCommand(args, usage, options, /*sweep=*/true, &vm, &a); rc >= 0) {
+    return rc;
+  }
   int64_t reps = 1, threads = HardwareThreads();
   if (!ReadCount(vm, "replications", 1, 1000, &reps) ||
       !ReadCount(vm, "threads", 1, 1024, &threads)) {

@@ -91,17 +91,11 @@ int CmdRun(const std::vector<std::string>& args) {
                         "output directory for result.json and CSV series")(
       "report", "with --out: also write the architecture-review report")(
       "quiet,q", "do not print the summary");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>()->required(), "scenario file");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", 1);
   po::variables_map vm;
-  if (int rc = ParseArgs(args, usage, all, pos, &vm); rc >= 0) return rc;
-
   ScenarioArgs a;
-  if (!ReadScenarioArgs(vm, /*sweep=*/false, &a, std::cerr)) return kExitUsage;
+  if (int rc = ParseScenarioCommand(args, usage, options, /*sweep=*/false, &vm, &a); rc >= 0) {
+    return rc;
+  }
   if (vm.count("out") && vm["out"].as<std::string>().empty()) {
     std::cerr << "shardsim: --out: must name a directory\n";
     return kExitUsage;
