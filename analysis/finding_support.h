@@ -26,6 +26,10 @@ struct Figure {
   FindingFigure figure;
 };
 
+// Appended to every recommendation that names a shard count from a formula.
+inline constexpr std::string_view kFirstEstimate =
+    " This is a first estimate: `shardsim size` verifies a shard count by simulation.";
+
 // Appends `figures` to f->figures, in order.
 void AddFigures(Finding* f, std::initializer_list<Figure> figures);
 

@@ -309,7 +309,8 @@ void ProcessorCapacityAdvice(const ConsumerResult& c, const Lag& lag, Finding* f
       (static_cast<uint64_t>(needed) > shards
            ? "add shards so each carries under 80% of that (about " +
                  CountNoun(static_cast<uint64_t>(needed), "shard", "shards") +
-                 " for the stream's " + Fixed(lag.arrivals_per_s, 0) + " records/s)."
+                 " for the stream's " + Fixed(lag.arrivals_per_s, 0) + " records/s)." +
+                 std::string(kFirstEstimate)
            : "spread the keys: the stream's " + Fixed(lag.arrivals_per_s, 0) +
                  " records/s would fit its shards if " + lag.HotId() +
                  " did not receive more than its share.");

@@ -420,7 +420,8 @@ std::string ShardUtilizationAdvice(const WriteLoad& w, double objective, int ope
   return "No key or shard is skewed enough to split: the stream as a whole runs this hot. About " +
          CountNoun(static_cast<uint64_t>(std::max<int64_t>(needed, open + 1)), "shard", "shards") +
          " (now " + std::to_string(open) +
-         ") bring the busiest shard under the objective at the same key spread.";
+         ") bring the busiest shard under the objective at the same key spread." +
+         std::string(kFirstEstimate);
 }
 
 std::optional<Finding> ShardUtilizationMissed(const SloSpec& slo, const WriteLoad& w, int open,

@@ -443,7 +443,8 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
         "The stream is short of capacity: " +
         CountNoun(static_cast<uint64_t>(w.shards_needed), "shard keeps", "shards keep") +
         " the busiest second under " + SharePercent(w.target) + " of the " +
-        (records_bite ? "records" : "bytes") + " limit (now " + std::to_string(w.open) + ").";
+        (records_bite ? "records" : "bytes") + " limit (now " + std::to_string(w.open) + ")." +
+        std::string(kFirstEstimate);
     if (records_bite && !AllProducersAggregate(w.scenario)) {
       f.recommendation +=
           " The records limit bites first: aggregating small records with the "
@@ -545,9 +546,7 @@ std::optional<Finding> OverProvisioned(const WriteContext& w, const RunResult& r
                        (consumers.shards > 0 ? ", and the consumers keep up with that many" : "") +
                        ".";
   }
-  f.recommendation +=
-      " This is a first estimate: check the hot-shard shares before reducing, and verify a shard "
-      "count by simulation with `shardsim size`.";
+  f.recommendation += " Check the hot-shard shares before reducing." + std::string(kFirstEstimate);
   AddFigures(&f, {{"stream_utilization", w.stream_util},
                   {"peak_demand_records_per_s", r.peak_demand_records_per_s},
                   {"peak_demand_bytes_per_s", r.peak_demand_bytes_per_s},
