@@ -5,33 +5,8 @@
 set -u
 bin="$1"
 src="$2"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() {  # check NAME CONDITION...
-  local name="$1"
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL: $name" >&2
-  fi
-}
-
-run() {  # run EXPECTED_RC ARGS... ; stdout -> $tmp/out, stderr -> $tmp/err
-  local expected="$1"
-  shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [[ $rc -ne $expected ]]; then
-    echo "  '$*' exited $rc, expected $expected; stderr:" >&2
-    sed 's/^/    /' "$tmp/err" >&2
-    return 1
-  fi
-}
+# shellcheck source=../support/cli_lib.sh
+source "$src/tests/support/cli_lib.sh"
 
 # Help, version, usage errors.
 check "--help exits 0" run 0 --help
