@@ -14,6 +14,7 @@
 #include "planner/sweep.h"
 #include "reports/csv_writer.h"
 #include "reports/output_dir.h"
+#include "reports/report_size.h"
 #include "reports/result_json.h"
 #include "reports/size_output.h"
 #include "reports/summary.h"
@@ -67,7 +68,10 @@ int CmdSize(const std::vector<std::string>& args) {
       "throttling beyond 0.1% and no consumer falling behind; never any record dropped or\n"
       "expired. Prints every evaluated configuration with its monthly cost, the AWS formula's\n"
       "count and why it differs, enhanced fan-out and on-demand alternatives. With --out, writes\n"
-      "DIR/size.json and the recommended configuration's result (result.json, series, summary).";
+      "DIR/size.json and the recommended configuration's result (result.json, series, summary);\n"
+      "with --report also DIR/report.md (charts in DIR/report/*.svg, cost against shard count\n"
+      "first) and DIR/report.html (one self-contained file): the size review, then the\n"
+      "recommended configuration's architecture review.";
   po::options_description options("Options");
   options.add_options()("help,h", "show this help")("min", po::value<int64_t>(),
                                                     "smallest shard count to consider (default 1)")(
@@ -77,7 +81,7 @@ int CmdSize(const std::vector<std::string>& args) {
       "no-alternatives", "skip the enhanced fan-out search and the on-demand quote");
   AddScenarioOptions(&options, /*sweep=*/false);
   options.add_options()("out", po::value<std::string>(), "output directory")(
-      "report", "with --out: also write the recommended configuration's report");
+      "report", "with --out: also write report.md and report.html (the size review)");
   po::variables_map vm;
   ScenarioArgs a;
   if (int rc = ParseScenarioCommand(args, usage, options, /*sweep=*/false, &vm, &a); rc >= 0) {
@@ -131,6 +135,14 @@ int CmdSize(const std::vector<std::string>& args) {
       out.Add("result.json", ResultJsonText(rec));
       for (const SeriesTable& t : rec.series) out.Add(SeriesPath(t), SeriesToCsv(t));
       out.Add("summary.txt", SummaryText(rec));
+    }
+    if (vm.count("report")) {
+      // The size review, with the recommended run (and its provenance) as its last section.
+      SizeResult reviewed = r;
+      if (reviewed.recommended_result) {
+        reviewed.recommended_result->provenance = MakeProvenance("size", args, a.file);
+      }
+      for (ReportFile& f : RenderSizeReport(reviewed)) out.Add(f.path, std::move(f.contents));
     }
     std::string error;
     if (!out.Commit(vm["out"].as<std::string>(), &error)) {

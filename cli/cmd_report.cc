@@ -5,6 +5,7 @@
 #include "cli/cmd_report.h"
 
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -130,6 +131,14 @@ int CmdReport(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (int rc = ParseArgs(args, usage, options, pos, &vm); rc >= 0) return rc;
   const std::string dir = vm["dir"].as<std::string>();
+  if (std::filesystem::exists(dir + "/size.json")) {
+    // Its report.html is the size review, which needs the size result (not read back yet):
+    // rendering the recommended run's review over it would lose it.
+    std::cerr << "shardsim: " << dir
+              << " holds a size result (size.json): its review is written by `shardsim size ... "
+                 "--out DIR --report`; `report DIR` renders run results only\n";
+    return kExitUsage;
+  }
   // The files the report is rendered from are written back unchanged (see KeepExistingFiles).
   std::vector<std::string> inputs;
   std::vector<Diagnostic> errors;

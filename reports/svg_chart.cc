@@ -148,20 +148,52 @@ const char* Dash(size_t i) {
   return kDashes[i % 6];
 }
 
-std::string Legend(const std::vector<std::string>& names, double y0, double* height) {
+// The mark of a point at (x, y): a filled circle, a cross or a filled diamond, outlined in white
+// so that marks on top of each other stay apart.
+std::string Mark(Shape shape, double x, double y, const std::string& colour) {
+  switch (shape) {
+    case Shape::kNone:
+      return "";
+    case Shape::kCircle:
+      return "<circle cx=\"" + Coord(x) + "\" cy=\"" + Coord(y) + "\" r=\"4.5\" fill=\"" + colour +
+             "\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n";
+    case Shape::kCross:
+      return "<path d=\"M" + Coord(x - 5) + " " + Coord(y - 5) + "L" + Coord(x + 5) + " " +
+             Coord(y + 5) + "M" + Coord(x - 5) + " " + Coord(y + 5) + "L" + Coord(x + 5) + " " +
+             Coord(y - 5) + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2.5\"/>\n";
+    case Shape::kDiamond:
+      return "<path d=\"M" + Coord(x) + " " + Coord(y - 6.5) + "L" + Coord(x + 6.5) + " " +
+             Coord(y) + "L" + Coord(x) + " " + Coord(y + 6.5) + "L" + Coord(x - 6.5) + " " +
+             Coord(y) + "Z\" fill=\"" + colour + "\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n";
+  }
+  return "";
+}
+
+struct LegendEntry {
+  std::string name;
+  bool line = true;
+  Shape shape = Shape::kNone;
+};
+
+std::string Legend(const std::vector<LegendEntry>& entries, double y0, double* height) {
   std::string s;
   double x = 12, y = y0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    const double w = 30 + TextWidth(names[i], kFontLabel) + 14;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const std::string& name = entries[i].name;
+    const double w = 30 + TextWidth(name, kFontLabel) + 14;
     if (x + w > kWidth - 8 && x > 12) x = 12, y += 18;
     const std::string& colour = Palette()[i % Palette().size()];
-    s += "<line x1=\"" + Coord(x) + "\" y1=\"" + Coord(y - 4) + "\" x2=\"" + Coord(x + 24) +
-         "\" y2=\"" + Coord(y - 4) + "\" stroke=\"" + colour + "\" stroke-width=\"2.5\"";
-    if (*Dash(i)) s += std::string(" stroke-dasharray=\"") + Dash(i) + "\"";
-    s += "/>\n" + Text(x + 30, y, names[i], kFontLabel);
+    if (entries[i].line) {
+      s += "<line x1=\"" + Coord(x) + "\" y1=\"" + Coord(y - 4) + "\" x2=\"" + Coord(x + 24) +
+           "\" y2=\"" + Coord(y - 4) + "\" stroke=\"" + colour + "\" stroke-width=\"2.5\"";
+      if (*Dash(i)) s += std::string(" stroke-dasharray=\"") + Dash(i) + "\"";
+      s += "/>\n";
+    }
+    s += Mark(entries[i].shape, x + 12, y - 4, colour);
+    s += Text(x + 30, y, name, kFontLabel);
     x += w;
   }
-  *height = names.empty() ? 0 : y - y0 + 18;
+  *height = entries.empty() ? 0 : y - y0 + 18;
   return s;
 }
 
@@ -239,8 +271,8 @@ std::string Escape(const std::string& text) {
 }
 
 std::string Render(const LineChart& chart) {
-  std::vector<std::string> names;
-  for (const Series& s : chart.series) names.push_back(s.name);
+  std::vector<LegendEntry> names;
+  for (const Series& s : chart.series) names.push_back({s.name, s.line, s.shape});
   double legend_h = 0;
   const std::string legend = Legend(names, 46, &legend_h);
   const double top = 40 + legend_h + 8, left = 72, right = 24, bottom = 50, plot_h = 240;
@@ -325,12 +357,26 @@ std::string Render(const LineChart& chart) {
       }
       pen = true;
     }
-    if (d.empty()) continue;
+    if (d.empty() || !chart.series[k].line) continue;
     s += "<path d=\"" + d + "\" stroke=\"" + Palette()[k % Palette().size()] + "\"";
     if (*Dash(k)) s += std::string(" stroke-dasharray=\"") + Dash(k) + "\"";
     s += "><title>" + Escape(chart.series[k].name) + "</title></path>\n";
   }
   s += "</g>\n";
+  // Point marks above every line.
+  for (size_t k = 0; k < chart.series.size(); ++k) {
+    const Series& ser = chart.series[k];
+    if (ser.shape == Shape::kNone) continue;
+    std::string marks;
+    for (size_t i = 0; i < std::min(ser.x.size(), ser.y.size()); ++i) {
+      if (!sx.Valid(ser.x[i]) || !sy.Valid(ser.y[i])) continue;
+      marks += Mark(ser.shape, std::clamp(sx(ser.x[i]), sx.a, sx.b),
+                    std::clamp(sy(ser.y[i]), sy.b, sy.a), Palette()[k % Palette().size()]);
+    }
+    if (!marks.empty()) {
+      s += "<g><title>" + Escape(ser.name) + "</title>\n" + marks + "</g>\n";
+    }
+  }
   for (const Marker& m : chart.markers) {
     if (!sx.Valid(m.x)) continue;
     const double x = std::clamp(sx(m.x), sx.a, sx.b);

@@ -19,10 +19,15 @@ struct Axis {
   std::optional<double> min, max;  // fixed range; else from the data (linear y includes 0)
 };
 
+// A mark drawn at every point of a series (in its colour; the legend shows it too).
+enum class Shape { kNone, kCircle, kCross, kDiamond };
+
 struct Series {
   std::string name;
   std::vector<double> x, y;  // same length; a non-finite y breaks the line
   bool step = false;         // step-after (counts per window, empirical CDFs)
+  bool line = true;          // false: points only (give it a shape)
+  Shape shape = Shape::kNone;
 };
 
 struct Band {  // a shaded range of x, e.g. where objectives fail

@@ -195,6 +195,16 @@ check "size.json evaluated" grep -q '"cost_per_month_usd"' "$tmp/z1/size.json"
 check "size writes the recommended result" test -s "$tmp/z1/result.json"
 check "size same bytes for any threads" run 0 size "$src/scenarios/write-skew-split.json" --duration 1min -r 2 -j 1 --out "$tmp/z2"
 check "size.json identical" cmp -s "$tmp/z1/size.json" "$tmp/z2/size.json"
+check "size without --report writes no report" test ! -e "$tmp/z1/report.html"
+check "size --report" run 0 size "$src/scenarios/write-skew-split.json" --duration 1min -r 2 --out "$tmp/z3" --report
+for f in report.html report.md report/size-cost.svg size.json result.json; do
+  check "size --report wrote $f" test -s "$tmp/z3/$f"
+done
+check "size report has the size review" grep -q "Size review: write-skew-split" "$tmp/z3/report.html"
+check "size report marks the recommendation" grep -q "recommended: [0-9]* shards" "$tmp/z3/report/size-cost.svg"
+check "size report is self-contained" bash -c "! grep -q 'https://\|src=' '$tmp/z3/report.html'"
+check "size --report needs --out" run 2 size "$src/scenarios/write-skew-split.json" --report
+check "size --report message" grep -q -- "--report needs --out DIR" "$tmp/err"
 check "size bad --min" run 2 size "$src/scenarios/write-skew-split.json" --min 0
 check "size --max below --min" run 2 size "$src/scenarios/write-skew-split.json" --min 8 --max 4
 check "sweep" run 0 sweep "$src/scenarios/write-skew-split.json" --duration 20s --set /stream/shards=4..8+2 --out "$tmp/w1"
@@ -205,6 +215,9 @@ check "sweep bad point" run 2 sweep "$src/scenarios/write-skew-split.json" --set
 check "sweep names the point" grep -qF '(at /stream/shards=0)' "$tmp/err"
 check "sweep writes nothing on bad input" test ! -e "$tmp/w2"
 check "sweep needs an axis" run 2 sweep "$src/scenarios/write-skew-split.json" --out "$tmp/w3"
+
+check "report DIR refuses a size directory" run 2 report "$tmp/z1"
+check "says it holds a size result" grep -q "holds a size result" "$tmp/err"
 
 # route.
 printf 'device-1\nabc\n' >"$tmp/keys.txt"
