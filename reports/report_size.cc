@@ -408,9 +408,10 @@ report::Document SizeReportDocument(const SizeResult& r) {
     return doc;
   }
   doc.blocks.push_back(Paragraph{
-      {Plain("Replication 0 of the recommendation, reviewed like a run (result.json in this "
-             "directory; render it alone with "),
-       report::Code("shardsim report DIR"), Plain(", which replaces this report).")},
+      {Plain("Replication 0 of the recommendation, reviewed like a run (its result.json and "
+             "series are in this directory; to review it alone, copy them to a directory of "
+             "their own and run "),
+       report::Code("shardsim report DIR"), Plain(").")},
       "note"});
   Document run = RunReportDocument(*r.recommended_result);
   for (report::Block& b : run.blocks) {
