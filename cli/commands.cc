@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "analysis/cost/prices.h"
 #include "cli/args.h"
 #include "cli/cmd_report.h"
 #include "cli/progress.h"
@@ -56,6 +57,15 @@ int CmdValidate(const std::vector<std::string>& args) {
     const LoadResult loaded = LoadScenarioFile(file);
     if (!loaded.ok()) {
       PrintDiagnostics(loaded);
+      rc = kExitUsage;
+      continue;
+    }
+    // The prices `run` would use: a broken pricing.file or an unpriceable cost objective is bad
+    // input for validate as for run.
+    const PriceChoice prices = ResolvePrices(*loaded.scenario, "");
+    if (!prices.errors.empty()) {
+      const std::string& where = prices.error_file.empty() ? file : prices.error_file;
+      for (const Diagnostic& d : prices.errors) std::cerr << FormatDiagnostic(where, d) << "\n";
       rc = kExitUsage;
       continue;
     }

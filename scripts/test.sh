@@ -22,3 +22,10 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan -j"$jobs" -LE long --output-on-failure --timeout 900
+
+echo "== Fuzz the scenario loader (libFuzzer + ASan + UBSan, ${SHARDSIM_FUZZ_SECONDS:-60} s)"
+if command -v clang++ >/dev/null; then
+  scripts/fuzz.sh "${SHARDSIM_FUZZ_SECONDS:-60}"
+else
+  echo "SKIPPED: clang++ is not installed (apt-get install clang)"
+fi

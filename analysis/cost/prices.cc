@@ -184,8 +184,15 @@ PriceChoice ResolvePrices(const Scenario& scenario, const std::string& prices_fi
   if (!file.empty()) {
     PriceLoad load = LoadPriceFile(file);
     if (!load.table) {
-      out.errors = std::move(load.errors);
-      out.error_file = file;
+      if (prices_file.empty()) {
+        // The scenario's pricing.file: each problem at that field, like a data file's.
+        for (const Diagnostic& d : load.errors) {
+          out.errors.push_back(Diagnostic{"/pricing/file", FormatDiagnostic(file, d), 0, 0});
+        }
+      } else {
+        out.errors = std::move(load.errors);
+        out.error_file = file;
+      }
       return out;
     }
     out.table = std::move(load.table);

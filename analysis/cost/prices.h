@@ -37,7 +37,8 @@ void ApplyPriceOverrides(const std::map<std::string, double>& overrides, PriceTa
 // The prices a run of `scenario` is costed with: `prices_file` (the --prices option) when not
 // empty, else the scenario's pricing.file, else the built-in table of the scenario's region; then
 // the scenario's pricing.overrides. Without a table, `note` says why the run is not priced, and a
-// cost objective (slos.max_monthly_cost_usd) is an error at its pointer.
+// cost objective (slos.max_monthly_cost_usd) is an error at its pointer. Problems of the
+// scenario's pricing.file are reported at "/pricing/file" of the scenario (error_file empty).
 struct PriceChoice {
   std::optional<PriceTable> table;
   std::vector<Diagnostic> errors;  // a price file that does not read, or an uncheckable objective

@@ -204,5 +204,16 @@ TEST(ResolvePricesTest, APriceFileThatDoesNotReadIsAnInputError) {
   EXPECT_EQ(o.input_errors_file, "/nonexistent/prices.json");
 }
 
+TEST(ResolvePricesTest, TheScenariosPriceFileIsReportedAtItsPointer) {
+  Scenario s = Writer(100, 1000, 2, Minutes(1));
+  s.pricing.emplace().file = "/nonexistent/prices.json";
+  const PriceChoice c = ResolvePrices(s, "");
+  EXPECT_FALSE(c.table);
+  EXPECT_TRUE(c.error_file.empty());  // the scenario
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.errors[0].pointer, "/pricing/file");
+  EXPECT_EQ(c.errors[0].message.rfind("/nonexistent/prices.json", 0), 0u) << c.errors[0].message;
+}
+
 }  // namespace
 }  // namespace shardsim
