@@ -469,16 +469,6 @@ class Search {
   size_t planned_ = 0, done_ = 0;
 };
 
-std::string SettingsText(const std::vector<ConsumerSetting>& settings) {
-  std::string out;
-  for (const ConsumerSetting& s : settings) {
-    if (!out.empty()) out += ", ";
-    out += s.consumer + " " + s.field + " " + std::to_string(s.value) + " (was " +
-           std::to_string(s.was) + ")";
-  }
-  return out;
-}
-
 // Why the AWS formula and the simulation disagree, from the pre-screen's quantities.
 std::string FormulaComparison(const PreScreen& p, int64_t recommended, double busiest_share) {
   if (recommended == p.aws_formula) {

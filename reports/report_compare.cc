@@ -417,14 +417,7 @@ report::Document CompareDocument(const ComparedRun& ca, const ComparedRun& cb) {
 }
 
 std::vector<ReportFile> RenderComparison(const ComparedRun& a, const ComparedRun& b) {
-  const report::Document doc = CompareDocument(a, b);
-  std::vector<ReportFile> files;
-  files.push_back({"compare.md", report::ToMarkdown(doc)});
-  files.push_back({"compare.html", report::ToHtml(doc)});
-  for (const report::Block& block : doc.blocks) {
-    if (const auto* f = std::get_if<report::Figure>(&block)) files.push_back({f->file, f->svg});
-  }
-  return files;
+  return RenderDocumentFiles(CompareDocument(a, b), "compare");
 }
 
 }  // namespace shardsim

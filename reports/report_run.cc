@@ -797,12 +797,6 @@ void Assumptions(const RunResult& r, Document* doc) {
 }
 
 // Every figure of the document, as report/<name>.svg files.
-void CollectCharts(const Document& doc, std::vector<ReportFile>* files) {
-  for (const report::Block& b : doc.blocks) {
-    if (const auto* f = std::get_if<report::Figure>(&b)) files->push_back({f->file, f->svg});
-  }
-}
-
 }  // namespace
 
 report::Document RunReportDocument(const RunResult& r) {
@@ -827,13 +821,18 @@ report::Document RunReportDocument(const RunResult& r) {
   return doc;
 }
 
-std::vector<ReportFile> RenderRunReport(const RunResult& result) {
-  const Document doc = RunReportDocument(result);
+std::vector<ReportFile> RenderDocumentFiles(const Document& doc, const std::string& stem) {
   std::vector<ReportFile> files;
-  files.push_back({"report.md", report::ToMarkdown(doc)});
-  files.push_back({"report.html", report::ToHtml(doc)});
-  CollectCharts(doc, &files);
+  files.push_back({stem + ".md", report::ToMarkdown(doc)});
+  files.push_back({stem + ".html", report::ToHtml(doc)});
+  for (const report::Block& b : doc.blocks) {
+    if (const auto* f = std::get_if<report::Figure>(&b)) files.push_back({f->file, f->svg});
+  }
   return files;
+}
+
+std::vector<ReportFile> RenderRunReport(const RunResult& result) {
+  return RenderDocumentFiles(RunReportDocument(result), "report");
 }
 
 std::optional<std::vector<ReportFile>> RenderRunReportFromFiles(

@@ -22,6 +22,9 @@ struct ReportFile {
   std::string contents;
 };
 
+// A report document's files: STEM.md, STEM.html and each chart's SVG (its Figure's file).
+std::vector<ReportFile> RenderDocumentFiles(const report::Document& doc, const std::string& stem);
+
 // Shards listed one by one in the report's shard table; beyond it the hottest this many.
 inline constexpr size_t kReportShardRows = 20;
 

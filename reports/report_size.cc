@@ -30,16 +30,6 @@ std::string ShardsText(int64_t n) {
   return Grouped(static_cast<uint64_t>(std::max<int64_t>(n, 0))) + (n == 1 ? " shard" : " shards");
 }
 
-std::string SettingsText(const std::vector<ConsumerSetting>& settings) {
-  std::string out;
-  for (const ConsumerSetting& s : settings) {
-    if (!out.empty()) out += ", ";
-    out += s.consumer + " " + s.field + " " + std::to_string(s.value) + " (was " +
-           std::to_string(s.was) + ")";
-  }
-  return out;
-}
-
 std::string PlusMinus(const MeanCi& m, int decimals, double scale, const std::string& unit) {
   std::string s = Fixed(m.mean * scale, decimals) + unit;
   if (m.half_width > 0) s += " ±" + Fixed(m.half_width * scale, decimals);
@@ -425,14 +415,7 @@ report::Document SizeReportDocument(const SizeResult& r) {
 }
 
 std::vector<ReportFile> RenderSizeReport(const SizeResult& result) {
-  const Document doc = SizeReportDocument(result);
-  std::vector<ReportFile> files;
-  files.push_back({"report.md", report::ToMarkdown(doc)});
-  files.push_back({"report.html", report::ToHtml(doc)});
-  for (const report::Block& b : doc.blocks) {
-    if (const auto* f = std::get_if<report::Figure>(&b)) files.push_back({f->file, f->svg});
-  }
-  return files;
+  return RenderDocumentFiles(SizeReportDocument(result), "report");
 }
 
 }  // namespace shardsim

@@ -41,7 +41,8 @@ Json EvaluationJson(const Evaluation& e) {
   return j;
 }
 
-std::string SettingsText(const std::vector<ConsumerSetting>& settings) {
+// "enricher parallelization_factor=3" for table cells; "-" for none.
+std::string SettingCells(const std::vector<ConsumerSetting>& settings) {
   std::string out;
   for (const ConsumerSetting& s : settings) {
     if (!out.empty()) out += ", ";
@@ -129,7 +130,7 @@ std::string SizeSummaryText(const SizeResult& r) {
     std::vector<std::string> cells = {
         std::to_string(e.shards),
         e.variant == "enhanced fan-out" ? "EFO" : "shared",
-        SettingsText(e.settings),
+        SettingCells(e.settings),
         std::to_string(e.slo_met) + "/" + std::to_string(e.replications),
         Usd(e.cost_per_month_usd.mean),
         PlusMinus(e.throttled_fraction, 3, 100, "%")};
@@ -155,7 +156,7 @@ std::string SizeSummaryText(const SizeResult& r) {
   for (const Evaluation* e : sorted) {
     if (e->missed.empty()) continue;
     missed += Wrap(std::to_string(e->shards) + " shards" +
-                       (e->settings.empty() ? "" : " (" + SettingsText(e->settings) + ")") + ": " +
+                       (e->settings.empty() ? "" : " (" + SettingCells(e->settings) + ")") + ": " +
                        e->missed,
                    "  ");
   }
@@ -164,7 +165,7 @@ std::string SizeSummaryText(const SizeResult& r) {
 
   if (r.recommended_shards) {
     out += "Recommendation: " + std::to_string(*r.recommended_shards) + " shards" +
-           (r.recommended_settings.empty() ? "" : " with " + SettingsText(r.recommended_settings)) +
+           (r.recommended_settings.empty() ? "" : " with " + SettingCells(r.recommended_settings)) +
            "\n";
     out += Wrap("Why not fewer: " + r.why_not_fewer, "  ");
   } else {

@@ -1,5 +1,6 @@
 // The result of a size search (planner/size.h), as plain structs: what `shardsim size` prints and
-// writes to size.json (reports/size_json.h), and what a size report reads back. No behaviour.
+// writes to size.json (reports/size_output.h), and what a size report reads. No behaviour beyond
+// naming settings in text.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,17 @@ struct ConsumerSetting {
 
   bool operator==(const ConsumerSetting&) const = default;
 };
+
+// "enricher parallelization_factor 3 (was 1), ..." ("" for none).
+inline std::string SettingsText(const std::vector<ConsumerSetting>& settings) {
+  std::string out;
+  for (const ConsumerSetting& s : settings) {
+    if (!out.empty()) out += ", ";
+    out += s.consumer + " " + s.field + " " + std::to_string(s.value) + " (was " +
+           std::to_string(s.was) + ")";
+  }
+  return out;
+}
 
 struct ConsumerLatency {
   std::string consumer;
