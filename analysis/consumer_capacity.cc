@@ -221,8 +221,7 @@ ShardFloor ConsumerShardFloor(const ConsumerSpec& c, const ReadLimitsSpec& limit
   // Reading: polling readers share 2 MiB/s per shard, an enhanced fan-out reader has its own.
   const bool shares = SharesReadLimits(c);
   const double readers = shares ? std::max(1, polling_applications) : 1.0;
-  const bool efo = c.type == ConsumerType::kEfo ||
-                   (c.type == ConsumerType::kLambda && c.lambda.source == LambdaSource::kEfo);
+  const bool efo = ReadsWithEnhancedFanOut(c);
   // Fact sheet 2: an enhanced fan-out consumer gets 2 MiB/s per shard of its own.
   const double efo_bytes_per_s = 2.0 * static_cast<double>(kMiB);
   if (shares || efo) {

@@ -91,21 +91,6 @@ int ShardIndexOf(const RunResult& r, const std::string& shard_id) {
   return -1;
 }
 
-bool SharesReadLimits(const ConsumerSpec& c) {
-  switch (c.type) {
-    case ConsumerType::kPolling:
-    case ConsumerType::kKcl:
-      return true;
-    case ConsumerType::kEfo:
-      return false;
-    case ConsumerType::kLambda:
-      return c.lambda.source == LambdaSource::kPolling;
-    case ConsumerType::kFirehose:
-      return c.firehose.source == FirehoseSource::kStream;
-  }
-  return false;
-}
-
 double ThrottledShare(const ConsumerResult& c) {
   const uint64_t attempts = c.get_records_calls + c.read_throttles;
   return attempts == 0 ? 0.0

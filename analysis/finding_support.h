@@ -72,10 +72,6 @@ const ConsumerSpec* SpecOf(const Scenario& s, const std::string& name);
 // ShardResult::index of the shard whose id is `shard_id`, or -1 when the result has none.
 int ShardIndexOf(const RunResult& r, const std::string& shard_id);
 
-// Readers that share each shard's GetRecords limits: pollers, KCL, Lambda mappings without
-// enhanced fan-out and Firehose streams reading the stream.
-bool SharesReadLimits(const ConsumerSpec& c);
-
 // GetRecords calls refused over calls attempted (0 without calls).
 double ThrottledShare(const ConsumerResult& c);
 

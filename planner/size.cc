@@ -13,6 +13,7 @@
 #include "analysis/cost/cost_model.h"
 #include "models/keys/shard_map.h"
 #include "models/result/format.h"
+#include "models/run/billing.h"
 #include "models/run/prepared.h"
 #include "planner/objectives.h"
 #include "planner/pool.h"
@@ -23,24 +24,8 @@ namespace shardsim {
 namespace {
 
 constexpr int64_t kStreamMaxShards = 10'000;  // a stream's shard limit (fact sheet 3)
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 // ---------------------------------------------------------------- pre-screen
-
-bool SharedReader(const ConsumerSpec& c) {
-  switch (c.type) {
-    case ConsumerType::kPolling:
-    case ConsumerType::kKcl:
-      return true;
-    case ConsumerType::kLambda:
-      return c.lambda.source == LambdaSource::kPolling;
-    case ConsumerType::kFirehose:
-      return c.firehose.source == FirehoseSource::kStream;
-    case ConsumerType::kEfo:
-      return false;
-  }
-  return false;
-}
 
 struct GroupLoad {
   const KeyModel* keys = nullptr;
@@ -129,7 +114,7 @@ PreScreen PreScreenOf(const Scenario& s, int64_t max_shards, std::vector<Diagnos
     p.poisson = p.poisson || spec.arrival.process != ArrivalProcess::kConstant;
     groups.push_back(l);
   }
-  for (const ConsumerSpec& c : s.consumers) p.shared_readers += SharedReader(c) ? 1 : 0;
+  for (const ConsumerSpec& c : s.consumers) p.shared_readers += SharesReadLimits(c) ? 1 : 0;
 
   const WriteLimitsSpec& w = s.stream.write_limits;
   const double records_limit = static_cast<double>(w.records_per_sec);
@@ -223,14 +208,7 @@ struct Config {
   bool efo = false;
   std::vector<ConsumerSetting> settings;
 
-  bool operator<(const Config& o) const {
-    auto key = [](const Config& c) {
-      std::vector<std::tuple<std::string, std::string, int64_t>> k;
-      for (const ConsumerSetting& s : c.settings) k.emplace_back(s.consumer, s.field, s.value);
-      return std::make_tuple(c.shards, c.efo, k);
-    };
-    return key(*this) < key(o);
-  }
+  auto operator<=>(const Config&) const = default;  // a key of the evaluation cache
 };
 
 // Shared readers become enhanced fan-out readers: pollers and KCL applications subscribe, Lambda
@@ -507,44 +485,26 @@ std::string FormulaComparison(const PreScreen& p, int64_t recommended, double bu
   return out + ".";
 }
 
-// On-demand priced from a provisioned run's traffic: stream-hours, data in with each record
-// rounded up to 1 KiB, shared reads and enhanced fan-out by GB; the rest of the bill as it is.
+// On-demand priced from a provisioned run's traffic: the run's quantities counted as the models
+// count an on-demand stream's (CountBilling: stream-hours, data in rounded up to 1 KiB per record,
+// reads and enhanced fan-out by GB, retention by GB-month; the rest of the bill as it is).
 OnDemandQuote OnDemandFrom(const Scenario& s, const RunResult& r, const PriceChoice& prices) {
   OnDemandQuote q;
   if (!prices.table || r.duration_s <= 0) return q;
-  std::vector<BillingQuantity> bill;
-  uint64_t kib = 0;
-  for (const ShardResult& sh : r.shards) kib += sh.kib_rounded_in;
-  const double hours = r.duration_s / 3600;
-  auto add = [&](PriceDimension d, double quantity, std::string subject = "") {
-    if (quantity > 0) {
-      bill.push_back({std::string(Info(d).name), quantity, std::string(Info(d).unit), subject});
-    }
-  };
-  add(PriceDimension::kKdsOnDemandStreamHour, hours);
-  add(PriceDimension::kKdsOnDemandIngestGb, static_cast<double>(kib) * 1024 / kGiB);
-  for (size_t i = 0; i < s.consumers.size() && i < r.consumers.size(); ++i) {
-    const ConsumerSpec& c = s.consumers[i];
-    const double gb = static_cast<double>(r.consumers[i].bytes_read) / kGiB;
-    const bool efo = c.type == ConsumerType::kEfo ||
-                     (c.type == ConsumerType::kLambda && c.lambda.source == LambdaSource::kEfo);
-    if (efo) {
-      add(PriceDimension::kKdsOnDemandEfoGb, gb, c.name);
-    } else if (SharedReader(c)) {
-      add(PriceDimension::kKdsOnDemandRetrievalGb, gb, c.name);
-    }
-  }
-  // Everything not billed by the stream's capacity mode stays.
-  for (const BillingQuantity& b : r.billing) {
-    if (b.dimension.rfind("kds_", 0) != 0) bill.push_back(b);
-  }
-  const CostResult cost = PriceRun(bill, hours, *prices.table);
+  Scenario on_demand = s;
+  on_demand.stream.mode = StreamMode::kOnDemand;
+  RunResult traffic;  // what CountBilling reads, without the series
+  traffic.duration_s = r.duration_s;
+  traffic.shards = r.shards;
+  traffic.consumers = r.consumers;
+  CountBilling(on_demand, &traffic);
   q.priced = true;
-  q.cost_per_month_usd = cost.total_per_month_usd;
+  q.cost_per_month_usd =
+      PriceRun(traffic.billing, r.duration_s / 3600, *prices.table).total_per_month_usd;
   q.basis =
       "priced from the recommended run's traffic (stream-hours, data in rounded up to 1 KiB per "
-      "record, reads by GB); not simulated: on-demand scaling and its throttling are not modelled "
-      "by this version, and retention beyond 24 h is not included";
+      "record, reads and retention by GB); not simulated: on-demand scaling and its throttling "
+      "are not modelled by this version";
   return q;
 }
 

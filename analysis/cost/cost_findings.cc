@@ -143,11 +143,6 @@ void PutPayloadUnits(const Bill& b) {
 
 // ---------------------------------------------------------------- enhanced fan-out
 
-bool ReadsWithEfo(const ConsumerSpec& c) {
-  return c.type == ConsumerType::kEfo ||
-         (c.type == ConsumerType::kLambda && c.lambda.source == LambdaSource::kEfo);
-}
-
 // Shared readers beside which one more still leaves each shard room: at about one GetRecords call
 // per second each, three readers use 3 of the 5 calls/s and leave room to catch up.
 constexpr int kMaxSharedReaders = 3;
@@ -177,7 +172,7 @@ void EfoCost(const Bill& b) {
   const bool on_demand = b.scenario.stream.mode == StreamMode::kOnDemand;
   std::vector<EfoSwitch> candidates;
   for (size_t i = 0; i < b.scenario.consumers.size() && i < b.run.consumers.size(); ++i) {
-    if (!ReadsWithEfo(b.scenario.consumers[i])) continue;
+    if (!ReadsWithEnhancedFanOut(b.scenario.consumers[i])) continue;
     const ConsumerResult& c = b.run.consumers[i];
     EfoSwitch e{i, 0, 0};
     e.cost = MonthlyCostOf(b.cost, PriceDimension::kKdsEfoConsumerShardHour, c.name) +

@@ -3,6 +3,7 @@
 // naming settings in text.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct ConsumerSetting {
   int64_t value = 0;
   int64_t was = 0;  // the scenario's value
 
+  auto operator<=>(const ConsumerSetting&) const = default;
   bool operator==(const ConsumerSetting&) const = default;
 };
 

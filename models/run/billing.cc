@@ -72,15 +72,11 @@ void CountBilling(const Scenario& scenario, RunResult* result) {
     const ConsumerSpec& spec = scenario.consumers[i];
     const ConsumerResult& c = r.consumers[i];
     const double gb_read = static_cast<double>(c.bytes_read) / kGiB;
-    const bool efo = spec.type == ConsumerType::kEfo || (spec.type == ConsumerType::kLambda &&
-                                                         spec.lambda.source == LambdaSource::kEfo);
-    const bool reads_stream = !(spec.type == ConsumerType::kFirehose &&
-                                spec.firehose.source == FirehoseSource::kDirectPut);
-    if (efo) {
+    if (ReadsWithEnhancedFanOut(spec)) {
       if (!on_demand) b.Add(PriceDimension::kKdsEfoConsumerShardHour, shard_hours, spec.name);
       b.Add(on_demand ? PriceDimension::kKdsOnDemandEfoGb : PriceDimension::kKdsEfoGb, gb_read,
             spec.name);
-    } else if (on_demand && reads_stream) {
+    } else if (on_demand && SharesReadLimits(spec)) {
       b.Add(PriceDimension::kKdsOnDemandRetrievalGb, gb_read, spec.name);
     }
     if (spec.type == ConsumerType::kKcl) {

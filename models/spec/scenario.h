@@ -492,7 +492,6 @@ struct DestinationSpec {
   bool operator==(const DestinationSpec&) const = default;
 };
 
-
 // Firehose record and PutRecordBatch limits (fact sheet 7), fixed.
 inline constexpr int64_t kFirehoseMaxRecordBytes = 1'024'000;  // 1,000 KiB before base64
 inline constexpr int64_t kFirehoseBatchBytes = 4 * kMiB;
@@ -534,6 +533,30 @@ struct ConsumerSpec {
 
   bool operator==(const ConsumerSpec&) const = default;
 };
+
+// Readers that share each shard's GetRecords limits (5 calls/s, 2 MiB/s): pollers, KCL, Lambda
+// mappings without enhanced fan-out and Firehose streams reading the stream.
+inline bool SharesReadLimits(const ConsumerSpec& c) {
+  switch (c.type) {
+    case ConsumerType::kPolling:
+    case ConsumerType::kKcl:
+      return true;
+    case ConsumerType::kEfo:
+      return false;
+    case ConsumerType::kLambda:
+      return c.lambda.source == LambdaSource::kPolling;
+    case ConsumerType::kFirehose:
+      return c.firehose.source == FirehoseSource::kStream;
+  }
+  return false;
+}
+
+// Readers with an enhanced fan-out subscription of their own: efo consumers and Lambda mappings
+// with source efo (they count toward max_efo_consumers and bill consumer-shard-hours).
+inline bool ReadsWithEnhancedFanOut(const ConsumerSpec& c) {
+  return c.type == ConsumerType::kEfo ||
+         (c.type == ConsumerType::kLambda && c.lambda.source == LambdaSource::kEfo);
+}
 
 // ---------------------------------------------------------------- goals and analysis
 

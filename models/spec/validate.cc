@@ -1037,8 +1037,7 @@ class Validator {
       if (!consumer_ok[i]) continue;
       const ConsumerSpec& k = s.consumers[i];
       const std::string kp = At("/consumers", i);
-      if (k.type == ConsumerType::kEfo ||
-          (k.type == ConsumerType::kLambda && k.lambda.source == LambdaSource::kEfo)) {
+      if (ReadsWithEnhancedFanOut(k)) {
         if (++efo_consumers == s.stream.max_efo_consumers + 1 && stream_ok) {
           Error(kp, "more enhanced fan-out consumers than the stream's max_efo_consumers (" +
                         std::to_string(s.stream.max_efo_consumers) + ")");
