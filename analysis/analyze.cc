@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analysis/capacity_findings.h"
 #include "analysis/cost/cost_findings.h"
 #include "analysis/read_findings.h"
 #include "analysis/reshard_findings.h"
@@ -56,7 +57,8 @@ void SubtractWarmup(const WarmupCounts& w, RunResult* r) {
 }
 
 void AddFindings(const Scenario& scenario, const ShardMap& map, const std::vector<KeyUsage>& usage,
-                 const PriceTable* prices, RunResult* result) {
+                 const PriceTable* prices, const std::vector<SeriesTable>& series,
+                 RunResult* result) {
   RunResult& r = *result;
   AddWritePathFindings(scenario, map, usage, &r);
   if (!scenario.consumers.empty()) {
@@ -74,6 +76,7 @@ void AddFindings(const Scenario& scenario, const ShardMap& map, const std::vecto
   }
   AddReshardFindings(scenario, &r);
   if (prices != nullptr) AddCostFindings(scenario, *prices, &r);
+  AddCapacityModeFindings(scenario, prices, series, &r);
   AddSloFindings(scenario, &r);
 }
 
@@ -95,7 +98,7 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
   // The cost covers the whole run: the warm-up's traffic is billed too.
   PriceResult(prices, unpriced_note, &r);
   if (!out->warmup) {
-    AddFindings(scenario, out->final_map, out->usage, prices, &r);
+    AddFindings(scenario, out->final_map, out->usage, prices, r.series, &r);
     return;
   }
   // Judge a copy without the warm-up's counts (the series, which the rules do not read, stay).
@@ -104,7 +107,7 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
   RunResult measured = r;
   r.series = std::move(series);
   SubtractWarmup(*out->warmup, &measured);
-  AddFindings(scenario, out->final_map, out->usage, prices, &measured);
+  AddFindings(scenario, out->final_map, out->usage, prices, r.series, &measured);
   r.findings = std::move(measured.findings);
 }
 

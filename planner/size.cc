@@ -13,7 +13,6 @@
 #include "analysis/cost/cost_model.h"
 #include "models/keys/shard_map.h"
 #include "models/result/format.h"
-#include "models/run/billing.h"
 #include "models/run/prepared.h"
 #include "planner/objectives.h"
 #include "planner/pool.h"
@@ -312,11 +311,23 @@ class Search {
   // Runs (or recalls) the replications of `config`.
   const Runs* Evaluate(const Config& config, std::vector<Diagnostic>* problems) {
     if (auto it = cache_.find(config); it != cache_.end()) return &it->second;
-    const Scenario s = Apply(base_, config);
+    std::optional<Runs> runs =
+        RunScenario(Apply(base_, config), config.efo ? "enhanced fan-out" : "shared reads",
+                    config.shards, config.settings, problems);
+    if (!runs) return nullptr;
+    order_.push_back(config);
+    return &cache_.emplace(config, std::move(*runs)).first->second;
+  }
+
+  // Runs the replications of `s` (seeds s.seed + 0, 1, ...) on the pool; nullopt when it does
+  // not prepare (`problems`). Not cached.
+  std::optional<Runs> RunScenario(const Scenario& s, const std::string& variant, int64_t shards,
+                                  const std::vector<ConsumerSetting>& settings,
+                                  std::vector<Diagnostic>* problems) {
     PreparedScenario::Outcome p = PreparedScenario::Prepare(s, s.duration);
     if (!p.prepared) {
       *problems = std::move(p.problems);
-      return nullptr;
+      return std::nullopt;
     }
     const int reps = std::max(1, options_.replications);
     std::vector<std::optional<RunResult>> results(static_cast<size_t>(reps));
@@ -330,9 +341,9 @@ class Search {
         });
     Runs runs;
     Evaluation& e = runs.evaluation;
-    e.variant = config.efo ? "enhanced fan-out" : "shared reads";
-    e.shards = config.shards;
-    e.settings = config.settings;
+    e.variant = variant;
+    e.shards = shards;
+    e.settings = settings;
     e.replications = reps;
     std::vector<double> cost, throttled;
     std::map<std::string, std::vector<double>> p99;
@@ -354,8 +365,7 @@ class Search {
       if (p99.count(c.name)) e.p99_latency.push_back({c.name, MeanAndCi(p99[c.name])});
     }
     runs.first = std::move(results.front());
-    order_.push_back(config);
-    return &cache_.emplace(config, std::move(runs)).first->second;
+    return runs;
   }
 
   // Does `shards` meet the objectives, with the consumer settings that scale? Returns the passing
@@ -485,26 +495,32 @@ std::string FormulaComparison(const PreScreen& p, int64_t recommended, double bu
   return out + ".";
 }
 
-// On-demand priced from a provisioned run's traffic: the run's quantities counted as the models
-// count an on-demand stream's (CountBilling: stream-hours, data in rounded up to 1 KiB per record,
-// reads and enhanced fan-out by GB, retention by GB-month; the rest of the bill as it is).
-OnDemandQuote OnDemandFrom(const Scenario& s, const RunResult& r, const PriceChoice& prices) {
+// The on-demand alternative: the recommended configuration (its consumer settings too) switched
+// to on-demand mode -- a switched stream keeps its shard count (fact sheet 5), so it starts with
+// the recommended shards -- simulated with the same seeds and replications, judged by the same
+// objectives and priced from its own billing (stream-hours, data in rounded up to 1 KiB per
+// record, reads and retention by GB).
+std::optional<OnDemandQuote> OnDemandAlternative(Search& search, const Scenario& base,
+                                                 const Config& answer, const PriceChoice& prices,
+                                                 std::vector<Diagnostic>* problems) {
+  Scenario s = Apply(base, answer);
+  s.stream.mode = StreamMode::kOnDemand;
+  const double starting_bytes_per_sec = static_cast<double>(s.stream.shards) *
+                                        static_cast<double>(s.stream.write_limits.bytes_per_sec);
+  s.stream.on_demand.max_write_bytes_per_sec =
+      std::max(s.stream.on_demand.max_write_bytes_per_sec, starting_bytes_per_sec);
+  std::optional<Runs> runs =
+      search.RunScenario(s, "on-demand", answer.shards, answer.settings, problems);
+  if (!runs) return std::nullopt;
   OnDemandQuote q;
-  if (!prices.table || r.duration_s <= 0) return q;
-  Scenario on_demand = s;
-  on_demand.stream.mode = StreamMode::kOnDemand;
-  RunResult traffic;  // what CountBilling reads, without the series
-  traffic.duration_s = r.duration_s;
-  traffic.shards = r.shards;
-  traffic.consumers = r.consumers;
-  CountBilling(on_demand, &traffic);
-  q.priced = true;
-  q.cost_per_month_usd =
-      PriceRun(traffic.billing, r.duration_s / 3600, *prices.table).total_per_month_usd;
-  q.basis =
-      "priced from the recommended run's traffic (stream-hours, data in rounded up to 1 KiB per "
-      "record, reads and retention by GB); not simulated: on-demand scaling and its throttling "
-      "are not modelled by this version";
+  q.evaluation = runs->evaluation;
+  q.max_open_shards = runs->first->max_open_shards;
+  q.priced = prices.table.has_value();
+  q.cost_per_month_usd = runs->evaluation.cost_per_month_usd.mean;
+  q.basis = "simulated: the recommended configuration in on-demand mode, starting from its " +
+            std::to_string(answer.shards) +
+            " shards (a switched stream keeps its shard count), same seeds; billed by "
+            "stream-hour and GB";
   return q;
 }
 
@@ -603,12 +619,23 @@ SizeOutcome SizeStream(const Scenario& scenario, const PriceChoice& prices,
   } else if (p.shared_readers == 0) {
     r.efo_note = "no consumer shares the GetRecords limits (nothing to move to enhanced fan-out)";
   }
-  if (n && r.recommended_result) {
-    r.on_demand = OnDemandFrom(scenario, *r.recommended_result, prices);
+  if (options.alternatives && n && r.recommended_result) {
+    std::optional<OnDemandQuote> od =
+        OnDemandAlternative(search, scenario, answer, prices, &out.input_errors);
+    if (!out.input_errors.empty()) return out;
+    r.on_demand = std::move(*od);
+    const Evaluation& e = *r.on_demand.evaluation;
     if (r.on_demand.priced && r.cheapest_cost_per_month_usd &&
         r.on_demand.cost_per_month_usd < *r.cheapest_cost_per_month_usd) {
-      r.notes.push_back("on-demand mode would cost less (" + Usd(r.on_demand.cost_per_month_usd) +
-                        "/month), priced but not simulated");
+      if (e.Met() && e.cost_met) {
+        r.cheapest =
+            "on-demand mode" +
+            (answer.settings.empty() ? std::string() : " with " + SettingsText(answer.settings));
+        r.cheapest_cost_per_month_usd = r.on_demand.cost_per_month_usd;
+      } else {
+        r.notes.push_back("on-demand mode would cost less (" + Usd(r.on_demand.cost_per_month_usd) +
+                          "/month) but misses the objectives: " + e.missed);
+      }
     }
   }
   if (!prices.table) r.notes.push_back("not priced: " + prices.note);

@@ -177,7 +177,7 @@ report::Chart SizeCostChart(const SizeResult& r) {
   if (!missed.x.empty()) lc.series.push_back(std::move(missed));
   if (!efo.x.empty()) lc.series.push_back(std::move(efo));
   if (r.on_demand.priced) {
-    lc.series.push_back({"on-demand quote",
+    lc.series.push_back({"on-demand (simulated)",
                          {*lc.x.min, *lc.x.max},
                          {r.on_demand.cost_per_month_usd, r.on_demand.cost_per_month_usd},
                          false,
@@ -217,8 +217,9 @@ report::Chart SizeCostChart(const SizeResult& r) {
             (r.efo->Met() ? "meets" : "misses") + " the objectives.";
   }
   if (r.on_demand.priced) {
-    desc += " On-demand quote (flat line): " + Usd(r.on_demand.cost_per_month_usd) + " per month.";
-    caption += "; the flat line is the on-demand quote";
+    desc +=
+        " On-demand, simulated (flat line): " + Usd(r.on_demand.cost_per_month_usd) + " per month.";
+    caption += "; the flat line is on-demand mode, simulated";
   }
   if (failing > 0) {
     desc += " " + std::to_string(failing) +
@@ -367,11 +368,16 @@ report::Document SizeReportDocument(const SizeResult& r) {
     alt.items.push_back(
         {Strong("Enhanced fan-out: "), Plain(r.efo_note.empty() ? "not evaluated." : r.efo_note)});
   }
-  if (r.on_demand.priced) {
-    alt.items.push_back({Strong("On-demand: "), Plain(Usd(r.on_demand.cost_per_month_usd) +
-                                                      " per month, " + r.on_demand.basis)});
+  if (r.on_demand.evaluation) {
+    const Evaluation& e = *r.on_demand.evaluation;
+    alt.items.push_back(
+        {Strong("On-demand: "),
+         Plain((r.on_demand.priced ? Usd(r.on_demand.cost_per_month_usd) + " per month, "
+                                   : std::string()) +
+               (e.Met() ? "meets" : "misses") + " the objectives (" + MetText(e) + "), up to " +
+               ShardsText(r.on_demand.max_open_shards) + " open; " + r.on_demand.basis + ".")});
   } else {
-    alt.items.push_back({Strong("On-demand: "), Plain("not priced.")});
+    alt.items.push_back({Strong("On-demand: "), Plain("not simulated.")});
   }
   if (!r.cheapest.empty()) {
     alt.items.push_back(

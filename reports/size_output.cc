@@ -88,9 +88,15 @@ std::string SizeJsonText(const SizeResult& r) {
   j["evaluated"] = std::move(evaluated);
   j["enhanced_fan_out"] = r.efo ? EvaluationJson(*r.efo) : Json(nullptr);
   j["enhanced_fan_out_note"] = r.efo_note;
-  j["on_demand"] = r.on_demand.priced ? Json{{"cost_per_month_usd", r.on_demand.cost_per_month_usd},
-                                             {"basis", r.on_demand.basis}}
-                                      : Json(nullptr);
+  if (r.on_demand.evaluation) {
+    Json od = EvaluationJson(*r.on_demand.evaluation);
+    od["priced"] = r.on_demand.priced;
+    od["max_open_shards"] = r.on_demand.max_open_shards;
+    od["basis"] = r.on_demand.basis;
+    j["on_demand"] = std::move(od);
+  } else {
+    j["on_demand"] = nullptr;
+  }
   j["cheapest"] = r.cheapest;
   j["cheapest_cost_per_month_usd"] =
       r.cheapest_cost_per_month_usd ? Json(*r.cheapest_cost_per_month_usd) : Json(nullptr);
@@ -173,9 +179,16 @@ std::string SizeSummaryText(const SizeResult& r) {
   }
   out += Wrap(r.formula_comparison, "  ");
   if (!r.efo_note.empty()) out += Wrap("Enhanced fan-out: " + r.efo_note, "  ");
-  if (r.on_demand.priced) {
-    out += Wrap(
-        "On-demand: " + Usd(r.on_demand.cost_per_month_usd) + "/month, " + r.on_demand.basis, "  ");
+  if (r.on_demand.evaluation) {
+    const Evaluation& e = *r.on_demand.evaluation;
+    out +=
+        Wrap("On-demand: met " + std::to_string(e.slo_met) + "/" + std::to_string(e.replications) +
+                 (r.on_demand.priced ? ", " + Usd(r.on_demand.cost_per_month_usd) + "/month"
+                                     : std::string()) +
+                 ", throttled " + PlusMinus(e.throttled_fraction, 3, 100, "%") + ", up to " +
+                 std::to_string(r.on_demand.max_open_shards) + " open shards" +
+                 (e.missed.empty() ? "" : "; missed: " + e.missed) + " (" + r.on_demand.basis + ")",
+             "  ");
   }
   if (!r.cheapest.empty()) {
     out += "Cheapest meeting the objectives: " + r.cheapest +

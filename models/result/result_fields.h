@@ -356,6 +356,7 @@ void Fields(V& v, S& x) {
   v.Optional("index", x.index, x.index >= 0);
   v.Field("op", x.op);
   v.Field("status", x.status);
+  v.Optional("cause", x.cause, !x.cause.empty());
   v.Field("requested_at_s", x.requested_at_s);
   v.Optional("started_at_s", x.started_at_s, x.started_at_s >= 0);
   v.Optional("completed_at_s", x.completed_at_s, x.completed_at_s >= 0);
@@ -451,6 +452,8 @@ void Fields(V& v, S& x) {
   v.Field("duration_s", x.duration_s);
   v.Field("stream_mode", x.stream_mode);
   v.Field("open_shards", x.open_shards);
+  v.Optional("min_open_shards", x.min_open_shards, x.max_open_shards > 0);
+  v.Optional("max_open_shards", x.max_open_shards, x.max_open_shards > 0);
   v.Field("write_limit_records_per_sec", x.write_limit_records_per_sec);
   v.Field("write_limit_bytes_per_sec", x.write_limit_bytes_per_sec);
   v.Field("events_processed", x.events_processed);

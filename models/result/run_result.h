@@ -255,6 +255,8 @@ struct OperationResult {
   int index = -1;      // position in the scenario's stream.operations; -1: made by the model
   std::string op;      // "split", "merge", "update_shard_count"
   std::string status;  // "completed"; "refused"; at the end of the run "updating" or "waiting"
+  // Who made the call when not the scenario's timeline: "on_demand" (the service's own scaling).
+  std::string cause;
   double requested_at_s = 0;   // when it was called
   double started_at_s = -1;    // accepted (later than requested after waiting); -1: never
   double completed_at_s = -1;  // its last step applied, the stream ACTIVE again; -1: not yet
@@ -305,8 +307,11 @@ enum class FindingKind {
   kIdleShards,
   kReshardRefused,
   kResharded,
+  kOnDemandCheaper,
+  kProvisionedAlternative,
+  kOnDemandThrottled,
 };
-inline constexpr int kFindingKinds = 31;
+inline constexpr int kFindingKinds = 34;
 
 // Most severe first.
 enum class Severity { kCritical, kWarning, kInfo };
@@ -392,6 +397,10 @@ struct RunResult {
   double duration_s = 0;
   std::string stream_mode;  // "PROVISIONED", "ON_DEMAND" or kNoStreamMode
   int open_shards = 0;
+  // The fewest and most shards open at any instant, for runs whose shards change (resharding,
+  // on-demand); 0 otherwise. The series "stream-open-shards" has them by minute.
+  int min_open_shards = 0;
+  int max_open_shards = 0;
   // Per-shard write limits the run enforced (fact sheet section 1); reports compute utilisation.
   double write_limit_records_per_sec = 1000;
   double write_limit_bytes_per_sec = 1024 * 1024;
@@ -451,6 +460,9 @@ inline std::string_view FindingKindName(FindingKind kind) {
       "idle_shards",
       "reshard_refused",
       "resharded",
+      "on_demand_cheaper",
+      "provisioned_alternative",
+      "on_demand_throttled",
   };
   return kNames[static_cast<int>(kind)];
 }

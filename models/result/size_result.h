@@ -73,10 +73,14 @@ struct PreScreen {
   std::string aws_formula_detail;
 };
 
+// The on-demand alternative: the recommended configuration run in on-demand mode with the same
+// seeds and replications (planner/size.h).
 struct OnDemandQuote {
   bool priced = false;
-  double cost_per_month_usd = 0;
-  std::string basis;  // what it was priced from, and what is not modelled
+  double cost_per_month_usd = 0;         // mean over the replications of the simulated billing
+  std::string basis;                     // how it was simulated and priced
+  std::optional<Evaluation> evaluation;  // its simulation (variant "on-demand"); none: not run
+  int max_open_shards = 0;               // the most shards open in replication 0
 };
 
 struct SizeResult {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "models/stream/on_demand.h"
 #include "sim/check.h"
 
 namespace shardsim {
@@ -58,11 +59,13 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
     for (const PreparedProducer& in : inputs) models.push_back(in.keys.get());
     reads_ = std::make_unique<ReadPath>(scenario, *stream_, sim_, end_, direct_put_streams, models);
   }
-  // Last: its component and events exist only in scenarios with operations.
-  if (!scenario.stream.operations.empty()) {
+  // Last: its component and events exist only in scenarios with operations or on-demand mode.
+  const bool on_demand = scenario.has_stream && scenario.stream.mode == StreamMode::kOnDemand;
+  if (!scenario.stream.operations.empty() || on_demand) {
     resharder_ = &sim_.Emplace<Resharder>(*stream_, scenario.stream.operations,
                                           scenario.stream.reshard_limits, end_);
   }
+  if (on_demand) sim_.Emplace<OnDemandScaler>(*stream_, *resharder_, end_);
 }
 
 ModelGraph::~ModelGraph() = default;

@@ -86,8 +86,8 @@ class ModelGraph {
   // The consumers; null when the scenario has none.
   ReadPath* reads() { return reads_.get(); }
   const ReadPath* reads() const { return reads_.get(); }
-  // Carries out the stream's operations (resharding); null when the scenario has none. Owned by
-  // the simulation.
+  // Carries out the stream's operations (resharding) and an on-demand stream's scaling; null when
+  // the scenario has neither. Owned by the simulation.
   Resharder* resharder() { return resharder_; }
   const Resharder* resharder() const { return resharder_; }
 

@@ -15,6 +15,7 @@
 #include "models/spec/enum_names.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
+#include "models/stream/on_demand.h"
 #include "models/stream/resharding.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
@@ -42,6 +43,7 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeatureSloCost),
       std::string(kFeaturePricing),
       std::string(kFeatureResharding),
+      std::string(kFeatureOnDemand),
   };
   return kImplemented;
 }
@@ -112,6 +114,49 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
 }
 
 }  // namespace
+
+SeriesTable OpenShardSeries(const std::vector<ShardResult>& shards, double duration_s,
+                            int* min_open, int* max_open) {
+  std::vector<std::pair<double, int>> changes;  // (time, +1 opened / -1 closed)
+  int count = 0;
+  for (const ShardResult& s : shards) {
+    if (s.opened_at_s > 0) {
+      changes.push_back({s.opened_at_s, +1});
+    } else {
+      ++count;  // CreateStream's
+    }
+    if (s.closed_at_s >= 0) changes.push_back({s.closed_at_s, -1});
+  }
+  std::sort(changes.begin(), changes.end());
+  SeriesTable t;
+  t.name = std::string(kOpenShardSeries);
+  t.columns = {"time_s", "open_shards", "max_open_shards"};
+  int lowest = count, highest = count;
+  size_t next = 0;
+  // Applies the changes at the next instant (a split closes one and opens two at once).
+  auto apply_instant = [&] {
+    const double at = changes[next].first;
+    while (next < changes.size() && changes[next].first == at) count += changes[next++].second;
+    lowest = std::min(lowest, count);
+    highest = std::max(highest, count);
+  };
+  const auto windows = static_cast<int64_t>(std::ceil(duration_s / 60.0 - 1e-9));
+  for (int64_t w = 0; w < windows; ++w) {
+    const double from = 60.0 * static_cast<double>(w), to = from + 60.0;
+    while (next < changes.size() && changes[next].first <= from) apply_instant();
+    const int at_start = count;
+    int peak = count;
+    while (next < changes.size() && changes[next].first < to) {
+      apply_instant();
+      peak = std::max(peak, count);
+    }
+    t.rows.push_back({from, static_cast<double>(at_start), static_cast<double>(peak)});
+  }
+  while (next < changes.size()) apply_instant();
+  if (min_open != nullptr) *min_open = lowest;
+  if (max_open != nullptr) *max_open = highest;
+  return t;
+}
 
 RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t replication,
                       const ProgressHook* progress) {
@@ -205,7 +250,16 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   if (graph.resharder() != nullptr) r.operations = graph.resharder()->Results();
   r.assumptions = WritePathAssumptions(scenario);
   for (Assumption& a : ReshardAssumptions(scenario.stream)) r.assumptions.push_back(std::move(a));
+  if (has_stream) {
+    for (Assumption& a : OnDemandAssumptions(scenario.stream))
+      r.assumptions.push_back(std::move(a));
+  }
   if (has_stream) r.series = stream.ShardSeries();
+  // The open shards over time, for every run whose shards can change.
+  if (has_stream && graph.resharder() != nullptr) {
+    r.series.push_back(
+        OpenShardSeries(r.shards, r.duration_s, &r.min_open_shards, &r.max_open_shards));
+  }
   if (reads) {
     for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));
     for (SeriesTable& t : reads->Series()) r.series.push_back(std::move(t));

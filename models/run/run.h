@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/keys/key_model.h"
@@ -22,6 +23,15 @@ namespace shardsim {
 
 // Feature names (models/spec/features.h) that the models implement; `run` refuses the others.
 const std::set<std::string>& ImplementedFeatures();
+
+// The stream's open shards by minute, for runs whose shards change (resharding, on-demand):
+// columns time_s (the minute's start), open_shards (open at that instant, after the changes made
+// at it) and max_open_shards (the most open at any instant of the minute: an UpdateShardCount's
+// intermediate shards). Counted from the shards' opened_at_s / closed_at_s, so it follows the
+// shard-hours billed. `min_open` / `max_open` (optional) get the extremes over the run.
+inline constexpr std::string_view kOpenShardSeries = "stream-open-shards";
+SeriesTable OpenShardSeries(const std::vector<ShardResult>& shards, double duration_s,
+                            int* min_open = nullptr, int* max_open = nullptr);
 
 // The partition keys of one producer group writing to the stream, for expected shares, top keys
 // and split points. Key weights are the model's exact probabilities: what a run samples, without

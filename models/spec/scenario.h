@@ -308,9 +308,25 @@ struct AutoscalingSpec {
   bool operator==(const AutoscalingSpec&) const = default;
 };
 
+// On-demand capacity mode (fact sheet 5), simulated on the shard lifecycle: the stream starts
+// with stream.shards (4: 4 MB/s, 4,000 records/s), every shard keeps the per-shard write limits,
+// and the service splits a shard evenly once a minute's incoming traffic is above a threshold.
 struct OnDemandSpec {
-  double split_threshold_bytes_per_sec = 500'000;  // a shard above this is split (500 KB/s)
-  SimDuration split_delay = Minutes(15);           // "within 15 minutes"
+  // A shard whose incoming traffic over a minute averages above either threshold is split
+  // (fact sheet 5: 500 KB/s; the records figure, 500 records/s, is UNCONFIRMED).
+  double split_threshold_bytes_per_sec = 500'000;
+  double split_threshold_records_per_sec = 500;
+  SimDuration split_delay = Minutes(15);  // detection to split taking effect ("within 15 minutes")
+  // The stream's write maximum: splits stop at floor(max / per-shard bytes limit) open shards
+  // (fact sheet 5: 200 MB/s by default, 10 GB/s in us-east-1, us-west-2, eu-west-1).
+  double max_write_bytes_per_sec = 200'000'000;
+  // Scale-down is UNCONFIRMED (a secondary source: "gradual, over a 24-hour period"): when on, two
+  // adjacent shards whose combined traffic stays below the merge thresholds for merge_after are
+  // merged (split_delay after the decision). Off by default.
+  bool scale_down = false;
+  double merge_threshold_bytes_per_sec = 250'000;
+  double merge_threshold_records_per_sec = 250;
+  SimDuration merge_after = Hours(24);
 
   bool operator==(const OnDemandSpec&) const = default;
 };

@@ -642,13 +642,7 @@ class Validator {
     Int(At(p, "max_efo_consumers"), s.max_efo_consumers, Closed<int64_t>(1, 50));
     if (Problem(At(p, "mode"))) return;  // the mode is unknown: its fields were not read
 
-    if (s.mode == StreamMode::kOnDemand) {
-      const std::string op = At(p, "on_demand");
-      ByteRate(At(op, "split_threshold"), s.on_demand.split_threshold_bytes_per_sec,
-               Open(0.0, static_cast<double>(kMaxBytesPerSec)));
-      Duration(At(op, "split_delay"), s.on_demand.split_delay, Closed(kZero, Days(1)));
-      return;
-    }
+    if (s.mode == StreamMode::kOnDemand) return OnDemand(p, s);
 
     const std::string ap = At(p, "autoscaling");
     const AutoscalingSpec& a = s.autoscaling;
@@ -682,6 +676,65 @@ class Validator {
         Closed<int64_t>(1, 1'000'000));
     Int(At(lp, "max_shards"), l.max_shards, Closed<int64_t>(1, 1'000'000));
     Int(At(lp, "account_shard_quota"), l.account_shard_quota, Closed<int64_t>(1, 1'000'000));
+  }
+
+  // On-demand scaling (fact sheet 5). A threshold at or above a shard's write limit would never
+  // be crossed (a shard never takes more than its limit); merge thresholds at or above the split
+  // thresholds would split the merged shard again.
+  void OnDemand(const std::string& p, const StreamSpec& s) {
+    const OnDemandSpec& o = s.on_demand;
+    const std::string op = At(p, "on_demand");
+    const std::string wp = At(p, "write_limits");
+    const double bytes_limit = static_cast<double>(s.write_limits.bytes_per_sec);
+    const double records_limit = static_cast<double>(s.write_limits.records_per_sec);
+    const bool split_bytes = ByteRate(At(op, "split_threshold"), o.split_threshold_bytes_per_sec,
+                                      Open(0.0, static_cast<double>(kMaxBytesPerSec)));
+    const bool split_records =
+        RecordRate(At(op, "split_threshold_records"), o.split_threshold_records_per_sec,
+                   Open(0.0, kMaxRecordsPerSec));
+    if (split_bytes && Clean(wp) && o.split_threshold_bytes_per_sec >= bytes_limit) {
+      Error(At(op, "split_threshold"),
+            "must be below the shard write limit write_limits.bytes_per_s " +
+                FormatByteRate(bytes_limit) + " (a shard never takes more), got " +
+                Quote(FormatByteRate(o.split_threshold_bytes_per_sec)));
+    }
+    if (split_records && Clean(wp) && o.split_threshold_records_per_sec >= records_limit) {
+      Error(At(op, "split_threshold_records"),
+            "must be below the shard write limit write_limits.records_per_s " +
+                FormatRecordRate(records_limit) + " (a shard never takes more), got " +
+                Quote(FormatRecordRate(o.split_threshold_records_per_sec)));
+    }
+    Duration(At(op, "split_delay"), o.split_delay, Closed(kZero, Days(1)));
+    if (ByteRate(At(op, "max_write_throughput"), o.max_write_bytes_per_sec,
+                 Closed(1.0, static_cast<double>(kMaxBytesPerSec))) &&
+        Clean(wp) && Clean(At(p, "shards")) &&
+        o.max_write_bytes_per_sec < bytes_limit * static_cast<double>(s.shards)) {
+      Error(At(op, "max_write_throughput"), "must be at least the starting capacity, " +
+                                                std::to_string(s.shards) + " shards x " +
+                                                FormatByteRate(bytes_limit) + ", got " +
+                                                Quote(FormatByteRate(o.max_write_bytes_per_sec)));
+    }
+    const bool merge_bytes = ByteRate(At(op, "merge_threshold"), o.merge_threshold_bytes_per_sec,
+                                      Open(0.0, static_cast<double>(kMaxBytesPerSec)));
+    const bool merge_records =
+        RecordRate(At(op, "merge_threshold_records"), o.merge_threshold_records_per_sec,
+                   Open(0.0, kMaxRecordsPerSec));
+    if (merge_bytes && split_bytes &&
+        o.merge_threshold_bytes_per_sec >= o.split_threshold_bytes_per_sec) {
+      Error(At(op, "merge_threshold"), "must be below split_threshold " +
+                                           FormatByteRate(o.split_threshold_bytes_per_sec) +
+                                           " (the merged shard would be split again), got " +
+                                           Quote(FormatByteRate(o.merge_threshold_bytes_per_sec)));
+    }
+    if (merge_records && split_records &&
+        o.merge_threshold_records_per_sec >= o.split_threshold_records_per_sec) {
+      Error(At(op, "merge_threshold_records"),
+            "must be below split_threshold_records " +
+                FormatRecordRate(o.split_threshold_records_per_sec) +
+                " (the merged shard would be split again), got " +
+                Quote(FormatRecordRate(o.merge_threshold_records_per_sec)));
+    }
+    Duration(At(op, "merge_after"), o.merge_after, Closed(Minutes(1), Days(365)));
   }
 
   // Whether Kinesis accepts an operation (open shards, adjacency, the split point inside the

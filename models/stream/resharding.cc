@@ -282,6 +282,7 @@ Resharder::Resharder(Stream& stream, std::vector<ReshardSpec> operations, Reshar
       end_(end) {}
 
 void Resharder::Start(Context& ctx) {
+  id_ = ctx.component_id();
   for (size_t i = 0; i < timeline_.size(); ++i) {
     const SimTime at = SimTime::Zero() + timeline_[i].at;
     if (at < end_) ctx.Schedule(at, static_cast<uint32_t>(i));
@@ -290,6 +291,7 @@ void Resharder::Start(Context& ctx) {
 
 void Resharder::OnEvent(Context& ctx, uint32_t tag) {
   if (tag == kStepTag) return ApplyNextStep(ctx);
+  if (tag >= kServiceTag) return ApplyService(ctx, tag - kServiceTag);
   Call(ctx, timeline_[tag], static_cast<int>(tag));
 }
 
@@ -307,6 +309,74 @@ size_t Resharder::Call(Context& ctx, const ReshardSpec& op, int index) {
   }
   Begin(ctx, r);
   return r;
+}
+
+size_t Resharder::ServiceSplit(Context& ctx, int shard, SimDuration delay, std::string cause) {
+  const HashRange range = stream_.shard_map().shard(shard).range;
+  const HashKey even(range.start.value() + (range.end.value() - range.start.value()) / 2);
+  return Service(ctx,
+                 {.action = ReshardAction::kSplit, .shard = shard, .new_starting_hash_key = even},
+                 delay, std::move(cause));
+}
+
+size_t Resharder::ServiceMerge(Context& ctx, int shard, int adjacent, SimDuration delay,
+                               std::string cause) {
+  return Service(ctx,
+                 {.action = ReshardAction::kMerge,
+                  .shard = shard,
+                  .new_starting_hash_key = HashKey(),
+                  .adjacent = adjacent},
+                 delay, std::move(cause));
+}
+
+size_t Resharder::Service(Context& ctx, ReshardStep step, SimDuration delay, std::string cause) {
+  SHARDSIM_CHECK(records_.size() < kServiceTag, "service operations fit their tags");
+  Record rec;
+  rec.op.action = step.action;
+  rec.op.shard = step.shard;
+  rec.op.adjacent_shard = step.adjacent;
+  rec.op.new_starting_hash_key = "even";
+  rec.op.duration = delay;
+  rec.requested = rec.started = ctx.Now();
+  rec.open_before = stream_.shard_map().open_count();
+  rec.cause = std::move(cause);
+  if (step.action == ReshardAction::kSplit) {
+    rec.new_starting_hash_key = step.new_starting_hash_key.ToDecimal();
+  }
+  rec.service_step = step;
+  records_.push_back(std::move(rec));
+  const size_t r = records_.size() - 1;
+  const SimTime at = ctx.Now() + delay;
+  // `ctx` may be the caller's (the on-demand scaler's): the event is the resharder's.
+  if (at <= end_) {
+    ctx.ScheduleFor(id_, at, kServiceTag + static_cast<uint32_t>(r), Phase::kBoundary);
+  }
+  return r;
+}
+
+void Resharder::ApplyService(Context& ctx, size_t r) {
+  Record& rec = records_[r];
+  const ReshardStep& s = rec.service_step;
+  const ReshardResult result =
+      s.action == ReshardAction::kSplit
+          ? stream_.Split(static_cast<uint32_t>(s.shard), s.new_starting_hash_key, ctx.Now())
+          : stream_.Merge(static_cast<uint32_t>(s.shard), static_cast<uint32_t>(s.adjacent),
+                          ctx.Now());
+  if (!result.ok()) {
+    rec.error = result.error;
+  } else {
+    rec.completed = ctx.Now();
+    rec.open_after = stream_.shard_map().open_count();
+    rec.closed.push_back(s.shard);
+    if (s.action == ReshardAction::kSplit) {
+      rec.splits = 1;
+    } else {
+      rec.merges = 1;
+      rec.closed.push_back(s.adjacent);
+    }
+    for (int c : result.children) rec.opened.push_back(c);
+  }
+  if (service_listener_ != nullptr) service_listener_->OnServiceDone(r, result.ok(), ctx.Now());
 }
 
 bool Resharder::Begin(Context& ctx, size_t r) {
@@ -395,6 +465,7 @@ std::vector<OperationResult> Resharder::Results() const {
     OperationResult o;
     o.index = rec.index;
     o.op = std::string(Name(rec.op.action));
+    o.cause = rec.cause;
     o.requested_at_s = seconds(rec.requested);
     if (!rec.error.empty()) {
       o.status = "refused";

@@ -115,6 +115,21 @@ class Resharder : public Component {
   // operations, or -1. REQUIRES: called from an event of this simulation.
   size_t Call(Context& ctx, const ReshardSpec& op, int index = -1);
 
+  // The on-demand service's own split (even, of `shard`'s range) or merge (fact sheet 5): not an
+  // API call, so none of PlanReshard's checks of status and call limits apply, several run at
+  // once and the stream stays ACTIVE. It is recorded now (cause `cause`) and takes effect `delay`
+  // later in Phase::kBoundary (not after the end of the run: then it stays "updating"); a shard
+  // closed by then makes it "refused". Returns the position of its record in Results().
+  // REQUIRES: called from an event of this simulation; the shards open now.
+  size_t ServiceSplit(Context& ctx, int shard, SimDuration delay, std::string cause);
+  size_t ServiceMerge(Context& ctx, int shard, int adjacent, SimDuration delay, std::string cause);
+  // Told when a service operation took effect (or failed): `record` as ServiceSplit returned it.
+  struct ServiceListener {
+    virtual ~ServiceListener() = default;
+    virtual void OnServiceDone(size_t record, bool ok, SimTime at) = 0;
+  };
+  void SetServiceListener(ServiceListener* l) { service_listener_ = l; }
+
   const ReshardStatus& status() const { return status_; }
   // Every call so far, in the order made (a waiting call where it came).
   std::vector<OperationResult> Results() const;
@@ -132,14 +147,20 @@ class Resharder : public Component {
     int open_before = 0, open_after = 0;
     int splits = 0, merges = 0;
     std::vector<int> closed, opened;
+    std::string cause;
+    ReshardStep service_step;  // a service operation's one step
   };
   static constexpr uint32_t kStepTag = ~uint32_t{0};
+  // Tags of service operations: kServiceTag + record index (timeline tags are below 2^31).
+  static constexpr uint32_t kServiceTag = uint32_t{1} << 31;
 
   // Checks `records_[r]` now and starts it; false if refused.
   bool Begin(Context& ctx, size_t r);
   void ScheduleStep(Context& ctx);
   void ApplyNextStep(Context& ctx);
   SimTime StepTime(size_t step) const;
+  size_t Service(Context& ctx, ReshardStep step, SimDuration delay, std::string cause);
+  void ApplyService(Context& ctx, size_t r);
 
   Stream& stream_;
   std::vector<ReshardSpec> timeline_;
@@ -152,6 +173,8 @@ class Resharder : public Component {
   size_t current_ = 0;
   std::vector<ReshardStep> steps_;
   size_t next_step_ = 0;
+  ServiceListener* service_listener_ = nullptr;
+  uint32_t id_ = 0;  // this component's, for events scheduled from another's context
 };
 
 }  // namespace shardsim

@@ -78,7 +78,8 @@ SizeResult Sized(bool recommended, bool with_run) {
   efo.variant = "enhanced fan-out";
   r.efo = efo;
   r.efo_note = "the shared readers as enhanced fan-out consumers need 2 shards";
-  r.on_demand = {true, 500, "priced from the recommended run's traffic"};
+  r.on_demand = {true, 500, "simulated from 4 shards", Eval(4, 3, 500), 9};
+  r.on_demand.evaluation->variant = "on-demand";
   r.notes = {"a note"};
   if (with_run) r.recommended_result = testing_report::SyntheticResult({});
   return r;
@@ -100,7 +101,7 @@ TEST(SizeReportTest, CostChartHasTitleTextAlternativeAxesAndTheRecommendation) {
                               "4 shards (billing parallelization_factor 2 (was 1)) $60.75 meets",
                               "8 shards $120.00 meets", "the recommendation, 4 shards at $60.75",
                               "enhanced fan-out alternative (diamond): 2 shards at $310.50",
-                              "On-demand quote (flat line): $500.00"}) {
+                              "On-demand, simulated (flat line): $500.00"}) {
     EXPECT_NE(alt.find(s), std::string::npos) << s << "\n" << alt;
   }
   EXPECT_NE(c.svg.find(">shards</text>"), std::string::npos);
@@ -109,7 +110,7 @@ TEST(SizeReportTest, CostChartHasTitleTextAlternativeAxesAndTheRecommendation) {
   EXPECT_NE(c.svg.find(">fewer shards miss (shared reads)</text>"), std::string::npos);
   // Legend: shared reads, the failing mark, EFO, on-demand.
   for (const std::string s : {"shared reads (the scenario&#39;s consumers)", "misses an objective",
-                              "enhanced fan-out alternative", "on-demand quote"}) {
+                              "enhanced fan-out alternative", "on-demand (simulated)"}) {
     EXPECT_NE(c.svg.find(">" + s + "</text>"), std::string::npos) << s;
   }
   // Four shared-read circles (plus one in the legend); two failing crosses drawn over them (plus

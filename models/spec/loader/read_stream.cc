@@ -48,7 +48,13 @@ void ReadAutoscaling(Context& c, const Json& j, Ptr p, AutoscalingSpec* s) {
 void ReadOnDemand(Context& c, const Json& j, Ptr p, OnDemandSpec* s) {
   ObjectReader r(c, j, p, ScenarioType("on_demand"));
   r.Optional("split_threshold", &s->split_threshold_bytes_per_sec, ByteRate());
+  r.Optional("split_threshold_records", &s->split_threshold_records_per_sec, RecordRate());
   r.Optional("split_delay", &s->split_delay, Duration());
+  r.Optional("max_write_throughput", &s->max_write_bytes_per_sec, ByteRate());
+  r.Optional("scale_down", &s->scale_down, Bool());
+  r.Optional("merge_threshold", &s->merge_threshold_bytes_per_sec, ByteRate());
+  r.Optional("merge_threshold_records", &s->merge_threshold_records_per_sec, RecordRate());
+  r.Optional("merge_after", &s->merge_after, Duration());
 }
 
 }  // namespace

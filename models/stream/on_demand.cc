@@ -1,0 +1,176 @@
+// On-demand scaling: minute measurements, splits and merges through the Resharder, assumptions.
+// See on_demand.h.
+#include "models/stream/on_demand.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "models/result/format.h"
+#include "models/spec/units.h"
+#include "sim/check.h"
+
+namespace shardsim {
+
+int64_t OnDemandMaxShards(const StreamSpec& spec) {
+  const double by_throughput = std::floor(spec.on_demand.max_write_bytes_per_sec /
+                                          static_cast<double>(spec.write_limits.bytes_per_sec));
+  return std::max(spec.shards, static_cast<int64_t>(by_throughput));
+}
+
+bool OnDemandHot(const OnDemandSpec& spec, double bytes_per_s, double records_per_s) {
+  return bytes_per_s > spec.split_threshold_bytes_per_sec ||
+         records_per_s > spec.split_threshold_records_per_sec;
+}
+
+bool OnDemandCold(const OnDemandSpec& spec, double bytes_per_s, double records_per_s) {
+  return bytes_per_s < spec.merge_threshold_bytes_per_sec &&
+         records_per_s < spec.merge_threshold_records_per_sec;
+}
+
+std::vector<Assumption> OnDemandAssumptions(const StreamSpec& spec) {
+  std::vector<Assumption> a;
+  if (spec.mode != StreamMode::kOnDemand) return a;
+  const OnDemandSpec& o = spec.on_demand;
+  const auto shards = static_cast<double>(spec.shards);
+  a.push_back(
+      {"on-demand starting capacity",
+       std::to_string(spec.shards) + " shards: " +
+           FormatByteRate(shards * static_cast<double>(spec.write_limits.bytes_per_sec)) + ", " +
+           FormatRecordRate(shards * static_cast<double>(spec.write_limits.records_per_sec)),
+       "fact sheet 5: 4 MB/s write at creation; 4,000 records/s (4 shards) UNCONFIRMED: "
+       "configurable at /stream/shards"});
+  a.push_back({"on-demand split rule",
+               "a shard whose minute averages above " +
+                   FormatByteRate(o.split_threshold_bytes_per_sec) + " or " +
+                   FormatRecordRate(o.split_threshold_records_per_sec) + " is split evenly, " +
+                   FormatDuration(o.split_delay) +
+                   " after the minute ends; splits of different shards run at once",
+               "fact sheet 5: 500 KB/s, \"within 15 minutes\", hash range divided evenly; the "
+               "records threshold and the one-minute measurement are UNCONFIRMED (a 2023 AWS blog "
+               "quoted second-hand): configurable at /stream/on_demand/split_threshold, "
+               "split_threshold_records, split_delay"});
+  a.push_back({"on-demand per-shard limits",
+               "every shard keeps the write limits (one partition key stays on one shard) and the "
+               "shared GetRecords limits (5 calls/s, 2 MiB/s)",
+               "fact sheet 5: hot keys are not isolated; each shard keeps 2 MB/s / 5 TPS reads"});
+  a.push_back({"on-demand maximum",
+               FormatByteRate(o.max_write_bytes_per_sec) + " write: at most " +
+                   std::to_string(OnDemandMaxShards(spec)) + " open shards",
+               "fact sheet 5: 200 MB/s by default (10 GB/s in us-east-1, us-west-2, eu-west-1): "
+               "configurable at /stream/on_demand/max_write_throughput"});
+  a.push_back({"on-demand scale-down",
+               o.scale_down ? "two adjacent shards whose minutes together stay below " +
+                                  FormatByteRate(o.merge_threshold_bytes_per_sec) + " and " +
+                                  FormatRecordRate(o.merge_threshold_records_per_sec) + " for " +
+                                  FormatDuration(o.merge_after) +
+                                  " are merged, never below the starting shards"
+                            : "off: shards are never merged",
+               "UNCONFIRMED (fact sheet 5: a secondary source says \"gradual, over a 24-hour "
+               "period\"): configurable at /stream/on_demand/scale_down, merge_threshold, "
+               "merge_threshold_records, merge_after"});
+  a.push_back({"capacity mode switches", "not modelled: a run keeps its mode",
+               "fact sheet 5: twice per 24 h per stream; the limit does not apply to one run"});
+  return a;
+}
+
+OnDemandScaler::OnDemandScaler(Stream& stream, Resharder& resharder, SimTime end)
+    : Component("stream/" + stream.spec().name + "/on_demand"),
+      stream_(stream),
+      resharder_(resharder),
+      spec_(stream.spec().on_demand),
+      end_(end),
+      max_shards_(OnDemandMaxShards(stream.spec())),
+      min_shards_(stream.spec().shards) {
+  resharder_.SetServiceListener(this);
+}
+
+void OnDemandScaler::Start(Context& ctx) {
+  watch_.resize(stream_.shard_map().shards().size());
+  if (SimTime::Zero() + kPeriod <= end_)
+    ctx.Schedule(SimTime::Zero() + kPeriod, 0, Phase::kBoundary);
+}
+
+void OnDemandScaler::OnEvent(Context& ctx, uint32_t tag) {
+  (void)tag;
+  Evaluate(ctx);
+  if (ctx.Now() + kPeriod <= end_) ctx.Schedule(ctx.Now() + kPeriod, 0, Phase::kBoundary);
+}
+
+void OnDemandScaler::Evaluate(Context& ctx) {
+  const int64_t now = ctx.Now().nanos();
+  const ShardMap& map = stream_.shard_map();
+  watch_.resize(map.shards().size());
+  // The last full minute of every open shard (a shard opened within it waits for the next).
+  for (const int i : map.open_shards()) {
+    Watch& w = watch_[static_cast<size_t>(i)];
+    if (now - w.since_ns < kPeriod.nanos()) continue;
+    const Stream::ShardCounters c = stream_.counters(static_cast<uint32_t>(i));
+    const double seconds = static_cast<double>(now - w.since_ns) * 1e-9;
+    w.bytes_per_s = static_cast<double>(c.bytes_in - w.bytes) / seconds;
+    w.records_per_s = static_cast<double>(c.records_in - w.records) / seconds;
+    w.bytes = c.bytes_in;
+    w.records = c.records_in;
+    w.since_ns = now;
+  }
+  // Splits, in hash order, up to the stream's maximum.
+  const int64_t open = map.open_count();
+  for (const int i : map.open_shards()) {
+    Watch& w = watch_[static_cast<size_t>(i)];
+    if (w.busy || w.bytes_per_s < 0 || !OnDemandHot(spec_, w.bytes_per_s, w.records_per_s)) {
+      continue;
+    }
+    if (open + pending_splits_ - pending_merges_ >= max_shards_) break;
+    w.busy = true;
+    w.cold_since_ns = -1;
+    ++pending_splits_;
+    pending_.push_back(
+        {resharder_.ServiceSplit(ctx, i, spec_.split_delay, std::string(kOnDemandCause)),
+         true,
+         {i}});
+  }
+  if (!spec_.scale_down) return;
+  // Merges: adjacent pairs (hash order) cold together for merge_after, each shard in one pair.
+  const std::vector<int>& order = map.open_shards();
+  for (size_t k = 0; k + 1 < order.size(); ++k) {
+    Watch& a = watch_[static_cast<size_t>(order[k])];
+    Watch& b = watch_[static_cast<size_t>(order[k + 1])];
+    const bool measured = a.bytes_per_s >= 0 && b.bytes_per_s >= 0;
+    if (a.busy || b.busy || !measured ||
+        !OnDemandCold(spec_, a.bytes_per_s + b.bytes_per_s, a.records_per_s + b.records_per_s)) {
+      a.cold_since_ns = -1;
+      continue;
+    }
+    if (a.cold_since_ns < 0 || a.cold_with != order[k + 1]) {
+      a.cold_since_ns = now - kPeriod.nanos();  // the minute just measured was cold
+      a.cold_with = order[k + 1];
+    }
+    if (now - a.cold_since_ns < spec_.merge_after.nanos()) continue;
+    if (open + pending_splits_ - pending_merges_ <= min_shards_) break;
+    a.busy = b.busy = true;
+    a.cold_since_ns = -1;
+    ++pending_merges_;
+    pending_.push_back({resharder_.ServiceMerge(ctx, order[k], order[k + 1], spec_.split_delay,
+                                                std::string(kOnDemandCause)),
+                        false,
+                        {order[k], order[k + 1]}});
+    ++k;  // order[k + 1] is taken
+  }
+}
+
+void OnDemandScaler::OnServiceDone(size_t record, bool ok, SimTime at) {
+  const auto it = std::find_if(pending_.begin(), pending_.end(),
+                               [&](const Pending& p) { return p.record == record; });
+  SHARDSIM_CHECK(it != pending_.end(), "the service's operations are the scaler's");
+  (it->split ? pending_splits_ : pending_merges_) -= 1;
+  if (!ok) {  // nothing changed: the shards may be considered again
+    for (const int s : it->shards) watch_[static_cast<size_t>(s)].busy = false;
+  }
+  pending_.erase(it);
+  // The children measure from the moment they opened.
+  const size_t before = watch_.size();
+  watch_.resize(stream_.shard_map().shards().size());
+  for (size_t i = before; i < watch_.size(); ++i) watch_[i].since_ns = at.nanos();
+}
+
+}  // namespace shardsim
