@@ -69,11 +69,12 @@ Minutes ByMinute(const std::vector<SeriesTable>& series, double duration_s) {
   return m;
 }
 
+// "2,097 record attempts/s (16MiB/s)": attempts, retries included, as the shards saw them; the
+// bytes estimated at the accepted records' mean size.
 std::string Rates(const Minutes& m, size_t i) {
   const double records = m.offered[i] / 60.0;
-  const double bytes =
-      m.accepted[i] > 0 ? m.bytes[i] / m.accepted[i] * m.offered[i] / 60.0 : 0.0;  // estimated
-  return FormatRecordRate(records) + " (" + FormatByteRate(bytes) + ")";
+  const double bytes = m.accepted[i] > 0 ? m.bytes[i] / m.accepted[i] * m.offered[i] / 60.0 : 0.0;
+  return Count(std::round(records)) + " record attempts/s (" + ApproxByteRate(bytes) + ")";
 }
 
 void OnDemandThrottled(const Scenario& scenario, const std::vector<SeriesTable>& series,
@@ -121,11 +122,11 @@ void OnDemandThrottled(const Scenario& scenario, const std::vector<SeriesTable>&
                (had_peak && peak > 0
                     ? "its peak of " + Rates(m, peak_minute) + " up to 15 minutes earlier (" +
                           Minute(static_cast<int64_t>(peak_minute)) + ")"
-                    : "half its starting capacity of " + FormatRecordRate(start_capacity) + " (" +
+                    : "half its starting capacity of " + Count(start_capacity) + " records/s (" +
                           std::to_string(scenario.stream.shards) + " shards)") +
-               ". On-demand absorbs up to twice its previous peak and splits a shard that runs "
-               "over " +
-               FormatByteRate(scenario.stream.on_demand.split_threshold_bytes_per_sec) +
+               " (retries included). On-demand absorbs up to twice its previous peak and splits a "
+               "shard that runs over " +
+               ApproxByteRate(scenario.stream.on_demand.split_threshold_bytes_per_sec) +
                " within " + FormatDuration(scenario.stream.on_demand.split_delay) +
                " (fact sheet 5): traffic that more than doubles within 15 minutes is throttled "
                "until the splits land.";
@@ -176,8 +177,8 @@ void ProvisionedAlternative(const Scenario& scenario, const PriceTable* prices, 
                std::to_string(r->min_open_shards) + " to " + std::to_string(r->max_open_shards) +
                " open shards). A provisioned stream of " + std::to_string(shards) +
                (shards == 1 ? " shard" : " shards") + " carries its busiest second of demand (" +
-               FormatByteRate(r->peak_demand_bytes_per_s) + ", " +
-               FormatRecordRate(r->peak_demand_records_per_s) + ") at the write limits";
+               ApproxByteRate(r->peak_demand_bytes_per_s) + ", " +
+               Count(r->peak_demand_records_per_s) + " records/s) at the write limits";
   AddFigures(&f, {{"provisioned_shards", shards}});
   if (prices != nullptr && Priced(*r)) {
     const double provisioned =

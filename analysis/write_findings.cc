@@ -462,9 +462,13 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
                return s.state != "OPEN" || s.throttled_records == 0;
              })) {
     // Resharding closed every throttled shard: the keys moved to shards that did not throttle.
-    f.recommendation =
-        "All of it was on shards that resharding closed during the run (see "
-        "resharded): the shards open at the end did not throttle.";
+    // An on-demand stream's own splits have no `resharded` finding of their own.
+    f.recommendation = w.scenario.stream.mode == StreamMode::kOnDemand
+                           ? "All of it was on shards that on-demand scaling split during the run "
+                             "(operations[] with cause on_demand): the shards open at the end did "
+                             "not throttle."
+                           : "All of it was on shards that resharding closed during the run (see "
+                             "resharded): the shards open at the end did not throttle.";
     if (cause.dropped > 0) {
       f.recommendation += " Before the reshard " + dropped + " dropped (see records_dropped).";
     }

@@ -199,8 +199,13 @@ BulletList Configuration(const RunResult& r) {
                                                  "Firehose.")});
   } else {
     l.items.push_back(
-        {Strong("Stream: "), Plain(StreamBrief(r) + " open at the end, per-shard write limits " +
-                                   LimitsText(r, " and ") + ".")});
+        {Strong("Stream: "),
+         Plain(StreamBrief(r) + " open at the end" +
+               // Runs whose shards change: the fewest and most open at any instant.
+               (r.max_open_shards > 0 ? " (" + std::to_string(r.min_open_shards) + " to " +
+                                            std::to_string(r.max_open_shards) + " over the run)"
+                                      : std::string()) +
+               ", per-shard write limits " + LimitsText(r, " and ") + ".")});
   }
   for (size_t i = 0; i < r.producers.size() && i < kListedProducers; ++i) {
     const ProducerResult& p = r.producers[i];

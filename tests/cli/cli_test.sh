@@ -112,16 +112,28 @@ for cmd in validate run; do
 done
 
 # run: a scenario whose models are not built yet is refused, not ignored.
+cat >"$tmp/autoscaling.json" <<'JSON'
+{
+  "name": "autoscaling",
+  "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "fixed", "size": "100B"}}],
+  "stream": {"shards": 2, "autoscaling": {"enabled": true}}
+}
+JSON
+check "unsupported feature exits 2" run 2 run "$tmp/autoscaling.json" --out "$tmp/o3"
+check "says not supported yet" grep -q "not supported yet" "$tmp/err"
+check "no output for unsupported" test ! -e "$tmp/o3"
+
+# run: on-demand mode runs, with the open shards by minute among its series.
 cat >"$tmp/ondemand.json" <<'JSON'
 {
   "name": "ondemand",
+  "duration": "2min",
   "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "fixed", "size": "100B"}}],
   "stream": {"mode": "on_demand"}
 }
 JSON
-check "unsupported feature exits 2" run 2 run "$tmp/ondemand.json" --out "$tmp/o3"
-check "says not supported yet" grep -q "not supported yet" "$tmp/err"
-check "no output for unsupported" test ! -e "$tmp/o3"
+check "on-demand runs" run 0 run "$tmp/ondemand.json" --out "$tmp/o3od"
+check "on-demand open-shard series" grep -q "^0,4,4" "$tmp/o3od/series/stream-open-shards.csv"
 
 # run: success writes result.json and per-shard CSV series, and prints a summary.
 check "run ok" run 0 run "$src/scenarios/write-skew-split.json" --duration 20s --seed 5 --out "$tmp/o4"

@@ -93,6 +93,40 @@ TEST(SizeTest, SizeJsonIsTheSameForAnyThreadCount) {
   EXPECT_EQ(SizeJsonText(*one.result), SizeJsonText(*three.result));
 }
 
+// The on-demand alternative is simulated, not priced: the recommendation switched to on-demand
+// (keeping its shards), run with the scenario's seed and replications 0, 1, judged and priced as
+// a run is.
+TEST(SizeTest, TheOnDemandAlternativeIsSimulatedWithTheSameSeeds) {
+  const Scenario s = Skewed();
+  const PriceChoice prices = ResolvePrices(s, "");
+  SizeOptions o;
+  o.replications = 2;
+  o.threads = 2;
+  const SizeOutcome out = SizeStream(s, prices, o);
+  ASSERT_TRUE(out.result && out.result->recommended_shards);
+  const OnDemandQuote& q = out.result->on_demand;
+  ASSERT_TRUE(q.evaluation);
+  EXPECT_EQ(q.evaluation->variant, "on-demand");
+  EXPECT_EQ(q.evaluation->replications, 2);
+  EXPECT_EQ(q.evaluation->shards, *out.result->recommended_shards);
+  Scenario od = s;
+  od.stream.mode = StreamMode::kOnDemand;
+  od.stream.shards = *out.result->recommended_shards;
+  PreparedScenario::Outcome p = PreparedScenario::Prepare(od, od.duration);
+  ASSERT_TRUE(p.prepared);
+  double cost = 0;
+  int met = 0;
+  for (uint64_t rep = 0; rep < 2; ++rep) {
+    const RunResult r = RunPrepared(*p.prepared, prices, od.seed, rep);
+    EXPECT_EQ(r.stream_mode, "ON_DEMAND");
+    cost += r.cost->total_per_month_usd / 2;
+    met += Judge(od, r).met ? 1 : 0;
+  }
+  EXPECT_NEAR(q.cost_per_month_usd, cost, 1e-9 * cost);
+  EXPECT_EQ(q.evaluation->slo_met, met);
+  EXPECT_NE(SizeJsonText(*out.result).find("\"reads\": \"on-demand\""), std::string::npos);
+}
+
 // For the skewed, records-bound and consumer-bound examples: the recommendation meets the
 // objectives in every replication and the count below fails.
 class ExampleSizeTest : public testing::TestWithParam<const char*> {};

@@ -1,4 +1,4 @@
-// Golden terminal summaries: `shardsim run`'s text for three example scenarios at their full
+// Golden terminal summaries: `shardsim run`'s text for four example scenarios at their full
 // duration, compared byte for byte with tests/golden/<scenario>.summary.txt. Any change to a
 // model's numbers, a finding's wording or the summary's layout shows up here as a reviewable diff.
 // Regenerate after an intended change with
@@ -78,10 +78,11 @@ TEST_P(GoldenSummaryTest, MatchesTheGoldenFileByteForByte) {
 }
 
 // A write-path scenario (hot key, throttling, data loss), a managed-consumer one (Lambda table, a
-// stalled shard, iterator age growing) and a resharding one (a split at run time, its findings).
+// stalled shard, iterator age growing), a resharding one (a split at run time, its findings) and
+// an on-demand one (the service's splits through a ramp, throttling past the doubling rule).
 INSTANTIATE_TEST_SUITE_P(Examples, GoldenSummaryTest,
                          testing::Values("write-hot-key", "lambda-poison-record",
-                                         "reshard-hot-shard"),
+                                         "reshard-hot-shard", "ondemand-diurnal"),
                          GoldenRowName);
 
 }  // namespace

@@ -1087,9 +1087,37 @@ TEST(ScenarioLoaderTest, OnDemandStreamDefaultsToFourShards) {
   EXPECT_EQ(r.scenario->stream.shards, 4);
   EXPECT_DOUBLE_EQ(r.scenario->stream.on_demand.split_threshold_bytes_per_sec, 400'000.0);
   EXPECT_EQ(r.scenario->stream.on_demand.split_delay, Minutes(5));
+  // The fields not given keep the fact sheet's defaults.
+  EXPECT_DOUBLE_EQ(r.scenario->stream.on_demand.split_threshold_records_per_sec, 500.0);
+  EXPECT_DOUBLE_EQ(r.scenario->stream.on_demand.max_write_bytes_per_sec, 200'000'000.0);
+  EXPECT_FALSE(r.scenario->stream.on_demand.scale_down);
+  EXPECT_EQ(r.scenario->stream.on_demand.merge_after, Hours(24));
   ASSERT_EQ(r.features.size(), 2u);
   EXPECT_EQ(r.features[1].pointer, "/stream/mode");
   EXPECT_EQ(r.features[1].feature, "stream.on_demand");
+}
+
+TEST(ScenarioLoaderTest, OnDemandScalingFieldsAreReadWithTheirUnits) {
+  json doc = Base();
+  doc["stream"] = {{"mode", "on_demand"},
+                   {"shards", 2},
+                   {"on_demand",
+                    {{"split_threshold_records", "400/s"},
+                     {"max_write_throughput", "10GB/s"},
+                     {"scale_down", true},
+                     {"merge_threshold", "100KB/s"},
+                     {"merge_threshold_records", "50/s"},
+                     {"merge_after", "6h"}}}};
+  const LoadResult r = Load(doc);
+  ASSERT_TRUE(r.ok()) << Errors(r);
+  const OnDemandSpec& o = r.scenario->stream.on_demand;
+  EXPECT_EQ(r.scenario->stream.shards, 2);
+  EXPECT_DOUBLE_EQ(o.split_threshold_records_per_sec, 400.0);
+  EXPECT_DOUBLE_EQ(o.max_write_bytes_per_sec, 10e9);
+  EXPECT_TRUE(o.scale_down);
+  EXPECT_DOUBLE_EQ(o.merge_threshold_bytes_per_sec, 100'000.0);
+  EXPECT_DOUBLE_EQ(o.merge_threshold_records_per_sec, 50.0);
+  EXPECT_EQ(o.merge_after, Hours(6));
 }
 
 // Regression: function.duration took only a processing object, unlike every latency field.
