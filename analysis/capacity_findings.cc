@@ -124,9 +124,9 @@ void OnDemandThrottled(const Scenario& scenario, const std::vector<SeriesTable>&
                           Minute(static_cast<int64_t>(peak_minute)) + ")"
                     : "half its starting capacity of " + Count(start_capacity) + " records/s (" +
                           std::to_string(scenario.stream.shards) + " shards)") +
-               " (retries included). On-demand absorbs up to twice its previous peak and splits a "
-               "shard that runs over " +
-               ApproxByteRate(scenario.stream.on_demand.split_threshold_bytes_per_sec) +
+               ", attempts counting retries. On-demand absorbs up to twice its previous peak and "
+               "splits a shard that runs over " +
+               FormatByteRate(scenario.stream.on_demand.split_threshold_bytes_per_sec) +
                " within " + FormatDuration(scenario.stream.on_demand.split_delay) +
                " (fact sheet 5): traffic that more than doubles within 15 minutes is throttled "
                "until the splits land.";

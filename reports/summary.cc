@@ -115,7 +115,7 @@ std::string DurationText(double seconds) {
   return Count(seconds) + "s";
 }
 
-// "4 to 16 over the run: 12 splits, 0 merges", for runs whose shards change.
+// "4 to 16 over the run (12 splits, 0 merges)", for runs whose shards change.
 std::string OpenShardRange(const RunResult& r) {
   int splits = 0, merges = 0;
   for (const OperationResult& o : r.operations) {
@@ -123,8 +123,8 @@ std::string OpenShardRange(const RunResult& r) {
     merges += o.merges;
   }
   return std::to_string(r.min_open_shards) + " to " + std::to_string(r.max_open_shards) +
-         " over the run: " + std::to_string(splits) + (splits == 1 ? " split, " : " splits, ") +
-         std::to_string(merges) + (merges == 1 ? " merge" : " merges");
+         " over the run (" + std::to_string(splits) + (splits == 1 ? " split, " : " splits, ") +
+         std::to_string(merges) + (merges == 1 ? " merge)" : " merges)");
 }
 
 std::string Header(const RunResult& r) {
@@ -136,10 +136,10 @@ std::string Header(const RunResult& r) {
     if (!r.stream_mode.empty()) s += ", " + r.stream_mode;
     s += ", " + std::to_string(r.open_shards) +
          (r.open_shards == 1 ? " open shard" : " open shards");
-    if (r.max_open_shards > 0) s += " (" + OpenShardRange(r) + ")";
   }
   s += ", " + Grouped(r.events_processed) + " events";
-  return Line(s);
+  if (r.max_open_shards == 0) return Line(s);
+  return Line(s) + Line("Open shards: " + OpenShardRange(r));
 }
 
 std::string Producers(const RunResult& r) {

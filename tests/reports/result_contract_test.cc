@@ -289,6 +289,8 @@ RunResult EveryOptionalMember() {
   r.duration_s = 0.1;
   r.stream_mode = "ON_DEMAND";
   r.open_shards = 2;
+  r.min_open_shards = 2;
+  r.max_open_shards = 3;
   r.write_limit_records_per_sec = std::numeric_limits<double>::quiet_NaN();
   r.write_limit_bytes_per_sec = 1e300;
   r.events_processed = 12;
@@ -392,6 +394,7 @@ RunResult EveryOptionalMember() {
   OperationResult refused;
   refused.op = "merge";
   refused.status = "refused";
+  refused.cause = "on_demand";
   refused.requested_at_s = 70;
   refused.error = "ResourceInUseException: Stream s not ACTIVE, instead in state UPDATING";
   refused.shard = "shardId-000000000000";
@@ -578,7 +581,8 @@ TEST(ResultReaderTest, NamesThePointerAndTheRule) {
             "lambda_shard_stalled, lambda_records_discarded, lambda_concurrency_throttled, "
             "lambda_read_contention, firehose_small_objects, firehose_delivery_failed, "
             "direct_put_throttling, slo_violated, firehose_record_rounding, put_payload_units, "
-            "efo_cost, retention_cost, idle_shards, reshard_refused, resharded");
+            "efo_cost, retention_cost, idle_shards, reshard_refused, resharded, "
+            "on_demand_cheaper, provisioned_alternative, on_demand_throttled");
   EXPECT_EQ(FirstError(With("/findings/1/severity", "fatal")),
             "/findings/1/severity: must be one of: critical, warning, info");
   EXPECT_EQ(FirstError(With("/shards/0/shard_id", "s7")),
