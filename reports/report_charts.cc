@@ -493,6 +493,47 @@ Chart WriteThrottleChart(const RunResult& r) {
   return chart;
 }
 
+Chart OpenShardsChart(const RunResult& r) {
+  Chart chart;
+  chart.name = "open-shards";
+  chart.title = "Open shards over time";
+  const SeriesTable* t = nullptr;
+  for (const SeriesTable& x : r.series) {
+    if (x.name == "stream-open-shards" && !x.columns.empty()) t = &x;
+  }
+  if (t == nullptr || t->rows.empty() || r.max_open_shards == 0) return chart;
+  const TimeUnit unit = TimeUnitFor(r.duration_s);
+  svg::LineChart lc;
+  lc.id = chart.name;
+  lc.title = chart.title;
+  lc.x = {TimeAxisLabel(unit), false, r.duration_s > 0 ? std::optional<double>(0) : std::nullopt,
+          r.duration_s > 0 ? std::optional<double>(r.duration_s / unit.seconds) : std::nullopt};
+  lc.y = {"open shards", false, 0.0, {}};
+  Line open = SeriesLine(*t, ColumnIndex(*t, "open_shards"), r.duration_s, unit, false);
+  Line most = SeriesLine(*t, ColumnIndex(*t, "max_open_shards"), r.duration_s, unit, false);
+  lc.series.push_back({"open at the minute's start", std::move(open.x), std::move(open.y), true});
+  lc.series.push_back({"most open in the minute", std::move(most.x), std::move(most.y), true});
+  int splits = 0, merges = 0, service = 0;
+  for (const OperationResult& o : r.operations) {
+    splits += o.splits;
+    merges += o.merges;
+    if (o.cause == "on_demand") ++service;
+  }
+  auto count = [](int n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  const std::string words =
+      std::to_string(r.min_open_shards) + " to " + std::to_string(r.max_open_shards) +
+      " open shards over the run, " + std::to_string(r.open_shards) + " at the end; " +
+      count(splits, "split", "splits") + " and " + count(merges, "merge", "merges") +
+      (service > 0 ? " (" + count(service, "operation", "operations") + " by on-demand scaling)"
+                   : std::string());
+  lc.description = "Open shards per minute over time (step lines): " + words + ".";
+  chart.svg = svg::Render(lc);
+  chart.caption = {Plain("Open shards per minute (series stream-open-shards): " + words + ".")};
+  return chart;
+}
+
 Chart ReadThrottleChart(const RunResult& r) {
   Chart chart;
   chart.name = "read-throttles";

@@ -32,6 +32,9 @@ Chart LatencyCdfChart(const RunResult& r);
 Chart IteratorAgeChart(const RunResult& r);
 // Refused write attempts per second: all shards, and the most-throttled shards.
 Chart WriteThrottleChart(const RunResult& r);
+// Open shards per minute (the series stream-open-shards) as step lines, for runs whose shards
+// change (resharding, on-demand); no SVG otherwise.
+Chart OpenShardsChart(const RunResult& r);
 // Refused GetRecords calls per second per consumer; no SVG when no consumer was read-throttled.
 Chart ReadThrottleChart(const RunResult& r);
 // The key shares of the hot shards (hot_shard / hot_key findings, else the busiest shard when it

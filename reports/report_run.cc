@@ -443,6 +443,7 @@ void Charts(const RunResult& r, Document* doc) {
     AddChart(report::IteratorAgeChart(r), doc);
   }
   AddChart(report::WriteThrottleChart(r), doc);
+  AddChart(report::OpenShardsChart(r), doc);
   AddChart(report::ReadThrottleChart(r), doc);
   const std::vector<Chart> keys = report::KeyShareCharts(r);
   uint64_t written = 0;

@@ -13,6 +13,7 @@
 
 #include "models/result/run_result.h"
 #include "reports/csv_writer.h"
+#include "reports/report_charts.h"
 #include "reports/report_compare.h"
 #include "reports/report_document.h"
 #include "reports/report_figures.h"
@@ -501,6 +502,35 @@ TEST(CompareTest, CostByDimensionWithTheDifference) {
   const std::string md = RenderComparison({&a, "A", "a"}, {&b, "B", "b"})[0].contents;
   EXPECT_NE(md.find("| `kds_shard_hour` | $43.80 | $65.70 | +$21.90 (+50.0%) |"), std::string::npos)
       << md;
+}
+
+// The open-shard chart: drawn from the series stream-open-shards for a run whose shards change,
+// left out of a run without it.
+TEST(ReportChartsTest, OpenShardsChartFollowsTheSeriesAndIsLeftOutWithoutIt) {
+  RunResult r = testing_report::SyntheticResult({});
+  EXPECT_TRUE(report::OpenShardsChart(r).svg.empty());
+  r.duration_s = 180;
+  r.open_shards = 8;
+  r.min_open_shards = 4;
+  r.max_open_shards = 8;
+  OperationResult split;
+  split.op = "split";
+  split.cause = "on_demand";
+  split.splits = 1;
+  r.operations = {split, split, split, split};
+  SeriesTable t;
+  t.name = "stream-open-shards";
+  t.columns = {"time_s", "open_shards", "max_open_shards"};
+  t.rows = {{0, 4, 4}, {60, 4, 8}, {120, 8, 8}};
+  r.series.push_back(t);
+  const report::Chart c = report::OpenShardsChart(r);
+  ASSERT_FALSE(c.svg.empty());
+  EXPECT_EQ(c.name, "open-shards");
+  EXPECT_EQ(XmlProblem(c.svg), std::nullopt);
+  EXPECT_NE(c.svg.find("4 to 8 open shards over the run, 8 at the end; 4 splits and 0 merges (4 "
+                       "operations by on-demand scaling)"),
+            std::string::npos)
+      << c.svg;
 }
 
 }  // namespace
