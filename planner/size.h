@@ -6,9 +6,10 @@
 // simulated. At each count, consumer settings that scale with shards follow: KCL workers so every
 // lease has a worker, and a Lambda mapping's parallelization factor (then batch size) when only a
 // consumer misses. Beside it: the AWS formula's count, the same workload with enhanced fan-out
-// instead of shared reads (searched the same way), and on-demand mode priced from the
-// recommended run's traffic. Replications of a configuration run on a thread pool; results do not
-// depend on the thread count. Thread safety: SizeStream may run concurrently with itself.
+// instead of shared reads (searched the same way), and the recommended configuration in
+// on-demand mode, simulated with the same seeds and replications. Replications of a configuration
+// run on a thread pool; results do not depend on the thread count. Thread safety: SizeStream may
+// run concurrently with itself.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +31,7 @@ struct SizeOptions {
   int64_t max_shards = 0;  // 0: 4 x the pre-screen's estimate, at least 16 (stream maximum 10,000)
   int replications = 3;
   int threads = 1;
-  bool alternatives = true;  // search enhanced fan-out and price on-demand too
+  bool alternatives = true;  // search enhanced fan-out and simulate on-demand too
   // Called on the calling thread after each simulation: runs done, runs planned so far.
   std::function<void(size_t done, size_t planned)> progress;
 };
