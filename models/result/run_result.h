@@ -269,6 +269,19 @@ struct OperationResult {
   int merges = 0;
   std::vector<std::string> closed_shards;  // parents it closed
   std::vector<std::string> opened_shards;  // children it opened
+  // Who made the call: "scenario" (stream.operations), "autoscaler: <the alarm: metric, value,
+  // threshold, periods>", "on_demand: ..." (the service's own splits).
+  std::string cause;
+  // Write throttling around it (analysis, from the shard series): the throttling episode the
+  // call answered -- throttled windows no more than a minute apart, in progress at the call or
+  // ending in the minute before it -- from its first to its last throttled window (-1: none).
+  double throttling_started_at_s = -1;
+  double throttling_ended_at_s = -1;
+  uint64_t throttled_before_completed = 0;  // records of the episode before it completed
+  uint64_t throttled_after_completed = 0;   // and after
+  // Highest iterator age of any consumer from the episode's start (else the call) to a minute
+  // after the later of the episode's end and the completion; -1: no consumer series.
+  double iterator_age_max_ms = -1;
 };
 
 // What a finding is about. The JSON name of each is FindingKindName(kind) (README "Finding
@@ -305,8 +318,11 @@ enum class FindingKind {
   kIdleShards,
   kReshardRefused,
   kResharded,
+  kAutoscalerTooLate,
+  kSplitCannotHelp,
+  kColdShards,
 };
-inline constexpr int kFindingKinds = 31;
+inline constexpr int kFindingKinds = 34;
 
 // Most severe first.
 enum class Severity { kCritical, kWarning, kInfo };
@@ -451,6 +467,9 @@ inline std::string_view FindingKindName(FindingKind kind) {
       "idle_shards",
       "reshard_refused",
       "resharded",
+      "autoscaler_too_late",
+      "split_cannot_help",
+      "cold_shards",
   };
   return kNames[static_cast<int>(kind)];
 }
