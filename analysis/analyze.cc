@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analysis/autoscaling_findings.h"
 #include "analysis/cost/cost_findings.h"
 #include "analysis/read_findings.h"
 #include "analysis/reshard_findings.h"
@@ -56,7 +57,8 @@ void SubtractWarmup(const WarmupCounts& w, RunResult* r) {
 }
 
 void AddFindings(const Scenario& scenario, const ShardMap& map, const std::vector<KeyUsage>& usage,
-                 const PriceTable* prices, RunResult* result) {
+                 const PriceTable* prices, const std::vector<WhatIfRun>& what_ifs,
+                 RunResult* result) {
   RunResult& r = *result;
   AddWritePathFindings(scenario, map, usage, &r);
   if (!scenario.consumers.empty()) {
@@ -73,6 +75,7 @@ void AddFindings(const Scenario& scenario, const ShardMap& map, const std::vecto
     }
   }
   AddReshardFindings(scenario, &r);
+  AddAutoscalingFindings(scenario, what_ifs, &r);
   if (prices != nullptr) AddCostFindings(scenario, *prices, &r);
   AddSloFindings(scenario, &r);
 }
@@ -94,8 +97,9 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
   RunResult& r = out->result;
   // The cost covers the whole run: the warm-up's traffic is billed too.
   PriceResult(prices, unpriced_note, &r);
+  MeasureAroundOperations(&r);
   if (!out->warmup) {
-    AddFindings(scenario, out->final_map, out->usage, prices, &r);
+    AddFindings(scenario, out->final_map, out->usage, prices, out->what_ifs, &r);
     return;
   }
   // Judge a copy without the warm-up's counts (the series, which the rules do not read, stay).
@@ -104,7 +108,7 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
   RunResult measured = r;
   r.series = std::move(series);
   SubtractWarmup(*out->warmup, &measured);
-  AddFindings(scenario, out->final_map, out->usage, prices, &measured);
+  AddFindings(scenario, out->final_map, out->usage, prices, out->what_ifs, &measured);
   r.findings = std::move(measured.findings);
 }
 

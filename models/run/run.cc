@@ -15,6 +15,7 @@
 #include "models/spec/enum_names.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
+#include "models/stream/autoscaler.h"
 #include "models/stream/resharding.h"
 #include "models/stream/stream.h"
 #include "models/traffic/arrivals.h"
@@ -42,6 +43,7 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeatureSloCost),
       std::string(kFeaturePricing),
       std::string(kFeatureResharding),
+      std::string(kFeatureAutoscaling),
   };
   return kImplemented;
 }
@@ -205,6 +207,8 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   if (graph.resharder() != nullptr) r.operations = graph.resharder()->Results();
   r.assumptions = WritePathAssumptions(scenario);
   for (Assumption& a : ReshardAssumptions(scenario.stream)) r.assumptions.push_back(std::move(a));
+  for (Assumption& a : AutoscalingAssumptions(scenario.stream))
+    r.assumptions.push_back(std::move(a));
   if (has_stream) r.series = stream.ShardSeries();
   if (reads) {
     for (Assumption& a : reads->Assumptions()) r.assumptions.push_back(std::move(a));
@@ -223,7 +227,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     for (const ShardResult& x : w->shards) out.records_throttled += x.throttled_records;
     for (const ConsumerResult& x : w->consumers) out.read_throttles += x.read_throttles;
   }
-  return RunOutput{std::move(r), stream.shard_map(), std::move(usage), graph.warmup_counts()};
+  return RunOutput{std::move(r), stream.shard_map(), std::move(usage), graph.warmup_counts(), {}};
 }
 
 void FillTopKeys(const std::vector<KeyUsage>& usage,
