@@ -252,6 +252,8 @@ void ColdShards(const Scenario& scenario, RunResult* r) {
   if (scenario.stream.mode != StreamMode::kProvisioned) return;
   // over_provisioned already advises fewer shards for the whole stream, priced.
   if (FindFinding(r->findings, FindingKind::kOverProvisioned) != nullptr) return;
+  // No busiest second measured (a warm-up as long as the run): nothing to judge.
+  if (r->peak_demand_records_per_s <= 0) return;
   const double records_limit = static_cast<double>(scenario.stream.write_limits.records_per_sec);
   const double bytes_limit = static_cast<double>(scenario.stream.write_limits.bytes_per_sec);
   std::vector<const ShardResult*> open;
