@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analysis/autoscaling_findings.h"
 #include "analysis/capacity_findings.h"
 #include "analysis/cost/cost_findings.h"
 #include "analysis/read_findings.h"
@@ -58,7 +59,7 @@ void SubtractWarmup(const WarmupCounts& w, RunResult* r) {
 
 void AddFindings(const Scenario& scenario, const ShardMap& map, const std::vector<KeyUsage>& usage,
                  const PriceTable* prices, const std::vector<SeriesTable>& series,
-                 RunResult* result) {
+                 const std::vector<WhatIfRun>& what_ifs, RunResult* result) {
   RunResult& r = *result;
   AddWritePathFindings(scenario, map, usage, &r);
   if (!scenario.consumers.empty()) {
@@ -75,6 +76,7 @@ void AddFindings(const Scenario& scenario, const ShardMap& map, const std::vecto
     }
   }
   AddReshardFindings(scenario, &r);
+  AddAutoscalingFindings(scenario, what_ifs, &r);
   if (prices != nullptr) AddCostFindings(scenario, *prices, &r);
   AddCapacityModeFindings(scenario, prices, series, &r);
   AddSloFindings(scenario, &r);
@@ -97,8 +99,9 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
   RunResult& r = out->result;
   // The cost covers the whole run: the warm-up's traffic is billed too.
   PriceResult(prices, unpriced_note, &r);
+  MeasureAroundOperations(&r);
   if (!out->warmup) {
-    AddFindings(scenario, out->final_map, out->usage, prices, r.series, &r);
+    AddFindings(scenario, out->final_map, out->usage, prices, r.series, out->what_ifs, &r);
     return;
   }
   // Judge a copy without the warm-up's counts (the series, which the rules do not read, stay).
@@ -107,7 +110,7 @@ void AnalyzeRun(const Scenario& scenario, const PriceTable* prices,
   RunResult measured = r;
   r.series = std::move(series);
   SubtractWarmup(*out->warmup, &measured);
-  AddFindings(scenario, out->final_map, out->usage, prices, r.series, &measured);
+  AddFindings(scenario, out->final_map, out->usage, prices, r.series, out->what_ifs, &measured);
   r.findings = std::move(measured.findings);
 }
 

@@ -236,4 +236,22 @@ ShardFloor ConsumerShardFloor(const ConsumerSpec& c, const ReadLimitsSpec& limit
   return floor;
 }
 
+ShardFloor ConsumersShardFloor(const Scenario& scenario, const RunResult& r, double target) {
+  int apps = 0;
+  for (const ConsumerSpec& c : scenario.consumers) apps += SharesReadLimits(c);
+  const double bytes = MeanRecordBytes(r);
+  ShardFloor most;
+  for (const ConsumerSpec& c : scenario.consumers) {
+    // A Direct PUT Firehose reads its own ingestion buffer, not the stream's shards.
+    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
+      continue;
+    }
+    const ShardFloor f =
+        ConsumerShardFloor(c, scenario.stream.read_limits, apps, r.peak_demand_records_per_s,
+                           r.peak_demand_bytes_per_s, bytes, target);
+    if (f.shards > most.shards) most = f;
+  }
+  return most;
+}
+
 }  // namespace shardsim

@@ -76,4 +76,9 @@ ShardFloor ConsumerShardFloor(const ConsumerSpec& c, const ReadLimitsSpec& limit
                               int polling_applications, double records_per_s, double bytes_per_s,
                               double record_bytes, double target);
 
+// The fewest shards the scenario's consumers need to keep up with the run's busiest second at
+// `target` utilisation, and which consumer needs them (its reason); 0 without consumers that are
+// limited per shard. Advice to run fewer shards (over_provisioned, cold_shards) never goes below.
+ShardFloor ConsumersShardFloor(const Scenario& scenario, const RunResult& r, double target);
+
 }  // namespace shardsim

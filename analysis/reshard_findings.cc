@@ -92,7 +92,8 @@ std::string Remedy(const Scenario& scenario, const std::vector<OperationResult>&
 Finding Refused(const Scenario& scenario, const std::vector<OperationResult>& ops,
                 const OperationResult& o) {
   Finding f = NewFinding(FindingKind::kReshardRefused, Severity::kWarning, Describe(o));
-  f.evidence = Describe(o) + " called at " + At(o.requested_at_s) + Where(o) +
+  const std::string by = o.cause.starts_with("autoscaler: ") ? " (" + o.cause + ")" : "";
+  f.evidence = Describe(o) + " called at " + At(o.requested_at_s) + Where(o) + by +
                " was refused: " + o.error + " The shards stayed as they were.";
   f.recommendation = Remedy(scenario, ops, o);
   AddFigures(&f, {{"requested_at_s", o.requested_at_s}, {"open_shards", o.open_shards_before}});
@@ -130,7 +131,8 @@ Finding Completed(const RunResult& r, const OperationResult& o) {
     steps = " in " + CountNoun(static_cast<uint64_t>(o.splits), "split", "splits") + " and " +
             CountNoun(static_cast<uint64_t>(o.merges), "merge", "merges");
   }
-  f.evidence = Describe(o) + Where(o) + " was called at " + At(o.requested_at_s) +
+  const std::string by = o.cause.starts_with("autoscaler: ") ? " (" + o.cause + ")" : "";
+  f.evidence = Describe(o) + Where(o) + by + " was called at " + At(o.requested_at_s) +
                (o.started_at_s > o.requested_at_s ? ", started at " + At(o.started_at_s) : "") +
                " and completed at " + At(o.completed_at_s) + steps + ": " +
                std::to_string(o.open_shards_before) + " -> " + std::to_string(o.open_shards_after) +
@@ -173,6 +175,15 @@ Finding Completed(const RunResult& r, const OperationResult& o) {
                   {"throttled_before", before},
                   {"throttled_after", after}});
   if (wait_ms >= 0) AddFigures(&f, {{"parent_wait_max_ms", wait_ms}});
+  if (o.throttling_started_at_s >= 0) {
+    f.evidence += " Throttling around it: from " + At(o.throttling_started_at_s) + " to " +
+                  At(o.throttling_ended_at_s) + ", " +
+                  CountNoun(o.throttled_before_completed, "record", "records") +
+                  " before it completed and " +
+                  CountNoun(o.throttled_after_completed, "record", "records") + " after.";
+    AddFigures(&f, {{"throttling_started_at_s", o.throttling_started_at_s},
+                    {"throttling_ended_at_s", o.throttling_ended_at_s}});
+  }
   return f;
 }
 

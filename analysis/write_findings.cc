@@ -396,6 +396,17 @@ std::string SkewAdvice(const ThrottleCause& c) {
   return out;
 }
 
+// The shards a count of throttled shards is out of: the open ones, or, when resharding opened or
+// closed shards during the run, every shard the stream had (a closed parent throttles too).
+std::string ShardsOfTheRun(const WriteContext& w, const RunResult& r) {
+  const uint64_t all = r.shards.size();
+  if (all <= static_cast<uint64_t>(w.open)) {
+    return CountNoun(static_cast<uint64_t>(w.open), "shard", "shards");
+  }
+  return "the " + Grouped(all) + " shards the stream had (" +
+         Grouped(static_cast<uint64_t>(w.open)) + " open at the end)";
+}
+
 // Any write throttled: how much, by which limit, where, and whether capacity, a hot key, skew or
 // bursts are the cause. Points only to findings of this run (`hot`: its hot_key and hot_shard
 // findings; records_dropped when stream producers dropped records).
@@ -422,8 +433,7 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
                " (" + SharePercent(fraction) + ") " + (t.throttled == 1 ? "was" : "were") +
                " refused with ProvisionedThroughputExceeded: " + Grouped(t.by_records) +
                " by the records limit, " + Grouped(t.by_bytes) + " by the bytes limit, on " +
-               Grouped(t.shards.size()) + " of " +
-               CountNoun(static_cast<uint64_t>(w.open), "shard", "shards") + ": " + where +
+               Grouped(t.shards.size()) + " of " + ShardsOfTheRun(w, r) + ": " + where +
                ". Producer demand (first attempts) peaks at " + SharePercent(w.stream_util) +
                " of the stream's capacity.";
   AddFigures(&f, {{"throttled_records", t.throttled},
@@ -497,26 +507,6 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
 
 // ---------------------------------------------------------------- over-provisioning
 
-// The fewest shards the consumers need to keep up with the stream's busiest second, and which
-// consumer needs them (its reason); 0 without consumers that are limited per shard.
-ShardFloor ConsumersShardFloor(const WriteContext& w, const RunResult& r) {
-  int apps = 0;
-  for (const ConsumerSpec& c : w.scenario.consumers) apps += SharesReadLimits(c);
-  const double bytes = MeanRecordBytes(r);
-  ShardFloor most;
-  for (const ConsumerSpec& c : w.scenario.consumers) {
-    // A Direct PUT Firehose reads its own ingestion buffer, not the stream's shards.
-    if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
-      continue;
-    }
-    const ShardFloor f =
-        ConsumerShardFloor(c, w.scenario.stream.read_limits, apps, r.peak_demand_records_per_s,
-                           r.peak_demand_bytes_per_s, bytes, w.target);
-    if (f.shards > most.shards) most = f;
-  }
-  return most;
-}
-
 // Fewer shards would do: the busiest second is well under capacity, nothing is throttled, no shard
 // is hot and the consumers keep up with fewer. The suggestion never goes below what a consumer
 // needs per shard (a Lambda mapping's batch x PF / duration, a record processor's rate, the read
@@ -527,7 +517,7 @@ std::optional<Finding> OverProvisioned(const WriteContext& w, const RunResult& r
         w.shards_needed < w.open && hot_shards == 0)) {
     return std::nullopt;
   }
-  const ShardFloor consumers = ConsumersShardFloor(w, r);
+  const ShardFloor consumers = ConsumersShardFloor(w.scenario, r, w.target);
   const int64_t suggested = std::max(w.shards_needed, consumers.shards);
   if (suggested >= w.open) return std::nullopt;
   Finding f = NewFinding(FindingKind::kOverProvisioned, Severity::kInfo, "stream");

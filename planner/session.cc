@@ -2,12 +2,19 @@
 #include "planner/session.h"
 
 #include "analysis/analyze.h"
+#include "analysis/autoscaling_findings.h"
 
 namespace shardsim {
 
 RunResult RunPrepared(const PreparedScenario& prepared, const PriceChoice& prices, uint64_t seed,
                       uint64_t replication, const ProgressHook* progress) {
   RunOutput out = SimulateRun(prepared, seed, replication, progress);
+  // An autoscaler that reacted late: the advice's reruns, simulated with the same seed.
+  for (AutoscalerWhatIf& w : AutoscalerWhatIfs(prepared.scenario(), out.result)) {
+    const PreparedScenario::Outcome p = PreparedScenario::Prepare(w.scenario, prepared.duration());
+    if (!p.prepared) continue;
+    out.what_ifs.push_back({w.change, SimulateRun(*p.prepared, seed, replication).result});
+  }
   AnalyzeRun(prepared.scenario(), prices.table ? &*prices.table : nullptr, prices.note, &out);
   return std::move(out.result);
 }

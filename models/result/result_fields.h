@@ -371,6 +371,12 @@ void Fields(V& v, S& x) {
   v.Field("merges", x.merges);
   v.Field("closed_shards", x.closed_shards);
   v.Field("opened_shards", x.opened_shards);
+  const bool episode = x.throttling_started_at_s >= 0;
+  v.Optional("throttling_started_at_s", x.throttling_started_at_s, episode);
+  v.Optional("throttling_ended_at_s", x.throttling_ended_at_s, episode);
+  v.Optional("throttled_before_completed", x.throttled_before_completed, episode);
+  v.Optional("throttled_after_completed", x.throttled_after_completed, episode);
+  v.Optional("iterator_age_max_ms", x.iterator_age_max_ms, x.iterator_age_max_ms >= 0);
 }
 
 template <class V, ResultRef<FindingFigure> S>

@@ -255,7 +255,8 @@ struct OperationResult {
   int index = -1;      // position in the scenario's stream.operations; -1: made by the model
   std::string op;      // "split", "merge", "update_shard_count"
   std::string status;  // "completed"; "refused"; at the end of the run "updating" or "waiting"
-  // Who made the call when not the scenario's timeline: "on_demand" (the service's own scaling).
+  // Who made the call: "scenario" (stream.operations), "autoscaler: <the alarm: metric, value,
+  // threshold, periods>", "on_demand" (the service's own scaling).
   std::string cause;
   double requested_at_s = 0;   // when it was called
   double started_at_s = -1;    // accepted (later than requested after waiting); -1: never
@@ -271,6 +272,16 @@ struct OperationResult {
   int merges = 0;
   std::vector<std::string> closed_shards;  // parents it closed
   std::vector<std::string> opened_shards;  // children it opened
+  // Write throttling around it (analysis, from the shard series): the throttling episode the
+  // call answered -- throttled windows no more than a minute apart, in progress at the call or
+  // ending in the minute before it -- from its first to its last throttled window (-1: none).
+  double throttling_started_at_s = -1;
+  double throttling_ended_at_s = -1;
+  uint64_t throttled_before_completed = 0;  // records of the episode before it completed
+  uint64_t throttled_after_completed = 0;   // and after
+  // Highest iterator age of any consumer from the episode's start (else the call) to a minute
+  // after the later of the episode's end and the completion; -1: no consumer series.
+  double iterator_age_max_ms = -1;
 };
 
 // What a finding is about. The JSON name of each is FindingKindName(kind) (README "Finding
@@ -310,8 +321,11 @@ enum class FindingKind {
   kOnDemandCheaper,
   kProvisionedAlternative,
   kOnDemandThrottled,
+  kAutoscalerTooLate,
+  kSplitCannotHelp,
+  kColdShards,
 };
-inline constexpr int kFindingKinds = 34;
+inline constexpr int kFindingKinds = static_cast<int>(FindingKind::kColdShards) + 1;
 
 // Most severe first.
 enum class Severity { kCritical, kWarning, kInfo };
@@ -463,6 +477,9 @@ inline std::string_view FindingKindName(FindingKind kind) {
       "on_demand_cheaper",
       "provisioned_alternative",
       "on_demand_throttled",
+      "autoscaler_too_late",
+      "split_cannot_help",
+      "cold_shards",
   };
   return kNames[static_cast<int>(kind)];
 }

@@ -59,22 +59,36 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
     for (const PreparedProducer& in : inputs) models.push_back(in.keys.get());
     reads_ = std::make_unique<ReadPath>(scenario, *stream_, sim_, end_, direct_put_streams, models);
   }
-  // Last: its component and events exist only in scenarios with operations or on-demand mode.
+  // Last: its component and events exist only in scenarios with operations, on-demand mode or
+  // autoscaling.
   const bool on_demand = scenario.has_stream && scenario.stream.mode == StreamMode::kOnDemand;
-  if (!scenario.stream.operations.empty() || on_demand) {
+  const AutoscalingSpec& as = scenario.stream.autoscaling;
+  const bool autoscaling = as.enabled && scenario.stream.mode == StreamMode::kProvisioned;
+  if (!scenario.stream.operations.empty() || on_demand || autoscaling) {
     resharder_ = &sim_.Emplace<Resharder>(*stream_, scenario.stream.operations,
                                           scenario.stream.reshard_limits, end_);
   }
   if (on_demand) sim_.Emplace<OnDemandScaler>(*stream_, *resharder_, end_);
+  if (autoscaling) {
+    CloudWatchOptions options;
+    options.publication_delay = as.publication_delay;
+    options.keep_minutes =
+        static_cast<size_t>(as.publication_delay.nanos() / Minutes(1).nanos()) + 3;
+    CloudWatchView& view = AddCloudWatch(options);
+    autoscaler_ = &sim_.Emplace<Autoscaler>(as, scenario.stream.write_limits, view, *resharder_,
+                                            *stream_, end_);
+  }
 }
 
 ModelGraph::~ModelGraph() = default;
 
 CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
   SHARDSIM_CHECK(!ran_, "views are added before the run");
+  SHARDSIM_CHECK(cloudwatch_ == nullptr, "one CloudWatch view per stream (see cloudwatch())");
   const SharedReadLimits* limits = reads_ != nullptr ? &reads_->limits() : nullptr;
-  return sim_.Emplace<CloudWatchView>("cloudwatch/" + prepared_.scenario().stream.name, *stream_,
-                                      limits, end_, options);
+  cloudwatch_ = &sim_.Emplace<CloudWatchView>("cloudwatch/" + prepared_.scenario().stream.name,
+                                              *stream_, limits, end_, options);
+  return *cloudwatch_;
 }
 
 void ModelGraph::Run(const ProgressHook* progress) {

@@ -17,6 +17,7 @@
 #include "models/consumers/consumers.h"
 #include "models/producers/producer_model.h"
 #include "models/run/prepared.h"
+#include "models/stream/autoscaler.h"
 #include "models/stream/cloudwatch.h"
 #include "models/stream/resharding.h"
 #include "models/stream/stream.h"
@@ -63,8 +64,11 @@ class ModelGraph {
 
   // Adds a CloudWatch view of the stream ("cloudwatch/<stream name>"), for components that read
   // metrics during the run (an autoscaler, a test). Opt-in: its minute events would otherwise
-  // change a run's event count. REQUIRES: before Run.
+  // change a run's event count. A scenario with autoscaling has one already (cloudwatch()).
+  // REQUIRES: before Run; none added yet.
   CloudWatchView& AddCloudWatch(CloudWatchOptions options = {});
+  // The stream's CloudWatch view, or null.
+  const CloudWatchView* cloudwatch() const { return cloudwatch_; }
 
   // Runs every event up to the end time, then finishes the components and the streams. With a
   // warm-up it stops once at its end (after the events before it) to take warmup_counts().
@@ -90,6 +94,8 @@ class ModelGraph {
   // the scenario has neither. Owned by the simulation.
   Resharder* resharder() { return resharder_; }
   const Resharder* resharder() const { return resharder_; }
+  // The stream's autoscaling policy; null without one. Owned by the simulation.
+  const Autoscaler* autoscaler() const { return autoscaler_; }
 
  private:
   void RunInSteps(const ProgressHook& progress);
@@ -102,6 +108,8 @@ class ModelGraph {
   std::vector<ProducerModel*> producers_;
   std::unique_ptr<ReadPath> reads_;
   Resharder* resharder_ = nullptr;
+  CloudWatchView* cloudwatch_ = nullptr;
+  Autoscaler* autoscaler_ = nullptr;
   std::optional<WarmupCounts> warmup_counts_;
   bool ran_ = false;
 };

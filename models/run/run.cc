@@ -15,6 +15,7 @@
 #include "models/spec/enum_names.h"
 #include "models/spec/features.h"
 #include "models/spec/units.h"
+#include "models/stream/autoscaler.h"
 #include "models/stream/on_demand.h"
 #include "models/stream/resharding.h"
 #include "models/stream/stream.h"
@@ -44,6 +45,7 @@ const std::set<std::string>& ImplementedFeatures() {
       std::string(kFeaturePricing),
       std::string(kFeatureResharding),
       std::string(kFeatureOnDemand),
+      std::string(kFeatureAutoscaling),
   };
   return kImplemented;
 }
@@ -254,6 +256,8 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     for (Assumption& a : OnDemandAssumptions(scenario.stream))
       r.assumptions.push_back(std::move(a));
   }
+  for (Assumption& a : AutoscalingAssumptions(scenario.stream))
+    r.assumptions.push_back(std::move(a));
   if (has_stream) r.series = stream.ShardSeries();
   // The open shards over time, for every run whose shards can change.
   if (has_stream && graph.resharder() != nullptr) {
@@ -277,7 +281,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     for (const ShardResult& x : w->shards) out.records_throttled += x.throttled_records;
     for (const ConsumerResult& x : w->consumers) out.read_throttles += x.read_throttles;
   }
-  return RunOutput{std::move(r), stream.shard_map(), std::move(usage), graph.warmup_counts()};
+  return RunOutput{std::move(r), stream.shard_map(), std::move(usage), graph.warmup_counts(), {}};
 }
 
 void FillTopKeys(const std::vector<KeyUsage>& usage,

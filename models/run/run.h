@@ -43,6 +43,13 @@ struct KeyUsage {
 
 // What the analysis of a run needs beyond its result: the stream's final shard map and the key
 // usage of the groups writing to it (pointing into the prepared scenario).
+// A rerun of the scenario with one change (analysis/autoscaling_findings.h), whose measured
+// result a finding quotes.
+struct WhatIfRun {
+  std::string change;
+  RunResult result;
+};
+
 struct RunOutput {
   RunResult result;
   ShardMap final_map;
@@ -50,6 +57,7 @@ struct RunOutput {
   // The counts at the end of the warm-up, when the scenario has one: findings and objectives
   // judge the run without them.
   std::optional<WarmupCounts> warmup;
+  std::vector<WhatIfRun> what_ifs;  // set by the planner before the analysis
 };
 
 // REQUIRES: prepared.scenario() uses only ImplementedFeatures(). `progress`, if given, observes

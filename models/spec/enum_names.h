@@ -110,7 +110,21 @@ template <>
 struct EnumNames<ScalingMetric> {
   static constexpr EnumName<ScalingMetric> kTable[] = {
       {"incoming_bytes", ScalingMetric::kIncomingBytes},
-      {"incoming_records", ScalingMetric::kIncomingRecords}};
+      {"incoming_records", ScalingMetric::kIncomingRecords},
+      {"write_throttled_records", ScalingMetric::kWriteThrottledRecords},
+      {"iterator_age", ScalingMetric::kIteratorAge}};
+};
+template <>
+struct EnumNames<ScalingPolicy> {
+  static constexpr EnumName<ScalingPolicy> kTable[] = {
+      {"target_tracking", ScalingPolicy::kTargetTracking},
+      {"step", ScalingPolicy::kStep},
+      {"split_merge", ScalingPolicy::kSplitMerge}};
+};
+template <>
+struct EnumNames<ScalingComparison> {
+  static constexpr EnumName<ScalingComparison> kTable[] = {{"above", ScalingComparison::kAbove},
+                                                           {"below", ScalingComparison::kBelow}};
 };
 template <>
 struct EnumNames<ConsumerType> {

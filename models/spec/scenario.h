@@ -291,19 +291,57 @@ struct ReshardLimitsSpec {
   bool operator==(const ReshardLimitsSpec&) const = default;
 };
 
-enum class ScalingMetric { kIncomingBytes, kIncomingRecords };
+// What an autoscaling policy watches: the stream's (or, for split_merge, each shard's) CloudWatch
+// metric of fact sheet 10, summed over the period (iterator age: its maximum).
+enum class ScalingMetric {
+  kIncomingBytes,          // IncomingBytes, as a fraction of the open shards' write capacity
+  kIncomingRecords,        // IncomingRecords, likewise
+  kWriteThrottledRecords,  // WriteProvisionedThroughputExceeded, records per period
+  kIteratorAge,            // GetRecords.IteratorAgeMilliseconds, maximum over the period (ms)
+};
+// How the policy acts (README "Autoscaling"): target tracking and step rules call
+// UpdateShardCount; split_merge splits the hottest shard or merges the coldest adjacent pair.
+enum class ScalingPolicy { kTargetTracking, kStep, kSplitMerge };
+enum class ScalingComparison { kAbove, kBelow };
 
-// Target-tracking autoscaling of a provisioned stream with UpdateShardCount.
+// One step rule: when the metric is above (below) `threshold` in datapoints_to_alarm of the
+// evaluation periods, change the open shards by `change` or multiply them by `factor`.
+struct ScalingStepSpec {
+  ScalingComparison when = ScalingComparison::kAbove;
+  // incoming_bytes / incoming_records: utilisation of the open shards (0.9 = 90 %);
+  // write_throttled_records: records per period; iterator_age: milliseconds.
+  double threshold = 0;
+  int64_t change = 0;  // shards to add (negative: remove); 0 with factor set
+  double factor = 0;   // > 0: multiply the open shards (rounded away from the current count)
+
+  bool operator==(const ScalingStepSpec&) const = default;
+};
+
+// Autoscaling of a provisioned stream as the car-telemetry design does it: a CloudWatch alarm on
+// a one-minute metric invokes a Lambda function that reshards. The delays are UNCONFIRMED (AWS
+// publishes none), hence configurable and listed in the result's assumptions.
 struct AutoscalingSpec {
   bool enabled = false;
+  ScalingPolicy policy = ScalingPolicy::kTargetTracking;
   ScalingMetric metric = ScalingMetric::kIncomingBytes;
-  double target_utilization = 0.7;  // metric / capacity, (0, 1]
-  SimDuration period = Minutes(1);  // metric period
-  int64_t evaluation_periods = 3;   // consecutive periods off target before acting
-  SimDuration cooldown = Minutes(15);
+  // target_tracking: target = ceil(metric / (target_utilization x one shard's capacity));
+  // split_merge: a shard above it is split.
+  double target_utilization = 0.7;     // metric / capacity, (0, 1]
+  SimDuration period = Minutes(1);     // metric period, whole minutes
+  int64_t evaluation_periods = 3;      // N: the alarm looks at the last N periods
+  int64_t datapoints_to_alarm = 0;     // M of N breaching to fire; 0: all N
+  SimDuration cooldown = Minutes(15);  // after an action completed (or was refused)
   int64_t min_shards = 1;
   int64_t max_shards = 10'000;
-  SimDuration action_delay = Minutes(1);  // decision to UpdateShardCount call
+  SimDuration action_delay = Minutes(1);       // Lambda decision to the resharding call
+  SimDuration publication_delay = Minutes(1);  // CloudWatch: minute end to readable
+  SimDuration invocation_delay = Seconds(0);   // alarm to the Lambda function running
+  SimDuration reshard_duration = Seconds(30);  // the call's UPDATING time (as operations')
+  // target_tracking: also scale in when fewer shards hold the metric at the target; split_merge:
+  // also merge cold pairs; step: ignored (step rules say it).
+  bool scale_in = true;
+  double merge_utilization = 0.35;     // split_merge: merge a pair below this of one shard
+  std::vector<ScalingStepSpec> steps;  // step only, first matching rule acts
 
   bool operator==(const AutoscalingSpec&) const = default;
 };

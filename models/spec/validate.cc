@@ -658,6 +658,7 @@ class Validator {
                                       std::to_string(a.max_shards));
     }
     Duration(At(ap, "action_delay"), a.action_delay, Closed(kZero, Hours(24)));
+    Autoscaling(ap, a, s.enhanced_monitoring);
 
     const std::string op = At(p, "operations");
     for (size_t e = 0; e < s.operations.size(); ++e) {
@@ -735,6 +736,70 @@ class Validator {
                 Quote(FormatRecordRate(o.merge_threshold_records_per_sec)));
     }
     Duration(At(op, "merge_after"), o.merge_after, Closed(Minutes(1), Days(365)));
+  }
+
+  // The policy's fields beyond the original target tracking (README "Autoscaling").
+  void Autoscaling(const std::string& ap, const AutoscalingSpec& a, bool enhanced_monitoring) {
+    if (Clean(At(ap, "period")) && a.period.nanos() % Minutes(1).nanos() != 0) {
+      Error(At(ap, "period"),
+            "a CloudWatch period of Kinesis metrics is a whole number of "
+            "minutes, got " +
+                FormatDuration(a.period));
+    }
+    if (Int(At(ap, "datapoints_to_alarm"), a.datapoints_to_alarm, Closed<int64_t>(0, 1000)) &&
+        Clean(At(ap, "evaluation_periods")) && a.datapoints_to_alarm > a.evaluation_periods) {
+      Error(At(ap, "datapoints_to_alarm"),
+            "datapoints_to_alarm " + std::to_string(a.datapoints_to_alarm) +
+                " is more than evaluation_periods " + std::to_string(a.evaluation_periods));
+    }
+    Duration(At(ap, "publication_delay"), a.publication_delay, Closed(kZero, Hours(1)));
+    Duration(At(ap, "invocation_delay"), a.invocation_delay, Closed(kZero, Hours(1)));
+    Duration(At(ap, "reshard_duration"), a.reshard_duration, AboveUpTo(kZero, Hours(24)));
+    const bool merge =
+        Number(At(ap, "merge_utilization"), a.merge_utilization, AboveUpTo(0.0, 1.0));
+    if (Problem(At(ap, "policy")) || Problem(At(ap, "metric"))) return;
+    const bool utilization =
+        a.metric == ScalingMetric::kIncomingBytes || a.metric == ScalingMetric::kIncomingRecords;
+    if (a.policy != ScalingPolicy::kStep && !utilization) {
+      Error(
+          At(ap, "metric"),
+          std::string(a.policy == ScalingPolicy::kSplitMerge ? "split_merge" : "target_tracking") +
+              " needs a metric with a per-shard capacity: incoming_bytes or incoming_records "
+              "(step rules take any metric)");
+    }
+    if (a.policy != ScalingPolicy::kStep && !a.steps.empty()) {
+      Error(At(ap, "steps"), "steps are rules of policy \"step\": remove them or set the policy");
+    }
+    if (a.policy == ScalingPolicy::kStep && a.steps.empty() && a.enabled) {
+      Error(At(ap, "steps"), "policy \"step\" needs at least one step rule");
+    }
+    if (a.policy == ScalingPolicy::kSplitMerge && a.enabled && !enhanced_monitoring) {
+      Error(At(ap, "policy"),
+            "split_merge reads shard-level metrics: set stream.enhanced_monitoring to true "
+            "(shard-level CloudWatch metrics are enhanced monitoring, billed per shard)");
+    }
+    if (a.policy == ScalingPolicy::kSplitMerge && merge && Clean(At(ap, "target_utilization")) &&
+        a.merge_utilization >= a.target_utilization) {
+      Error(At(ap, "merge_utilization"), "merge_utilization " + ShortNumber(a.merge_utilization) +
+                                             " must be below target_utilization " +
+                                             ShortNumber(a.target_utilization) +
+                                             " (a merged shard would be split again)");
+    }
+    for (size_t i = 0; i < a.steps.size(); ++i) {
+      const std::string sp = At(At(ap, "steps"), i);
+      const ScalingStepSpec& st = a.steps[i];
+      Number(At(sp, "threshold"), st.threshold,
+             utilization ? AboveUpTo(0.0, 100.0) : Closed(0.0, 1e15));
+      const bool change = Int(At(sp, "change"), st.change, Closed<int64_t>(-10'000, 10'000));
+      const bool factor = Number(At(sp, "factor"), st.factor, Closed(0.0, 10.0));
+      if (change && factor && (st.change == 0) == (st.factor == 0)) {
+        Error(sp,
+              "a step rule needs exactly one of change (a non-zero number of shards) and "
+              "factor (a multiplier above 0)");
+      } else if (factor && st.factor == 1) {
+        Error(At(sp, "factor"), "a factor of 1 changes nothing");
+      }
+    }
   }
 
   // Whether Kinesis accepts an operation (open shards, adjacency, the split point inside the

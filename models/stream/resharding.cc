@@ -237,16 +237,20 @@ ApplyOutcome ApplyOperations(ShardMap* map, const std::vector<ReshardSpec>& ops,
 
 std::vector<Assumption> ReshardAssumptions(const StreamSpec& spec) {
   std::vector<Assumption> a;
-  if (spec.operations.empty()) return a;
+  const bool autoscaling =
+      spec.autoscaling.enabled && spec.mode == StreamMode::kProvisioned;  // autoscaler.h
+  if (spec.operations.empty() && !autoscaling) return a;
   std::string durations;
   for (const ReshardSpec& op : spec.operations) {
     const std::string d = FormatDuration(op.duration);
     if (durations.find(d) == std::string::npos) durations += (durations.empty() ? "" : ", ") + d;
   }
-  a.push_back({"reshard duration",
-               durations + " UPDATING per operation; the shards change at its end",
-               "UNCONFIRMED (AWS: \"a few minutes\", fact sheet 3, 10): configurable at "
-               "/stream/operations/<i>/duration"});
+  if (!durations.empty()) {
+    a.push_back({"reshard duration",
+                 durations + " UPDATING per operation; the shards change at its end",
+                 "UNCONFIRMED (AWS: \"a few minutes\", fact sheet 3, 10): configurable at "
+                 "/stream/operations/<i>/duration"});
+  }
   a.push_back(
       {"UpdateShardCount steps",
        "UNIFORM_SCALING to CreateStream's ranges for the target: splits at the missing "
@@ -282,7 +286,7 @@ Resharder::Resharder(Stream& stream, std::vector<ReshardSpec> operations, Reshar
       end_(end) {}
 
 void Resharder::Start(Context& ctx) {
-  id_ = ctx.component_id();
+  self_ = ctx.component_id();
   for (size_t i = 0; i < timeline_.size(); ++i) {
     const SimTime at = SimTime::Zero() + timeline_[i].at;
     if (at < end_) ctx.Schedule(at, static_cast<uint32_t>(i));
@@ -292,13 +296,14 @@ void Resharder::Start(Context& ctx) {
 void Resharder::OnEvent(Context& ctx, uint32_t tag) {
   if (tag == kStepTag) return ApplyNextStep(ctx);
   if (tag >= kServiceTag) return ApplyService(ctx, tag - kServiceTag);
-  Call(ctx, timeline_[tag], static_cast<int>(tag));
+  Call(ctx, timeline_[tag], static_cast<int>(tag), "scenario");
 }
 
-size_t Resharder::Call(Context& ctx, const ReshardSpec& op, int index) {
+size_t Resharder::Call(Context& ctx, const ReshardSpec& op, int index, std::string cause) {
   Record rec;
   rec.op = op;
   rec.index = index;
+  rec.cause = std::move(cause);
   rec.requested = ctx.Now();
   records_.push_back(std::move(rec));
   const size_t r = records_.size() - 1;
@@ -349,7 +354,7 @@ size_t Resharder::Service(Context& ctx, ReshardStep step, SimDuration delay, std
   const SimTime at = ctx.Now() + delay;
   // `ctx` may be the caller's (the on-demand scaler's): the event is the resharder's.
   if (at <= end_) {
-    ctx.ScheduleFor(id_, at, kServiceTag + static_cast<uint32_t>(r), Phase::kBoundary);
+    ctx.ScheduleFor(self_, at, kServiceTag + static_cast<uint32_t>(r), Phase::kBoundary);
   }
   return r;
 }
@@ -410,6 +415,18 @@ bool Resharder::Begin(Context& ctx, size_t r) {
   return true;
 }
 
+bool Resharder::Finished(size_t r, SimTime* at) const {
+  SHARDSIM_CHECK(r < records_.size());
+  const Record& rec = records_[r];
+  if (!rec.error.empty()) {
+    *at = rec.requested;
+    return true;
+  }
+  if (rec.completed == SimTime::Max()) return false;
+  *at = rec.completed;
+  return true;
+}
+
 SimTime Resharder::StepTime(size_t step) const {
   const Record& rec = records_[current_];
   const int64_t d = rec.op.duration.nanos();
@@ -421,7 +438,8 @@ SimTime Resharder::StepTime(size_t step) const {
 
 void Resharder::ScheduleStep(Context& ctx) {
   const SimTime at = StepTime(next_step_);
-  if (at <= end_) ctx.Schedule(at, kStepTag, Phase::kBoundary);
+  // For this component even when another one (an autoscaler) made the call from its event.
+  if (at <= end_) ctx.ScheduleFor(self_, at, kStepTag, Phase::kBoundary);
 }
 
 void Resharder::ApplyNextStep(Context& ctx) {

@@ -112,8 +112,13 @@ class Resharder : public Component {
 
   // Makes the call `op` now (an autoscaler's): refused or accepted at once, as the API answers;
   // returns the position of its record in Results(). `index`: its position in the scenario's
-  // operations, or -1. REQUIRES: called from an event of this simulation.
-  size_t Call(Context& ctx, const ReshardSpec& op, int index = -1);
+  // operations, or -1. `cause`: why it was made (OperationResult::cause). REQUIRES: called from
+  // an event of this simulation.
+  size_t Call(Context& ctx, const ReshardSpec& op, int index = -1, std::string cause = "");
+
+  // Whether call `r` (a position Call returned) is over, refused or completed, and when: its
+  // refusal (the request) or its last step. False while it waits or the stream is UPDATING.
+  bool Finished(size_t r, SimTime* at) const;
 
   // The on-demand service's own split (even, of `shard`'s range) or merge (fact sheet 5): not an
   // API call, so none of PlanReshard's checks of status and call limits apply, several run at
@@ -144,10 +149,10 @@ class Resharder : public Component {
     bool waiting = false;
     std::string error;
     std::string new_starting_hash_key;  // split: the key used (resolved from "even")
+    std::string cause;
     int open_before = 0, open_after = 0;
     int splits = 0, merges = 0;
     std::vector<int> closed, opened;
-    std::string cause;
     ReshardStep service_step;  // a service operation's one step
   };
   static constexpr uint32_t kStepTag = ~uint32_t{0};
@@ -166,6 +171,7 @@ class Resharder : public Component {
   std::vector<ReshardSpec> timeline_;
   ReshardLimitsSpec limits_;
   SimTime end_;
+  uint32_t self_ = 0;  // this component's id (Start)
   ReshardStatus status_;
   std::vector<Record> records_;
   std::deque<size_t> waiting_;  // records waiting for the stream to be ACTIVE
@@ -174,7 +180,6 @@ class Resharder : public Component {
   std::vector<ReshardStep> steps_;
   size_t next_step_ = 0;
   ServiceListener* service_listener_ = nullptr;
-  uint32_t id_ = 0;  // this component's, for events scheduled from another's context
 };
 
 }  // namespace shardsim

@@ -137,6 +137,31 @@ TEST(AdviceTest, BurstThrottlingThatDroppedRecordsDoesNotClaimRetriesAbsorbedIt)
   EXPECT_TRUE(Has(k->recommendation, "absorbed")) << k->recommendation;
 }
 
+// Shards that resharding closed throttle too: the count of throttled shards is out of every shard
+// the stream had, never more than its denominator ("on 5 of 4 shards").
+TEST(AdviceTest, ThrottledShardsAreCountedOutOfEveryShardTheStreamHad) {
+  WriteCase w;
+  // Shards 0 and 1 were split during the run: four children, six open at the end.
+  const auto middle = [&](int i) {
+    const HashRange& r = w.map.shard(i).range;
+    return HashKey(r.start.value() + (r.end.value() - r.start.value()) / 2);
+  };
+  w.map.Split(0, middle(0));
+  w.map.Split(1, middle(1));
+  for (int i = 4; i < 8; ++i) w.result.shards.push_back(Shard(i));
+  for (ShardResult& s : w.result.shards) {
+    s.peak_demand_records_per_s = 900;
+    s.throttled_records = 100;
+    s.throttled_by_records_limit = 100;
+  }
+  w.result.peak_demand_records_per_s = 5400;
+  w.Analyze();
+  const Finding* t = Find(w.result, FindingKind::kWriteThrottling);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(Has(t->evidence, "on 8 of the 8 shards the stream had (6 open at the end)"))
+      << t->evidence;
+}
+
 // ---------------------------------------------------------------- 3: only findings that exist
 
 TEST(AdviceTest, MissedWriteObjectivesPointOnlyToFindingsOfTheRun) {

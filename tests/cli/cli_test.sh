@@ -111,17 +111,6 @@ for cmd in validate run; do
   check "$cmd: size names field and rule" grep -qF 'huge-size.json: /producers/0/record_size/file: '"$tmp"'/huge-size.csv:2: column "size" must be at most 10MiB' "$tmp/err"
 done
 
-# run: a scenario whose models are not built yet is refused, not ignored.
-cat >"$tmp/autoscaling.json" <<'JSON'
-{
-  "name": "autoscaling",
-  "producers": [{"name": "p", "rate": "10/s", "record_size": {"dist": "fixed", "size": "100B"}}],
-  "stream": {"shards": 2, "autoscaling": {"enabled": true}}
-}
-JSON
-check "unsupported feature exits 2" run 2 run "$tmp/autoscaling.json" --out "$tmp/o3"
-check "says not supported yet" grep -q "not supported yet" "$tmp/err"
-check "no output for unsupported" test ! -e "$tmp/o3"
 
 # run: on-demand mode runs, with the open shards by minute among its series.
 cat >"$tmp/ondemand.json" <<'JSON'

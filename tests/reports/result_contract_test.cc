@@ -391,6 +391,12 @@ RunResult EveryOptionalMember() {
   split_op.splits = 1;
   split_op.closed_shards = {"shardId-000000000001"};
   split_op.opened_shards = {"shardId-000000000002", "shardId-000000000003"};
+  split_op.cause = "autoscaler: IncomingBytes 1.2e+08 above 70% of 2 shards";
+  split_op.throttling_started_at_s = 30;
+  split_op.throttling_ended_at_s = 100;
+  split_op.throttled_before_completed = 1200;
+  split_op.throttled_after_completed = 30;
+  split_op.iterator_age_max_ms = 1500;
   OperationResult refused;
   refused.op = "merge";
   refused.status = "refused";
@@ -582,7 +588,7 @@ TEST(ResultReaderTest, NamesThePointerAndTheRule) {
             "lambda_read_contention, firehose_small_objects, firehose_delivery_failed, "
             "direct_put_throttling, slo_violated, firehose_record_rounding, put_payload_units, "
             "efo_cost, retention_cost, idle_shards, reshard_refused, resharded, "
-            "on_demand_cheaper, provisioned_alternative, on_demand_throttled");
+            "on_demand_cheaper, provisioned_alternative, on_demand_throttled, autoscaler_too_late, split_cannot_help, cold_shards");
   EXPECT_EQ(FirstError(With("/findings/1/severity", "fatal")),
             "/findings/1/severity: must be one of: critical, warning, info");
   EXPECT_EQ(FirstError(With("/shards/0/shard_id", "s7")),

@@ -43,6 +43,21 @@ void ReadAutoscaling(Context& c, const Json& j, Ptr p, AutoscalingSpec* s) {
   r.Optional("min_shards", &s->min_shards, Int());
   r.Optional("max_shards", &s->max_shards, Int());
   r.Optional("action_delay", &s->action_delay, Duration());
+  r.Optional("policy", &s->policy, Enum<ScalingPolicy>());
+  r.Optional("datapoints_to_alarm", &s->datapoints_to_alarm, Int());
+  r.Optional("publication_delay", &s->publication_delay, Duration());
+  r.Optional("invocation_delay", &s->invocation_delay, Duration());
+  r.Optional("reshard_duration", &s->reshard_duration, Duration());
+  r.Optional("scale_in", &s->scale_in, Bool());
+  r.Optional("merge_utilization", &s->merge_utilization, Number());
+  r.Array("steps", 0, 100, [&](const Json& v, Ptr vp, size_t) {
+    ScalingStepSpec& step = s->steps.emplace_back();
+    ObjectReader sr(c, v, vp, ScenarioType("autoscaling_step"));
+    sr.Required("when", &step.when, Enum<ScalingComparison>());
+    sr.Required("threshold", &step.threshold, Number());
+    sr.Optional("change", &step.change, Int());
+    sr.Optional("factor", &step.factor, Number());
+  });
 }
 
 void ReadOnDemand(Context& c, const Json& j, Ptr p, OnDemandSpec* s) {

@@ -1295,6 +1295,11 @@ std::optional<std::string> Place(json& doc, const std::string& type, const std::
     doc["stream"][type] = json::object();
     return "/stream/" + type;
   }
+  if (type == "autoscaling_step") {
+    doc["stream"]["autoscaling"] = {
+        {"policy", "step"}, {"steps", {{{"when", "above"}, {"threshold", 0.9}, {"change", 1}}}}};
+    return "/stream/autoscaling/steps/0";
+  }
   if (type == "on_demand") {
     doc["stream"] = {{"mode", "on_demand"}, {"on_demand", json::object()}};
     return "/stream/on_demand";
