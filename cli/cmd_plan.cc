@@ -5,13 +5,18 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "planner/pool.h"
 #include "planner/size.h"
+#include "planner/spread.h"
 #include "planner/sweep.h"
+#ifdef SHARDSIM_HAVE_MPI
+#include "planner/mpi_spread.h"
+#endif
 #include "reports/csv_writer.h"
 #include "reports/output_dir.h"
 #include "reports/report_size.h"
@@ -103,6 +108,13 @@ int CmdSize(const std::vector<std::string>& args) {
     std::cerr << "shardsim: --report needs --out DIR\n";
     return kExitUsage;
   }
+  // The search is sequential (each step's shard count depends on the last verdict) and runs only
+  // `replications` runs at a time: under mpirun, rank 0 runs it all on its threads.
+  if (LauncherRanks() > 1) {
+    if (LauncherRank() != 0) return kExitOk;
+    std::cerr << "shardsim: size runs on one process (rank 0 of " << LauncherRanks()
+              << "); its search is sequential, so use --threads rather than mpirun\n";
+  }
   o.replications = static_cast<int>(reps);
   o.threads = static_cast<int>(threads);
   o.alternatives = !vm.count("no-alternatives");
@@ -189,7 +201,23 @@ int CmdSweep(const std::vector<std::string>& args) {
     std::cerr << "shardsim: sweep needs at least one --set /ptr=v1,v2,... (a grid axis)\n";
     return kExitUsage;
   }
+  // Started by mpirun with several ranks: spread the runs over them; rank 0 writes the outputs.
+  std::unique_ptr<TaskSpread> spread;
+  if (LauncherRanks() > 1) {
+#ifdef SHARDSIM_HAVE_MPI
+    spread = StartMpiSpread();
+#else
+    if (LauncherRank() == 0) {
+      std::cerr << "shardsim: started by an MPI launcher with " << LauncherRanks()
+                << " processes, but this shardsim was built without MPI (install Open MPI and "
+                   "Boost.MPI and configure again), or run it without mpirun\n";
+    }
+    return kExitUsage;
+#endif
+  }
+  const bool root = spread == nullptr || spread->Root();
   SweepOptions o;
+  o.spread = spread.get();
   o.replications = static_cast<int>(reps);
   o.threads = static_cast<int>(threads);
   o.prices_file = a.prices_file;
@@ -197,11 +225,13 @@ int CmdSweep(const std::vector<std::string>& args) {
   o.progress = [&](size_t done, size_t total) { progress.Update(done, total); };
   const SweepOutcome outcome = RunSweep(a.file, fixed, axes, o);
   if (!outcome.problems.empty()) {
+    if (!root) return kExitUsage;  // every rank found the same problems; rank 0 reports them
     for (const SweepProblem& p : outcome.problems) {
       std::cerr << FormatDiagnostic(p.file, p.diagnostic) << " (at " << p.point << ")\n";
     }
     return kExitUsage;
   }
+  if (!root) return kExitOk;
   OutputDir out;
   out.Add("sweep.csv", SweepCsvText(outcome.result));
   out.Add("sweep.json", SweepJsonText(outcome.result));
