@@ -15,6 +15,11 @@
 #include "planner/spread.h"
 #include "planner/sweep.h"
 #ifdef SHARDSIM_HAVE_MPI
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include "planner/mpi_spread.h"
 #endif
 #include "reports/csv_writer.h"
@@ -61,6 +66,30 @@ bool ReadCount(const po::variables_map& vm, const char* name, int64_t min, int64
   *out = v;
   return true;
 }
+
+#ifdef SHARDSIM_HAVE_MPI
+// Loads the MPI plugin from the executable's directory and starts MPI; null (and `error`) when
+// the plugin does not load.
+std::unique_ptr<TaskSpread> LoadMpiSpread(std::string* error) {
+  std::string path = kShardsimMpiPlugin;
+  char exe[4096];
+  if (const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1); n > 0) {
+    std::string dir(exe, static_cast<size_t>(n));
+    path = dir.substr(0, dir.rfind('/') + 1) + kShardsimMpiPlugin;
+  }
+  // RTLD_GLOBAL: Open MPI's own components resolve MPI's symbols from the global scope.
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  void* entry = handle != nullptr ? dlsym(handle, kShardsimMpiEntry) : nullptr;
+  if (entry == nullptr) {
+    const char* why = dlerror();
+    *error = why != nullptr ? why : path + ": cannot load";
+    return nullptr;
+  }
+  TaskSpread* (*start)() = nullptr;
+  std::memcpy(&start, &entry, sizeof entry);  // object to function pointer, as POSIX allows
+  return std::unique_ptr<TaskSpread>(start());
+}
+#endif
 
 }  // namespace
 
@@ -205,7 +234,15 @@ int CmdSweep(const std::vector<std::string>& args) {
   std::unique_ptr<TaskSpread> spread;
   if (LauncherRanks() > 1) {
 #ifdef SHARDSIM_HAVE_MPI
-    spread = StartMpiSpread();
+    std::string error;
+    spread = LoadMpiSpread(&error);
+    if (spread == nullptr) {
+      if (LauncherRank() == 0) {
+        std::cerr << "shardsim: started by an MPI launcher with " << LauncherRanks()
+                  << " processes, but the MPI plugin does not load: " << error << "\n";
+      }
+      return kExitRuntime;
+    }
 #else
     if (LauncherRank() == 0) {
       std::cerr << "shardsim: started by an MPI launcher with " << LauncherRanks()

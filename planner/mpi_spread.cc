@@ -7,6 +7,8 @@
 #include <boost/mpi/environment.hpp>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "sim/check.h"
 
@@ -81,6 +83,6 @@ class MpiSpread final : public TaskSpread {
 
 }  // namespace
 
-std::unique_ptr<TaskSpread> StartMpiSpread() { return std::make_unique<MpiSpread>(); }
-
 }  // namespace shardsim
+
+extern "C" shardsim::TaskSpread* ShardsimStartMpiSpread() { return new shardsim::MpiSpread(); }
