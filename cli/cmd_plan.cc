@@ -5,13 +5,23 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "planner/pool.h"
 #include "planner/size.h"
+#include "planner/spread.h"
 #include "planner/sweep.h"
+#ifdef SHARDSIM_HAVE_MPI
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "planner/mpi_spread.h"
+#endif
 #include "reports/csv_writer.h"
 #include "reports/output_dir.h"
 #include "reports/report_size.h"
@@ -56,6 +66,30 @@ bool ReadCount(const po::variables_map& vm, const char* name, int64_t min, int64
   *out = v;
   return true;
 }
+
+#ifdef SHARDSIM_HAVE_MPI
+// Loads the MPI plugin from the executable's directory and starts MPI; null (and `error`) when
+// the plugin does not load.
+std::unique_ptr<TaskSpread> LoadMpiSpread(std::string* error) {
+  std::string path = kShardsimMpiPlugin;
+  char exe[4096];
+  if (const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1); n > 0) {
+    std::string dir(exe, static_cast<size_t>(n));
+    path = dir.substr(0, dir.rfind('/') + 1) + kShardsimMpiPlugin;
+  }
+  // RTLD_GLOBAL: Open MPI's own components resolve MPI's symbols from the global scope.
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  void* entry = handle != nullptr ? dlsym(handle, kShardsimMpiEntry) : nullptr;
+  if (entry == nullptr) {
+    const char* why = dlerror();
+    *error = why != nullptr ? why : path + ": cannot load";
+    return nullptr;
+  }
+  TaskSpread* (*start)() = nullptr;
+  std::memcpy(&start, &entry, sizeof entry);  // object to function pointer, as POSIX allows
+  return std::unique_ptr<TaskSpread>(start());
+}
+#endif
 
 }  // namespace
 
@@ -102,6 +136,13 @@ int CmdSize(const std::vector<std::string>& args) {
   if (vm.count("report") && !vm.count("out")) {
     std::cerr << "shardsim: --report needs --out DIR\n";
     return kExitUsage;
+  }
+  // The search is sequential (each step's shard count depends on the last verdict) and runs only
+  // `replications` runs at a time: under mpirun, rank 0 runs it all on its threads.
+  if (LauncherRanks() > 1) {
+    if (LauncherRank() != 0) return kExitOk;
+    std::cerr << "shardsim: size runs on one process (rank 0 of " << LauncherRanks()
+              << "); its search is sequential, so use --threads rather than mpirun\n";
   }
   o.replications = static_cast<int>(reps);
   o.threads = static_cast<int>(threads);
@@ -189,7 +230,31 @@ int CmdSweep(const std::vector<std::string>& args) {
     std::cerr << "shardsim: sweep needs at least one --set /ptr=v1,v2,... (a grid axis)\n";
     return kExitUsage;
   }
+  // Started by mpirun with several ranks: spread the runs over them; rank 0 writes the outputs.
+  std::unique_ptr<TaskSpread> spread;
+  if (LauncherRanks() > 1) {
+#ifdef SHARDSIM_HAVE_MPI
+    std::string error;
+    spread = LoadMpiSpread(&error);
+    if (spread == nullptr) {
+      if (LauncherRank() == 0) {
+        std::cerr << "shardsim: started by an MPI launcher with " << LauncherRanks()
+                  << " processes, but the MPI plugin does not load: " << error << "\n";
+      }
+      return kExitRuntime;
+    }
+#else
+    if (LauncherRank() == 0) {
+      std::cerr << "shardsim: started by an MPI launcher with " << LauncherRanks()
+                << " processes, but this shardsim was built without MPI (install Open MPI and "
+                   "Boost.MPI and configure again), or run it without mpirun\n";
+    }
+    return kExitUsage;
+#endif
+  }
+  const bool root = spread == nullptr || spread->Root();
   SweepOptions o;
+  o.spread = spread.get();
   o.replications = static_cast<int>(reps);
   o.threads = static_cast<int>(threads);
   o.prices_file = a.prices_file;
@@ -197,11 +262,13 @@ int CmdSweep(const std::vector<std::string>& args) {
   o.progress = [&](size_t done, size_t total) { progress.Update(done, total); };
   const SweepOutcome outcome = RunSweep(a.file, fixed, axes, o);
   if (!outcome.problems.empty()) {
+    if (!root) return kExitUsage;  // every rank found the same problems; rank 0 reports them
     for (const SweepProblem& p : outcome.problems) {
       std::cerr << FormatDiagnostic(p.file, p.diagnostic) << " (at " << p.point << ")\n";
     }
     return kExitUsage;
   }
+  if (!root) return kExitOk;
   OutputDir out;
   out.Add("sweep.csv", SweepCsvText(outcome.result));
   out.Add("sweep.json", SweepJsonText(outcome.result));

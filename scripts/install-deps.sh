@@ -4,8 +4,11 @@
 #   --with-chromium: also the test dependencies of the report rendering test (headless Chromium
 #   and libpng to check its screenshot); scripts/test.sh passes it.
 set -euo pipefail
+# libboost-mpi-dev, openmpi-bin, libopenmpi-dev: `mpirun shardsim sweep` (optional at build time);
+# librapidcheck-dev: the property tests.
 pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libboost-dev libboost-program-options-dev
-      nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev)
+      nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev libboost-mpi-dev openmpi-bin
+      libopenmpi-dev librapidcheck-dev)
 if [[ "${1:-}" == "--with-chromium" ]]; then pkgs+=(chromium libpng-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do

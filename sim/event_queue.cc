@@ -55,38 +55,49 @@ bool EventQueue::IsCancelled(const QueuedEvent& e) {
 // Makes the lowest radix bucket the new run (sorted if small, else redistributed so that its
 // minimum key forms the run), if its minimum key is <= limit_key.
 bool EventQueue::Refill(uint64_t limit_key) {
-  if (occupied_ == 0) return false;
-  const int b = __builtin_ctzll(occupied_);
+  int b = -1;
+  for (size_t w = 0; w < occupied_.size(); ++w) {
+    if (occupied_[w] != 0) {
+      b = static_cast<int>(w * 64) + __builtin_ctzll(occupied_[w]);
+      break;
+    }
+  }
+  if (b < 0) return false;
   auto& src = buckets_[b];
   SHARDSIM_CHECK(!src.empty(), "occupancy mask out of sync");
-  uint64_t min_key = src[0].key;
-  for (const QueuedEvent& e : src) min_key = std::min(min_key, e.key);
+  const uint64_t min_key = bucket_min_[b];
   if (min_key > limit_key) return false;
   run_.clear();
   head_ = 0;
-  occupied_ &= ~(uint64_t{1} << b);
+  occupied_[b >> 6] &= ~(uint64_t{1} << (b & 63));
+  bucket_min_[b] = ~uint64_t{0};
   if (src.size() <= kSortThreshold) {
-    // Every other bucket's keys exceed this bucket's, so the run may take all of it.
+    // Every other bucket's keys exceed this bucket's, so the run may take all of it. The bucket
+    // is in sequence order, so a stable sort by key alone gives (key, seq) order.
     run_.swap(src);
-    if (run_.size() > 1) {
-      std::sort(run_.begin(), run_.end(), [](const QueuedEvent& x, const QueuedEvent& y) {
-        return x.key != y.key ? x.key < y.key : x.seq < y.seq;
-      });
+    QueuedEvent* const r = run_.data();
+    const size_t n = run_.size();
+    for (size_t i = 1; i < n; ++i) {
+      const QueuedEvent e = r[i];
+      size_t j = i;
+      while (j > 0 && r[j - 1].key > e.key) {
+        r[j] = r[j - 1];
+        --j;
+      }
+      r[j] = e;
     }
-    last_ = run_.back().key;
+    last_ = r[n - 1].key;
     return true;
   }
   // Redistribute relative to the minimum: equal keys form the run (in sequence order), the rest
-  // land in lower buckets, each of which is empty now, so scan order (= sequence order) holds.
+  // land at lower digits, in buckets that are all empty now, so scan order (= sequence order)
+  // holds.
   last_ = min_key;
   for (const QueuedEvent& e : src) {
-    const uint64_t x = e.key ^ last_;
-    if (x == 0) {
+    if (e.key == last_) {
       run_.push_back(e);
     } else {
-      const int nb = 64 - __builtin_clzll(x);
-      buckets_[nb].push_back(e);
-      occupied_ |= uint64_t{1} << nb;
+      AddToBucket(BucketOf(e.key, last_), e);
     }
   }
   src.clear();
