@@ -80,6 +80,8 @@ class Stream {
     return routing_.Attach(model, initial, map_);
   }
   const RoutingTable& routing() const { return routing_; }
+  // `holder` hears of each reshard of `model`'s routes before it (RoutingTable::Hold).
+  void HoldRoutes(const KeyModel& model, RouteHolder* holder) { routing_.Hold(model, holder); }
 
   // ---- Shard lifecycle (fact sheet 3). SplitShard and MergeShards at `now`: on success the
   // shard map and the key routing change (producers route their held records again), the
