@@ -202,10 +202,8 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
 
   // One MD5 per template key; routing needs only the high word (KeyRoutes).
   ks.template_high_.resize(ks.stored_base_);
-  std::vector<char> buf(ks.TemplateBufBytes());
-  for (uint32_t i = 0; i < ks.stored_base_; ++i) {
-    ks.template_high_[i] = hasher.PartitionKeyHash(ks.FormatTemplateKey(i, buf)).high();
-  }
+  ks.ForEachTemplateHash(0, ks.stored_base_,
+                         [&](uint32_t id, HashKey h) { ks.template_high_[id] = h.high(); });
   return ks;
 }
 
@@ -218,6 +216,29 @@ std::string_view KeyModel::FormatTemplateKey(uint64_t i, std::vector<char>& buf)
     out = std::copy(pieces_[k].begin(), pieces_[k].end(), out);
   }
   return {buf.data(), static_cast<size_t>(out - buf.data())};
+}
+
+void KeyModel::ForEachTemplateHash(uint32_t first, uint32_t last,
+                                   const std::function<void(uint32_t, HashKey)>& fn) const {
+  // Chunks of keys formatted into one buffer, hashed kMd5Lanes at a time (PartitionKeyHashes).
+  constexpr uint32_t kChunk = 256;
+  const size_t stride = TemplateBufBytes();
+  std::vector<char> text(stride * kChunk);
+  std::vector<char> buf(stride);
+  std::vector<std::string_view> keys(kChunk);
+  std::vector<HashKey> hashes(kChunk);
+  for (uint32_t from = first; from < last;) {
+    const uint32_t n = std::min(kChunk, last - from);
+    for (uint32_t k = 0; k < n; ++k) {
+      const std::string_view key = FormatTemplateKey(from + k, buf);
+      char* at = text.data() + size_t{k} * stride;
+      std::copy(key.begin(), key.end(), at);
+      keys[k] = {at, key.size()};
+    }
+    PartitionKeyHashes({keys.data(), n}, {hashes.data(), n});
+    for (uint32_t k = 0; k < n; ++k) fn(from + k, hashes[k]);
+    from += n;
+  }
 }
 
 std::optional<uint32_t> KeyModel::TemplateIdOf(std::string_view key) const {

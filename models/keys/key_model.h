@@ -140,6 +140,10 @@ class KeyModel {
   uint32_t TemplateBytes(uint64_t i) const { return TemplateBytes(affix_bytes_, digit_copies_, i); }
   // Writes template key i into `buf` and returns it. REQUIRES: buf.size() >= TemplateBufBytes().
   std::string_view FormatTemplateKey(uint64_t i, std::vector<char>& buf) const;
+  // Calls fn(id, hash key) for template keys first <= id < last, in id order, hashing them in
+  // batches (PartitionKeyHashes). REQUIRES: last <= template count.
+  void ForEachTemplateHash(uint32_t first, uint32_t last,
+                           const std::function<void(uint32_t, HashKey)>& fn) const;
   // The template key id whose key is `key`, if any.
   std::optional<uint32_t> TemplateIdOf(std::string_view key) const;
   size_t TemplateBufBytes() const { return affix_bytes_ + 20 * size_t{digit_copies_}; }
