@@ -59,7 +59,13 @@ class KeyModel {
   // hash_keys are ids in spec order (the latter's partition keys only size the record).
   // hot_key: hot_share of the records take the hot key, the rest are uniform over the other
   // template keys (over all of them if the hot key is an extra key or count == 1).
-  static std::optional<KeyModel> Create(const KeySpec& spec, std::string* error);
+  // Key spaces of kStoreHashesBelow template keys and more keep no high words (8 bytes a key):
+  // whatever needs them hashes the keys again, in batches (~35 ns a key, PartitionKeyHashes), so
+  // 10^8 keys take 0.4 GB (the routes' shard per key) instead of 1.2 GB. `store_hashes_below`
+  // moves that threshold (tests).
+  static constexpr uint64_t kStoreHashesBelow = uint64_t{1} << 22;
+  static std::optional<KeyModel> Create(const KeySpec& spec, std::string* error,
+                                        uint64_t store_hashes_below = kStoreHashesBelow);
 
   KeyModel(KeyModel&&) noexcept = default;
   KeyModel& operator=(KeyModel&&) noexcept = default;
@@ -77,7 +83,7 @@ class KeyModel {
   // REQUIRES: key_id < key_count().
   std::string KeyString(uint32_t key_id) const;
   HashKey KeyHash(uint32_t key_id) const;  // MD5 of the key (recomputed), or the ExplicitHashKey
-  uint64_t KeyHashHigh(uint32_t key_id) const;  // its high 64 bits, without hashing
+  uint64_t KeyHashHigh(uint32_t key_id) const;  // its high 64 bits (hashed if not stored)
   double Probability(uint32_t key_id) const;
   // UTF-8 bytes of the key's partition key (what it adds to the record's size).
   uint32_t KeyBytes(uint32_t key_id) const {
@@ -89,6 +95,8 @@ class KeyModel {
   uint32_t RouteKey(const ShardRouter& router, uint32_t key_id) const;
   // The shard index of `map` each key id routes to (RouteKey for every key). O(keys).
   std::vector<uint32_t> ShardsOn(const ShardMap& map) const;
+  // The same into `shard_of`, through `router`. REQUIRES: shard_of.size() == key_count().
+  void RouteAll(const ShardRouter& router, std::span<uint32_t> shard_of) const;
 
   // Exact share of the group's records per shard index of `map` (closed shards get 0): key
   // probabilities summed per shard, or range width / 2^128 when the hash is uniform. O(keys);
@@ -164,7 +172,8 @@ class KeyModel {
   std::vector<StoredKey> stored_;
   std::vector<uint32_t> stored_bytes_;  // partition-key bytes of stored_ keys (hot path copy)
   uint64_t key_count_ = 0;
-  std::vector<uint64_t, HugePageAllocator<uint64_t>> template_high_;  // hash high words, by id
+  // Hash high words by template key id; empty when the key space is too large to store them.
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> template_high_;
 
   std::optional<Zipf> zipf_;
   std::vector<AliasColumn> zipf_alias_;

@@ -118,7 +118,7 @@ KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys
       router_(map),
       shard_of_(model.key_count()) {
   if (!route_keys) return;
-  for (uint32_t id = 0; id < model.key_count(); ++id) shard_of_[id] = model.RouteKey(router_, id);
+  model.RouteAll(router_, {shard_of_.data(), shard_of_.size()});
   FillColumns();
   const bool cells =
       (dist_ == KeyDist::kUniform || dist_ == KeyDist::kZipf || dist_ == KeyDist::kHotKey) &&
