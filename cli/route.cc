@@ -2,7 +2,9 @@
 #include "cli/route.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <istream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -80,6 +82,50 @@ std::string ParseJsonLine(std::string_view line, RouteEntry* entry) {
   return "";
 }
 
+// The output of a run held back until every input line proved valid (all or nothing), in memory
+// up to kSpillBytes and then in an anonymous temporary file: memory stays constant in the number
+// of keys, disk takes the output's size.
+class HeldOutput {
+ public:
+  static constexpr size_t kSpillBytes = size_t{1} << 20;
+
+  // False if the temporary file could not be created or written.
+  bool Append(std::string_view text) {
+    buffer_ += text;
+    return buffer_.size() < kSpillBytes || Spill();
+  }
+  // Writes everything held to `out`; false on a failure of the temporary file.
+  bool CopyTo(std::ostream& out) {
+    if (spill_ != nullptr) {
+      if (!Spill() || std::fflush(spill_.get()) != 0) return false;
+      std::rewind(spill_.get());
+      char chunk[1 << 16];
+      size_t n;
+      while ((n = std::fread(chunk, 1, sizeof(chunk), spill_.get())) > 0) {
+        out.write(chunk, static_cast<std::streamsize>(n));
+      }
+      if (std::ferror(spill_.get())) return false;
+    }
+    out << buffer_;
+    return true;
+  }
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  bool Spill() {
+    if (spill_ == nullptr) spill_.reset(std::tmpfile());
+    if (spill_ == nullptr) return false;
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), spill_.get()) != buffer_.size())
+      return false;
+    buffer_.clear();
+    return true;
+  }
+  std::string buffer_;
+  std::unique_ptr<std::FILE, Closer> spill_;
+};
+
 }  // namespace
 
 int RunRoute(int shards, RouteInput input, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -94,8 +140,10 @@ int RunRoute(int shards, RouteInput input, std::istream& in, std::ostream& out, 
 int RunRoute(const ShardMap& map, RouteInput input, std::istream& in, std::ostream& out,
              std::ostream& err) {
   Md5Hasher hasher;
-  // Buffered so that an invalid line anywhere leaves stdout empty: no partial output.
-  std::string output;
+  // Held so that an invalid line anywhere leaves stdout empty: no partial output.
+  HeldOutput output;
+  std::string line_out;
+  bool held = true;
   int64_t errors = 0;
   int64_t line_number = 0;
   std::string line;
@@ -123,14 +171,15 @@ int RunRoute(const ShardMap& map, RouteInput input, std::istream& in, std::ostre
       if (++errors <= kMaxErrorsShown) err << "line " << line_number << ": " << error << "\n";
       continue;
     }
-    if (errors > 0) continue;  // the output will be dropped anyway
-    output += "{\"partition_key\": ";
-    output += nlohmann::json(entry.partition_key).dump();
-    output += ", \"hash_key\": \"";
-    output += hash_key->ToDecimal();
-    output += "\", \"shard_id\": \"";
-    output += ShardIdString(map.Lookup(*hash_key));
-    output += "\"}\n";
+    if (errors > 0 || !held) continue;  // the output will be dropped anyway
+    line_out = "{\"partition_key\": ";
+    line_out += nlohmann::json(entry.partition_key).dump();
+    line_out += ", \"hash_key\": \"";
+    line_out += hash_key->ToDecimal();
+    line_out += "\", \"shard_id\": \"";
+    line_out += ShardIdString(map.Lookup(*hash_key));
+    line_out += "\"}\n";
+    held = output.Append(line_out);
   }
   if (in.bad()) {
     err << "route: read error after line " << line_number << "; nothing written\n";
@@ -144,7 +193,10 @@ int RunRoute(const ShardMap& map, RouteInput input, std::istream& in, std::ostre
         << " lines invalid; nothing written to stdout\n";
     return 2;
   }
-  out << output;
+  if (!held || !output.CopyTo(out)) {
+    err << "route: failed to hold the output in a temporary file\n";
+    return 1;
+  }
   out.flush();
   if (!out) {
     err << "route: failed to write the output\n";

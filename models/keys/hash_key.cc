@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <ostream>
 
 #include "sim/check.h"
@@ -45,6 +47,84 @@ void AppendPadded(std::string& out, uint64_t v, int width) {
 }
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// ---- data-parallel MD5 of one-block messages (RFC 1321), kMd5Lanes messages at a time.
+
+using Md5Vec = uint32_t __attribute__((vector_size(4 * kMd5Lanes)));
+
+constexpr uint32_t kMd5K[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+constexpr int kMd5Shift[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+
+// The 16 message words of each lane, transposed: word j of lane l is words[j * kMd5Lanes + l];
+// `state` receives A, B, C, D the same way.
+[[gnu::always_inline]] inline void Md5LanesKernel(const uint32_t* words, uint32_t* state) {
+  Md5Vec m[16];
+  std::memcpy(m, words, sizeof(m));
+  Md5Vec a = Md5Vec{} + 0x67452301u, b = Md5Vec{} + 0xefcdab89u, c = Md5Vec{} + 0x98badcfeu,
+         d = Md5Vec{} + 0x10325476u;
+  const Md5Vec a0 = a, b0 = b, c0 = c, d0 = d;
+#pragma GCC unroll 64
+  for (int i = 0; i < 64; ++i) {
+    Md5Vec f;
+    int g;
+    if (i < 16) {
+      f = d ^ (b & (c ^ d));
+      g = i;
+    } else if (i < 32) {
+      f = c ^ (d & (b ^ c));
+      g = (5 * i + 1) % 16;
+    } else if (i < 48) {
+      f = b ^ c ^ d;
+      g = (3 * i + 5) % 16;
+    } else {
+      f = c ^ (b | ~d);
+      g = (7 * i) % 16;
+    }
+    f = f + a + kMd5K[i] + m[g];
+    const int r = kMd5Shift[i / 16][i % 4];
+    a = d;
+    d = c;
+    c = b;
+    b = b + ((f << r) | (f >> (32 - r)));
+  }
+  a += a0;
+  b += b0;
+  c += c0;
+  d += d0;
+  std::memcpy(state, &a, sizeof(a));
+  std::memcpy(state + kMd5Lanes, &b, sizeof(b));
+  std::memcpy(state + 2 * kMd5Lanes, &c, sizeof(c));
+  std::memcpy(state + 3 * kMd5Lanes, &d, sizeof(d));
+}
+
+[[gnu::target("avx512f")]] void Md5LanesAvx512(const uint32_t* words, uint32_t* state) {
+  Md5LanesKernel(words, state);
+}
+[[gnu::target("avx2")]] void Md5LanesAvx2(const uint32_t* words, uint32_t* state) {
+  Md5LanesKernel(words, state);
+}
+void Md5LanesBaseline(const uint32_t* words, uint32_t* state) { Md5LanesKernel(words, state); }
+
+void Md5Lanes(const uint32_t* words, uint32_t* state) {
+  static const int level = __builtin_cpu_supports("avx512f") ? 2
+                           : __builtin_cpu_supports("avx2")  ? 1
+                                                             : 0;
+  if (level == 2) {
+    Md5LanesAvx512(words, state);
+  } else if (level == 1) {
+    Md5LanesAvx2(words, state);
+  } else {
+    Md5LanesBaseline(words, state);
+  }
+}
 
 }  // namespace
 
@@ -191,6 +271,49 @@ HashKey PartitionKeyHash(std::string_view utf8_key) {
   // the key, so this cache is not observable state.
   thread_local Md5Hasher hasher;
   return hasher.PartitionKeyHash(utf8_key);
+}
+
+void PartitionKeyHashes(std::span<const std::string_view> keys, std::span<HashKey> out) {
+  SHARDSIM_CHECK(out.size() == keys.size(), "one hash per key");
+  alignas(64) uint32_t words[16 * kMd5Lanes] = {};
+  alignas(64) uint32_t state[4 * kMd5Lanes];
+  size_t lane_key[kMd5Lanes];
+  size_t lanes = 0;
+  auto flush = [&] {
+    Md5Lanes(words, state);
+    // The digest is A, B, C, D little-endian; the hash key reads it big-endian.
+    auto word = [&](int w, size_t l) {
+      return uint64_t{__builtin_bswap32(state[w * kMd5Lanes + l])};
+    };
+    for (size_t l = 0; l < lanes; ++l) {
+      out[lane_key[l]] =
+          HashKey::FromHalves(word(0, l) << 32 | word(1, l), word(2, l) << 32 | word(3, l));
+    }
+    lanes = 0;
+  };
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string_view k = keys[i];
+    if (k.size() > kMd5ShortKeyBytes) {
+      out[i] = PartitionKeyHash(k);
+      continue;
+    }
+    // The one padded block: the key, 0x80, zeros, the length in bits (64-bit little-endian).
+    uint32_t block[16] = {};
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(block, k.data(), k.size());
+      block[k.size() / 4] |= uint32_t{0x80} << (8 * (k.size() % 4));
+    } else {
+      for (size_t b = 0; b < k.size(); ++b) {
+        block[b / 4] |= uint32_t{static_cast<unsigned char>(k[b])} << (8 * (b % 4));
+      }
+      block[k.size() / 4] |= uint32_t{0x80} << (8 * (k.size() % 4));
+    }
+    block[14] = static_cast<uint32_t>(k.size() * 8);  // the length in bits, 64-bit little-endian
+    for (size_t j = 0; j < 16; ++j) words[j * kMd5Lanes + lanes] = block[j];
+    lane_key[lanes++] = i;
+    if (lanes == kMd5Lanes) flush();
+  }
+  if (lanes > 0) flush();  // the unused lanes hash stale words; their digests are ignored
 }
 
 }  // namespace shardsim

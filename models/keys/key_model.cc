@@ -46,7 +46,8 @@ bool IsOpen(const ShardMap& map, int shard) {
 
 // ---------------------------------------------------------------- construction
 
-std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error) {
+std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error,
+                                         uint64_t store_hashes_below) {
   auto fail = [&](std::string message) -> std::optional<KeyModel> {
     if (error != nullptr) *error = std::move(message);
     return std::nullopt;
@@ -201,11 +202,10 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
   ks.key_count_ = ks.stored_base_ + ks.stored_.size();
 
   // One MD5 per template key; routing needs only the high word (KeyRoutes).
+  if (ks.stored_base_ >= store_hashes_below) return ks;
   ks.template_high_.resize(ks.stored_base_);
-  std::vector<char> buf(ks.TemplateBufBytes());
-  for (uint32_t i = 0; i < ks.stored_base_; ++i) {
-    ks.template_high_[i] = hasher.PartitionKeyHash(ks.FormatTemplateKey(i, buf)).high();
-  }
+  ks.ForEachTemplateHash(0, ks.stored_base_,
+                         [&](uint32_t id, HashKey h) { ks.template_high_[id] = h.high(); });
   return ks;
 }
 
@@ -218,6 +218,29 @@ std::string_view KeyModel::FormatTemplateKey(uint64_t i, std::vector<char>& buf)
     out = std::copy(pieces_[k].begin(), pieces_[k].end(), out);
   }
   return {buf.data(), static_cast<size_t>(out - buf.data())};
+}
+
+void KeyModel::ForEachTemplateHash(uint32_t first, uint32_t last,
+                                   const std::function<void(uint32_t, HashKey)>& fn) const {
+  // Chunks of keys formatted into one buffer, hashed kMd5Lanes at a time (PartitionKeyHashes).
+  constexpr uint32_t kChunk = 256;
+  const size_t stride = TemplateBufBytes();
+  std::vector<char> text(stride * kChunk);
+  std::vector<char> buf(stride);
+  std::vector<std::string_view> keys(kChunk);
+  std::vector<HashKey> hashes(kChunk);
+  for (uint32_t from = first; from < last;) {
+    const uint32_t n = std::min(kChunk, last - from);
+    for (uint32_t k = 0; k < n; ++k) {
+      const std::string_view key = FormatTemplateKey(from + k, buf);
+      char* at = text.data() + size_t{k} * stride;
+      std::copy(key.begin(), key.end(), at);
+      keys[k] = {at, key.size()};
+    }
+    PartitionKeyHashes({keys.data(), n}, {hashes.data(), n});
+    for (uint32_t k = 0; k < n; ++k) fn(from + k, hashes[k]);
+    from += n;
+  }
 }
 
 std::optional<uint32_t> KeyModel::TemplateIdOf(std::string_view key) const {
@@ -260,12 +283,13 @@ HashKey KeyModel::KeyHash(uint32_t key_id) const {
 
 uint64_t KeyModel::KeyHashHigh(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
-  return key_id >= stored_base_ ? stored_[key_id - stored_base_].hash.high()
-                                : template_high_[key_id];
+  if (key_id >= stored_base_) return stored_[key_id - stored_base_].hash.high();
+  return template_high_.empty() ? KeyHash(key_id).high() : template_high_[key_id];
 }
 
 uint32_t KeyModel::RouteKey(const ShardRouter& router, uint32_t key_id) const {
   if (key_id >= stored_base_) return router.Lookup(stored_[key_id - stored_base_].hash.value());
+  if (template_high_.empty()) return router.Lookup(KeyHash(key_id).value());
   const uint32_t shard = router.LookupHigh(template_high_[key_id]);
   return shard != ShardRouter::kNoShard ? shard : router.Lookup(KeyHash(key_id).value());
 }
@@ -273,8 +297,19 @@ uint32_t KeyModel::RouteKey(const ShardRouter& router, uint32_t key_id) const {
 std::vector<uint32_t> KeyModel::ShardsOn(const ShardMap& map) const {
   const ShardRouter router(map);
   std::vector<uint32_t> shard_of(key_count_);
-  for (uint32_t id = 0; id < key_count_; ++id) shard_of[id] = RouteKey(router, id);
+  RouteAll(router, shard_of);
   return shard_of;
+}
+
+void KeyModel::RouteAll(const ShardRouter& router, std::span<uint32_t> shard_of) const {
+  SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
+  uint32_t id = 0;
+  if (template_high_.empty() && stored_base_ > 0) {
+    ForEachTemplateHash(0, stored_base_,
+                        [&](uint32_t k, HashKey h) { shard_of[k] = router.Lookup(h.value()); });
+    id = stored_base_;
+  }
+  for (; id < key_count_; ++id) shard_of[id] = RouteKey(router, id);
 }
 
 double KeyModel::Probability(uint32_t key_id) const {
@@ -414,7 +449,19 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(
   // The high word rules out every key outside [start, end] but those sharing its ends' high words.
   const uint64_t start_high = HashKey(start).high();
   const uint64_t end_high = HashKey(end).high();
-  for (uint32_t id = 0; id < key_count_; ++id) {
+  uint32_t first_id = 0;
+  if (template_high_.empty() && stored_base_ > 0) {
+    // No stored high words: every template key is hashed again, in batches.
+    ForEachTemplateHash(0, stored_base_, [&](uint32_t id, HashKey hk) {
+      const Uint128 h = hk.value();
+      if (h < start || h > end) return;
+      const double w = weight(id);
+      SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
+      if (w > 0) items.push_back({h, w, id});
+    });
+    first_id = stored_base_;
+  }
+  for (uint32_t id = first_id; id < key_count_; ++id) {
     const uint64_t high = KeyHashHigh(id);
     if (high < start_high || high > end_high) continue;
     const double w = weight(id);

@@ -1,7 +1,8 @@
 // KeyModel: the partition keys of a producer group, immutable once built -- the distribution a
 // record's key is drawn from (uniform, Zipf, hot key, weighted keys, random keys,
 // ExplicitHashKeys), the bytes each key adds to a record, and per key what routing needs: the high
-// 64 bits of its MD5 hash key (8 bytes per template key), so that the routing of every key on any
+// 64 bits of its MD5 hash key (8 bytes per template key; not kept from kStoreHashesBelow keys on,
+// where the keys are hashed again in batches when needed), so that the routing of every key on any
 // shard map is built without hashing again (models/keys/routing.h), exactly -- the full hash is
 // recomputed only for a key whose high word equals a range start's. Plus the exact analyses on a
 // shard map: expected shard shares, top keys, balancing split points. Built once per prepared
@@ -52,14 +53,22 @@ class ShardRouter;
 class KeyModel {
  public:
   // Validates `spec` (an invalid spec gives nullopt and writes a message naming the KeySpec field
-  // and the rule to `error`) and hashes every key once. Cost: one MD5 per key (measured 0.21 s
-  // per 10^6 keys); memory: 8 bytes per template key (its hash's high word).
+  // and the rule to `error`) and hashes every key once. Cost: one MD5 per key, 16 keys at a time
+  // (PartitionKeyHashes: ~35 ns a key on this machine, was 0.21 s per 10^6 keys one EVP call at a
+  // time); memory: 8 bytes per template key (its hash's high word) below kStoreHashesBelow keys,
+  // none from there on (no hashing at all then: the routes hash when they are built).
   // Key ids: template key i is id i (zipf: rank i + 1, so key 0 is hottest); a hot_key string
   // outside the key space is an extra key, id count; weighted keys and explicit_hash_key's
   // hash_keys are ids in spec order (the latter's partition keys only size the record).
   // hot_key: hot_share of the records take the hot key, the rest are uniform over the other
   // template keys (over all of them if the hot key is an extra key or count == 1).
-  static std::optional<KeyModel> Create(const KeySpec& spec, std::string* error);
+  // Key spaces of kStoreHashesBelow template keys and more keep no high words (8 bytes a key):
+  // whatever needs them hashes the keys again, in batches (~35 ns a key, PartitionKeyHashes), so
+  // 10^8 keys take 0.4 GB (the routes' shard per key) instead of 1.2 GB. `store_hashes_below`
+  // moves that threshold (tests).
+  static constexpr uint64_t kStoreHashesBelow = uint64_t{1} << 22;
+  static std::optional<KeyModel> Create(const KeySpec& spec, std::string* error,
+                                        uint64_t store_hashes_below = kStoreHashesBelow);
 
   KeyModel(KeyModel&&) noexcept = default;
   KeyModel& operator=(KeyModel&&) noexcept = default;
@@ -77,7 +86,7 @@ class KeyModel {
   // REQUIRES: key_id < key_count().
   std::string KeyString(uint32_t key_id) const;
   HashKey KeyHash(uint32_t key_id) const;  // MD5 of the key (recomputed), or the ExplicitHashKey
-  uint64_t KeyHashHigh(uint32_t key_id) const;  // its high 64 bits, without hashing
+  uint64_t KeyHashHigh(uint32_t key_id) const;  // its high 64 bits (hashed if not stored)
   double Probability(uint32_t key_id) const;
   // UTF-8 bytes of the key's partition key (what it adds to the record's size).
   uint32_t KeyBytes(uint32_t key_id) const {
@@ -89,6 +98,8 @@ class KeyModel {
   uint32_t RouteKey(const ShardRouter& router, uint32_t key_id) const;
   // The shard index of `map` each key id routes to (RouteKey for every key). O(keys).
   std::vector<uint32_t> ShardsOn(const ShardMap& map) const;
+  // The same into `shard_of`, through `router`. REQUIRES: shard_of.size() == key_count().
+  void RouteAll(const ShardRouter& router, std::span<uint32_t> shard_of) const;
 
   // Exact share of the group's records per shard index of `map` (closed shards get 0): key
   // probabilities summed per shard, or range width / 2^128 when the hash is uniform. O(keys);
@@ -140,6 +151,10 @@ class KeyModel {
   uint32_t TemplateBytes(uint64_t i) const { return TemplateBytes(affix_bytes_, digit_copies_, i); }
   // Writes template key i into `buf` and returns it. REQUIRES: buf.size() >= TemplateBufBytes().
   std::string_view FormatTemplateKey(uint64_t i, std::vector<char>& buf) const;
+  // Calls fn(id, hash key) for template keys first <= id < last, in id order, hashing them in
+  // batches (PartitionKeyHashes). REQUIRES: last <= template count.
+  void ForEachTemplateHash(uint32_t first, uint32_t last,
+                           const std::function<void(uint32_t, HashKey)>& fn) const;
   // The template key id whose key is `key`, if any.
   std::optional<uint32_t> TemplateIdOf(std::string_view key) const;
   size_t TemplateBufBytes() const { return affix_bytes_ + 20 * size_t{digit_copies_}; }
@@ -160,7 +175,8 @@ class KeyModel {
   std::vector<StoredKey> stored_;
   std::vector<uint32_t> stored_bytes_;  // partition-key bytes of stored_ keys (hot path copy)
   uint64_t key_count_ = 0;
-  std::vector<uint64_t, HugePageAllocator<uint64_t>> template_high_;  // hash high words, by id
+  // Hash high words by template key id; empty when the key space is too large to store them.
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> template_high_;
 
   std::optional<Zipf> zipf_;
   std::vector<AliasColumn> zipf_alias_;

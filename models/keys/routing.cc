@@ -118,8 +118,17 @@ KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys
       router_(map),
       shard_of_(model.key_count()) {
   if (!route_keys) return;
-  for (uint32_t id = 0; id < model.key_count(); ++id) shard_of_[id] = model.RouteKey(router_, id);
+  model.RouteAll(router_, {shard_of_.data(), shard_of_.size()});
   FillColumns();
+  const bool cells =
+      (dist_ == KeyDist::kUniform || dist_ == KeyDist::kZipf || dist_ == KeyDist::kHotKey) &&
+      model.key_count() >= kMinCellKeys;
+  if (!cells) return;
+  cell_mass_.assign(map.shards().size() * kCellClasses, 0.0);
+  for (uint32_t id = 0; id < model.key_count(); ++id) {
+    cell_mass_[size_t{shard_of_[id]} * kCellClasses + CellClass(id)] += model.Probability(id);
+  }
+  BuildCells();
 }
 
 KeyRoutes KeyRoutes::Rebuilt(const ShardMap& map) const {
@@ -138,12 +147,92 @@ KeyRoutes KeyRoutes::Rebuilt(const ShardMap& map) const {
       keep[static_cast<size_t>(index)] = 1;
     }
   }
+  const bool cells = HasCells();
+  if (cells) {
+    // The mass of closed shards moves to the shards their keys route to now.
+    next.cell_mass_ = cell_mass_;
+    next.cell_mass_.resize(map.shards().size() * kCellClasses, 0.0);
+    for (size_t s = 0; s < map.shards().size(); ++s) {
+      if (keep[s]) continue;
+      std::fill_n(next.cell_mass_.begin() + static_cast<ptrdiff_t>(s * kCellClasses), kCellClasses,
+                  0.0);
+    }
+  }
   for (uint32_t id = 0; id < model_->key_count(); ++id) {
     const uint32_t s = shard_of_[id];
-    next.shard_of_[id] = s < keep.size() && keep[s] ? s : model_->RouteKey(next.router_, id);
+    if (s < keep.size() && keep[s]) {
+      next.shard_of_[id] = s;
+      continue;
+    }
+    next.shard_of_[id] = model_->RouteKey(next.router_, id);
+    if (cells) {
+      next.cell_mass_[size_t{next.shard_of_[id]} * kCellClasses + CellClass(id)] +=
+          model_->Probability(id);
+    }
   }
   next.FillColumns();
+  if (cells) next.BuildCells();
   return next;
+}
+
+uint32_t KeyRoutes::CellClass(uint32_t key_id) const {
+  if (key_id >= template_count_) return kCellClasses - 1;  // the extra hot key
+  return KeyModel::TemplateBytes(0, 1, key_id) - 1;        // decimal digits - 1
+}
+
+uint32_t KeyRoutes::ClassBytes(uint32_t cell_class) const {
+  if (cell_class == kCellClasses - 1) return model_->stored_bytes_.front();
+  return affix_bytes_ + digit_copies_ * (cell_class + 1);
+}
+
+// Vose's alias method over the cells of positive mass, thresholds in 32 bits as the Zipf table's.
+void KeyRoutes::BuildCells() {
+  std::vector<uint32_t> cell;  // cell_mass_ index of each column
+  double total = 0;
+  for (size_t i = 0; i < cell_mass_.size(); ++i) {
+    if (cell_mass_[i] > 0) {
+      cell.push_back(static_cast<uint32_t>(i));
+      total += cell_mass_[i];
+    }
+  }
+  SHARDSIM_CHECK(!cell.empty() && total > 0, "key probabilities carry no mass");
+  const size_t n = cell.size();
+  std::vector<double> scaled(n);
+  for (size_t k = 0; k < n; ++k) scaled[k] = cell_mass_[cell[k]] / total * static_cast<double>(n);
+  std::vector<uint32_t> small, large, alias(n);
+  std::vector<double> keep(n, 1.0);
+  for (size_t k = n; k-- > 0;)
+    (scaled[k] < 1.0 ? small : large).push_back(static_cast<uint32_t>(k));
+  for (size_t k = 0; k < n; ++k) alias[k] = static_cast<uint32_t>(k);
+  while (!small.empty() && !large.empty()) {
+    const uint32_t lo = small.back();
+    small.pop_back();
+    const uint32_t l = large.back();
+    keep[lo] = scaled[lo];
+    alias[lo] = l;
+    scaled[l] = (scaled[l] + scaled[lo]) - 1.0;
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  // Leftovers are full columns (their scaled weight is 1 up to rounding).
+  cells_.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    const double t = std::min(std::max(keep[k], 0.0), 1.0) * 4294967296.0;
+    const uint32_t shard = cell[k] / kCellClasses, alias_shard = cell[alias[k]] / kCellClasses;
+    cells_[k] = {t >= 4294967295.0 ? 0xffffffffU : static_cast<uint32_t>(t), shard, alias_shard,
+                 static_cast<uint16_t>(ClassBytes(cell[k] % kCellClasses)),
+                 static_cast<uint16_t>(ClassBytes(cell[alias[k]] % kCellClasses))};
+  }
+}
+
+KeyDraw KeyRoutes::SampleInCell(Rng& rng, uint32_t shard, uint32_t key_bytes) const {
+  SHARDSIM_CHECK(HasCells(), "no cells to condition on");
+  for (;;) {
+    const KeyDraw d = Sample(rng);
+    if (d.shard == shard && d.key_bytes == key_bytes) return d;
+  }
 }
 
 void KeyRoutes::FillColumns() {
@@ -199,8 +288,21 @@ const KeyRouting& RoutingTable::Find(const KeyModel& model) const {
   return *routings_.front();
 }
 
+void RoutingTable::Hold(const KeyModel& model, RouteHolder* holder) {
+  for (const std::unique_ptr<KeyRouting>& r : routings_) {
+    if (r->model_ == &model) {
+      r->holders_.push_back(holder);
+      return;
+    }
+  }
+  SHARDSIM_CHECK(false, "key model not attached to this stream");
+}
+
 void RoutingTable::Reshard(const ShardMap& map) {
   ++epoch_;
+  for (const std::unique_ptr<KeyRouting>& r : routings_) {
+    for (RouteHolder* h : r->holders_) h->BeforeReshard(*r->current_);
+  }
   for (const std::unique_ptr<KeyRouting>& r : routings_) {
     auto next = std::make_unique<KeyRoutes>(r->current_->Rebuilt(map));
     r->owned_ = std::move(next);

@@ -6,7 +6,8 @@
 // the stream, the routes on the stream's current map -- the prepared ones until a reshard, then
 // its own, rebuilt without hashing (KeyModel's high words) -- and an epoch that counts the
 // rebuilds, so records that cached a shard know when to route again. KeySampler draws a group's
-// keys through it with lookahead prefetching.
+// keys through it with lookahead prefetching, or, where no reader needs a record's key identity,
+// only its shard and key length from an alias table over (shard, key length) cells.
 // Thread safety: ShardRouter and KeyRoutes are immutable (const methods may run concurrently); a
 // RoutingTable and a KeySampler belong to one simulation.
 #pragma once
@@ -96,6 +97,29 @@ class KeyRoutes {
     return Keyed(static_cast<uint32_t>(MulHigh(u, template_count_)));
   }
 
+  // Cell sampling, for key spaces too large for the caches (kMinCellKeys keys and more, uniform,
+  // Zipf or hot-key): what the write path needs of a record's key is its shard and its length,
+  // so a draw can take a (shard, key length) cell from a Vose alias table over the cells, each
+  // weighted with the exact probability of its keys (a few thousand 16-byte columns: one cache
+  // line, no 10^7-entry table, no Zipf arithmetic). The joint law of (shard, length) is exactly
+  // that of a key draw; the key's identity, when it is needed (a reshard routes the record again),
+  // is drawn afterwards from the law of the keys in its cell (SampleInCell): the pair is then
+  // distributed exactly as a key drawn first.
+  static constexpr uint64_t kMinCellKeys = uint64_t{1} << 20;
+  bool HasCells() const { return !cells_.empty(); }
+  // A record's shard and key length, key_id kNoKey. REQUIRES: HasCells().
+  KeyDraw SampleCell(uint64_t u) const {
+    const Uint128 m = static_cast<Uint128>(u) * cells_.size();
+    const CellColumn& e = cells_[static_cast<size_t>(m >> 64)];
+    return static_cast<uint32_t>(static_cast<uint64_t>(m) >> 32) < e.threshold
+               ? KeyDraw{kNoKey, e.shard, e.bytes}
+               : KeyDraw{kNoKey, e.alias_shard, e.alias_bytes};
+  }
+  // A key drawn from the key distribution conditioned on routing to `shard` (on these routes' map)
+  // with `key_bytes` bytes: rejection, on average (cells of the shard) / (the shard's share)
+  // draws. REQUIRES: HasCells(); the cell was drawn by SampleCell on these routes.
+  KeyDraw SampleInCell(Rng& rng, uint32_t shard, uint32_t key_bytes) const;
+
   // REQUIRES: key_id < model().key_count().
   uint32_t ShardOf(uint32_t key_id) const;
   // The shard a record routes to by its key id, or by its hash when it has none.
@@ -111,9 +135,23 @@ class KeyRoutes {
     uint32_t alias_shard;  // shard of the alias key
   };
 
+  struct CellColumn {
+    uint32_t threshold;  // keep the column's cell when the draw's fraction is below this / 2^32
+    uint32_t shard;
+    uint32_t alias_shard;
+    uint16_t bytes;
+    uint16_t alias_bytes;
+  };
+  // Key length classes of the cells: decimal digits 1..10 of a template key's id, and the extra
+  // hot key.
+  static constexpr uint32_t kCellClasses = 11;
+
   KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys);
   void RouteKey(uint32_t key_id);  // exact, from the high word (MD5 on a tie)
   void FillColumns();
+  uint32_t CellClass(uint32_t key_id) const;
+  uint32_t ClassBytes(uint32_t cell_class) const;
+  void BuildCells();  // cells_ from cell_mass_
   // Uniform index in [0, n) from the high word of u * n (bias <= n / 2^64, far below any
   // sampling error); the low word stays uniform for a second decision.
   static uint64_t MulHigh(uint64_t u, uint64_t n) {
@@ -149,6 +187,19 @@ class KeyRoutes {
   ShardRouter router_;
   std::vector<uint32_t, HugePageAllocator<uint32_t>> shard_of_;  // by key id
   std::vector<ZipfColumn, HugePageAllocator<ZipfColumn>> columns_;
+  std::vector<double> cell_mass_;  // [shard * kCellClasses + class]: the keys' probability
+  std::vector<CellColumn> cells_;  // alias table over the cells of positive mass
+};
+
+// Told before the routes of a key model change, while the old ones still stand: a producer that
+// holds records drawn without a key identity (KeyRoutes::SampleCell) gives them one then, so that
+// they route again exactly.
+class RouteHolder {
+ public:
+  virtual void BeforeReshard(const KeyRoutes& old_routes) = 0;
+
+ protected:
+  ~RouteHolder() = default;
 };
 
 // The routing of one key model on a stream's current map, for the run: what a producer group
@@ -167,6 +218,7 @@ class KeyRouting {
   const KeyRoutes* current_ = nullptr;
   std::unique_ptr<KeyRoutes> owned_;  // set once the stream has resharded
   uint32_t epoch_ = 0;
+  std::vector<RouteHolder*> holders_;
 };
 
 class RoutingTable {
@@ -182,6 +234,9 @@ class RoutingTable {
   const KeyRouting& Attach(const KeyModel& model, const KeyRoutes* initial, const ShardMap& map);
   // The routing of an attached model. REQUIRES: `model` was attached.
   const KeyRouting& Find(const KeyModel& model) const;
+  // `holder` is told before each reshard of `model`'s routes. REQUIRES: `model` was attached;
+  // `holder` outlives the table's reshards.
+  void Hold(const KeyModel& model, RouteHolder* holder);
   // The stream's map changed (SplitShard, MergeShards): every model's routes are rebuilt on it.
   void Reshard(const ShardMap& map);
   uint32_t epoch() const { return epoch_; }
@@ -222,16 +277,23 @@ inline KeyDraw KeyRoutes::Sample(Rng& rng) const {
 // through the routing's current routes, so a reshard changes the shards, never the draws.
 class KeySampler {
  public:
-  KeySampler(const KeyRouting& routing, Rng rng)
-      : routing_(&routing), rng_(rng), lookahead_(routing.routes().SupportsLookahead()) {
+  // `identity`: every draw needs its key id. Without it, routes with cells (HasCells) draw the
+  // shard and key length only (key_id kNoKey).
+  KeySampler(const KeyRouting& routing, Rng rng, bool identity = true)
+      : routing_(&routing),
+        rng_(rng),
+        cells_(!identity && routing.routes().HasCells()),
+        lookahead_(!cells_ && routing.routes().SupportsLookahead()) {
     if (!lookahead_) return;
     for (uint64_t& u : ahead_) {
       u = rng_.Next();
       __builtin_prefetch(routing_->routes().LookaheadAddress(u));
     }
   }
+  bool cells() const { return cells_; }
   [[gnu::always_inline]] KeyDraw Next() {
     const KeyRoutes& routes = routing_->routes();
+    if (cells_) return routes.SampleCell(rng_.Next());
     if (!lookahead_) return routes.Sample(rng_);
     const uint64_t u = ahead_[slot_];
     ahead_[slot_] = rng_.Next();
@@ -244,6 +306,7 @@ class KeySampler {
   static constexpr size_t kAhead = 8;  // draws in flight: covers a memory miss at ~50 ns/record
   const KeyRouting* routing_;
   Rng rng_;
+  bool cells_;
   bool lookahead_;
   size_t slot_ = 0;
   uint64_t ahead_[kAhead] = {};

@@ -11,7 +11,8 @@
 namespace shardsim {
 ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profile,
                              const KeyModel& keys, SizeSampler sizes, Stream& stream, SimTime end,
-                             SimTime warmup, uint32_t group_index, const KeyRoutes* routes)
+                             SimTime warmup, uint32_t group_index, const KeyRoutes* routes,
+                             bool key_identity)
     : ProducerModel("producer/" + spec.name),
       spec_(spec),
       profile_(profile),
@@ -20,6 +21,7 @@ ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profil
       routing_(stream.AttachKeys(keys, routes)),
       route_epoch_(routing_.epoch()),
       hashed_(keys.HashIsUniform()),
+      key_identity_(key_identity || !spec.target.empty()),
       end_(end),
       warmup_(warmup),
       group_index_(group_index),
@@ -39,7 +41,11 @@ void ProducerGroup::Start(Context& ctx) {
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
   retry_rng_.emplace(ctx.MakeRng("retry"));
-  key_sampler_.emplace(routing_, ctx.MakeRng("keys"));
+  key_sampler_.emplace(routing_, ctx.MakeRng("keys"), key_identity_);
+  if (key_sampler_->cells()) {
+    identity_rng_.emplace(ctx.MakeRng("key_identity"));
+    stream_.HoldRoutes(keys_, this);
+  }
   // A stream of its own, so that the phases change no other draw.
   phase_rng_.emplace(ctx.MakeRng("start_phase"));
   const bool random_phase = spec_.start_phase == StartPhase::kRandom;
@@ -276,6 +282,20 @@ void ProducerGroup::RouteAgain() {
     }
   }
   route_epoch_ = routing_.epoch();
+}
+
+void ProducerGroup::BeforeReshard(const KeyRoutes& old_routes) {
+  auto identify = [&](Record& r) {
+    if (r.key_id == kNoKey)
+      r.key_id = old_routes.SampleInCell(*identity_rng_, r.shard, r.key_bytes).key_id;
+  };
+  for (Instance& in : instances_) {
+    if (in.has_next) identify(in.next);
+  }
+  for (uint32_t c = 0; c < calls_.size(); ++c) {
+    if (!calls_.live(c)) continue;
+    for (Record& r : calls_[c].records) identify(r);
+  }
 }
 
 void ProducerGroup::ReleaseSlot(Context& ctx, uint32_t instance) {

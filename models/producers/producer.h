@@ -31,14 +31,19 @@
 
 namespace shardsim {
 
-class ProducerGroup final : public ProducerModel {
+class ProducerGroup final : public ProducerModel, private RouteHolder {
  public:
   // `profile`, `keys`, `stream` and `routes` must outlive the group. `end` is the end of the run:
   // records are created at times < end. Latency statistics start at `warmup`; counts cover the
   // run. `routes`: the keys' routes on the stream's initial map, if prepared (else built).
+  // `key_identity`: some reader of the stream needs each stored record's key id (Lambda's
+  // ParallelizationFactor, Firehose dynamic partitioning, poison keys). Without it, and with a
+  // key space large enough for cell sampling (KeyRoutes::HasCells), records are drawn as a shard
+  // and a key length only and stored without a key id; a reshard gives the held ones their key.
   ProducerGroup(const ProducerSpec& spec, const RateProfile& profile, const KeyModel& keys,
                 SizeSampler sizes, Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(),
-                uint32_t group_index = 0, const KeyRoutes* routes = nullptr);
+                uint32_t group_index = 0, const KeyRoutes* routes = nullptr,
+                bool key_identity = true);
 
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
@@ -100,6 +105,8 @@ class ProducerGroup final : public ProducerModel {
   [[gnu::always_inline]] inline void DrawNext(Instance& in);
   // The stream resharded since the held records were routed: route them again.
   void RouteAgain();
+  // Records drawn by cell get a key identity on the routes they were drawn on.
+  void BeforeReshard(const KeyRoutes& old_routes) override;
   void FormBatch(Context& ctx, uint32_t instance) {
     hashed_ ? FormBatchOf<true>(ctx, instance) : FormBatchOf<false>(ctx, instance);
   }
@@ -124,6 +131,7 @@ class ProducerGroup final : public ProducerModel {
   const KeyRouting& routing_;
   uint32_t route_epoch_;
   bool hashed_;  // records carry no key id, only a hash (random keys, uniform ExplicitHashKeys)
+  bool key_identity_;
   SimTime end_;
   SimTime warmup_;
   uint32_t group_index_;  // stored with each record (StoredRecord::producer)
@@ -136,7 +144,7 @@ class ProducerGroup final : public ProducerModel {
   SimDuration linger_;
   SizeSampler sizes_;
   LatencySampler latency_;
-  std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_, phase_rng_;
+  std::optional<Rng> arrival_rng_, record_rng_, latency_rng_, retry_rng_, phase_rng_, identity_rng_;
   std::optional<KeySampler> key_sampler_;
   std::vector<Instance> instances_;
   SlotPool<Call> calls_;

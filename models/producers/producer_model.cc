@@ -12,13 +12,13 @@ std::unique_ptr<ProducerModel> MakeProducerModel(const ProducerSpec& spec,
                                                  const RateProfile& profile, const KeyModel& keys,
                                                  SizeSampler sizes, Stream& stream, SimTime end,
                                                  SimTime warmup, uint32_t group_index,
-                                                 const KeyRoutes* routes) {
+                                                 const KeyRoutes* routes, bool key_identity) {
   if (spec.api.type == ApiType::kKpl) {
     return std::make_unique<KplProducerGroup>(spec, profile, keys, std::move(sizes), stream, end,
                                               warmup, group_index, routes);
   }
   return std::make_unique<ProducerGroup>(spec, profile, keys, std::move(sizes), stream, end, warmup,
-                                         group_index, routes);
+                                         group_index, routes, key_identity);
 }
 
 }  // namespace shardsim

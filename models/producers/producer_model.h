@@ -32,12 +32,11 @@ class ProducerModel : public Component {
 // The model for spec.api.type. `profile`, `keys`, `stream` and `routes` must outlive it. Records
 // are created at times < `end`; latency statistics start at `warmup`; `group_index` is stored with
 // each record (StoredRecord::producer); `routes` are the keys' routes on the stream's initial map
-// when prepared (built otherwise).
-std::unique_ptr<ProducerModel> MakeProducerModel(const ProducerSpec& spec,
-                                                 const RateProfile& profile, const KeyModel& keys,
-                                                 SizeSampler sizes, Stream& stream, SimTime end,
-                                                 SimTime warmup = SimTime::Zero(),
-                                                 uint32_t group_index = 0,
-                                                 const KeyRoutes* routes = nullptr);
+// when prepared (built otherwise); `key_identity`: a reader needs stored records' key ids
+// (ProducerGroup).
+std::unique_ptr<ProducerModel> MakeProducerModel(
+    const ProducerSpec& spec, const RateProfile& profile, const KeyModel& keys, SizeSampler sizes,
+    Stream& stream, SimTime end, SimTime warmup = SimTime::Zero(), uint32_t group_index = 0,
+    const KeyRoutes* routes = nullptr, bool key_identity = true);
 
 }  // namespace shardsim

@@ -27,6 +27,21 @@ std::unique_ptr<Stream> MakeDirectPutStream(const ConsumerSpec& c, const Scenari
   return s;
 }
 
+// Whether a reader of the stream uses stored records' key ids: a Lambda mapping's slots
+// (ParallelizationFactor above 1) and poison keys, a Firehose's dynamic partitions.
+bool ReadersNeedKeyIdentity(const Scenario& scenario) {
+  for (const ConsumerSpec& c : scenario.consumers) {
+    if (c.type == ConsumerType::kLambda) {
+      if (c.lambda.parallelization_factor > 1) return true;
+      for (const PoisonRecord& p : c.lambda.function.poison_records) {
+        if (!p.key.empty()) return true;
+      }
+    }
+    if (c.type == ConsumerType::kFirehose && c.firehose.dynamic_partitioning.enabled) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t replication)
@@ -43,12 +58,14 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
     }
   }
   const std::vector<PreparedProducer>& inputs = prepared.producers();
+  const bool key_identity = ReadersNeedKeyIdentity(scenario);
   for (size_t i = 0; i < scenario.producers.size(); ++i) {
     const ProducerSpec& p = scenario.producers[i];
     Stream& target = p.target.empty() ? *stream_ : *direct_put_.at(p.target);
-    std::unique_ptr<ProducerModel> model = MakeProducerModel(
-        p, inputs[i].profile, *inputs[i].keys, inputs[i].sizes, target, end_,
-        SimTime::Zero() + scenario.warmup, static_cast<uint32_t>(i), inputs[i].routes.get());
+    std::unique_ptr<ProducerModel> model =
+        MakeProducerModel(p, inputs[i].profile, *inputs[i].keys, inputs[i].sizes, target, end_,
+                          SimTime::Zero() + scenario.warmup, static_cast<uint32_t>(i),
+                          inputs[i].routes.get(), key_identity);
     producers_.push_back(model.get());
     sim_.Add(std::move(model));
   }

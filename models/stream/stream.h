@@ -80,6 +80,8 @@ class Stream {
     return routing_.Attach(model, initial, map_);
   }
   const RoutingTable& routing() const { return routing_; }
+  // `holder` hears of each reshard of `model`'s routes before it (RoutingTable::Hold).
+  void HoldRoutes(const KeyModel& model, RouteHolder* holder) { routing_.Hold(model, holder); }
 
   // ---- Shard lifecycle (fact sheet 3). SplitShard and MergeShards at `now`: on success the
   // shard map and the key routing change (producers route their held records again), the
@@ -240,9 +242,10 @@ class Stream {
   double peak_demand_bytes_per_s() const;
 
  private:
+  // 64-bit counts: a one-hour window passes 2^32 throttled records at ~1.2 million a second.
   struct Window {
-    uint32_t records;
-    uint32_t throttled;
+    uint64_t records;
+    uint64_t throttled;
     int64_t bytes;
   };
   struct Demand {
@@ -263,7 +266,7 @@ class Stream {
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
     int64_t demand_newest = 0;  // newest creation second in `demand`
     int64_t window = 0;
-    uint32_t win_records = 0, win_throttled = 0;
+    uint64_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
     uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
     int64_t large_bytes = 0;  // of first attempts over the bytes limit created after the warm-up

@@ -4,8 +4,11 @@
 #include "cli/route.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <cstdint>
 #include <sstream>
+#include <streambuf>
 #include <string>
 
 namespace shardsim {
@@ -196,6 +199,74 @@ TEST(RouteTest, DuplicateJsonFieldsAreRejected) {
   EXPECT_EQ(out.str(), "");
   EXPECT_NE(err.str().find("line 1: duplicate field \"partition_key\""), std::string::npos)
       << err.str();
+}
+
+}  // namespace
+}  // namespace shardsim
+
+namespace shardsim {
+namespace {
+
+// Generates "key-0\nkey-1\n..." lazily, so the input itself takes no memory.
+class KeyLines : public std::streambuf {
+ public:
+  explicit KeyLines(uint64_t n) : n_(n) {}
+
+ protected:
+  int_type underflow() override {
+    if (next_ >= n_) return traits_type::eof();
+    line_ = "key-" + std::to_string(next_++) + "\n";
+    setg(line_.data(), line_.data(), line_.data() + line_.size());
+    return traits_type::to_int_type(line_[0]);
+  }
+
+ private:
+  uint64_t n_, next_ = 0;
+  std::string line_;
+};
+
+// Counts what it is given and keeps nothing.
+class CountingSink : public std::streambuf {
+ public:
+  uint64_t bytes = 0, lines = 0;
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    for (std::streamsize i = 0; i < n; ++i) lines += s[i] == '\n' ? 1 : 0;
+    bytes += static_cast<uint64_t>(n);
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) {
+      lines += c == '\n' ? 1 : 0;
+      ++bytes;
+    }
+    return traits_type::not_eof(c);
+  }
+};
+
+int64_t PeakRssKib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// Regression: route held its whole output in memory until the last line was read (~110 B per
+// key), so 10^8 keys needed ~11 GB. Output still waits for the last line (all or nothing), but
+// off the heap: peak memory stays flat in the number of keys.
+TEST(RouteTest, MemoryStaysFlatInTheNumberOfKeys) {
+  constexpr uint64_t kKeys = 1'000'000;  // ~100 MB of output
+  KeyLines lines(kKeys);
+  std::istream in(&lines);
+  CountingSink sink;
+  std::ostream out(&sink);
+  std::ostringstream err;
+  const int64_t before = PeakRssKib();
+  EXPECT_EQ(RunRoute(1000, RouteInput::kKeys, in, out, err), 0) << err.str();
+  const int64_t grown_kib = PeakRssKib() - before;
+  EXPECT_EQ(sink.lines, kKeys);
+  EXPECT_GT(sink.bytes, 90 * kKeys);
+  EXPECT_LT(grown_kib, 16 * 1024) << "peak RSS grew by " << grown_kib << " KiB";
 }
 
 }  // namespace

@@ -228,3 +228,36 @@ TEST(HashKeyTest, LimitCountsCharactersNotBytes) {
 
 }  // namespace
 }  // namespace shardsim
+
+namespace shardsim {
+namespace {
+
+// The data-parallel MD5 must equal OpenSSL bit for bit on every length it takes (0..55 bytes, one
+// block), across the 55/56 boundary where it hands over to OpenSSL, and in partial batches.
+TEST(HashKeyTest, BatchedHashesEqualOpenSslForEveryLength) {
+  Rng rng(7, 0, 0);
+  std::vector<std::string> texts;
+  for (size_t len = 0; len <= 130; ++len) {
+    for (int copy = 0; copy < 3; ++copy) {
+      std::string t(len, '\0');
+      for (char& c : t) c = static_cast<char>(rng.Below(256));
+      texts.push_back(std::move(t));
+    }
+  }
+  texts.push_back("device-0");
+  texts.push_back("customer-12345");
+  for (size_t count : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, texts.size()}) {
+    std::vector<std::string_view> keys(texts.begin(),
+                                       texts.begin() + static_cast<ptrdiff_t>(count));
+    std::vector<HashKey> out(count);
+    PartitionKeyHashes(keys, out);
+    Md5Hasher hasher;
+    for (size_t i = 0; i < count; ++i) {
+      EXPECT_EQ(out[i], hasher.PartitionKeyHash(keys[i]))
+          << "key " << i << " of " << keys[i].size() << " bytes, batch of " << count;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace shardsim

@@ -794,3 +794,49 @@ TEST(KeyModelTest, RecordsWithoutKeyIdsRouteAgainByTheirHash) {
 
 }  // namespace
 }  // namespace shardsim
+
+namespace shardsim {
+namespace {
+
+// A key space too large to store its hashes' high words (KeyModel::kStoreHashesBelow) hashes its
+// keys again wherever they are needed: every answer equals the stored model's, bit for bit.
+TEST(KeyModelTest, ModelWithoutStoredHashesAnswersExactlyAsOneWithThem) {
+  for (const KeyDist dist : {KeyDist::kUniform, KeyDist::kZipf, KeyDist::kHotKey}) {
+    KeySpec spec = Template(dist, 20'000, "device-{i}");
+    spec.zipf_exponent = 1.1;
+    spec.hot_share = 0.3;
+    spec.hot_key = dist == KeyDist::kHotKey ? "not-a-template-key" : "";
+    std::string error;
+    std::optional<KeyModel> stored = KeyModel::Create(spec, &error);
+    std::optional<KeyModel> hashed = KeyModel::Create(spec, &error, /*store_hashes_below=*/0);
+    ASSERT_TRUE(stored && hashed) << error;
+    ShardMap map = ShardMap::CreateStream(7);
+    EXPECT_EQ(hashed->ShardsOn(map), stored->ShardsOn(map));
+    for (uint32_t id : {0u, 1u, 19'999u}) {
+      EXPECT_EQ(hashed->KeyHashHigh(id), stored->KeyHashHigh(id));
+    }
+    EXPECT_EQ(hashed->ExpectedShardShares(map), stored->ExpectedShardShares(map));
+    for (int s = 0; s < 7; ++s) {
+      const std::optional<SplitPoint> a = hashed->BalancingSplitPoint(map, s);
+      const std::optional<SplitPoint> b = stored->BalancingSplitPoint(map, s);
+      ASSERT_EQ(a.has_value(), b.has_value());
+      if (a) {
+        EXPECT_EQ(a->new_starting_hash_key, b->new_starting_hash_key);
+        EXPECT_EQ(a->lower_share, b->lower_share);
+      }
+    }
+    const KeyRoutes routes_stored(*stored, map), routes_hashed(*hashed, map);
+    ASSERT_TRUE(std::ranges::equal(routes_hashed.shard_of(), routes_stored.shard_of()));
+    const ReshardResult split =
+        map.Split(3, stored->BalancingSplitPoint(map, 3)->new_starting_hash_key);
+    ASSERT_TRUE(split.ok()) << split.error;
+    const KeyRoutes next_stored = routes_stored.Rebuilt(map);
+    const KeyRoutes next_hashed = routes_hashed.Rebuilt(map);
+    EXPECT_TRUE(std::ranges::equal(next_hashed.shard_of(), next_stored.shard_of()));
+    const std::vector<uint32_t> fresh = hashed->ShardsOn(map);
+    EXPECT_TRUE(std::ranges::equal(next_hashed.shard_of(), fresh));
+  }
+}
+
+}  // namespace
+}  // namespace shardsim
