@@ -97,4 +97,14 @@ double ThrottledShare(const ConsumerResult& c) {
                        : static_cast<double>(c.read_throttles) / static_cast<double>(attempts);
 }
 
+bool AllStreamProducersAggregate(const Scenario& s) {
+  bool any = false;
+  for (const ProducerSpec& p : s.producers) {
+    if (!p.target.empty()) continue;
+    if (!(p.api.type == ApiType::kKpl && p.api.aggregation)) return false;
+    any = true;
+  }
+  return any;
+}
+
 }  // namespace shardsim

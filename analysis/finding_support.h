@@ -69,6 +69,10 @@ std::optional<double> FigureOf(const Finding& f, std::string_view name);
 // The scenario's consumer named `name`, or nullptr.
 const ConsumerSpec* SpecOf(const Scenario& s, const std::string& name);
 
+// Whether there is a producer writing to the stream and every one aggregates with the KPL (Direct
+// PUT producers to Firehose do not write to the stream): then aggregation is no advice.
+bool AllStreamProducersAggregate(const Scenario& s);
+
 // ShardResult::index of the shard whose id is `shard_id`, or -1 when the result has none.
 int ShardIndexOf(const RunResult& r, const std::string& shard_id);
 

@@ -79,18 +79,6 @@ WriteContext MakeContext(const Scenario& scenario, const ShardMap& map,
 
 // ---------------------------------------------------------------- hot keys and hot shards
 
-// Whether every producer writing to the stream already aggregates with the KPL: then aggregation is
-// no advice.
-bool AllProducersAggregate(const Scenario& s) {
-  bool any = false;
-  for (const ProducerSpec& p : s.producers) {
-    if (!p.target.empty()) continue;
-    if (!(p.api.type == ApiType::kKpl && p.api.aggregation)) return false;
-    any = true;
-  }
-  return any;
-}
-
 // One key alone above a shard's limit: no split can help.
 std::optional<Finding> HotKey(const WriteContext& w, const ShardResult& s) {
   if (s.top_keys.empty()) return std::nullopt;
@@ -111,7 +99,7 @@ std::optional<Finding> HotKey(const WriteContext& w, const ShardResult& s) {
   // KPL aggregation packs the key's records into fewer Kinesis records: it helps only against the
   // records limit, and only producers that do not aggregate yet.
   const bool aggregation_helps =
-      records_over && key_bytes <= w.bytes_limit && !AllProducersAggregate(w.scenario);
+      records_over && key_bytes <= w.bytes_limit && !AllStreamProducersAggregate(w.scenario);
   f.recommendation = std::string(
                          "A split cannot help: salt the key (e.g. append a suffix 0..N-1 and read "
                          "the N keys back together)") +
@@ -455,7 +443,7 @@ std::optional<Finding> WriteThrottling(const WriteContext& w, const RunResult& r
         " the busiest second under " + SharePercent(w.target) + " of the " +
         (records_bite ? "records" : "bytes") + " limit (now " + std::to_string(w.open) + ")." +
         std::string(kFirstEstimate);
-    if (records_bite && !AllProducersAggregate(w.scenario)) {
+    if (records_bite && !AllStreamProducersAggregate(w.scenario)) {
       f.recommendation +=
           " The records limit bites first: aggregating small records with the "
           "KPL cuts the record count without adding shards.";

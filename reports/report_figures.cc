@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "models/result/format.h"
+#include "models/spec/units.h"
 #include "reports/csv_writer.h"
 
 namespace shardsim::report {
@@ -270,6 +271,13 @@ std::string TimeText(double t_s, const TimeUnit& unit) {
   const double v = t_s / unit.seconds;
   const bool whole = std::fabs(v - std::round(v)) < 1e-9;
   return (whole ? Fixed(v, 0) : Fixed(v, v >= 100 ? 0 : 1)) + unit.name;
+}
+
+std::string DurationText(double seconds) {
+  if (std::isfinite(seconds) && seconds >= 0 && seconds < 9.2e9) {
+    return FormatDuration(SimDuration::FromSeconds(seconds));
+  }
+  return Count(seconds) + "s";
 }
 
 }  // namespace shardsim::report

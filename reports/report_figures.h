@@ -92,4 +92,8 @@ TimeUnit TimeUnitFor(double duration_s);
 // "43s", "12.5min", "2.3h" (TimeUnitFor the run's duration).
 std::string TimeText(double t_s, const TimeUnit& unit);
 
+// A duration given in seconds as the scenario format writes it ("1h30min"), exact to the
+// nanosecond; beyond int64 nanoseconds (292 years) a count of seconds ("1.2e+10s").
+std::string DurationText(double seconds);
+
 }  // namespace shardsim::report

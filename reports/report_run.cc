@@ -35,12 +35,7 @@ std::string Plural(uint64_t n, const std::string& one, const std::string& many) 
   return Grouped(n) + " " + (n == 1 ? one : many);
 }
 
-std::string DurationText(double seconds) {
-  if (std::isfinite(seconds) && seconds >= 0 && seconds < 9.2e9) {
-    return FormatDuration(SimDuration::FromSeconds(seconds));
-  }
-  return Count(seconds) + "s";
-}
+using report::DurationText;
 
 std::string Join(const std::vector<std::string>& parts, const std::string& sep,
                  const std::string& last_sep) {

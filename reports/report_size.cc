@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/result/format.h"
+#include "reports/size_output.h"
 #include "reports/svg_chart.h"
 
 namespace shardsim {
@@ -28,12 +29,6 @@ constexpr size_t kDescribedPoints = 24;  // configurations the chart's text alte
 
 std::string ShardsText(int64_t n) {
   return Grouped(static_cast<uint64_t>(std::max<int64_t>(n, 0))) + (n == 1 ? " shard" : " shards");
-}
-
-std::string PlusMinus(const MeanCi& m, int decimals, double scale, const std::string& unit) {
-  std::string s = Fixed(m.mean * scale, decimals) + unit;
-  if (m.half_width > 0) s += " ±" + Fixed(m.half_width * scale, decimals);
-  return s;
 }
 
 bool IsEfo(const Evaluation& e) { return e.variant == "enhanced fan-out"; }

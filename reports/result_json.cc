@@ -11,20 +11,12 @@
 
 #include "models/result/result_fields.h"
 #include "reports/csv_writer.h"
+#include "reports/type_traits.h"
 
 namespace shardsim {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-template <class T>
-inline constexpr bool kIsVector = false;
-template <class T>
-inline constexpr bool kIsVector<std::vector<T>> = true;
-template <class T>
-inline constexpr bool kIsOptional = false;
-template <class T>
-inline constexpr bool kIsOptional<std::optional<T>> = true;
 
 Json Number(double v) {
   if (!std::isfinite(v)) return nullptr;

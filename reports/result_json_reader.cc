@@ -18,6 +18,7 @@
 
 #include "models/result/result_fields.h"
 #include "reports/csv_writer.h"
+#include "reports/type_traits.h"
 
 namespace shardsim {
 namespace {
@@ -26,15 +27,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr size_t kMaxErrors = 50;
 constexpr size_t kMaxDepth = 64;  // result.json nests 7 levels deep
-
-template <class T>
-inline constexpr bool kIsVector = false;
-template <class T>
-inline constexpr bool kIsVector<std::vector<T>> = true;
-template <class T>
-inline constexpr bool kIsOptional = false;
-template <class T>
-inline constexpr bool kIsOptional<std::optional<T>> = true;
 
 std::string PointerToken(std::string_view key) {
   std::string out;

@@ -51,12 +51,6 @@ std::string SettingCells(const std::vector<ConsumerSetting>& settings) {
   return out.empty() ? "-" : out;
 }
 
-std::string PlusMinus(const MeanCi& m, int decimals, double scale, const std::string& unit) {
-  std::string s = Fixed(m.mean * scale, decimals) + unit;
-  if (m.half_width > 0) s += " ±" + Fixed(m.half_width * scale, decimals);
-  return s;
-}
-
 }  // namespace
 
 std::string SizeJsonText(const SizeResult& r) {
@@ -198,6 +192,12 @@ std::string SizeSummaryText(const SizeResult& r) {
   }
   for (const std::string& n : r.notes) out += Wrap("Note: " + n, "");
   return out;
+}
+
+std::string PlusMinus(const MeanCi& m, int decimals, double scale, const std::string& unit) {
+  std::string s = Fixed(m.mean * scale, decimals) + unit;
+  if (m.half_width > 0) s += " ±" + Fixed(m.half_width * scale, decimals);
+  return s;
 }
 
 }  // namespace shardsim

@@ -14,4 +14,8 @@ inline constexpr int kSizeSchemaVersion = 1;
 std::string SizeJsonText(const SizeResult& result);
 std::string SizeSummaryText(const SizeResult& result);
 
+// A mean and its 95 % confidence half-width, both times `scale`: "12.3ms ±0.4" (no "±" part
+// when the half-width is 0).
+std::string PlusMinus(const MeanCi& m, int decimals, double scale, const std::string& unit);
+
 }  // namespace shardsim

@@ -107,13 +107,7 @@ std::string DurationMs(double ms) {
   return Fixed(us, us >= 100 ? 0 : us >= 10 ? 1 : 2) + "us";
 }
 
-std::string DurationText(double seconds) {
-  // FormatDuration is exact to the nanosecond; beyond int64 ns (292 years) fall back to seconds.
-  if (std::isfinite(seconds) && seconds >= 0 && seconds < 9.2e9) {
-    return FormatDuration(SimDuration::FromSeconds(seconds));
-  }
-  return Count(seconds) + "s";
-}
+using report::DurationText;
 
 // "4 to 16 over the run (12 splits, 0 merges)", for runs whose shards change.
 std::string OpenShardRange(const RunResult& r) {

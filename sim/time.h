@@ -70,6 +70,10 @@ class SimTime {
   int64_t ns_ = 0;
 };
 
+// "Never" as a nanosecond time: later than every SimTime. Deadlines and wake times that are
+// not set hold it.
+inline constexpr int64_t kNeverNs = std::numeric_limits<int64_t>::max();
+
 constexpr SimDuration Nanos(int64_t v) { return SimDuration::Nanos(v); }
 constexpr SimDuration Micros(int64_t v) { return SimDuration::Micros(v); }
 constexpr SimDuration Millis(int64_t v) { return SimDuration::Millis(v); }

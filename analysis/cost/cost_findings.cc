@@ -98,14 +98,9 @@ void FirehoseRounding(const Bill& b) {
 
 // ---------------------------------------------------------------- PUT payload units
 
-bool AllProducersAggregate(const Scenario& s) {
-  return std::all_of(s.producers.begin(), s.producers.end(), [](const ProducerSpec& p) {
-    return p.api.type == ApiType::kKpl && p.api.aggregation;
-  });
-}
-
 void PutPayloadUnits(const Bill& b) {
-  if (b.scenario.stream.mode != StreamMode::kProvisioned || AllProducersAggregate(b.scenario)) {
+  if (b.scenario.stream.mode != StreamMode::kProvisioned ||
+      AllStreamProducersAggregate(b.scenario)) {
     return;
   }
   uint64_t units = 0, records = 0, bytes = 0;

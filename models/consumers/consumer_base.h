@@ -151,7 +151,7 @@ class PushGroups {
 // is left due after it.
 class EfoReader {
  public:
-  static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  static constexpr int64_t kNever = kNeverNs;
 
   // SubscribeToShard at `now`: what the shard holds already is due; delivery starts after the
   // renewal gap, at the returned time.

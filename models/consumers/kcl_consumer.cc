@@ -16,7 +16,6 @@ namespace shardsim {
 namespace {
 
 constexpr uint32_t kMaxPendingBatches = 4;  // maxPendingProcessRecordsInput (fact sheet 2)
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 class KclConsumer final : public ConsumerBase {
  public:
@@ -113,7 +112,7 @@ class KclConsumer final : public ConsumerBase {
     int64_t held_ns = 0;         // total time held, for lease renewals
   };
   struct Worker {
-    int64_t fail_ns = kNever;
+    int64_t fail_ns = kNeverNs;
     int64_t leases = 0;
   };
 

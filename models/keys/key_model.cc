@@ -37,11 +37,6 @@ double RangeShare(const HashRange& r) {
   return ((r.end.value() - r.start.value()) + 1.0) * 0x1.0p-128;
 }
 
-bool IsOpen(const ShardMap& map, int shard) {
-  return shard >= 0 && shard < static_cast<int>(map.shards().size()) &&
-         map.shard(shard).state == ShardState::kOpen;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- construction
@@ -417,7 +412,7 @@ std::optional<SplitPoint> KeyModel::BalancingSplitPoint(
 
 std::optional<SplitPoint> KeyModel::SplitByWeight(
     const ShardMap& map, int shard, const std::function<double(uint32_t)>& weight) const {
-  if (!IsOpen(map, shard)) return std::nullopt;
+  if (!map.IsOpen(shard)) return std::nullopt;
   const Uint128 start = map.shard(shard).range.start.value();
   const Uint128 end = map.shard(shard).range.end.value();
   // SplitShard accepts Start + 2 <= new <= End - 1 (fact sheet 3).

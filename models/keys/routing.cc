@@ -14,11 +14,6 @@ namespace {
 uint64_t High(Uint128 v) { return static_cast<uint64_t>(v >> 64); }
 uint64_t Low(Uint128 v) { return static_cast<uint64_t>(v); }
 
-bool IsOpen(const ShardMap& map, int shard) {
-  return shard >= 0 && shard < static_cast<int>(map.shards().size()) &&
-         map.shard(shard).state == ShardState::kOpen;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- ShardRouter
@@ -140,7 +135,7 @@ KeyRoutes KeyRoutes::Rebuilt(const ShardMap& map) const {
   const std::vector<uint32_t>& indexes = router_.indexes();
   for (size_t p = 0; p < indexes.size(); ++p) {
     const int index = static_cast<int>(indexes[p]);
-    if (!IsOpen(map, index)) continue;
+    if (!map.IsOpen(index)) continue;
     const HashRange& now = map.shard(index).range;
     const Uint128 old_end = p + 1 < starts.size() ? starts[p + 1] - 1 : ~Uint128{0};
     if (now.start.value() == starts[p] && now.end.value() == old_end) {

@@ -56,6 +56,11 @@ class ShardMap {
   const Shard& shard(int index) const;                          // REQUIRES: valid index
   const std::vector<int>& open_shards() const { return open_indexes_; }  // in hash-key order
   int open_count() const { return static_cast<int>(open_indexes_.size()); }
+  // Whether `index` names a shard that is open (false for any index outside the map).
+  bool IsOpen(int index) const {
+    return index >= 0 && index < static_cast<int>(shards_.size()) &&
+           shards_[static_cast<size_t>(index)].state == ShardState::kOpen;
+  }
 
   // SplitShard: the lower child gets [Start, new-1], the upper [new, End], as indexes next and
   // next+1; the parent becomes closed. Requires an open shard and Start + 1 < new < End.

@@ -47,7 +47,6 @@
 namespace shardsim {
 namespace {
 
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 constexpr uint32_t kNone = ~uint32_t{0};
 // limiter.h: the limiter's shard limits are constants; it does not read the stream's.
 constexpr int64_t kKplShardRecordsPerSec = 1'000;
@@ -102,12 +101,12 @@ struct KplProducerGroup::UserRecord {
 // call completes. Pooled; `records` keeps its capacity.
 struct KplProducerGroup::KinesisRecord {
   std::vector<UserRecord> records;
-  int64_t deadline_ns = kNever;  // earliest of its records'
-  int64_t expiry_ns = kNever;    // earliest creation + RecordTtl of its records
-  int64_t kinesis_bytes = 0;     // KPL accurate_size(): the aggregate, or a lone record's data
-  int64_t put_bytes = 0;         // what the stream and the request limit count: + partition key
-  int64_t data_bytes = 0;        // its user records' data (what de-aggregating readers get)
-  uint32_t shard = 0;            // predicted from its first user record at epoch `epoch`
+  int64_t deadline_ns = kNeverNs;  // earliest of its records'
+  int64_t expiry_ns = kNeverNs;    // earliest creation + RecordTtl of its records
+  int64_t kinesis_bytes = 0;       // KPL accurate_size(): the aggregate, or a lone record's data
+  int64_t put_bytes = 0;           // what the stream and the request limit count: + partition key
+  int64_t data_bytes = 0;          // its user records' data (what de-aggregating readers get)
+  uint32_t shard = 0;              // predicted from its first user record at epoch `epoch`
   uint32_t epoch = 0;
   uint32_t next = kNone;        // limiter queue link
   uint32_t aggregator = kNone;  // set while records are still being added
@@ -121,9 +120,9 @@ struct KplProducerGroup::ShardBuffer {
   uint32_t open = kNone;        // KinesisRecord being aggregated
   uint32_t held_head = kNone;   // limiter queue, FIFO
   uint32_t held_tail = kNone;
-  int64_t held_expiry_ns = kNever;  // earliest expiry in the limiter queue (may be stale low)
-  bool listed_open = false;         // in Instance::open_shards
-  bool listed_held = false;         // in Instance::held_shards
+  int64_t held_expiry_ns = kNeverNs;  // earliest expiry in the limiter queue (may be stale low)
+  bool listed_open = false;           // in Instance::open_shards
+  bool listed_held = false;           // in Instance::held_shards
 };
 
 struct KplProducerGroup::DeadlineEntry {
@@ -152,17 +151,17 @@ struct KplProducerGroup::Instance {
   std::vector<DeadlineEntry> deadlines;  // min-heap over open aggregates (lazy deletion)
   std::vector<uint32_t> collection;      // KinesisRecords of the next PutRecords call
   int64_t collection_bytes = 0;
-  int64_t collection_deadline_ns = kNever;
-  std::vector<UserRecord> retries;  // throttled records waiting to rejoin the aggregators
-  int64_t retry_ready_ns = kNever;  // earliest deadline among them
-  uint32_t waiting_head = kNone;    // calls waiting for one of MaxConnections
+  int64_t collection_deadline_ns = kNeverNs;
+  std::vector<UserRecord> retries;    // throttled records waiting to rejoin the aggregators
+  int64_t retry_ready_ns = kNeverNs;  // earliest deadline among them
+  uint32_t waiting_head = kNone;      // calls waiting for one of MaxConnections
   uint32_t waiting_tail = kNone;
   int64_t in_flight = 0;  // calls out
   // The share of RecordMaxBufferedTime the next user record may wait: below 1 only for the
   // first under StartPhase::kRandom, as if the instance started before t = 0.
   double buffer_share = 1.0;
   EventHandle wake;
-  int64_t wake_ns = kNever;
+  int64_t wake_ns = kNeverNs;
   bool drain_scheduled = false;
 };
 
@@ -234,7 +233,7 @@ void KplProducerGroup::DrawNext(Instance& in) {
   const int64_t data = trace_bytes >= 0 ? std::llround(trace_bytes) : sizes_.Sample(*record_rng_);
   UserRecord& r = in.next;
   r.created_ns = t.nanos();
-  r.deadline_ns = kNever;
+  r.deadline_ns = kNeverNs;
   r.key_id = k.key_id;
   r.shard = k.shard;
   r.data_bytes = static_cast<uint32_t>(std::min<int64_t>(data, UINT32_MAX));
@@ -263,7 +262,7 @@ void KplProducerGroup::OnEvent(Context& ctx, uint32_t tag) {
     case EventKind::kWake: {
       Instance& in = instances_[index];
       in.wake = EventHandle{};
-      in.wake_ns = kNever;
+      in.wake_ns = kNeverNs;
       Advance(ctx, index);
       return;
     }
@@ -290,7 +289,7 @@ void KplProducerGroup::MoveWake(Context& ctx, uint32_t instance, int64_t at_ns) 
   in.wake_ns = at_ns;
 }
 
-// The earliest deadline of an open aggregate (kNever if none); drops stale heap entries.
+// The earliest deadline of an open aggregate (kNeverNs if none); drops stale heap entries.
 int64_t KplProducerGroup::AggregateDeadline(Instance& in) {
   while (!in.deadlines.empty()) {
     const DeadlineEntry& top = in.deadlines.front();
@@ -299,7 +298,7 @@ int64_t KplProducerGroup::AggregateDeadline(Instance& in) {
     std::pop_heap(in.deadlines.begin(), in.deadlines.end(), std::greater<>{});
     in.deadlines.pop_back();
   }
-  return kNever;
+  return kNeverNs;
 }
 
 void KplProducerGroup::Advance(Context& ctx, uint32_t instance) {
@@ -311,7 +310,7 @@ void KplProducerGroup::Advance(Context& ctx, uint32_t instance) {
   // Throttled records rejoin the aggregators once every record taken in exists.
   if (!in.retries.empty() && in.retry_ready_ns <= now && in.horizon_ns <= now) {
     merge_buf_.swap(in.retries);
-    in.retry_ready_ns = kNever;
+    in.retry_ready_ns = kNeverNs;
     for (const UserRecord& r : merge_buf_) Buffer(ctx, instance, r);
     merge_buf_.clear();
   }
@@ -322,8 +321,8 @@ void KplProducerGroup::Advance(Context& ctx, uint32_t instance) {
   }
   // Take later records in while nothing observable happens before they are created.
   const bool calls_out = in.in_flight > 0 || in.waiting_head != kNone || !in.held_shards.empty();
-  const int64_t cap = calls_out ? now + api.record_max_buffered_time.nanos() / 2 : kNever;
-  int64_t next = kNever;
+  const int64_t cap = calls_out ? now + api.record_max_buffered_time.nanos() / 2 : kNeverNs;
+  int64_t next = kNeverNs;
   while (in.has_next) {
     const int64_t t = in.next.created_ns;
     const int64_t flush_at = api.aggregation ? AggregateDeadline(in) : in.collection_deadline_ns;
@@ -335,7 +334,7 @@ void KplProducerGroup::Advance(Context& ctx, uint32_t instance) {
   }
   next = std::min({next, AggregateDeadline(in), in.collection_deadline_ns});
   if (!in.retries.empty()) next = std::min(next, std::max(in.retry_ready_ns, in.horizon_ns));
-  if (next != kNever) ScheduleWake(ctx, instance, next);
+  if (next != kNeverNs) ScheduleWake(ctx, instance, next);
 }
 
 void KplProducerGroup::IngestNext(Context& ctx, uint32_t instance) {
@@ -527,7 +526,7 @@ void KplProducerGroup::ExpireHeld(Context& ctx, uint32_t instance, uint32_t shar
   const int64_t now = ctx.Now().nanos();
   ShardBuffer& sb = instances_[instance].shards[shard];
   if (sb.held_expiry_ns > now) return;
-  int64_t earliest = kNever;
+  int64_t earliest = kNeverNs;
   uint32_t prev = kNone;
   for (uint32_t k = sb.held_head; k != kNone;) {
     const uint32_t next = krecs_[k].next;
@@ -613,7 +612,7 @@ void KplProducerGroup::SendCollection(Context& ctx, uint32_t instance) {
     for (const uint32_t k : call.krecs) in.shards[krecs_[k].shard].collected_bytes = 0;
   }
   in.collection_bytes = 0;
-  in.collection_deadline_ns = kNever;
+  in.collection_deadline_ns = kNeverNs;
   if (in.in_flight < spec_.api.max_connections) {
     ++in.in_flight;
     Send(ctx, c);
@@ -735,8 +734,8 @@ uint32_t KplProducerGroup::AllocateKinesisRecord(uint32_t shard) {
   const uint32_t k = krecs_.Allocate();
   KinesisRecord& kr = krecs_[k];
   kr.records.clear();
-  kr.deadline_ns = kNever;
-  kr.expiry_ns = kNever;
+  kr.deadline_ns = kNeverNs;
+  kr.expiry_ns = kNeverNs;
   kr.kinesis_bytes = 0;
   kr.put_bytes = 0;
   kr.data_bytes = 0;

@@ -133,7 +133,7 @@ void ModelGraph::Run(const ProgressHook* progress) {
 
 void ModelGraph::RunInSteps(const ProgressHook& progress) {
   const uint64_t target = std::max<uint64_t>(progress.events_between, 1);
-  SimDuration step = Millis(100);
+  SimDuration step = SimDuration::Millis(100);
   while (sim_.Now() < end_ && !sim_.stopped()) {
     const uint64_t before = sim_.events_processed();
     const SimTime to = end_ - sim_.Now() > step ? sim_.Now() + step : end_;

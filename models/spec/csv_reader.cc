@@ -12,7 +12,8 @@
 namespace shardsim {
 namespace {
 
-std::string_view Trim(std::string_view s) {
+// Blanks and the \r of a CRLF line.
+std::string_view TrimField(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
     s.remove_suffix(1);
@@ -48,7 +49,7 @@ std::string SplitLine(std::string_view line, std::vector<std::string>& fields) {
       if (i < line.size() && line[i] != ',') return "unexpected text after a quoted field";
     } else {
       const size_t end = std::min(line.find(',', i), line.size());
-      field = std::string(Trim(line.substr(i, end - i)));
+      field = std::string(TrimField(line.substr(i, end - i)));
       i = end;
     }
     fields.push_back(std::move(field));
@@ -57,7 +58,7 @@ std::string SplitLine(std::string_view line, std::vector<std::string>& fields) {
   }
 }
 
-bool IsBlank(std::string_view line) { return Trim(line).empty(); }
+bool IsBlank(std::string_view line) { return TrimField(line).empty(); }
 
 }  // namespace
 
@@ -112,7 +113,7 @@ Parsed<CsvTable> ReadCsvFile(const std::string& path, std::string_view example_h
       if (ParseCsvNumber(fields[0])) {
         out.error = CsvError(path, line_no,
                              "header row required (e.g. \"" + std::string(example_header) +
-                                 "\"), got \"" + std::string(Trim(view)) + "\"");
+                                 "\"), got \"" + std::string(TrimField(view)) + "\"");
         return out;
       }
       for (std::string& f : fields) {

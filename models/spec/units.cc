@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "models/spec/diagnostic.h"
 #include "sim/rng.h"
 
 namespace shardsim {
@@ -81,25 +82,6 @@ Uint128 Pow10(int n) {
   Uint128 p = 1;
   for (int i = 0; i < n; ++i) p *= 10;
   return p;
-}
-
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const char c = text[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  out += '"';
-  return out;
 }
 
 std::string_view Trim(std::string_view s) {

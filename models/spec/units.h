@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sim/time.h"
 
@@ -20,6 +21,11 @@ struct Parsed {
   std::string error;  // empty iff value is set
 
   bool ok() const { return value.has_value(); }
+  static Parsed Failure(std::string message) {
+    Parsed out;
+    out.error = std::move(message);
+    return out;
+  }
 };
 
 // Grammar shared by all four: NUMBER [spaces] UNIT, NUMBER = digits ["." digits], at most 18

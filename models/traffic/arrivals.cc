@@ -28,13 +28,6 @@ std::string Num(double v) {
   return s;
 }
 
-template <typename T>
-Parsed<T> Error(const std::string& message) {
-  Parsed<T> out;
-  out.error = message;
-  return out;
-}
-
 // Expected count of the diurnal profile over [a_ns, b_ns) (cycle offsets):
 // rate * integral of (1 + A cos theta(t)) dt with theta(t) = 2*pi*(offset_s + t) / period_s.
 // sin(theta_b) - sin(theta_a) = 2 cos(theta_mid) sin((theta_b - theta_a) / 2) avoids cancellation.
@@ -72,7 +65,7 @@ struct Trace {
 
 Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
   Parsed<CsvTable> csv = ReadCsvFile(path, "time,records,bytes");
-  if (!csv.ok()) return Error<Trace>(csv.error);
+  if (!csv.ok()) return Parsed<Trace>::Failure(csv.error);
   const CsvTable& table = *csv.value;
   int time_col = -1;
   int records_col = -1;
@@ -85,15 +78,15 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
     switch (ColumnKind(name)) {
       case TraceColumn::kTime:
         if (i != 0 || time_col >= 0) {
-          return Error<Trace>(CsvError(path, table.header_line,
-                                       "column \"" + name + "\" must be the first column"));
+          return Parsed<Trace>::Failure(CsvError(
+              path, table.header_line, "column \"" + name + "\" must be the first column"));
         }
         time_col = col;
         break;
       case TraceColumn::kRecords:
       case TraceColumn::kRecordsPerSec:
         if (records_col >= 0) {
-          return Error<Trace>(
+          return Parsed<Trace>::Failure(
               CsvError(path, table.header_line,
                        "two record columns (\"" + table.header[static_cast<size_t>(records_col)] +
                            "\" and \"" + name + "\"): use one of records or records_per_s"));
@@ -104,7 +97,7 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
       case TraceColumn::kBytes:
       case TraceColumn::kBytesPerSec:
         if (bytes_col >= 0) {
-          return Error<Trace>(
+          return Parsed<Trace>::Failure(
               CsvError(path, table.header_line,
                        "two byte columns (\"" + table.header[static_cast<size_t>(bytes_col)] +
                            "\" and \"" + name + "\"): use one of bytes or bytes_per_s"));
@@ -113,7 +106,7 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
         bytes_are_rates = ColumnKind(name) == TraceColumn::kBytesPerSec;
         break;
       case TraceColumn::kNone:
-        return Error<Trace>(
+        return Parsed<Trace>::Failure(
             CsvError(path, table.header_line,
                      "unknown column \"" + name +
                          "\" (expected records or records_per_s, optional bytes or bytes_per_s, "
@@ -121,11 +114,12 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
     }
   }
   if (records_col < 0) {
-    return Error<Trace>(
+    return Parsed<Trace>::Failure(
         CsvError(path, table.header_line, "missing column \"records\" (or \"records_per_s\")"));
   }
   if (table.rows.empty()) {
-    return Error<Trace>(CsvError(path, table.header_line, "no data rows after the header"));
+    return Parsed<Trace>::Failure(
+        CsvError(path, table.header_line, "no data rows after the header"));
   }
 
   Trace trace;
@@ -152,25 +146,27 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
     };
     if (time_col >= 0) {
       double time_s = 0;
-      if (std::string err = number(time_col, time_s); !err.empty()) return Error<Trace>(err);
+      if (std::string err = number(time_col, time_s); !err.empty())
+        return Parsed<Trace>::Failure(err);
       // Absolute tolerance: epoch-sized timestamps (1.7e9 s) are exact in a double, and a
       // relative one would let a skipped second through.
       if (r > 0 && std::fabs(time_s - expected_time) > 1e-6) {
-        return Error<Trace>(CsvError(path, row.line,
-                                     "column \"" + table.header[0] + "\" must increase by " +
-                                         Num(resolution_s) +
-                                         " (the trace resolution, in seconds) per row: expected " +
-                                         Num(expected_time) + ", got \"" + row.fields[0] + "\""));
+        return Parsed<Trace>::Failure(
+            CsvError(path, row.line,
+                     "column \"" + table.header[0] + "\" must increase by " + Num(resolution_s) +
+                         " (the trace resolution, in seconds) per row: expected " +
+                         Num(expected_time) + ", got \"" + row.fields[0] + "\""));
       }
       expected_time = time_s + resolution_s;
     }
     double records = 0;
-    if (std::string err = number(records_col, records); !err.empty()) return Error<Trace>(err);
+    if (std::string err = number(records_col, records); !err.empty())
+      return Parsed<Trace>::Failure(err);
     const double rate = records_are_rates ? records : records / resolution_s;
     // The limits of the JSON fields hold for the trace too: a group's rate, a record's size.
     const std::string& records_name = table.header[static_cast<size_t>(records_col)];
     if (rate > kLargestGroupRecordsPerSec) {
-      return Error<Trace>(CsvError(
+      return Parsed<Trace>::Failure(CsvError(
           path, row.line,
           "column \"" + records_name + "\" must be at most " +
               Num(kLargestGroupRecordsPerSec * (records_are_rates ? 1.0 : resolution_s)) +
@@ -181,18 +177,19 @@ Parsed<Trace> ReadTrace(const std::string& path, double resolution_s) {
     double mean_bytes = -1;
     if (bytes_col >= 0) {
       double bytes = 0;
-      if (std::string err = number(bytes_col, bytes); !err.empty()) return Error<Trace>(err);
+      if (std::string err = number(bytes_col, bytes); !err.empty())
+        return Parsed<Trace>::Failure(err);
       const double byte_rate = bytes_are_rates ? bytes : bytes / resolution_s;
       if (rate > 0) mean_bytes = byte_rate / rate;
       if (mean_bytes > static_cast<double>(kLargestRecordBytes)) {
         const std::string& bytes_name = table.header[static_cast<size_t>(bytes_col)];
-        return Error<Trace>(CsvError(path, row.line,
-                                     "column \"" + bytes_name + "\" over column \"" + records_name +
-                                         "\" gives a mean record size of " +
-                                         row.fields[static_cast<size_t>(bytes_col)] + " / " +
-                                         row.fields[static_cast<size_t>(records_col)] +
-                                         " bytes, over the largest record Kinesis accepts (" +
-                                         FormatBytes(kLargestRecordBytes) + ")"));
+        return Parsed<Trace>::Failure(CsvError(
+            path, row.line,
+            "column \"" + bytes_name + "\" over column \"" + records_name +
+                "\" gives a mean record size of " + row.fields[static_cast<size_t>(bytes_col)] +
+                " / " + row.fields[static_cast<size_t>(records_col)] +
+                " bytes, over the largest record Kinesis accepts (" +
+                FormatBytes(kLargestRecordBytes) + ")"));
       }
     }
     trace.rows.push_back(TraceRow{rate, mean_bytes});
@@ -232,12 +229,12 @@ Parsed<RateProfile> RateProfile::FromSpec(const ProducerSpec& producer, SimDurat
 Parsed<RateProfile> RateProfile::FromSpec(const ArrivalSpec& arrival, double records_per_sec,
                                           SimDuration run_duration) {
   if (run_duration < SimDuration::Zero()) {
-    return Error<RateProfile>("arrival: run duration must be >= 0");
+    return Parsed<RateProfile>::Failure("arrival: run duration must be >= 0");
   }
   const bool is_trace = arrival.process == ArrivalProcess::kTrace;
   if (!is_trace && !IsRate(records_per_sec)) {
-    return Error<RateProfile>("arrival: records_per_sec must be finite and >= 0, got " +
-                              Num(records_per_sec));
+    return Parsed<RateProfile>::Failure("arrival: records_per_sec must be finite and >= 0, got " +
+                                        Num(records_per_sec));
   }
   RateProfile p;
   p.process_ = arrival.process;
@@ -263,11 +260,12 @@ Parsed<RateProfile> RateProfile::FromSpec(const ArrivalSpec& arrival, double rec
         const RateStep& step = arrival.steps[i];
         const std::string where = "arrival.steps[" + std::to_string(i) + "]";
         if (step.at.nanos() < from || (i > 0 && step.at.nanos() == from)) {
-          return Error<RateProfile>(where + ".at must be >= 0 and after the previous step");
+          return Parsed<RateProfile>::Failure(where +
+                                              ".at must be >= 0 and after the previous step");
         }
         if (!IsRate(step.records_per_sec)) {
-          return Error<RateProfile>(where + ".records_per_sec must be finite and >= 0, got " +
-                                    Num(step.records_per_sec));
+          return Parsed<RateProfile>::Failure(
+              where + ".records_per_sec must be finite and >= 0, got " + Num(step.records_per_sec));
         }
         add_rate(from, step.at.nanos(), rate);
         from = step.at.nanos();
@@ -282,11 +280,12 @@ Parsed<RateProfile> RateProfile::FromSpec(const ArrivalSpec& arrival, double rec
       const int64_t on = arrival.burst_on.nanos();
       const int64_t off = arrival.burst_off.nanos();
       if (on <= 0 || off < 0) {
-        return Error<RateProfile>("arrival: burst_on must be > 0 and burst_off >= 0");
+        return Parsed<RateProfile>::Failure("arrival: burst_on must be > 0 and burst_off >= 0");
       }
       if (!IsRate(arrival.burst_records_per_sec)) {
-        return Error<RateProfile>("arrival.burst_records_per_sec must be finite and >= 0, got " +
-                                  Num(arrival.burst_records_per_sec));
+        return Parsed<RateProfile>::Failure(
+            "arrival.burst_records_per_sec must be finite and >= 0, got " +
+            Num(arrival.burst_records_per_sec));
       }
       add_rate(0, on, arrival.burst_records_per_sec);
       if (off > 0 && on < end) add_rate(on, on + off, records_per_sec);
@@ -296,13 +295,13 @@ Parsed<RateProfile> RateProfile::FromSpec(const ArrivalSpec& arrival, double rec
 
     case ArrivalProcess::kDiurnal: {
       const int64_t period = arrival.period.nanos();
-      if (period <= 0) return Error<RateProfile>("arrival.period must be > 0");
+      if (period <= 0) return Parsed<RateProfile>::Failure("arrival.period must be > 0");
       if (!(arrival.peak_factor >= 1.0 && arrival.peak_factor <= 2.0)) {
-        return Error<RateProfile>("arrival.peak_factor must be in [1, 2], got " +
-                                  Num(arrival.peak_factor));
+        return Parsed<RateProfile>::Failure("arrival.peak_factor must be in [1, 2], got " +
+                                            Num(arrival.peak_factor));
       }
       if (!std::isfinite(arrival.peak_hour) || !std::isfinite(arrival.start_hour)) {
-        return Error<RateProfile>("arrival: peak_hour and start_hour must be finite");
+        return Parsed<RateProfile>::Failure("arrival: peak_hour and start_hour must be finite");
       }
       const double amplitude = arrival.peak_factor - 1.0;
       const double offset_s = (arrival.start_hour - arrival.peak_hour) * 3600.0;
@@ -320,10 +319,10 @@ Parsed<RateProfile> RateProfile::FromSpec(const ArrivalSpec& arrival, double rec
       const bool minutes = arrival.trace_resolution == TraceResolution::kMinute;
       const int64_t resolution_ns = minutes ? kMinuteNs : int64_t{1'000'000'000};
       Parsed<Trace> trace = ReadTrace(arrival.trace_file, minutes ? 60.0 : 1.0);
-      if (!trace.ok()) return Error<RateProfile>(trace.error);
+      if (!trace.ok()) return Parsed<RateProfile>::Failure(trace.error);
       const std::vector<TraceRow>& rows = trace.value->rows;
       if (static_cast<double>(rows.size()) * static_cast<double>(resolution_ns) > 0x1.0p62) {
-        return Error<RateProfile>(arrival.trace_file + ": trace too long");
+        return Parsed<RateProfile>::Failure(arrival.trace_file + ": trace too long");
       }
       p.has_record_bytes_ = trace.value->has_bytes;
       const int64_t length = static_cast<int64_t>(rows.size()) * resolution_ns;

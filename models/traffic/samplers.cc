@@ -11,13 +11,6 @@
 namespace shardsim {
 namespace {
 
-template <typename T>
-Parsed<T> Error(const std::string& message) {
-  Parsed<T> out;
-  out.error = message;
-  return out;
-}
-
 // Standard normal CDF.
 double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
@@ -28,7 +21,7 @@ struct EmpiricalSizes {
 
 Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
   Parsed<CsvTable> csv = ReadCsvFile(path, "size,weight");
-  if (!csv.ok()) return Error<EmpiricalSizes>(csv.error);
+  if (!csv.ok()) return Parsed<EmpiricalSizes>::Failure(csv.error);
   const CsvTable& table = *csv.value;
   int size_col = -1;
   int weight_col = -1;
@@ -36,17 +29,17 @@ Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
     const std::string& name = table.header[i];
     int* col = name == "size" ? &size_col : name == "weight" ? &weight_col : nullptr;
     if (col == nullptr || *col >= 0) {
-      return Error<EmpiricalSizes>(
+      return Parsed<EmpiricalSizes>::Failure(
           CsvError(path, table.header_line,
                    "expected the columns \"size\" and \"weight\" once each, got \"" + name + "\""));
     }
     *col = static_cast<int>(i);
   }
   if (size_col < 0 || weight_col < 0) {
-    return Error<EmpiricalSizes>(CsvError(path, table.header_line,
-                                          "missing column \"" +
-                                              std::string(size_col < 0 ? "size" : "weight") +
-                                              "\" (expected \"size,weight\")"));
+    return Parsed<EmpiricalSizes>::Failure(
+        CsvError(path, table.header_line,
+                 "missing column \"" + std::string(size_col < 0 ? "size" : "weight") +
+                     "\" (expected \"size,weight\")"));
   }
   EmpiricalSizes out;
   double total = 0;
@@ -55,12 +48,12 @@ Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
     const std::string& weight_field = row.fields[static_cast<size_t>(weight_col)];
     const std::optional<int64_t> size = ParseCsvInteger(size_field);
     if (!size || *size < 0) {
-      return Error<EmpiricalSizes>(CsvError(
+      return Parsed<EmpiricalSizes>::Failure(CsvError(
           path, row.line,
           "expected a whole number of bytes >= 0 in column \"size\", got \"" + size_field + "\""));
     }
     if (*size > kLargestRecordBytes) {
-      return Error<EmpiricalSizes>(
+      return Parsed<EmpiricalSizes>::Failure(
           CsvError(path, row.line,
                    "column \"size\" must be at most " + FormatBytes(kLargestRecordBytes) + " (" +
                        std::to_string(kLargestRecordBytes) +
@@ -68,7 +61,7 @@ Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
     }
     const std::optional<double> weight = ParseCsvNumber(weight_field);
     if (!weight || *weight < 0) {
-      return Error<EmpiricalSizes>(
+      return Parsed<EmpiricalSizes>::Failure(
           CsvError(path, row.line,
                    "expected a number >= 0 in column \"weight\", got \"" + weight_field + "\""));
     }
@@ -77,7 +70,7 @@ Parsed<EmpiricalSizes> ReadEmpiricalSizes(const std::string& path) {
     total += *weight;
   }
   if (!(total > 0) || !std::isfinite(total)) {
-    return Error<EmpiricalSizes>(path + ": the weights must have a positive, finite sum");
+    return Parsed<EmpiricalSizes>::Failure(path + ": the weights must have a positive, finite sum");
   }
   Parsed<EmpiricalSizes> parsed;
   parsed.value = std::move(out);
@@ -91,14 +84,16 @@ Parsed<SizeSampler> SizeSampler::FromSpec(const SizeSpec& spec) {
   s.dist_ = spec.dist;
   switch (spec.dist) {
     case SizeDist::kFixed:
-      if (spec.size_bytes < 0) return Error<SizeSampler>("record_size.size_bytes must be >= 0");
+      if (spec.size_bytes < 0)
+        return Parsed<SizeSampler>::Failure("record_size.size_bytes must be >= 0");
       s.base_bytes_ = spec.size_bytes;
       s.mean_bytes_ = static_cast<double>(spec.size_bytes);
       s.max_bytes_ = spec.size_bytes;
       break;
     case SizeDist::kUniform:
       if (spec.min_bytes < 0 || spec.min_bytes > spec.max_bytes) {
-        return Error<SizeSampler>("record_size: uniform needs 0 <= min_bytes <= max_bytes");
+        return Parsed<SizeSampler>::Failure(
+            "record_size: uniform needs 0 <= min_bytes <= max_bytes");
       }
       s.base_bytes_ = spec.min_bytes;
       s.span_ = static_cast<uint64_t>(spec.max_bytes - spec.min_bytes) + 1;
@@ -108,10 +103,11 @@ Parsed<SizeSampler> SizeSampler::FromSpec(const SizeSpec& spec) {
       break;
     case SizeDist::kLognormal: {
       if (spec.median_bytes <= 0 || spec.p99_bytes < spec.median_bytes) {
-        return Error<SizeSampler>("record_size: lognormal needs 0 < median_bytes <= p99_bytes");
+        return Parsed<SizeSampler>::Failure(
+            "record_size: lognormal needs 0 < median_bytes <= p99_bytes");
       }
       if (spec.max_bytes < 0) {
-        return Error<SizeSampler>("record_size.max_bytes must be >= 0 (0 = no cap)");
+        return Parsed<SizeSampler>::Failure("record_size.max_bytes must be >= 0 (0 = no cap)");
       }
       const LogNormal ln = LogNormal::FromMedianP99(static_cast<double>(spec.median_bytes),
                                                     static_cast<double>(spec.p99_bytes));
@@ -138,7 +134,7 @@ Parsed<SizeSampler> SizeSampler::FromSpec(const SizeSpec& spec) {
     }
     case SizeDist::kEmpirical: {
       Parsed<EmpiricalSizes> sizes = ReadEmpiricalSizes(spec.file);
-      if (!sizes.ok()) return Error<SizeSampler>(sizes.error);
+      if (!sizes.ok()) return Parsed<SizeSampler>::Failure(sizes.error);
       s.table_.emplace(sizes.value->weights);
       s.sizes_ = std::move(sizes.value->sizes);
       double mean = 0;

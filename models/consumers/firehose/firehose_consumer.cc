@@ -35,7 +35,7 @@ constexpr SimDuration kZeroBufferingDelay = Seconds(1);
 constexpr SimDuration kDeliveryRetryInterval = Seconds(5);
 // GetRecords once per second per shard (fact sheet 7); after a full response the next call
 // comes sooner, still within the shard's 5 calls/s. The 200 ms is UNCONFIRMED.
-constexpr SimDuration kPollInterval = Seconds(1);
+constexpr SimDuration kShardPollInterval = Seconds(1);
 constexpr SimDuration kCatchUpInterval = Millis(200);
 constexpr int64_t kTransformInvocationsPerShard = 5;  // fact sheet 7, S3 destinations
 
@@ -108,7 +108,7 @@ struct Buffer {
 };
 
 // A transform batch in the Lambda, or an object in delivery.
-struct Slot {
+struct WorkSlot {
   Batch batch;
   bool transform_ok = false;
   int64_t first_attempt_ns = 0;
@@ -182,7 +182,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
       Register(r);
       // Shards are read at independent instants within the first second.
       const SimDuration jitter = SimDuration::Nanos(
-          static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(kPollInterval.nanos()))));
+          static_cast<int64_t>(rng_->Below(static_cast<uint64_t>(kShardPollInterval.nanos()))));
       ScheduleAt(SimTime::Zero() + jitter, Tag::Pack(r.shard, Kind::kCall));
     }
   }
@@ -262,7 +262,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
 
   void Call(ReaderState& r, SimTime now) {
     if (AdmitGetRecords(r, now) != ReadThrottle::kNone) {
-      return NextCall(r, now + ThrottleBackoff(kPollInterval, *rng_));
+      return NextCall(r, now + ThrottleBackoff(kShardPollInterval, *rng_));
     }
     Poll& p = polls_[r.shard];
     p.call_ns = now.nanos();
@@ -285,7 +285,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
     if (r.ended) return FinishShard(r, now);
     const bool full = capped || rr.records.size() >= max_records_;
     const SimTime call = SimTime::FromNanos(p.call_ns);
-    NextCall(r, std::max(now, call + (full ? kCatchUpInterval : kPollInterval)));
+    NextCall(r, std::max(now, call + (full ? kCatchUpInterval : kShardPollInterval)));
   }
 
   // ------------------------------------------------------------ resharding (stream source)
@@ -492,7 +492,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
 
   void StartDelivery(Batch&& batch, SimTime now) {
     const uint32_t s = AllocSlot();
-    Slot& slot = slots_[s];
+    WorkSlot& slot = slots_[s];
     slot.object_bytes = static_cast<uint64_t>(
         std::llround(static_cast<double>(batch.bytes) * fh_.compression.ratio));
     slot.batch = std::move(batch);
@@ -603,7 +603,7 @@ class FirehoseConsumer final : public ConsumerBase, public AppendWatcher {
   std::vector<Buffer> bufs_;
   size_t entry_ = kFirstS3Buffer;
   size_t after_transform_ = kFirstS3Buffer;
-  SlotPool<Slot> slots_;
+  SlotPool<WorkSlot> slots_;
   std::vector<Batch> spare_;  // cleared batches keeping their capacity
   int64_t transform_limit_ = 0;
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> running_;  // end times

@@ -25,7 +25,6 @@
 namespace shardsim {
 namespace {
 
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 constexpr uint64_t kNone = ~uint64_t{0};
 
 // Synchronous invoke payload limit: fact sheet 6 says "6 MB"; read as 6,000,000 bytes (the loader
@@ -83,7 +82,7 @@ struct Slot {
   bool waiting = false;            // in the queue for concurrency (throttled)
   bool retry_due = false;          // the next invocation retries a failed batch
   EventHandle timer;
-  int64_t timer_ns = kNever;
+  int64_t timer_ns = kNeverNs;
   int64_t last_done_ns = 0;     // the next batching window starts here ...
   int64_t empty_append_ns = 0;  // ... or when a record enters the empty queue, if later
   int64_t attempts = 0;         // failures of the current batch counted as retry attempts
@@ -176,7 +175,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
           Deliver(shard, now);
         });
       case Kind::kTimer:
-        slots_[i].timer_ns = kNever;
+        slots_[i].timer_ns = kNeverNs;
         return TryInvoke(slots_[i], now);
       case Kind::kDone:
         return Done(slots_[i], now);
@@ -369,19 +368,19 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
       unread += log.next_sequence() - r.position + s.buffered;
       c.records_failed += s.failed;
       // Behind = age of the oldest record not yet handled: a stalled slot's, else the next unread.
-      int64_t oldest_ns = kNever;
+      int64_t oldest_ns = kNeverNs;
       for (uint32_t j = 0; j < pf_; ++j) {
         const Slot& sl = slots_[r.shard * pf_ + j];
         if (sl.head < sl.tail) {
           oldest_ns = std::min(oldest_ns, sl.ring[sl.head & sl.mask].rec.arrival_ns);
         }
       }
-      if (oldest_ns == kNever && r.position < log.next_sequence() &&
+      if (oldest_ns == kNeverNs && r.position < log.next_sequence() &&
           r.position >= log.trim_horizon()) {
         oldest_ns = log.At(r.position).arrival_ns;
       }
       double& behind = c.shards[r.shard].behind_at_end_ms;
-      behind = oldest_ns == kNever
+      behind = oldest_ns == kNeverNs
                    ? 0.0
                    : static_cast<double>(std::max<int64_t>(0, end_.nanos() - oldest_ns)) * 1e-6;
       c.behind_at_end_ms = std::max(c.behind_at_end_ms, behind);
@@ -696,7 +695,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
 
   void SetTimer(Slot& sl, SimTime at) {
     if (sl.timer_ns <= at.nanos() || at > end_) return;
-    if (sl.timer_ns != kNever) ctx_->Cancel(sl.timer);
+    if (sl.timer_ns != kNeverNs) ctx_->Cancel(sl.timer);
     sl.timer =
         ctx_->Schedule(at, Tag::Pack(static_cast<uint64_t>(&sl - slots_.data()), Kind::kTimer));
     sl.timer_ns = at.nanos();
@@ -751,7 +750,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
     ReaderState& r = readers_[sl.shard];
     const int64_t expire_ns = now.nanos() - stream_.log(sl.shard).retention().nanos();
     const int64_t age_ns =
-        l_.maximum_record_age ? now.nanos() - l_.maximum_record_age->nanos() : -kNever;
+        l_.maximum_record_age ? now.nanos() - l_.maximum_record_age->nanos() : -kNeverNs;
     while (sl.head < sl.tail) {
       const StoredRecord& x = sl.ring[sl.head & sl.mask].rec;
       if (x.arrival_ns <= expire_ns) {
