@@ -17,7 +17,7 @@ namespace {
 // A target boundary this close to an open boundary keeps the open one (UniformScalingSteps).
 constexpr Uint128 kBoundaryTolerance = Uint128{1} << 64;
 
-std::string Count(int64_t n) { return std::to_string(n); }
+std::string IntText(int64_t n) { return std::to_string(n); }
 
 // The split point of `op` on `map`: its decimal key, or "even" of the shard's range (a closed
 // shard's too: ShardMap::Split reports the closed shard first). REQUIRES: the shard exists.
@@ -52,9 +52,9 @@ std::string NotActive(std::string_view stream_name) {
 std::string OverQuota(int open, int additional, int64_t quota) {
   return "LimitExceededException: This request would exceed the shard limit for the account. "
          "Current shard count for the account: " +
-         Count(open) + ". Limit: " + Count(quota) +
+         IntText(open) + ". Limit: " + IntText(quota) +
          ". Number of additional shards that would have resulted from this request: " +
-         Count(additional) + ".";
+         IntText(additional) + ".";
 }
 
 }  // namespace
@@ -176,18 +176,18 @@ ReshardPlan PlanReshard(const ShardMap& map, const ReshardSpec& op, const Reshar
   }
   const int64_t target = op.target_shards;
   const std::string counts =
-      " Current open shard count: " + Count(open) + ", Target shard count: " + Count(target);
+      " Current open shard count: " + IntText(open) + ", Target shard count: " + IntText(target);
   if (updating) {
     plan.error = NotActive(stream_name);
   } else if (target < 1) {
-    plan.error = "ValidationException: 1 validation error detected: Value '" + Count(target) +
+    plan.error = "ValidationException: 1 validation error detected: Value '" + IntText(target) +
                  "' at 'targetShardCount' failed to satisfy constraint: Member must have value "
                  "greater than or equal to 1";
   } else if (target > limits.max_shards) {
     plan.error =
         "LimitExceededException: Target shard count or number of open shards cannot be "
         "greater than " +
-        Count(limits.max_shards) + "." + counts;
+        IntText(limits.max_shards) + "." + counts;
   } else if (target > 2 * int64_t{open}) {
     plan.error =
         "LimitExceededException: UpdateShardCount cannot scale up over double your current open "
@@ -206,10 +206,10 @@ ReshardPlan PlanReshard(const ShardMap& map, const ReshardSpec& op, const Reshar
         std::count_if(status->update_shard_count_calls.begin(),
                       status->update_shard_count_calls.end(), [&](SimTime t) { return t > since; });
     if (recent >= limits.update_shard_count_per_24h) {
-      plan.error = "LimitExceededException: UpdateShardCount was already called " + Count(recent) +
-                   " times for stream " + std::string(stream_name) +
+      plan.error = "LimitExceededException: UpdateShardCount was already called " +
+                   IntText(recent) + " times for stream " + std::string(stream_name) +
                    " in the past 24 hours; the limit is " +
-                   Count(limits.update_shard_count_per_24h) + " calls per rolling 24 hours.";
+                   IntText(limits.update_shard_count_per_24h) + " calls per rolling 24 hours.";
       return plan;
     }
   }
@@ -258,12 +258,12 @@ std::vector<Assumption> ReshardAssumptions(const StreamSpec& spec) {
        "UNCONFIRMED: AWS does not publish its algorithm (fact sheet 3: it splits and merges "
        "shards, with short-lived intermediate shards)"});
   a.push_back({"UpdateShardCount limits",
-               Count(spec.reshard_limits.update_shard_count_per_24h) +
+               IntText(spec.reshard_limits.update_shard_count_per_24h) +
                    " calls per rolling 24 h, half to double the open shards, at most " +
-                   Count(spec.reshard_limits.max_shards) + " shards",
+                   IntText(spec.reshard_limits.max_shards) + " shards",
                "fact sheet 3 (KDS-API-2026); configurable at /stream/reshard_limits"});
   a.push_back({"account shard quota",
-               Count(spec.reshard_limits.account_shard_quota) + " open shards",
+               IntText(spec.reshard_limits.account_shard_quota) + " open shards",
                "fact sheet 1 (us-east-1, us-west-2, eu-west-1; other regions UNCONFIRMED): "
                "configurable at /stream/reshard_limits/account_shard_quota"});
   a.push_back({"split \"even\"", "(StartingHashKey + EndingHashKey) / 2, rounded down",

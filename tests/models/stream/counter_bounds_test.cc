@@ -1,5 +1,5 @@
 // Counters past 2^32: a window of the per-shard series counts its records and throttles in 64 bits.
-// Slow (2^32 offers, ~30 s): ctest label "slow".
+// Slow (2^32 offers, ~30 s in Release): ctest label "long", run with `ctest -L long`.
 #include <gtest/gtest.h>
 
 #include <cstdint>
