@@ -238,6 +238,22 @@ TEST(AutoscalingFindingsTest, ASlowAutoscalerIsLateAndTheRerunsAreQuoted) {
   EXPECT_NE(f->recommendation.find("evaluation_periods 1: "), std::string::npos)
       << f->recommendation;
   EXPECT_NE(f->recommendation.find("target_utilization 0.5: "), std::string::npos);
+  // The advice leads with the rerun that throttled least, whichever delay is largest on paper.
+  const auto throttled = [&](const std::string& n) {
+    for (const FindingFigure& g : f->figures) {
+      if (g.name == n) return g.value;
+    }
+    return -1.0;
+  };
+  const double eval_rerun = throttled("what_if_0_throttled_records");
+  const double target_rerun = throttled("what_if_1_throttled_records");
+  ASSERT_GE(eval_rerun, 0);
+  ASSERT_GE(target_rerun, 0);
+  EXPECT_NE(f->recommendation.find(target_rerun < eval_rerun
+                                       ? "rerun with target_utilization 0.5 throttles least"
+                                       : "rerun with evaluation_periods 1 throttles least"),
+            std::string::npos)
+      << f->recommendation;
   ASSERT_FALSE(r.operations.empty());
   EXPECT_EQ(r.operations[0].throttling_started_at_s, 0.0);
   EXPECT_GT(r.operations[0].throttled_before_completed, 0u);
