@@ -23,6 +23,7 @@
 #include "planner/session.h"
 #include "reports/result_json.h"
 #include "reports/result_json_reader.h"
+#include "reports/type_traits.h"
 #include "sim/stats.h"
 
 namespace shardsim {
@@ -35,15 +36,6 @@ constexpr std::string_view kSource = SHARDSIM_SOURCE_DIR;
 Json Schema() {
   return Json::parse(std::ifstream(std::string(kSource) + "/reports/result.schema.json"));
 }
-
-template <class T>
-inline constexpr bool kIsVector = false;
-template <class T>
-inline constexpr bool kIsVector<std::vector<T>> = true;
-template <class T>
-inline constexpr bool kIsOptional = false;
-template <class T>
-inline constexpr bool kIsOptional<std::optional<T>> = true;
 
 // ---------------------------------------------------------------- schema agreement
 
@@ -588,7 +580,8 @@ TEST(ResultReaderTest, NamesThePointerAndTheRule) {
             "lambda_read_contention, firehose_small_objects, firehose_delivery_failed, "
             "direct_put_throttling, slo_violated, firehose_record_rounding, put_payload_units, "
             "efo_cost, retention_cost, idle_shards, reshard_refused, resharded, "
-            "on_demand_cheaper, provisioned_alternative, on_demand_throttled, autoscaler_too_late, split_cannot_help, cold_shards");
+            "on_demand_cheaper, provisioned_alternative, on_demand_throttled, autoscaler_too_late, "
+            "split_cannot_help, cold_shards");
   EXPECT_EQ(FirstError(With("/findings/1/severity", "fatal")),
             "/findings/1/severity: must be one of: critical, warning, info");
   EXPECT_EQ(FirstError(With("/shards/0/shard_id", "s7")),
