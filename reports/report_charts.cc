@@ -101,6 +101,16 @@ std::string ObjectiveDuration(double ms) {
 
 std::string TimeAxisLabel(const TimeUnit& unit) { return "time since start (" + unit.name + ")"; }
 
+// A line chart named and titled as `chart`, its x axis the run's time from 0 to its end in `unit`.
+svg::LineChart RunTimeChart(const Chart& chart, const RunResult& r, const TimeUnit& unit) {
+  svg::LineChart lc;
+  lc.id = chart.name;
+  lc.title = chart.title;
+  lc.x = {TimeAxisLabel(unit), false, r.duration_s > 0 ? std::optional<double>(0) : std::nullopt,
+          r.duration_s > 0 ? std::optional<double>(r.duration_s / unit.seconds) : std::nullopt};
+  return lc;
+}
+
 // Sum of a column over several tables of equal windows, by row time; per second when `rate`.
 Line SumOfSeries(const std::vector<const SeriesTable*>& tables, const std::string& column,
                  double duration_s, const TimeUnit& unit) {
@@ -393,11 +403,7 @@ Chart IteratorAgeChart(const RunResult& r) {
     return chart;
   }
   const DurationAxis axis = DurationAxisFor(top_ms);
-  svg::LineChart lc;
-  lc.id = chart.name;
-  lc.title = chart.title;
-  lc.x = {TimeAxisLabel(unit), false, r.duration_s > 0 ? std::optional<double>(0) : std::nullopt,
-          r.duration_s > 0 ? std::optional<double>(r.duration_s / unit.seconds) : std::nullopt};
+  svg::LineChart lc = RunTimeChart(chart, r, unit);
   lc.y = {"iterator age, worst shard (" + axis.unit + ")", false, {}, {}};
   std::string words;
   for (Drawn& d : drawn) {
@@ -457,11 +463,7 @@ Chart WriteThrottleChart(const RunResult& r) {
                            " write attempts were throttled over the run, " + split + ".")};
     return chart;
   }
-  svg::LineChart lc;
-  lc.id = chart.name;
-  lc.title = chart.title;
-  lc.x = {TimeAxisLabel(unit), false, r.duration_s > 0 ? std::optional<double>(0) : std::nullopt,
-          r.duration_s > 0 ? std::optional<double>(r.duration_s / unit.seconds) : std::nullopt};
+  svg::LineChart lc = RunTimeChart(chart, r, unit);
   lc.y = {"refused record attempts per second", false, {}, {}};
   size_t at = 0;
   const double peak = MaxFinite(all.y, &at);
@@ -503,11 +505,7 @@ Chart OpenShardsChart(const RunResult& r) {
   }
   if (t == nullptr || t->rows.empty() || r.max_open_shards == 0) return chart;
   const TimeUnit unit = TimeUnitFor(r.duration_s);
-  svg::LineChart lc;
-  lc.id = chart.name;
-  lc.title = chart.title;
-  lc.x = {TimeAxisLabel(unit), false, r.duration_s > 0 ? std::optional<double>(0) : std::nullopt,
-          r.duration_s > 0 ? std::optional<double>(r.duration_s / unit.seconds) : std::nullopt};
+  svg::LineChart lc = RunTimeChart(chart, r, unit);
   lc.y = {"open shards", false, 0.0, {}};
   Line open = SeriesLine(*t, ColumnIndex(*t, "open_shards"), r.duration_s, unit, false);
   Line most = SeriesLine(*t, ColumnIndex(*t, "max_open_shards"), r.duration_s, unit, false);
@@ -539,11 +537,7 @@ Chart ReadThrottleChart(const RunResult& r) {
   chart.name = "read-throttles";
   chart.title = "Throttled GetRecords calls over time";
   const TimeUnit unit = TimeUnitFor(r.duration_s);
-  svg::LineChart lc;
-  lc.id = chart.name;
-  lc.title = chart.title;
-  lc.x = {TimeAxisLabel(unit), false, r.duration_s > 0 ? std::optional<double>(0) : std::nullopt,
-          r.duration_s > 0 ? std::optional<double>(r.duration_s / unit.seconds) : std::nullopt};
+  svg::LineChart lc = RunTimeChart(chart, r, unit);
   lc.y = {"refused GetRecords calls per second", false, {}, {}};
   std::string words;
   for (const ConsumerResult& c : r.consumers) {
