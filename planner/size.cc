@@ -505,6 +505,9 @@ std::optional<OnDemandQuote> OnDemandAlternative(Search& search, const Scenario&
                                                  std::vector<Diagnostic>* problems) {
   Scenario s = Apply(base, answer);
   s.stream.mode = StreamMode::kOnDemand;
+  // Kinesis refuses resharding an on-demand stream and the service scales it: the timeline's
+  // calls (and mode switches) belong to the provisioned configuration only.
+  s.stream.operations.clear();
   const double starting_bytes_per_sec = static_cast<double>(s.stream.shards) *
                                         static_cast<double>(s.stream.write_limits.bytes_per_sec);
   s.stream.on_demand.max_write_bytes_per_sec =

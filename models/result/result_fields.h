@@ -52,6 +52,8 @@ inline constexpr std::string_view kResultStructName<ShardResult> = "shard";
 template <>
 inline constexpr std::string_view kResultStructName<OperationResult> = "operation";
 template <>
+inline constexpr std::string_view kResultStructName<ModePeriod> = "mode_period";
+template <>
 inline constexpr std::string_view kResultStructName<FindingFigure> = "finding_figure";
 template <>
 inline constexpr std::string_view kResultStructName<Finding> = "finding";
@@ -351,6 +353,19 @@ void Fields(V& v, S& x) {
   v.Field("shards", x.shards);
 }
 
+template <class V, ResultRef<ModePeriod> S>
+void Fields(V& v, S& x) {
+  v.Field("mode", x.mode);
+  v.Field("from_s", x.from_s);
+  v.Field("to_s", x.to_s);
+  v.Field("shard_hours", x.shard_hours);
+  v.Field("records_in", x.records_in);
+  v.Field("bytes_in", x.bytes_in);
+  v.Field("kib_rounded_in", x.kib_rounded_in);
+  v.Field("put_payload_units", x.put_payload_units);
+  v.Field("consumer_bytes_read", x.consumer_bytes_read);
+}
+
 template <class V, ResultRef<OperationResult> S>
 void Fields(V& v, S& x) {
   v.Optional("index", x.index, x.index >= 0);
@@ -365,6 +380,7 @@ void Fields(V& v, S& x) {
   v.Optional("adjacent", x.adjacent, !x.adjacent.empty());
   v.Optional("new_starting_hash_key", x.new_starting_hash_key, !x.new_starting_hash_key.empty());
   v.Optional("target", x.target, x.op == "update_shard_count");
+  v.Optional("mode", x.mode, !x.mode.empty());
   v.Field("open_shards_before", x.open_shards_before);
   v.Field("open_shards_after", x.open_shards_after);
   v.Field("splits", x.splits);
@@ -470,6 +486,7 @@ void Fields(V& v, S& x) {
   // Only with consumers, so write-only results keep their exact bytes.
   v.Optional("consumers", x.consumers, !x.consumers.empty());
   v.Optional("operations", x.operations, !x.operations.empty());
+  v.Optional("mode_periods", x.mode_periods, !x.mode_periods.empty());
   v.Field("findings", x.findings);
   v.Field("assumptions", x.assumptions);
   v.Field("series_files", x.series);

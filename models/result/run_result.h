@@ -253,7 +253,7 @@ struct ShardResult {
 // One SplitShard, MergeShards or UpdateShardCount call of the run and what became of it.
 struct OperationResult {
   int index = -1;      // position in the scenario's stream.operations; -1: made by the model
-  std::string op;      // "split", "merge", "update_shard_count"
+  std::string op;      // "split", "merge", "update_shard_count", "update_stream_mode"
   std::string status;  // "completed"; "refused"; at the end of the run "updating" or "waiting"
   // Who made the call: "scenario" (stream.operations), "autoscaler: <the alarm: metric, value,
   // threshold, periods>", "on_demand" (the service's own scaling).
@@ -266,6 +266,7 @@ struct OperationResult {
   std::string adjacent;        // merge
   std::string new_starting_hash_key;  // split: decimal (resolved from "even")
   int target = 0;                     // update_shard_count
+  std::string mode;                   // update_stream_mode: "provisioned" or "on_demand"
   int open_shards_before = 0;         // when accepted
   int open_shards_after = 0;          // when completed
   int splits = 0;                     // pairwise steps done (an UpdateShardCount does several)
@@ -282,6 +283,18 @@ struct OperationResult {
   // Highest iterator age of any consumer from the episode's start (else the call) to a minute
   // after the later of the episode's end and the completion; -1: no consumer series.
   double iterator_age_max_ms = -1;
+};
+
+// One stretch of the run in one capacity mode (fact sheet 5), present when the scenario switches
+// modes (update_stream_mode): billing follows the mode, so the figures billed per mode are here.
+struct ModePeriod {
+  std::string mode;  // "provisioned" or "on_demand"
+  double from_s = 0, to_s = 0;
+  double shard_hours = 0;  // open shard-hours within the period
+  uint64_t records_in = 0, bytes_in = 0;
+  uint64_t kib_rounded_in = 0;                // on-demand ingest: each record rounded up to 1 KiB
+  uint64_t put_payload_units = 0;             // provisioned: 25 KiB PUT payload units
+  std::vector<uint64_t> consumer_bytes_read;  // by consumer, in scenario order
 };
 
 // What a finding is about. The JSON name of each is FindingKindName(kind) (README "Finding
@@ -429,6 +442,7 @@ struct RunResult {
   std::vector<ShardResult> shards;
   std::vector<ConsumerResult> consumers;    // empty when the scenario has none
   std::vector<OperationResult> operations;  // the stream's resharding calls, in call order
+  std::vector<ModePeriod> mode_periods;     // capacity modes over time; empty: no switch
   std::vector<Finding> findings;
   std::vector<Assumption> assumptions;
   std::vector<SeriesTable> series;

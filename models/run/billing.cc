@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "models/spec/enum_names.h"
 #include "models/spec/price_dimensions.h"
 
 namespace shardsim {
@@ -52,7 +53,38 @@ void CountBilling(const Scenario& scenario, RunResult* result) {
   const double long_term_gb = ingest_gb_per_hour * std::max(0.0, retention_h - 168.0);
   const double extended_gb = ingest_gb_per_hour * std::clamp(retention_h - 24.0, 0.0, 144.0);
 
-  if (on_demand) {
+  if (!r.mode_periods.empty()) {
+    // The run switched modes: each mode's dimensions over its own stretches (fact sheet 9).
+    double od_hours = 0, prov_shard_hours = 0, od_bytes = 0, prov_bytes = 0;
+    uint64_t od_kib = 0, prov_units = 0;
+    for (const ModePeriod& p : r.mode_periods) {
+      if (p.mode == Name(StreamMode::kOnDemand)) {
+        od_hours += (p.to_s - p.from_s) / 3600.0;
+        od_kib += p.kib_rounded_in;
+        od_bytes += static_cast<double>(p.bytes_in);
+      } else {
+        prov_shard_hours += p.shard_hours;
+        prov_units += p.put_payload_units;
+        prov_bytes += static_cast<double>(p.bytes_in);
+      }
+    }
+    // Retention GB-months are linear in the bytes ingested: each mode's share of them.
+    const double total_bytes = od_bytes + prov_bytes;
+    const double od_share = total_bytes > 0 ? od_bytes / total_bytes : 0;
+    b.Add(PriceDimension::kKdsOnDemandStreamHour, od_hours);
+    b.Add(PriceDimension::kKdsOnDemandIngestGb, static_cast<double>(od_kib) * 1024.0 / kGiB);
+    b.Add(PriceDimension::kKdsOnDemandExtendedRetentionGbMonth,
+          extended_gb * month_share * od_share);
+    b.Add(PriceDimension::kKdsOnDemandLongTermRetentionGbMonth,
+          long_term_gb * month_share * od_share);
+    b.Add(PriceDimension::kKdsShardHour, prov_shard_hours);
+    b.Add(PriceDimension::kKdsPutPayloadUnit, static_cast<double>(prov_units));
+    if (retention_h > 24.0) {
+      b.Add(PriceDimension::kKdsExtendedRetentionShardHour, prov_shard_hours);
+    }
+    b.Add(PriceDimension::kKdsLongTermRetentionGbMonth,
+          long_term_gb * month_share * (1.0 - od_share));
+  } else if (on_demand) {
     b.Add(PriceDimension::kKdsOnDemandStreamHour, hours);
     b.Add(PriceDimension::kKdsOnDemandIngestGb, static_cast<double>(kib_in) * 1024.0 / kGiB);
     b.Add(PriceDimension::kKdsOnDemandExtendedRetentionGbMonth, extended_gb * month_share);
@@ -72,7 +104,28 @@ void CountBilling(const Scenario& scenario, RunResult* result) {
     const ConsumerSpec& spec = scenario.consumers[i];
     const ConsumerResult& c = r.consumers[i];
     const double gb_read = static_cast<double>(c.bytes_read) / kGiB;
-    if (ReadsWithEnhancedFanOut(spec)) {
+    if (!r.mode_periods.empty()) {
+      // Reads billed by the mode they were made in.
+      double od_gb = 0, prov_gb = 0, prov_shard_hours = 0;
+      for (const ModePeriod& p : r.mode_periods) {
+        const double gb = i < p.consumer_bytes_read.size()
+                              ? static_cast<double>(p.consumer_bytes_read[i]) / kGiB
+                              : 0;
+        if (p.mode == Name(StreamMode::kOnDemand)) {
+          od_gb += gb;
+        } else {
+          prov_gb += gb;
+          prov_shard_hours += p.shard_hours;
+        }
+      }
+      if (ReadsWithEnhancedFanOut(spec)) {
+        b.Add(PriceDimension::kKdsEfoConsumerShardHour, prov_shard_hours, spec.name);
+        b.Add(PriceDimension::kKdsEfoGb, prov_gb, spec.name);
+        b.Add(PriceDimension::kKdsOnDemandEfoGb, od_gb, spec.name);
+      } else if (SharesReadLimits(spec)) {
+        b.Add(PriceDimension::kKdsOnDemandRetrievalGb, od_gb, spec.name);
+      }
+    } else if (ReadsWithEnhancedFanOut(spec)) {
       if (!on_demand) b.Add(PriceDimension::kKdsEfoConsumerShardHour, shard_hours, spec.name);
       b.Add(on_demand ? PriceDimension::kKdsOnDemandEfoGb : PriceDimension::kKdsEfoGb, gb_read,
             spec.name);

@@ -18,6 +18,10 @@ namespace shardsim {
 //   shard-level metrics per open shard) when enabled.
 //   On-demand: stream-hours; GB in with each record rounded up to 1 KiB; GB read by GetRecords
 //   and pushed by enhanced fan-out; retention GB-months.
+//   A run that switched modes (result->mode_periods): each mode's dimensions over its own
+//   stretches -- shard-hours, payload units and EFO consumer-shard-hours while provisioned;
+//   stream-hours, KiB-rounded GB in and GB read while on-demand; retention by each mode's share
+//   of the bytes in.
 //   Both: EFO consumer-shard-hours (provisioned) and GB pushed; Lambda requests and GB-seconds by
 //   architecture; Firehose ingestion (5 KB-rounded), format-conversion and dynamic-partitioning
 //   GB and objects, S3 PUT requests; KCL lease-table writes.

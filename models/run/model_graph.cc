@@ -78,12 +78,23 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
   }
   // Last: its component and events exist only in scenarios with operations, on-demand mode or
   // autoscaling.
-  const bool on_demand = scenario.has_stream && scenario.stream.mode == StreamMode::kOnDemand;
+  bool switches = false, to_on_demand = false;
+  for (const ReshardSpec& op : scenario.stream.operations) {
+    if (op.action != ReshardAction::kUpdateStreamMode) continue;
+    switches = true;
+    to_on_demand |= op.mode == StreamMode::kOnDemand;
+  }
+  const bool on_demand =
+      scenario.has_stream && (scenario.stream.mode == StreamMode::kOnDemand || to_on_demand);
   const AutoscalingSpec& as = scenario.stream.autoscaling;
   const bool autoscaling = as.enabled && scenario.stream.mode == StreamMode::kProvisioned;
   if (!scenario.stream.operations.empty() || on_demand || autoscaling) {
     resharder_ = &sim_.Emplace<Resharder>(*stream_, scenario.stream.operations,
                                           scenario.stream.reshard_limits, end_);
+  }
+  if (switches) {
+    mode_recorder_.graph = this;
+    resharder_->AddModeListener(&mode_recorder_);
   }
   if (on_demand) sim_.Emplace<OnDemandScaler>(*stream_, *resharder_, end_);
   if (autoscaling) {
@@ -106,6 +117,18 @@ CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
   cloudwatch_ = &sim_.Emplace<CloudWatchView>("cloudwatch/" + prepared_.scenario().stream.name,
                                               *stream_, limits, end_, options);
   return *cloudwatch_;
+}
+
+void ModelGraph::ModeRecorder::OnModeSwitched(Context& ctx, StreamMode mode) {
+  ModeSwitch s{.at = ctx.Now(),
+               .mode = mode,
+               .totals = graph->stream_->billing_totals(),
+               .consumer_bytes_read = {}};
+  if (graph->reads_ != nullptr) {
+    for (const ConsumerResult& c : graph->reads_->Results())
+      s.consumer_bytes_read.push_back(c.bytes_read);
+  }
+  switches.push_back(std::move(s));
 }
 
 void ModelGraph::Run(const ProgressHook* progress) {

@@ -97,8 +97,24 @@ class ModelGraph {
   // The stream's autoscaling policy; null without one. Owned by the simulation.
   const Autoscaler* autoscaler() const { return autoscaler_; }
 
+  // The stream's capacity-mode switches (update_stream_mode) as they completed, with the billed
+  // totals at that instant; empty in a scenario without one.
+  struct ModeSwitch {
+    SimTime at;
+    StreamMode mode;  // from `at` on
+    Stream::BillingTotals totals;
+    std::vector<uint64_t> consumer_bytes_read;  // scenario order
+  };
+  const std::vector<ModeSwitch>& mode_switches() const { return mode_recorder_.switches; }
+
  private:
   void RunInSteps(const ProgressHook& progress);
+
+  struct ModeRecorder : Resharder::ModeListener {
+    ModelGraph* graph = nullptr;
+    std::vector<ModeSwitch> switches;
+    void OnModeSwitched(Context& ctx, StreamMode mode) override;
+  };
 
   const PreparedScenario& prepared_;
   SimTime end_;
@@ -110,6 +126,7 @@ class ModelGraph {
   Resharder* resharder_ = nullptr;
   CloudWatchView* cloudwatch_ = nullptr;
   Autoscaler* autoscaler_ = nullptr;
+  ModeRecorder mode_recorder_;
   std::optional<WarmupCounts> warmup_counts_;
   bool ran_ = false;
 };

@@ -115,6 +115,46 @@ std::vector<Assumption> WritePathAssumptions(const Scenario& s) {
   return a;
 }
 
+// The run's stretches in one capacity mode, from the graph's switches: each with the billed
+// figures between its switch and the next (or the end of the run).
+std::vector<ModePeriod> BuildModePeriods(const Scenario& scenario, const ModelGraph& graph,
+                                         const RunResult& r) {
+  std::vector<ModelGraph::ModeSwitch> marks;
+  marks.push_back({.at = SimTime::Zero(),
+                   .mode = scenario.stream.mode,
+                   .totals = {},
+                   .consumer_bytes_read = std::vector<uint64_t>(r.consumers.size(), 0)});
+  for (const ModelGraph::ModeSwitch& s : graph.mode_switches()) marks.push_back(s);
+  ModelGraph::ModeSwitch end{
+      .at = graph.end(), .mode = scenario.stream.mode, .totals = {}, .consumer_bytes_read = {}};
+  end.totals = graph.stream().billing_totals();
+  for (const ConsumerResult& c : r.consumers) end.consumer_bytes_read.push_back(c.bytes_read);
+  marks.push_back(std::move(end));
+  std::vector<ModePeriod> out;
+  for (size_t k = 0; k + 1 < marks.size(); ++k) {
+    const ModelGraph::ModeSwitch& a = marks[k];
+    const ModelGraph::ModeSwitch& b = marks[k + 1];
+    ModePeriod p;
+    p.mode = std::string(Name(a.mode));
+    p.from_s = static_cast<double>(a.at.nanos()) / 1e9;
+    p.to_s = static_cast<double>(b.at.nanos()) / 1e9;
+    for (const ShardResult& sh : r.shards) {
+      const double until = sh.closed_at_s >= 0 ? sh.closed_at_s : r.duration_s;
+      const double open = std::min(until, p.to_s) - std::max(sh.opened_at_s, p.from_s);
+      if (open > 0) p.shard_hours += open / 3600.0;
+    }
+    p.records_in = b.totals.records_in - a.totals.records_in;
+    p.bytes_in = b.totals.bytes_in - a.totals.bytes_in;
+    p.kib_rounded_in = b.totals.kib_in - a.totals.kib_in;
+    p.put_payload_units = b.totals.payload_units - a.totals.payload_units;
+    for (size_t c = 0; c < b.consumer_bytes_read.size() && c < a.consumer_bytes_read.size(); ++c) {
+      p.consumer_bytes_read.push_back(b.consumer_bytes_read[c] - a.consumer_bytes_read[c]);
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 SeriesTable OpenShardSeries(const std::vector<ShardResult>& shards, double duration_s,
@@ -250,6 +290,7 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
   r.peak_demand_records_per_s = stream.peak_demand_records_per_s();
   r.peak_demand_bytes_per_s = stream.peak_demand_bytes_per_s();
   if (graph.resharder() != nullptr) r.operations = graph.resharder()->Results();
+  if (!graph.mode_switches().empty()) r.mode_periods = BuildModePeriods(scenario, graph, r);
   r.assumptions = WritePathAssumptions(scenario);
   for (Assumption& a : ReshardAssumptions(scenario.stream)) r.assumptions.push_back(std::move(a));
   if (has_stream) {

@@ -99,7 +99,8 @@ struct EnumNames<ReshardAction> {
   static constexpr EnumName<ReshardAction> kTable[] = {
       {"split", ReshardAction::kSplit},
       {"merge", ReshardAction::kMerge},
-      {"update_shard_count", ReshardAction::kUpdateShardCount}};
+      {"update_shard_count", ReshardAction::kUpdateShardCount},
+      {"update_stream_mode", ReshardAction::kUpdateStreamMode}};
 };
 template <>
 struct EnumNames<IfUpdating> {

@@ -252,13 +252,14 @@ struct ReadLimitsSpec {
   bool operator==(const ReadLimitsSpec&) const = default;
 };
 
-enum class ReshardAction { kSplit, kMerge, kUpdateShardCount };
+enum class ReshardAction { kSplit, kMerge, kUpdateShardCount, kUpdateStreamMode };
 // What an operation does when it comes while the stream is UPDATING with another: Kinesis refuses
 // it (ResourceInUseException); `wait` calls it again as soon as the stream is ACTIVE.
 enum class IfUpdating { kRefuse, kWait };
 
-// One SplitShard, MergeShards or UpdateShardCount (UNIFORM_SCALING) call on the stream's
-// timeline (fact sheet 3); also an operation of `shardsim shards --ops` (no time). Whether Kinesis
+// One SplitShard, MergeShards, UpdateShardCount (UNIFORM_SCALING) or UpdateStreamMode call on the
+// stream's timeline (fact sheets 3, 5); also an operation of `shardsim shards --ops` (no time, no
+// UpdateStreamMode). Whether Kinesis
 // accepts it is decided when it is called, against the shards open then (models/stream/
 // resharding.h); a refused call is reported, not an input error.
 struct ReshardSpec {
@@ -268,10 +269,12 @@ struct ReshardSpec {
   // split: NewStartingHashKey, decimal; "even" = (StartingHashKey + EndingHashKey) / 2 rounded
   // down, the "average" the AWS docs suggest, of the shard's range when the call is made.
   std::string new_starting_hash_key;
-  int64_t adjacent_shard = -1;  // merge: AdjacentShardToMerge
-  int64_t target_shards = 0;    // update_shard_count: TargetShardCount
+  int64_t adjacent_shard = -1;                 // merge: AdjacentShardToMerge
+  int64_t target_shards = 0;                   // update_shard_count: TargetShardCount
+  StreamMode mode = StreamMode::kProvisioned;  // update_stream_mode: StreamModeDetails
   // How long the stream stays UPDATING; the shards change at its end (an UpdateShardCount's
-  // splits and merges spread over it). UNCONFIRMED: AWS says "a few minutes" (fact sheet 3, 10).
+  // splits and merges spread over it; an UpdateStreamMode's new mode starts there). UNCONFIRMED:
+  // AWS says "a few minutes" (fact sheet 3, 10) and gives no figure for a mode switch (5).
   SimDuration duration = Seconds(30);
   IfUpdating if_updating = IfUpdating::kRefuse;
 
@@ -282,6 +285,7 @@ struct ReshardSpec {
 // changed them over the years and raises them on request.
 struct ReshardLimitsSpec {
   int64_t update_shard_count_per_24h = 10;  // accepted calls per rolling 24 h per stream
+  int64_t mode_switches_per_24h = 2;        // accepted UpdateStreamMode calls per rolling 24 h (5)
   int64_t max_shards = 10'000;              // UpdateShardCount: target and open shards per stream
   // Open shards of the account (this stream is taken as its only one); split children and an
   // UpdateShardCount's intermediate shards count. 20,000 in us-east-1, us-west-2 and eu-west-1
@@ -381,11 +385,13 @@ struct StreamSpec {
   // about 200 ms average with one polling consumer, about 1,000 ms with five).
   std::optional<LatencySpec> propagation_delay;
   int64_t max_efo_consumers = 20;
-  std::vector<ReshardSpec> operations;  // provisioned only, in time order
-  ReshardLimitsSpec reshard_limits;     // provisioned only
-  AutoscalingSpec autoscaling;          // provisioned only
-  OnDemandSpec on_demand;               // on_demand only
-  bool enhanced_monitoring = false;     // shard-level CloudWatch metrics (billed)
+  // In time order. On a stream that starts on_demand, a resharding call must come after an
+  // update_stream_mode to provisioned (else Kinesis could never accept it).
+  std::vector<ReshardSpec> operations;
+  ReshardLimitsSpec reshard_limits;
+  AutoscalingSpec autoscaling;       // provisioned only (its calls are refused while on-demand)
+  OnDemandSpec on_demand;            // while the stream is on-demand (from the start or a switch)
+  bool enhanced_monitoring = false;  // shard-level CloudWatch metrics (billed)
 
   bool operator==(const StreamSpec&) const = default;
 };

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "models/spec/enum_names.h"
 #include "models/spec/price_dimensions.h"
 #include "models/spec/range.h"
 #include "models/spec/units.h"
@@ -642,28 +643,46 @@ class Validator {
     Int(At(p, "max_efo_consumers"), s.max_efo_consumers, Closed<int64_t>(1, 50));
     if (Problem(At(p, "mode"))) return;  // the mode is unknown: its fields were not read
 
-    if (s.mode == StreamMode::kOnDemand) return OnDemand(p, s);
-
-    const std::string ap = At(p, "autoscaling");
-    const AutoscalingSpec& a = s.autoscaling;
-    Number(At(ap, "target_utilization"), a.target_utilization, AboveUpTo(0.0, 1.0));
-    Duration(At(ap, "period"), a.period, Closed(Minutes(1), Hours(24)));
-    Int(At(ap, "evaluation_periods"), a.evaluation_periods, Closed<int64_t>(1, 1000));
-    Duration(At(ap, "cooldown"), a.cooldown, Closed(kZero, Days(1)));
-    const bool min = Int(At(ap, "min_shards"), a.min_shards, Closed<int64_t>(1, kMaxShards));
-    const bool max = Int(At(ap, "max_shards"), a.max_shards, Closed<int64_t>(1, kMaxShards));
-    if (min && max && a.min_shards > a.max_shards) {
-      Error(At(ap, "min_shards"), "min_shards " + std::to_string(a.min_shards) +
-                                      " is greater than max_shards " +
-                                      std::to_string(a.max_shards));
+    // On-demand settings: from the start or from a switch to on_demand.
+    bool switches_to_on_demand = false;
+    for (const ReshardSpec& o : s.operations) {
+      switches_to_on_demand |=
+          o.action == ReshardAction::kUpdateStreamMode && o.mode == StreamMode::kOnDemand;
     }
-    Duration(At(ap, "action_delay"), a.action_delay, Closed(kZero, Hours(24)));
-    Autoscaling(ap, a, s.enhanced_monitoring);
+    if (s.mode == StreamMode::kOnDemand || switches_to_on_demand) OnDemand(p, s);
+
+    if (s.mode == StreamMode::kProvisioned) {
+      const std::string ap = At(p, "autoscaling");
+      const AutoscalingSpec& a = s.autoscaling;
+      Number(At(ap, "target_utilization"), a.target_utilization, AboveUpTo(0.0, 1.0));
+      Duration(At(ap, "period"), a.period, Closed(Minutes(1), Hours(24)));
+      Int(At(ap, "evaluation_periods"), a.evaluation_periods, Closed<int64_t>(1, 1000));
+      Duration(At(ap, "cooldown"), a.cooldown, Closed(kZero, Days(1)));
+      const bool min = Int(At(ap, "min_shards"), a.min_shards, Closed<int64_t>(1, kMaxShards));
+      const bool max = Int(At(ap, "max_shards"), a.max_shards, Closed<int64_t>(1, kMaxShards));
+      if (min && max && a.min_shards > a.max_shards) {
+        Error(At(ap, "min_shards"), "min_shards " + std::to_string(a.min_shards) +
+                                        " is greater than max_shards " +
+                                        std::to_string(a.max_shards));
+      }
+      Duration(At(ap, "action_delay"), a.action_delay, Closed(kZero, Hours(24)));
+      Autoscaling(ap, a, s.enhanced_monitoring);
+    }
 
     const std::string op = At(p, "operations");
+    bool switched = false;  // an update_stream_mode to provisioned came before
     for (size_t e = 0; e < s.operations.size(); ++e) {
       const std::string ep = At(op, e);
       Operation(ep, s.operations[e]);
+      if (s.operations[e].action == ReshardAction::kUpdateStreamMode) {
+        switched |= s.operations[e].mode == StreamMode::kProvisioned;
+      } else if (s.mode == StreamMode::kOnDemand && !switched && !Problem(At(ep, "op"))) {
+        Error(At(ep, "op"),
+              "Kinesis refuses resharding an on-demand stream: this stream starts "
+              "on_demand, so " +
+                  std::string(Name(s.operations[e].action)) +
+                  " needs an update_stream_mode to provisioned before it");
+      }
       if (e > 0 && Clean(ep + "/at") && Clean(At(At(op, e - 1), "at")) &&
           s.operations[e].at < s.operations[e - 1].at) {
         Error(ep + "/at",
@@ -677,6 +696,7 @@ class Validator {
         Closed<int64_t>(1, 1'000'000));
     Int(At(lp, "max_shards"), l.max_shards, Closed<int64_t>(1, 1'000'000));
     Int(At(lp, "account_shard_quota"), l.account_shard_quota, Closed<int64_t>(1, 1'000'000));
+    Int(At(lp, "mode_switches_per_24h"), l.mode_switches_per_24h, Closed<int64_t>(1, 1'000'000));
   }
 
   // On-demand scaling (fact sheet 5). A threshold at or above a shard's write limit would never

@@ -30,7 +30,13 @@ bool OnDemandCold(const OnDemandSpec& spec, double bytes_per_s, double records_p
 
 std::vector<Assumption> OnDemandAssumptions(const StreamSpec& spec) {
   std::vector<Assumption> a;
-  if (spec.mode != StreamMode::kOnDemand) return a;
+  bool switches = false, to_on_demand = false;
+  for (const ReshardSpec& op : spec.operations) {
+    if (op.action != ReshardAction::kUpdateStreamMode) continue;
+    switches = true;
+    to_on_demand |= op.mode == StreamMode::kOnDemand;
+  }
+  if (spec.mode != StreamMode::kOnDemand && !to_on_demand) return a;
   const OnDemandSpec& o = spec.on_demand;
   const auto shards = static_cast<double>(spec.shards);
   a.push_back(
@@ -69,8 +75,10 @@ std::vector<Assumption> OnDemandAssumptions(const StreamSpec& spec) {
                "UNCONFIRMED (fact sheet 5: a secondary source says \"gradual, over a 24-hour "
                "period\"): configurable at /stream/on_demand/scale_down, merge_threshold, "
                "merge_threshold_records, merge_after"});
-  a.push_back({"capacity mode switches", "not modelled: a run keeps its mode",
-               "fact sheet 5: twice per 24 h per stream; the limit does not apply to one run"});
+  if (!switches) {
+    a.push_back({"capacity mode switches", "none in this run: the stream keeps its mode",
+                 "fact sheet 5: twice per 24 h per stream (stream.operations update_stream_mode)"});
+  }
   return a;
 }
 
@@ -83,18 +91,49 @@ OnDemandScaler::OnDemandScaler(Stream& stream, Resharder& resharder, SimTime end
       max_shards_(OnDemandMaxShards(stream.spec())),
       min_shards_(stream.spec().shards) {
   resharder_.SetServiceListener(this);
+  resharder_.AddModeListener(this);
 }
 
 void OnDemandScaler::Start(Context& ctx) {
+  self_ = ctx.component_id();
   watch_.resize(stream_.shard_map().shards().size());
-  if (SimTime::Zero() + kPeriod <= end_)
+  active_ = stream_.spec().mode == StreamMode::kOnDemand;
+  if (active_ && SimTime::Zero() + kPeriod <= end_)
     ctx.Schedule(SimTime::Zero() + kPeriod, 0, Phase::kBoundary);
 }
 
+// A minute tick's tag: the generation of the on-demand period it belongs to.
 void OnDemandScaler::OnEvent(Context& ctx, uint32_t tag) {
-  (void)tag;
+  if (!active_ || tag != generation_) return;  // a tick of an ended on-demand period
   Evaluate(ctx);
-  if (ctx.Now() + kPeriod <= end_) ctx.Schedule(ctx.Now() + kPeriod, 0, Phase::kBoundary);
+  if (ctx.Now() + kPeriod <= end_) ctx.Schedule(ctx.Now() + kPeriod, tag, Phase::kBoundary);
+}
+
+void OnDemandScaler::OnModeSwitched(Context& ctx, StreamMode mode) {
+  if (mode == StreamMode::kOnDemand) return Activate(ctx);
+  active_ = false;
+  ++generation_;
+}
+
+void OnDemandScaler::Activate(Context& ctx) {
+  // The shards kept at the switch are the stream's capacity: merges never go below them, and
+  // every open shard measures its minutes from the switch.
+  active_ = true;
+  ++generation_;
+  const ShardMap& map = stream_.shard_map();
+  min_shards_ = map.open_count();
+  max_shards_ = std::max<int64_t>(OnDemandMaxShards(stream_.spec()), map.open_count());
+  watch_.assign(map.shards().size(), Watch{});
+  for (const int i : map.open_shards()) {
+    const Stream::ShardCounters c = stream_.counters(static_cast<uint32_t>(i));
+    Watch& w = watch_[static_cast<size_t>(i)];
+    w.records = c.records_in;
+    w.bytes = c.bytes_in;
+    w.since_ns = ctx.Now().nanos();
+  }
+  if (ctx.Now() + kPeriod <= end_) {
+    ctx.ScheduleFor(self_, ctx.Now() + kPeriod, generation_, Phase::kBoundary);
+  }
 }
 
 void OnDemandScaler::Evaluate(Context& ctx) {

@@ -38,7 +38,9 @@ bool OnDemandCold(const OnDemandSpec& spec, double bytes_per_s, double records_p
 // The assumptions an on-demand run makes (result.json assumptions); empty for a provisioned one.
 std::vector<Assumption> OnDemandAssumptions(const StreamSpec& spec);
 
-class OnDemandScaler : public Component, public Resharder::ServiceListener {
+class OnDemandScaler : public Component,
+                       public Resharder::ServiceListener,
+                       public Resharder::ModeListener {
  public:
   static constexpr SimDuration kPeriod = Minutes(1);  // the service's measurement, UNCONFIRMED
 
@@ -48,6 +50,7 @@ class OnDemandScaler : public Component, public Resharder::ServiceListener {
   void Start(Context& ctx) override;
   void OnEvent(Context& ctx, uint32_t tag) override;
   void OnServiceDone(size_t record, bool ok, SimTime at) override;
+  void OnModeSwitched(Context& ctx, StreamMode mode) override;
 
  private:
   struct Watch {                      // one shard's view, by shard index
@@ -64,6 +67,8 @@ class OnDemandScaler : public Component, public Resharder::ServiceListener {
     std::vector<int> shards;
   };
   void Evaluate(Context& ctx);
+  // From a switch to on-demand: `ctx` may be another component's.
+  void Activate(Context& ctx);
 
   Stream& stream_;
   Resharder& resharder_;
@@ -74,6 +79,9 @@ class OnDemandScaler : public Component, public Resharder::ServiceListener {
   std::vector<Watch> watch_;
   std::vector<Pending> pending_;
   int pending_splits_ = 0, pending_merges_ = 0;
+  bool active_ = false;      // the stream is on-demand now
+  uint32_t generation_ = 0;  // minute ticks of an earlier on-demand period carry older tags
+  uint32_t self_ = 0;        // this component's id (Start)
 };
 
 }  // namespace shardsim

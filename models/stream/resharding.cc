@@ -131,6 +131,32 @@ ReshardPlan PlanReshard(const ShardMap& map, const ReshardSpec& op, const Reshar
   const int open = map.open_count();
   plan.peak_open_shards = open;
   const bool updating = status != nullptr && status->updating;
+  const StreamMode mode = status != nullptr ? status->mode : StreamMode::kProvisioned;
+  if (op.action == ReshardAction::kUpdateStreamMode) {
+    if (updating) {
+      plan.error = NotActive(stream_name);
+    } else if (op.mode == mode) {
+      plan.error = "InvalidArgumentException: Stream " + std::string(stream_name) +
+                   " is already in " + std::string(ApiName(mode)) + " mode.";
+    } else if (status != nullptr) {
+      const SimTime since = now - Hours(24);
+      const auto recent = std::count_if(status->mode_switches.begin(), status->mode_switches.end(),
+                                        [&](SimTime t) { return t > since; });
+      if (recent >= limits.mode_switches_per_24h) {
+        plan.error = "LimitExceededException: The capacity mode of stream " +
+                     std::string(stream_name) + " was already updated " + IntText(recent) +
+                     " times in the past 24 hours; the limit is " +
+                     IntText(limits.mode_switches_per_24h) + " per rolling 24 hours.";
+      }
+    }
+    return plan;
+  }
+  if (mode == StreamMode::kOnDemand) {
+    plan.error = "InvalidArgumentException: " + std::string(Name(op.action)) +
+                 " is not supported for stream " + std::string(stream_name) +
+                 " in ON_DEMAND capacity mode.";
+    return plan;
+  }
   switch (op.action) {
     case ReshardAction::kSplit: {
       plan.error = NotFound(map, op.shard);
@@ -172,6 +198,7 @@ ReshardPlan PlanReshard(const ShardMap& map, const ReshardSpec& op, const Reshar
       return plan;
     }
     case ReshardAction::kUpdateShardCount:
+    case ReshardAction::kUpdateStreamMode:
       break;
   }
   const int64_t target = op.target_shards;
@@ -266,6 +293,33 @@ std::vector<Assumption> ReshardAssumptions(const StreamSpec& spec) {
                IntText(spec.reshard_limits.account_shard_quota) + " open shards",
                "fact sheet 1 (us-east-1, us-west-2, eu-west-1; other regions UNCONFIRMED): "
                "configurable at /stream/reshard_limits/account_shard_quota"});
+  bool switches = false, reshards = false;
+  for (const ReshardSpec& op : spec.operations) {
+    (op.action == ReshardAction::kUpdateStreamMode ? switches : reshards) = true;
+  }
+  if (switches) {
+    a.push_back({"capacity-mode switch",
+                 "UpdateStreamMode: at most " + IntText(spec.reshard_limits.mode_switches_per_24h) +
+                     " accepted per rolling 24 h (LimitExceededException); the stream is UPDATING "
+                     "for the operation's duration and in the new mode from its end (billing, "
+                     "scaling); the open shards are kept",
+                 "fact sheet 5 (twice per 24 h, UPDATING, shard count kept); the duration and "
+                 "that the mode changes at the end are UNCONFIRMED: configurable at "
+                 "/stream/operations/<i>/duration and /stream/reshard_limits/"
+                 "mode_switches_per_24h"});
+    a.push_back({"on-demand after a switch",
+                 "the service scales the shards kept at the switch: each open shard measures its "
+                 "minutes from the switch, merges never go below the shards kept; a switch to "
+                 "provisioned cancels its splits and merges not yet in effect",
+                 "UNCONFIRMED: AWS publishes no figure for the first scaling after a switch; "
+                 "fact sheet 5 keeps the shard count"});
+    a.push_back({"refusals by mode",
+                 "a switch to the stream's own mode and SplitShard, MergeShards, UpdateShardCount "
+                 "on an on-demand stream get InvalidArgumentException",
+                 "UNCONFIRMED: fact sheet 3 has UpdateShardCount provisioned only; the exception "
+                 "name and text are this model's"});
+  }
+  if (!reshards && !autoscaling) return a;
   a.push_back({"split \"even\"", "(StartingHashKey + EndingHashKey) / 2, rounded down",
                "the AWS docs' \"average of the beginning and ending hash key\""});
   a.push_back({"after a reshard",
@@ -283,7 +337,9 @@ Resharder::Resharder(Stream& stream, std::vector<ReshardSpec> operations, Reshar
       stream_(stream),
       timeline_(std::move(operations)),
       limits_(limits),
-      end_(end) {}
+      end_(end) {
+  status_.mode = stream.spec().mode;
+}
 
 void Resharder::Start(Context& ctx) {
   self_ = ctx.component_id();
@@ -362,6 +418,7 @@ size_t Resharder::Service(Context& ctx, ReshardStep step, SimDuration delay, std
 void Resharder::ApplyService(Context& ctx, size_t r) {
   Record& rec = records_[r];
   const ReshardStep& s = rec.service_step;
+  if (!rec.error.empty()) return;  // cancelled by a switch to provisioned
   const ReshardResult result =
       s.action == ReshardAction::kSplit
           ? stream_.Split(static_cast<uint32_t>(s.shard), s.new_starting_hash_key, ctx.Now())
@@ -396,6 +453,12 @@ bool Resharder::Begin(Context& ctx, size_t r) {
   }
   if (rec.op.action == ReshardAction::kSplit) {
     rec.new_starting_hash_key = plan.steps.front().new_starting_hash_key.ToDecimal();
+  }
+  if (rec.op.action == ReshardAction::kUpdateStreamMode) {
+    status_.mode_switches.push_back(ctx.Now());
+    while (status_.mode_switches.front() <= ctx.Now() - Hours(24)) {
+      status_.mode_switches.pop_front();
+    }
   }
   if (rec.op.action == ReshardAction::kUpdateShardCount) {
     status_.update_shard_count_calls.push_back(ctx.Now());
@@ -467,6 +530,19 @@ void Resharder::ApplyNextStep(Context& ctx) {
   rec.completed = ctx.Now();
   rec.open_after = stream_.shard_map().open_count();
   status_.updating = false;
+  if (rec.op.action == ReshardAction::kUpdateStreamMode) {
+    status_.mode = rec.op.mode;
+    if (rec.op.mode == StreamMode::kProvisioned) {
+      // The on-demand scaling stops: its splits and merges not yet in effect never take effect.
+      for (size_t k = 0; k < records_.size(); ++k) {
+        Record& p = records_[k];
+        if (p.service_step.shard < 0 || p.completed != SimTime::Max() || !p.error.empty()) continue;
+        p.error = "cancelled: the stream switched to PROVISIONED mode before it took effect";
+        if (service_listener_ != nullptr) service_listener_->OnServiceDone(k, false, ctx.Now());
+      }
+    }
+    for (ModeListener* l : mode_listeners_) l->OnModeSwitched(ctx, rec.op.mode);
+  }
   // Calls that waited for the stream to be ACTIVE are made now, in the order they came.
   while (!waiting_.empty() && !status_.updating) {
     const size_t w = waiting_.front();
@@ -497,7 +573,10 @@ std::vector<OperationResult> Resharder::Results() const {
     }
     if (rec.started != SimTime::Max()) o.started_at_s = seconds(rec.started);
     if (rec.completed != SimTime::Max()) o.completed_at_s = seconds(rec.completed);
-    if (rec.op.action != ReshardAction::kUpdateShardCount) o.shard = ShardIdText(rec.op.shard);
+    const bool shard_op =
+        rec.op.action == ReshardAction::kSplit || rec.op.action == ReshardAction::kMerge;
+    if (shard_op) o.shard = ShardIdText(rec.op.shard);
+    if (rec.op.action == ReshardAction::kUpdateStreamMode) o.mode = std::string(Name(rec.op.mode));
     if (rec.op.action == ReshardAction::kMerge) o.adjacent = ShardIdText(rec.op.adjacent_shard);
     if (rec.op.action == ReshardAction::kSplit) {
       o.new_starting_hash_key = rec.new_starting_hash_key.empty() ? rec.op.new_starting_hash_key

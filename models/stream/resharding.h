@@ -39,6 +39,9 @@ struct ReshardStatus {
   bool updating = false;  // UPDATING with an earlier operation (else ACTIVE)
   // When accepted UpdateShardCount calls were made (for the rolling 24 h), oldest first.
   std::deque<SimTime> update_shard_count_calls;
+  // The capacity mode now (StreamModeDetails): a switch's new mode from its end on.
+  StreamMode mode = StreamMode::kProvisioned;
+  std::deque<SimTime> mode_switches;  // accepted UpdateStreamMode calls, oldest first
 };
 
 // A call's outcome: the error Kinesis returns ("<ExceptionName>: <message>"), or its steps.
@@ -59,6 +62,12 @@ struct ReshardPlan {
 //   update_shard_count  ACTIVE; target <= max_shards, <= 2x and >= 1/2 the open shards; fewer than
 //           update_shard_count_per_24h accepted calls in the 24 h before `now`; the intermediate
 //           shards fit the account quota (all LimitExceededException).
+//   update_stream_mode  ACTIVE; a mode other than the stream's (InvalidArgumentException,
+//           UNCONFIRMED); fewer than mode_switches_per_24h accepted switches in the 24 h before
+//           `now` (LimitExceededException, fact sheet 5). No steps: the shards stay.
+// Split, merge and update_shard_count on a stream that is on-demand now are refused first
+// (InvalidArgumentException, UNCONFIRMED wording: fact sheet 3 has UpdateShardCount provisioned
+// only; the on-demand service splits and merges by itself).
 // `status` null: no status to check (an operations file: the stream ACTIVE, no times). Wording
 // follows the real service where known (kinesalite, moto, the AWS CLI's users); see README.
 ReshardPlan PlanReshard(const ShardMap& map, const ReshardSpec& op, const ReshardLimitsSpec& limits,
@@ -116,6 +125,15 @@ class Resharder : public Component {
   // an event of this simulation.
   size_t Call(Context& ctx, const ReshardSpec& op, int index = -1, std::string cause = "");
 
+  // Told when an UpdateStreamMode completes: the stream is in `mode` from ctx.Now() on (`ctx` is
+  // the resharder's: schedule with ScheduleFor). A switch to provisioned first cancels the
+  // service's pending operations (each told to the ServiceListener as failed).
+  struct ModeListener {
+    virtual ~ModeListener() = default;
+    virtual void OnModeSwitched(Context& ctx, StreamMode mode) = 0;
+  };
+  void AddModeListener(ModeListener* l) { mode_listeners_.push_back(l); }
+
   // Whether call `r` (a position Call returned) is over, refused or completed, and when: its
   // refusal (the request) or its last step. False while it waits or the stream is UPDATING.
   bool Finished(size_t r, SimTime* at) const;
@@ -124,8 +142,9 @@ class Resharder : public Component {
   // API call, so none of PlanReshard's checks of status and call limits apply, several run at
   // once and the stream stays ACTIVE. It is recorded now (cause `cause`) and takes effect `delay`
   // later in Phase::kBoundary (not after the end of the run: then it stays "updating"); a shard
-  // closed by then makes it "refused". Returns the position of its record in Results().
-  // REQUIRES: called from an event of this simulation; the shards open now.
+  // closed by then, or a switch to provisioned completed before it, makes it "refused". Returns the
+  // position of its record in Results(). REQUIRES: called from an event of this simulation; the
+  // shards open now.
   size_t ServiceSplit(Context& ctx, int shard, SimDuration delay, std::string cause);
   size_t ServiceMerge(Context& ctx, int shard, int adjacent, SimDuration delay, std::string cause);
   // Told when a service operation took effect (or failed): `record` as ServiceSplit returned it.
@@ -180,6 +199,7 @@ class Resharder : public Component {
   std::vector<ReshardStep> steps_;
   size_t next_step_ = 0;
   ServiceListener* service_listener_ = nullptr;
+  std::vector<ModeListener*> mode_listeners_;
 };
 
 }  // namespace shardsim

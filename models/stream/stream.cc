@@ -245,6 +245,17 @@ uint64_t Stream::total_records_in() const {
   return n;
 }
 
+Stream::BillingTotals Stream::billing_totals() const {
+  BillingTotals t;
+  for (const ShardStats& s : shards_) {
+    t.records_in += s.records_in;
+    t.bytes_in += s.bytes_in;
+    t.kib_in += s.kib_in;
+    t.payload_units += s.payload_units;
+  }
+  return t;
+}
+
 void Stream::AdvanceDemand(int64_t newest) {
   // Seconds (newest - kDemandSeconds, ...] stay; older ones leave the ring into the peak.
   const int64_t first_kept = newest - kDemandSeconds + 1;

@@ -232,6 +232,11 @@ class Stream {
   // Stream-wide figures for findings: totals, and the busiest second of offered traffic
   // (accepted + throttled) summed over all shards.
   uint64_t total_records_in() const;
+  // Sums over all shards so far of what billing counts (a capacity-mode switch splits them).
+  struct BillingTotals {
+    uint64_t records_in = 0, bytes_in = 0, kib_in = 0, payload_units = 0;
+  };
+  BillingTotals billing_totals() const;
   uint64_t total_throttled() const;
   // Busiest second of demand: first attempts by the second their records were created, summed
   // over all shards. Records larger than the bytes limit (max_record_size above it) are served

@@ -402,7 +402,26 @@ RunResult EveryOptionalMember() {
   usc.op = "update_shard_count";
   usc.status = "updating";
   usc.target = 6;
-  r.operations = {split_op, refused, usc};
+  OperationResult mode_switch;
+  mode_switch.index = 3;
+  mode_switch.op = "update_stream_mode";
+  mode_switch.status = "completed";
+  mode_switch.mode = "on_demand";
+  r.operations = {split_op, refused, usc, mode_switch};
+  ModePeriod provisioned{.mode = "provisioned",
+                         .from_s = 0,
+                         .to_s = 90,
+                         .shard_hours = 0.05,
+                         .records_in = 1000,
+                         .bytes_in = 1'000'000,
+                         .kib_rounded_in = 1000,
+                         .put_payload_units = 1000,
+                         .consumer_bytes_read = {900'000}};
+  ModePeriod on_demand = provisioned;
+  on_demand.mode = "on_demand";
+  on_demand.from_s = 90;
+  on_demand.to_s = 450;
+  r.mode_periods = {provisioned, on_demand};
 
   Finding split;
   split.kind = FindingKind::kHotShard;

@@ -1,5 +1,7 @@
 // Reading the stream: mode, shards, limits, resharding, autoscaling, on-demand. See
 // scenario_readers.h.
+#include <algorithm>
+
 #include "models/spec/features.h"
 #include "models/spec/loader/scenario_readers.h"
 
@@ -28,6 +30,7 @@ void ReadReadLimits(Context& c, const Json& j, Ptr p, ReadLimitsSpec* s) {
 void ReadReshardLimits(Context& c, const Json& j, Ptr p, ReshardLimitsSpec* s) {
   ObjectReader r(c, j, p, ScenarioType("reshard_limits"));
   r.Optional("update_shard_count_per_24h", &s->update_shard_count_per_24h, Int());
+  r.Optional("mode_switches_per_24h", &s->mode_switches_per_24h, Int());
   r.Optional("max_shards", &s->max_shards, Int());
   r.Optional("account_shard_quota", &s->account_shard_quota, Int());
 }
@@ -93,20 +96,29 @@ void ReadStream(Context& c, const Json& j, Ptr p, StreamSpec* s) {
   r.Optional("max_efo_consumers", &s->max_efo_consumers, Int());
   r.Optional("enhanced_monitoring", &s->enhanced_monitoring, Bool());
   if (!mode_ok) return;
-  if (s->mode == StreamMode::kOnDemand) {
-    c.Feature(r.Pointer("mode"), kFeatureOnDemand);
-    r.Object("on_demand", [&](const Json& v, Ptr vp) { ReadOnDemand(c, v, vp, &s->on_demand); });
-    return;
+  if (s->mode == StreamMode::kOnDemand) c.Feature(r.Pointer("mode"), kFeatureOnDemand);
+  // On-demand settings apply from the start or from a switch to on_demand (update_stream_mode).
+  r.Object("on_demand", [&](const Json& v, Ptr vp) { ReadOnDemand(c, v, vp, &s->on_demand); });
+  if (s->mode == StreamMode::kProvisioned) {
+    r.Object("autoscaling",
+             [&](const Json& v, Ptr vp) { ReadAutoscaling(c, v, vp, &s->autoscaling); });
+    if (s->autoscaling.enabled) c.Feature(r.Pointer("autoscaling"), kFeatureAutoscaling);
   }
-  r.Object("autoscaling",
-           [&](const Json& v, Ptr vp) { ReadAutoscaling(c, v, vp, &s->autoscaling); });
-  if (s->autoscaling.enabled) c.Feature(r.Pointer("autoscaling"), kFeatureAutoscaling);
   r.Array("operations", 0, 1'000, [&](const Json& v, Ptr vp, size_t) {
     s->operations.push_back(ReadOperation(c, v, vp, true));
   });
   if (!s->operations.empty()) c.Feature(r.Pointer("operations"), kFeatureResharding);
   r.Object("reshard_limits",
            [&](const Json& v, Ptr vp) { ReadReshardLimits(c, v, vp, &s->reshard_limits); });
+  const bool to_on_demand =
+      std::any_of(s->operations.begin(), s->operations.end(), [](const ReshardSpec& op) {
+        return op.action == ReshardAction::kUpdateStreamMode && op.mode == StreamMode::kOnDemand;
+      });
+  if (s->mode == StreamMode::kProvisioned && r.Has("on_demand") && !to_on_demand) {
+    c.Error(r.Pointer("on_demand"),
+            "\"on_demand\" applies only to mode \"on_demand\" or to a stream an "
+            "update_stream_mode switches to on_demand");
+  }
 }
 
 ReshardSpec ReadOperation(Context& c, const Json& j, Ptr p, bool timed) {
@@ -136,6 +148,14 @@ ReshardSpec ReadOperation(Context& c, const Json& j, Ptr p, bool timed) {
       break;
     case ReshardAction::kUpdateShardCount:
       r.Required("target", &s.target_shards, Int());
+      break;
+    case ReshardAction::kUpdateStreamMode:
+      if (!timed) {
+        c.Error(r.Pointer("op"),
+                "an operations file changes the shard table: update_stream_mode belongs on a "
+                "run's timeline (stream.operations)");
+      }
+      r.Required("mode", &s.mode, Enum<StreamMode>());
       break;
   }
   return s;

@@ -339,8 +339,18 @@ const std::vector<BadCase>& BadCases() {
              {"mode", "on_demand"},
              {"operations", {{{"at", "1min"}, {"op", "update_shard_count"}, {"target", 3}}}}};
        },
-       "/stream/operations",
-       "\"operations\" applies only to mode \"provisioned\", not \"on_demand\""},
+       "/stream/operations/0/op",
+       "Kinesis refuses resharding an on-demand stream: this stream starts on_demand, so "
+       "update_shard_count needs an update_stream_mode to provisioned before it"},
+      {"a mode switch to an unknown mode",
+       [](json& d) {
+         d["stream"] = {{"mode", "provisioned"},
+                        {"shards", 2},
+                        {"operations",
+                         {{{"at", "1min"}, {"op", "update_stream_mode"}, {"mode", "sideways"}}}}};
+       },
+       "/stream/operations/0/mode",
+       "expected one of \"provisioned\" or \"on_demand\", got \"sideways\""},
       {"producer targeting an unknown firehose",
        [](json& d) {
          json f = Consumer("firehose");
