@@ -221,6 +221,9 @@ void OnDemandCheaper(const Scenario& scenario, const PriceTable& prices, RunResu
 void AddCapacityModeFindings(const Scenario& scenario, const PriceTable* prices,
                              const std::vector<SeriesTable>& series, RunResult* r) {
   if (!scenario.has_stream) return;
+  // A run that switched modes is its own comparison (the cost shows each mode's part); the
+  // what-ifs below price the whole run in one mode.
+  if (!r->mode_periods.empty()) return;
   if (scenario.stream.mode == StreamMode::kOnDemand) {
     // Shard counts are the service's to choose: advice to change them does not apply.
     std::erase_if(r->findings, [](const Finding& f) {

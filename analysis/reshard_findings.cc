@@ -18,10 +18,15 @@ std::string At(double seconds) {
   return FormatDuration(SimDuration::Nanos(std::llround(seconds * 1e9)));
 }
 
-// "SplitShard shardId-…", "MergeShards shardId-… and shardId-…", "UpdateShardCount to 12".
+// "SplitShard shardId-…", "MergeShards shardId-… and shardId-…", "UpdateShardCount to 12",
+// "UpdateStreamMode to ON_DEMAND".
 std::string Describe(const OperationResult& o) {
   if (o.op == "split") return "SplitShard " + o.shard;
   if (o.op == "merge") return "MergeShards " + o.shard + " and " + o.adjacent;
+  if (o.op == "update_stream_mode") {
+    return std::string("UpdateStreamMode to ") +
+           (o.mode == "on_demand" ? "ON_DEMAND" : "PROVISIONED");
+  }
   return "UpdateShardCount to " + std::to_string(o.target);
 }
 
@@ -78,6 +83,21 @@ std::string Remedy(const Scenario& scenario, const std::vector<OperationResult>&
     return "Make fewer, larger UpdateShardCount steps, or use SplitShard and MergeShards, which "
            "have no daily limit.";
   }
+  if (e.find("capacity mode of stream") != std::string::npos) {
+    return "Kinesis switches a stream's capacity mode at most " +
+           std::to_string(limits.mode_switches_per_24h) +
+           " times per rolling 24 hours: plan the switches a day apart, or stay in one mode and "
+           "compare the other with a separate run (--set /stream/mode=...).";
+  }
+  if (e.find("is already in") != std::string::npos) {
+    return "The stream is already in that mode: drop the call, or check the switches before it "
+           "(a refused switch leaves the mode as it was).";
+  }
+  if (e.find("ON_DEMAND capacity mode") != std::string::npos) {
+    return "An on-demand stream's shards are the service's to split and merge: switch it to "
+           "provisioned first (update_stream_mode, then the call after its duration), or leave the "
+           "scaling to the service.";
+  }
   if (e.find("shard limit for the account") != std::string::npos) {
     return "Request a higher shard quota for the account (modelled by "
            "reshard_limits.account_shard_quota), or reshard in smaller steps.";
@@ -110,7 +130,27 @@ uint64_t Throttled(const RunResult& r, const std::vector<std::string>& ids) {
   return n;
 }
 
+// A completed capacity-mode switch: what the stream kept and what changed from then on.
+Finding Switched(const OperationResult& o) {
+  Finding f = NewFinding(FindingKind::kResharded, Severity::kInfo, Describe(o));
+  const bool to_on_demand = o.mode == "on_demand";
+  f.evidence = Describe(o) + Where(o) + " was called at " + At(o.requested_at_s) +
+               " and completed at " + At(o.completed_at_s) + ": the " +
+               std::to_string(o.open_shards_after) + " open shards were kept; from then on " +
+               (to_on_demand ? "the service splits (and merges) the shards and the stream is "
+                               "billed by stream-hour and GB"
+                             : "the shards change only by resharding calls and the stream is "
+                               "billed by shard-hour and PUT payload unit") +
+               ".";
+  f.recommendation = "Nothing to change: the cost shows each mode's part.";
+  AddFigures(&f, {{"requested_at_s", o.requested_at_s},
+                  {"completed_at_s", o.completed_at_s},
+                  {"open_shards", o.open_shards_after}});
+  return f;
+}
+
 Finding Completed(const RunResult& r, const OperationResult& o) {
+  if (o.op == "update_stream_mode") return Switched(o);
   Finding f = NewFinding(FindingKind::kResharded, Severity::kInfo, Describe(o));
   // Shards an UpdateShardCount opened and closed again are intermediate: count the end state.
   std::vector<std::string> closed, opened;

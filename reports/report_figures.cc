@@ -280,4 +280,29 @@ std::string DurationText(double seconds) {
   return Count(seconds) + "s";
 }
 
+std::string ModeTimelineText(const RunResult& r) {
+  if (r.mode_periods.empty()) return "";
+  auto mode_name = [](std::string m) {
+    std::replace(m.begin(), m.end(), '_', '-');
+    return m;
+  };
+  std::string s = mode_name(r.mode_periods.front().mode);
+  std::string at;
+  for (size_t i = 1; i < r.mode_periods.size(); ++i) {
+    const ModePeriod& p = r.mode_periods[i];
+    s += " until " + DurationText(p.from_s) + ", then " + mode_name(p.mode);
+    at += (at.empty() ? "" : ", ") + DurationText(p.from_s);
+  }
+  if (r.mode_periods.size() == 1) s += " throughout";
+  std::string refused;
+  for (const OperationResult& o : r.operations) {
+    if (o.op != "update_stream_mode" || o.status != "refused") continue;
+    refused +=
+        (refused.empty() ? "" : ", ") + mode_name(o.mode) + " at " + DurationText(o.requested_at_s);
+  }
+  if (!at.empty()) s += " (switched at " + at + ")";
+  if (!refused.empty()) s += "; refused switch to " + refused;
+  return s;
+}
+
 }  // namespace shardsim::report

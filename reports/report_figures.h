@@ -96,4 +96,8 @@ std::string TimeText(double t_s, const TimeUnit& unit);
 // nanosecond; beyond int64 nanoseconds (292 years) a count of seconds ("1.2e+10s").
 std::string DurationText(double seconds);
 
+// A run that switched capacity modes (mode_periods): "on-demand until 1h1min, then provisioned
+// (switched at 1h1min)"; a refused switch is named with its time. Empty for a run without one.
+std::string ModeTimelineText(const RunResult& r);
+
 }  // namespace shardsim::report

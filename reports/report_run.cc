@@ -201,6 +201,9 @@ BulletList Configuration(const RunResult& r) {
                                             std::to_string(r.max_open_shards) + " over the run)"
                                       : std::string()) +
                ", per-shard write limits " + LimitsText(r, " and ") + ".")});
+    if (const std::string modes = report::ModeTimelineText(r); !modes.empty()) {
+      l.items.push_back({Strong("Capacity mode: "), Plain(modes + ".")});
+    }
   }
   for (size_t i = 0; i < r.producers.size() && i < kListedProducers; ++i) {
     const ProducerResult& p = r.producers[i];

@@ -132,8 +132,10 @@ std::string Header(const RunResult& r) {
          (r.open_shards == 1 ? " open shard" : " open shards");
   }
   s += ", " + Grouped(r.events_processed) + " events";
-  if (r.max_open_shards == 0) return Line(s);
-  return Line(s) + Line("Open shards: " + OpenShardRange(r));
+  const std::string modes = report::ModeTimelineText(r);
+  const std::string mode_line = modes.empty() ? "" : Line("Capacity mode: " + modes);
+  if (r.max_open_shards == 0) return Line(s) + mode_line;
+  return Line(s) + Line("Open shards: " + OpenShardRange(r)) + mode_line;
 }
 
 std::string Producers(const RunResult& r) {

@@ -282,6 +282,18 @@ check "run with a split" run 0 run "$src/scenarios/reshard-hot-shard.json" --out
 check "split completed" grep -qF '"status": "completed"' "$tmp/o9/result.json"
 check "resharded finding" grep -q "resharded: SplitShard shardId-000000000007" "$tmp/out"
 check "children's series" test -f "$tmp/o9/series/shardId-000000000009.csv"
+printf '[{"op": "update_stream_mode", "mode": "on_demand"}]' >"$tmp/modeops.json"
+check "mode switch in an ops file exits 2" run 2 shards --shards 2 --ops "$tmp/modeops.json"
+check "mode switch in an ops file error" grep -qF '/0/op: an operations file changes the shard table: update_stream_mode belongs on a run' "$tmp/err"
+check "run with mode switches" run 0 run "$src/scenarios/mode-switch-launch.json" --duration 90min --out "$tmp/o10" --report
+check "mode switch completed" grep -qF '"mode": "provisioned"' "$tmp/o10/result.json"
+check "mode periods" grep -qF '"mode_periods"' "$tmp/o10/result.json"
+check "summary names the switch" grep -qF "Capacity mode: on-demand until 61min, then provisioned (switched at 61min)" "$tmp/out"
+check "cost has both modes" grep -q "kds_on_demand_stream_hour.*kds_shard_hour\|kds_shard_hour.*kds_on_demand_stream_hour" <(tr -d '\n' <"$tmp/out")
+check "report names the switch" grep -qF "Capacity mode:" "$tmp/o10/report.md"
+printf '{"name": "x", "duration": "1h", "producers": [{"name": "p", "rate": "1/s"}], "stream": {"mode": "provisioned", "shards": 1, "operations": [{"at": "2h", "op": "update_stream_mode", "mode": "on_demand"}]}}' >"$tmp/lateswitch.json"
+check "switch after the run exits 2" run 2 validate "$tmp/lateswitch.json"
+check "switch after the run names its pointer" grep -qF "/stream/operations/0/at" "$tmp/err"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
