@@ -305,4 +305,73 @@ std::string ModeTimelineText(const RunResult& r) {
   return s;
 }
 
+namespace {
+
+// "shardId-000000000007" -> "7".
+std::string ShardNumber(const std::string& id) {
+  const size_t digits = id.find_first_not_of('0', id.find('-') + 1);
+  return digits == std::string::npos ? "0" : id.substr(digits);
+}
+
+std::string OperationText(const OperationResult& o) {
+  if (o.op == "split") return "split " + ShardNumber(o.shard);
+  if (o.op == "merge") return "merge " + ShardNumber(o.shard) + "+" + ShardNumber(o.adjacent);
+  if (o.op == "update_shard_count") return "update_shard_count " + std::to_string(o.target);
+  if (o.op == "update_stream_mode") return "update_stream_mode " + o.mode;
+  return o.op;
+}
+
+std::string OutcomeText(const OperationResult& o) {
+  if (o.status == "completed") return "completed " + DurationText(o.completed_at_s);
+  if (o.status != "refused") return o.status;
+  if (o.error.starts_with("cancelled")) return "cancelled";
+  return "refused: " + o.error.substr(0, o.error.find(':'));
+}
+
+bool SameServiceGroup(const OperationResult& a, const OperationResult& b) {
+  return a.cause == "on_demand" && b.cause == "on_demand" && a.op == b.op && a.status == b.status &&
+         a.requested_at_s == b.requested_at_s && a.completed_at_s == b.completed_at_s;
+}
+
+}  // namespace
+
+std::vector<OperationRow> OperationRows(const RunResult& r, size_t max_rows, size_t* more) {
+  std::vector<OperationRow> rows;
+  *more = 0;
+  const std::vector<OperationResult>& ops = r.operations;
+  for (size_t i = 0; i < ops.size();) {
+    size_t j = i + 1;
+    while (j < ops.size() && SameServiceGroup(ops[i], ops[j])) ++j;
+    if (rows.size() == max_rows) {
+      ++*more;
+      i = j;
+      continue;
+    }
+    const OperationResult& o = ops[i];
+    const OperationResult& last = ops[j - 1];
+    OperationRow row;
+    row.at = DurationText(o.requested_at_s);
+    row.operation = j - i > 1 ? o.op + " x" + std::to_string(j - i) : OperationText(o);
+    row.cause = o.cause.empty() ? "scenario" : o.cause.substr(0, o.cause.find(':'));
+    std::replace(row.cause.begin(), row.cause.end(), '_', '-');
+    row.outcome = OutcomeText(o);
+    row.shards = o.started_at_s < 0        ? "-"
+                 : o.status == "completed" ? std::to_string(o.open_shards_before) + " -> " +
+                                                 std::to_string(last.open_shards_after)
+                                           : std::to_string(o.open_shards_before) + " -> ?";
+    uint64_t throttled = 0;
+    double age = -1;
+    for (size_t k = i; k < j; ++k) {
+      throttled =
+          std::max(throttled, ops[k].throttled_before_completed + ops[k].throttled_after_completed);
+      age = std::max(age, ops[k].iterator_age_max_ms);
+    }
+    row.throttled = Grouped(throttled);
+    row.age = age >= 0 ? Duration(age) : "-";
+    rows.push_back(std::move(row));
+    i = j;
+  }
+  return rows;
+}
+
 }  // namespace shardsim::report

@@ -100,4 +100,14 @@ std::string DurationText(double seconds);
 // (switched at 1h1min)"; a refused switch is named with its time. Empty for a run without one.
 std::string ModeTimelineText(const RunResult& r);
 
+// The run's stream operations as a compact table (summary, report): one row per call, the
+// on-demand service's splits and merges decided in the same minute with the same outcome folded
+// into one ("split x4"). Cells: at, operation, cause, outcome, open shards before -> after,
+// records throttled in the episode around it, highest iterator age around it. At most
+// `max_rows` rows; *more gets the rows left out. Empty for a run without operations.
+struct OperationRow {
+  std::string at, operation, cause, outcome, shards, throttled, age;
+};
+std::vector<OperationRow> OperationRows(const RunResult& r, size_t max_rows, size_t* more);
+
 }  // namespace shardsim::report

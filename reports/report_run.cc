@@ -82,7 +82,8 @@ std::string ConsumerBrief(const ConsumerResult& c) {
 
 std::string StreamBrief(const RunResult& r) {
   if (r.stream_mode == kNoStreamMode) return "no stream (Direct PUT only)";
-  std::string mode = r.stream_mode;
+  // The mode at the end: a run that switched modes ends in its last period's.
+  std::string mode = r.mode_periods.empty() ? r.stream_mode : r.mode_periods.back().mode;
   for (char& c : mode) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::replace(mode.begin(), mode.end(), '_', '-');
   return Grouped(static_cast<uint64_t>(std::max(r.open_shards, 0))) + " " +
@@ -530,6 +531,36 @@ std::string LatencyCell(const LatencySummary& l, double LatencySummary::*field) 
   return l.count > 0 ? report::Duration(l.*field) : "-";
 }
 
+void OperationsTable(const RunResult& r, Document* doc) {
+  if (r.operations.empty()) return;
+  doc->blocks.push_back(Heading{3, "Stream operations", "operations"});
+  doc->blocks.push_back(Paragraph{
+      {Plain("Each call on the stream (the on-demand service's splits decided together in one "
+             "row). Throttled: records in the write-throttling episode around it; age max: the "
+             "highest iterator age of any consumer around it.")},
+      "note"});
+  constexpr size_t kRows = 30;
+  size_t more = 0;
+  Table t;
+  t.columns = {{"at", true},       {"operation", false},        {"cause", false},
+               {"outcome", false}, {"open shards", true, true}, {"throttled", true},
+               {"age max", true}};
+  for (const report::OperationRow& o : report::OperationRows(r, kRows, &more)) {
+    t.rows.push_back({{Plain(o.at)},
+                      {Code(o.operation)},
+                      {Plain(o.cause)},
+                      {Plain(o.outcome)},
+                      {Plain(o.shards)},
+                      {Plain(o.throttled)},
+                      {Plain(o.age)}});
+  }
+  doc->blocks.push_back(std::move(t));
+  if (more > 0) {
+    doc->blocks.push_back(Paragraph{
+        {Plain("And " + Grouped(more) + " more: see operations[] in result.json.")}, "note"});
+  }
+}
+
 void ProducerTable(const RunResult& r, Document* doc) {
   doc->blocks.push_back(Heading{3, "Producers", "producers"});
   if (r.producers.empty()) {
@@ -707,6 +738,7 @@ void CostTable(const RunResult& r, Document* doc) {
 void Tables(const RunResult& r, Document* doc) {
   doc->blocks.push_back(Heading{2, "Tables", "tables"});
   ShardTable(r, doc);
+  OperationsTable(r, doc);
   ProducerTable(r, doc);
   ConsumerTables(r, doc);
   CostTable(r, doc);

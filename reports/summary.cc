@@ -7,6 +7,7 @@
 #include "reports/summary.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string_view>
 #include <vector>
@@ -128,14 +129,45 @@ std::string Header(const RunResult& r) {
     s += ", no stream (Direct PUT only)";
   } else {
     if (!r.stream_mode.empty()) s += ", " + r.stream_mode;
+    // A run that switched modes: the modes it went through, in order.
+    for (size_t i = 1; i < r.mode_periods.size(); ++i) {
+      std::string m = r.mode_periods[i].mode;
+      for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      s += " -> " + m;
+    }
     s += ", " + std::to_string(r.open_shards) +
          (r.open_shards == 1 ? " open shard" : " open shards");
   }
   s += ", " + Grouped(r.events_processed) + " events";
   const std::string modes = report::ModeTimelineText(r);
-  const std::string mode_line = modes.empty() ? "" : Line("Capacity mode: " + modes);
+  const std::string mode_line =
+      modes.empty() ? "" : Wrap("Capacity mode: " + modes, "  ", kSummaryWidthColumns);
   if (r.max_open_shards == 0) return Line(s) + mode_line;
   return Line(s) + Line("Open shards: " + OpenShardRange(r)) + mode_line;
+}
+
+// The stream operations, compact (report::OperationRows); empty without any.
+std::string OperationsText(const RunResult& r) {
+  if (r.operations.empty()) return "";
+  constexpr size_t kRows = 12;
+  size_t more = 0;
+  const std::vector<report::OperationRow> ops = report::OperationRows(r, kRows, &more);
+  const std::vector<TextColumn> cols = {{"at", true, false},     {"operation", false, true},
+                                        {"cause", false, false}, {"outcome", false, true},
+                                        {"shards", true, false}, {"throttled", true, false},
+                                        {"age max", true, false}};
+  std::vector<std::vector<std::string>> rows;
+  for (const report::OperationRow& o : ops) {
+    rows.push_back({o.at, o.operation, o.cause, o.outcome, o.shards, o.throttled, o.age});
+  }
+  std::string out = Wrap(
+                        "Stream operations (open shards before -> after; throttled: records in "
+                        "the throttling episode around it; age max: highest iterator age around "
+                        "it)",
+                        "", kSummaryWidthColumns) +
+                    TextTable(cols, rows);
+  if (more > 0) out += Line("  and " + std::to_string(more) + " more (result.json operations[])");
+  return out + "\n";
 }
 
 std::string Producers(const RunResult& r) {
@@ -522,8 +554,8 @@ std::string SummaryText(const RunResult& result) {
   const std::string shards =
       result.stream_mode == kNoStreamMode ? "" : HottestShards(result) + "\n";
   return Header(result) + WarmupText(result) + "\n" + Producers(result) + "\n" + shards +
-         consumers + ConservationText(result.conservation) + "\n" + CostText(result) +
-         Findings(result.findings);
+         OperationsText(result) + consumers + ConservationText(result.conservation) + "\n" +
+         CostText(result) + Findings(result.findings);
 }
 
 }  // namespace shardsim

@@ -20,6 +20,7 @@
 #include "reports/report_run.h"
 #include "reports/result_json.h"
 #include "reports/series_reader.h"
+#include "reports/summary.h"
 #include "tests/reports/report_fixtures.h"
 #include "tests/reports/xml_check.h"
 
@@ -531,6 +532,109 @@ TEST(ReportChartsTest, OpenShardsChartFollowsTheSeriesAndIsLeftOutWithoutIt) {
                        "operations by on-demand scaling)"),
             std::string::npos)
       << c.svg;
+}
+
+// ---------------------------------------------------------------- stream operations
+
+// A run with a scenario split, two on-demand splits decided together, a refused mode switch and a
+// completed one.
+RunResult WithOperations() {
+  SyntheticOptions o;
+  RunResult r = SyntheticResult(o);
+  OperationResult split;
+  split.index = 0;
+  split.op = "split";
+  split.status = "completed";
+  split.cause = "scenario";
+  split.requested_at_s = 120;
+  split.started_at_s = 120;
+  split.completed_at_s = 150;
+  split.shard = "shardId-000000000007";
+  split.open_shards_before = 8;
+  split.open_shards_after = 9;
+  split.throttled_before_completed = 1000;
+  split.throttled_after_completed = 24;
+  split.iterator_age_max_ms = 1500;
+  OperationResult service = split;
+  service.index = -1;
+  service.cause = "on_demand";
+  service.requested_at_s = 180;
+  service.completed_at_s = 1080;
+  service.shard = "shardId-000000000001";
+  service.open_shards_before = 9;
+  service.open_shards_after = 10;
+  OperationResult second = service;
+  second.shard = "shardId-000000000002";
+  second.open_shards_before = 10;
+  second.open_shards_after = 11;
+  OperationResult refused;
+  refused.index = 1;
+  refused.op = "update_stream_mode";
+  refused.mode = "provisioned";
+  refused.status = "refused";
+  refused.cause = "scenario";
+  refused.requested_at_s = 3600;
+  refused.error = "InvalidArgumentException: Stream s is already in PROVISIONED mode.";
+  r.operations = {split, service, second, refused};
+  ModePeriod first;
+  first.mode = "provisioned";
+  first.to_s = 60;
+  ModePeriod then;
+  then.mode = "on_demand";
+  then.from_s = 60;
+  then.to_s = r.duration_s;
+  r.mode_periods = {first, then};
+  return r;
+}
+
+TEST(OperationsTableTest, OneRowPerCallWithTheServicesSplitsOfOneMinuteFolded) {
+  size_t more = 0;
+  const std::vector<report::OperationRow> rows = report::OperationRows(WithOperations(), 10, &more);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(more, 0u);
+  EXPECT_EQ(rows[0].at, "2min");
+  EXPECT_EQ(rows[0].operation, "split 7");
+  EXPECT_EQ(rows[0].cause, "scenario");
+  EXPECT_EQ(rows[0].outcome, "completed 150s");
+  EXPECT_EQ(rows[0].shards, "8 -> 9");
+  EXPECT_EQ(rows[0].throttled, "1,024");
+  EXPECT_EQ(rows[0].age, "1.50s");
+  EXPECT_EQ(rows[1].operation, "split x2");
+  EXPECT_EQ(rows[1].cause, "on-demand");
+  EXPECT_EQ(rows[1].shards, "9 -> 11");
+  EXPECT_EQ(rows[2].operation, "update_stream_mode provisioned");
+  EXPECT_EQ(rows[2].outcome, "refused: InvalidArgumentException");
+  EXPECT_EQ(rows[2].shards, "-");
+  EXPECT_EQ(rows[2].age, "-");
+  // Capped: the rest counted.
+  EXPECT_EQ(report::OperationRows(WithOperations(), 1, &more).size(), 1u);
+  EXPECT_EQ(more, 2u);
+}
+
+TEST(OperationsTableTest, SummaryAndReportsShowTheTableAndTheModesOnlyWhenThereAreAny) {
+  const RunResult with = WithOperations();
+  const std::string summary = SummaryText(with);
+  EXPECT_NE(summary.find("Stream operations"), std::string::npos);
+  EXPECT_NE(summary.find("split x2"), std::string::npos);
+  // Wrapped, never cut: the whole timeline is there.
+  EXPECT_NE(summary.find("Capacity mode: provisioned until 1min, then on-demand (switched at "
+                         "1min); refused switch to\n  provisioned at 1h"),
+            std::string::npos)
+      << summary;
+  const auto files = Files(RenderRunReport(with));
+  for (const char* name : {"report.md", "report.html"}) {
+    const std::string& text = files.at(name);
+    EXPECT_NE(text.find("Stream operations"), std::string::npos) << name;
+    EXPECT_NE(text.find("update_stream_mode provisioned"), std::string::npos) << name;
+    EXPECT_NE(text.find("provisioned until 1min, then on-demand"), std::string::npos) << name;
+  }
+  EXPECT_EQ(XmlProblem(files.at("report.html")), std::nullopt);
+
+  const RunResult without = SyntheticResult(SyntheticOptions{});
+  EXPECT_EQ(SummaryText(without).find("Stream operations"), std::string::npos);
+  EXPECT_EQ(SummaryText(without).find("Capacity mode"), std::string::npos);
+  EXPECT_EQ(Files(RenderRunReport(without)).at("report.md").find("Stream operations"),
+            std::string::npos);
 }
 
 }  // namespace
