@@ -141,7 +141,7 @@ std::string Header(const RunResult& r) {
   s += ", " + Grouped(r.events_processed) + " events";
   const std::string modes = report::ModeTimelineText(r);
   const std::string mode_line =
-      modes.empty() ? "" : Wrap("Capacity mode: " + modes, "  ", kSummaryWidthColumns);
+      modes.empty() ? "" : Wrap("Capacity mode: " + modes, "", kSummaryWidthColumns);
   if (r.max_open_shards == 0) return Line(s) + mode_line;
   return Line(s) + Line("Open shards: " + OpenShardRange(r)) + mode_line;
 }

@@ -618,7 +618,7 @@ TEST(OperationsTableTest, SummaryAndReportsShowTheTableAndTheModesOnlyWhenThereA
   EXPECT_NE(summary.find("split x2"), std::string::npos);
   // Wrapped, never cut: the whole timeline is there.
   EXPECT_NE(summary.find("Capacity mode: provisioned until 1min, then on-demand (switched at "
-                         "1min); refused switch to\n  provisioned at 1h"),
+                         "1min); refused switch to\nprovisioned at 1h"),
             std::string::npos)
       << summary;
   const auto files = Files(RenderRunReport(with));

@@ -1,4 +1,4 @@
-// Golden terminal summaries: `shardsim run`'s text for four example scenarios at their full
+// Golden terminal summaries: `shardsim run`'s text for five example scenarios at their full
 // duration, compared byte for byte with tests/golden/<scenario>.summary.txt. Any change to a
 // model's numbers, a finding's wording or the summary's layout shows up here as a reviewable diff.
 // Regenerate after an intended change with
@@ -79,10 +79,12 @@ TEST_P(GoldenSummaryTest, MatchesTheGoldenFileByteForByte) {
 
 // A write-path scenario (hot key, throttling, data loss), a managed-consumer one (Lambda table, a
 // stalled shard, iterator age growing), a resharding one (a split at run time, its findings) and
-// an on-demand one (the service's splits through a ramp, throttling past the doubling rule).
+// an on-demand one (the service's splits through a ramp, throttling past the doubling rule) and a
+// capacity-mode switch (on-demand to provisioned, then UpdateShardCount: billing per mode).
 INSTANTIATE_TEST_SUITE_P(Examples, GoldenSummaryTest,
                          testing::Values("write-hot-key", "lambda-poison-record",
-                                         "reshard-hot-shard", "ondemand-diurnal"),
+                                         "reshard-hot-shard", "ondemand-diurnal",
+                                         "mode-switch-launch"),
                          GoldenRowName);
 
 }  // namespace
