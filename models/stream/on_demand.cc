@@ -39,13 +39,16 @@ std::vector<Assumption> OnDemandAssumptions(const StreamSpec& spec) {
   if (spec.mode != StreamMode::kOnDemand && !to_on_demand) return a;
   const OnDemandSpec& o = spec.on_demand;
   const auto shards = static_cast<double>(spec.shards);
-  a.push_back(
-      {"on-demand starting capacity",
-       std::to_string(spec.shards) + " shards: " +
-           FormatByteRate(shards * static_cast<double>(spec.write_limits.bytes_per_sec)) + ", " +
-           FormatRecordRate(shards * static_cast<double>(spec.write_limits.records_per_sec)),
-       "fact sheet 5: 4 MB/s write at creation; 4,000 records/s (4 shards) UNCONFIRMED: "
-       "configurable at /stream/shards"});
+  // A stream switched to on-demand starts from the shards it kept (resharding.cc assumptions).
+  if (spec.mode == StreamMode::kOnDemand) {
+    a.push_back(
+        {"on-demand starting capacity",
+         std::to_string(spec.shards) + " shards: " +
+             FormatByteRate(shards * static_cast<double>(spec.write_limits.bytes_per_sec)) + ", " +
+             FormatRecordRate(shards * static_cast<double>(spec.write_limits.records_per_sec)),
+         "fact sheet 5: 4 MB/s write at creation; 4,000 records/s (4 shards) UNCONFIRMED: "
+         "configurable at /stream/shards"});
+  }
   a.push_back({"on-demand split rule",
                "a shard whose minute averages above " +
                    FormatByteRate(o.split_threshold_bytes_per_sec) + " or " +

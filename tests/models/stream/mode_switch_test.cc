@@ -228,6 +228,29 @@ TEST(ModeSwitchTest, BillingFollowsTheModeExactly) {
   EXPECT_EQ(Ops(r, "split").size(), 0u);
 }
 
+// A provisioned stream with target tracking, switched to on-demand at 150 s (in effect at 180 s)
+// before its alarm fires: the autoscaler's UpdateShardCount calls are refused while on-demand, and
+// the service splits the shards instead.
+TEST(ModeSwitchTest, AutoscalerCallsAreRefusedWhileTheStreamIsOnDemand) {
+  Scenario s = Load(StreamMode::kProvisioned, 480, Seconds(1800));
+  s.stream.autoscaling.enabled = true;
+  s.stream.operations = {Switch(Seconds(150), StreamMode::kOnDemand)};
+  const RunResult r = support::RunOk(s);
+  int refused = 0;
+  for (const OperationResult& o : r.operations) {
+    if (!o.cause.starts_with("autoscaler: ")) continue;
+    EXPECT_GE(o.requested_at_s, 180.0);
+    EXPECT_EQ(o.status, "refused");
+    EXPECT_EQ(o.error,
+              "InvalidArgumentException: update_shard_count is not supported for stream stream in "
+              "ON_DEMAND capacity mode.");
+    ++refused;
+  }
+  EXPECT_GE(refused, 1);
+  EXPECT_FALSE(Ops(r, "split").empty());
+  for (const OperationResult* o : Ops(r, "split")) EXPECT_EQ(o->cause, "on_demand");
+}
+
 TEST(ModeSwitchTest, ARunWithSwitchesIsDeterministic) {
   Scenario s = Load(StreamMode::kProvisioned, 480, Seconds(1500));
   s.stream.operations = {Switch(Seconds(300), StreamMode::kOnDemand),
