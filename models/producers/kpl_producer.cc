@@ -200,6 +200,7 @@ KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& 
 KplProducerGroup::~KplProducerGroup() = default;
 
 void KplProducerGroup::Start(Context& ctx) {
+  PublishProducerCounters(ctx.metrics(), spec_.name, n_);
   arrival_rng_.emplace(ctx.MakeRng("arrivals"));
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));

@@ -37,6 +37,7 @@ ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profil
 }
 
 void ProducerGroup::Start(Context& ctx) {
+  PublishProducerCounters(ctx.metrics(), spec_.name, n_);
   arrival_rng_.emplace(ctx.MakeRng("arrivals"));
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));

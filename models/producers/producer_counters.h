@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "models/result/run_result.h"
 #include "models/result/summarize.h"
 #include "models/spec/scenario.h"
+#include "sim/metrics.h"
 #include "sim/stats.h"
 
 namespace shardsim {
@@ -45,5 +47,13 @@ struct ProducerCounters {
     return r;
   }
 };
+
+// Publishes a group's running totals (sim/metrics.h; one row, no windows: a producer keeps no
+// series) as "producer/<name>/<metric>": RecordsProduced (user records), PutRecords.TotalRecords
+// and PutRecords.SuccessfulRecords (Kinesis records sent and accepted, aggregates for the KPL),
+// PutRecords.ThrottledRecords (user records) and PutRecords.Bytes (accepted). REQUIRES: once, at
+// Start; `n` outlives the registry's reads (producer_model.cc).
+void PublishProducerCounters(MetricsRegistry& registry, std::string_view name,
+                             const ProducerCounters& n);
 
 }  // namespace shardsim
