@@ -16,6 +16,21 @@ namespace {
 
 constexpr int64_t kMaxFileBytes = 64 * kMiB;
 
+// Reads the file at `path` (`what`: "a scenario") and hands its text to `load`; a file that cannot
+// be read gives a result R naming `path` with the read error.
+template <class R, class Load>
+R LoadReadFile(const std::string& path, const char* what, Load load) {
+  Diagnostic error;
+  const std::optional<std::string> text = loader::ReadInputFile(path, kMaxFileBytes, what, &error);
+  if (!text) {
+    R result;
+    result.file = path;
+    result.errors.push_back(std::move(error));
+    return result;
+  }
+  return load(*text);
+}
+
 }  // namespace
 
 LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
@@ -121,37 +136,24 @@ LoadResult LoadScenarioJson(const nlohmann::ordered_json& document,
 
 LoadResult LoadScenarioFileWithOverrides(const std::string& path,
                                          const std::vector<JsonOverride>& overrides) {
-  LoadResult result;
-  result.file = path;
-  Diagnostic error;
-  const std::optional<std::string> text =
-      loader::ReadInputFile(path, kMaxFileBytes, "a scenario", &error);
-  if (!text) {
-    result.errors.push_back(std::move(error));
-    return result;
-  }
-  loader::Context c;
-  std::optional<loader::Json> root = loader::ParseDocument(*text, c);
-  if (!root) {
-    result.errors = c.TakeErrors();
-    return result;
-  }
-  return LoadScenarioJson(*root, overrides, path,
-                          std::filesystem::path(path).parent_path().string());
+  return LoadReadFile<LoadResult>(path, "a scenario", [&](const std::string& text) {
+    loader::Context c;
+    std::optional<loader::Json> root = loader::ParseDocument(text, c);
+    if (!root) {
+      LoadResult result;
+      result.file = path;
+      result.errors = c.TakeErrors();
+      return result;
+    }
+    return LoadScenarioJson(*root, overrides, path,
+                            std::filesystem::path(path).parent_path().string());
+  });
 }
 
 LoadResult LoadScenarioFile(const std::string& path) {
-  LoadResult result;
-  result.file = path;
-  Diagnostic error;
-  const std::optional<std::string> text =
-      loader::ReadInputFile(path, kMaxFileBytes, "a scenario", &error);
-  if (!text) {
-    result.errors.push_back(std::move(error));
-    return result;
-  }
-  const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return LoadScenarioText(*text, path, base_dir);
+  return LoadReadFile<LoadResult>(path, "a scenario", [&](const std::string& text) {
+    return LoadScenarioText(text, path, std::filesystem::path(path).parent_path().string());
+  });
 }
 
 OperationsLoadResult LoadOperationsText(const std::string& text, const std::string& display_name) {
@@ -184,16 +186,9 @@ OperationsLoadResult LoadOperationsText(const std::string& text, const std::stri
 }
 
 OperationsLoadResult LoadOperationsFile(const std::string& path) {
-  OperationsLoadResult result;
-  result.file = path;
-  Diagnostic error;
-  const std::optional<std::string> text =
-      loader::ReadInputFile(path, kMaxFileBytes, "an operations file", &error);
-  if (!text) {
-    result.errors.push_back(std::move(error));
-    return result;
-  }
-  return LoadOperationsText(*text, path);
+  return LoadReadFile<OperationsLoadResult>(
+      path, "an operations file",
+      [&](const std::string& text) { return LoadOperationsText(text, path); });
 }
 
 std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,
