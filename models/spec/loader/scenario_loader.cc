@@ -33,27 +33,44 @@ R LoadReadFile(const std::string& path, const char* what, Load load) {
 
 }  // namespace
 
-LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
-                            const std::string& base_dir) {
+namespace {
+
+// Reads the scenario of `root` into `result` (none when anything is wrong); diagnostics and
+// features in document order.
+void ReadScenarioOf(loader::Context& c, const loader::Json& root, LoadResult* result) {
+  std::optional<Scenario> scenario = loader::ReadScenario(c, root);
+  if (c.error_count() == 0) result->scenario = std::move(scenario);
+  loader::SortByDocumentOrder(root, &c.errors);
+  loader::SortByDocumentOrder(root, &c.features);
+}
+
+// A load of `display_name`: `read(c, &result)` with a fresh context, an exception (a bug, but
+// callers were promised none) turned into an error, then the context's errors and features.
+template <class Read>
+LoadResult LoadGuarded(const std::string& display_name, const std::string& base_dir, Read read) {
   LoadResult result;
   result.file = display_name;
   loader::Context c;
   c.base_dir = base_dir;
   try {
-    std::optional<loader::Json> root = loader::ParseDocument(text, c);
-    if (root) {
-      std::optional<Scenario> scenario = loader::ReadScenario(c, *root);
-      if (c.error_count() == 0) result.scenario = std::move(scenario);
-      loader::SortByDocumentOrder(*root, &c.errors);
-      loader::SortByDocumentOrder(*root, &c.features);
-    }
-  } catch (const std::exception& e) {  // a bug, but callers were promised no exceptions
+    read(c, &result);
+  } catch (const std::exception& e) {
     result.scenario.reset();
     c.errors.push_back({"", std::string("internal error while loading: ") + e.what(), 0, 0});
   }
   result.errors = c.TakeErrors();
   result.features = std::move(c.features);
   return result;
+}
+
+}  // namespace
+
+LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir) {
+  return LoadGuarded(display_name, base_dir, [&](loader::Context& c, LoadResult* result) {
+    std::optional<loader::Json> root = loader::ParseDocument(text, c);
+    if (root) ReadScenarioOf(c, *root, result);
+  });
 }
 
 namespace {
@@ -111,27 +128,12 @@ bool ApplyOverride(loader::Json& doc, const JsonOverride& o, loader::Context& c)
 LoadResult LoadScenarioJson(const nlohmann::ordered_json& document,
                             const std::vector<JsonOverride>& overrides,
                             const std::string& display_name, const std::string& base_dir) {
-  LoadResult result;
-  result.file = display_name;
-  loader::Context c;
-  c.base_dir = base_dir;
-  try {
+  return LoadGuarded(display_name, base_dir, [&](loader::Context& c, LoadResult* result) {
     loader::Json root = document;
     bool applied = true;
     for (const JsonOverride& o : overrides) applied = ApplyOverride(root, o, c) && applied;
-    if (applied) {
-      std::optional<Scenario> scenario = loader::ReadScenario(c, root);
-      if (c.error_count() == 0) result.scenario = std::move(scenario);
-      loader::SortByDocumentOrder(root, &c.errors);
-      loader::SortByDocumentOrder(root, &c.features);
-    }
-  } catch (const std::exception& e) {  // a bug, but callers were promised no exceptions
-    result.scenario.reset();
-    c.errors.push_back({"", std::string("internal error while loading: ") + e.what(), 0, 0});
-  }
-  result.errors = c.TakeErrors();
-  result.features = std::move(c.features);
-  return result;
+    if (applied) ReadScenarioOf(c, root, result);
+  });
 }
 
 LoadResult LoadScenarioFileWithOverrides(const std::string& path,
