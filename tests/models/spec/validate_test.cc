@@ -20,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 ProducerSpec Producer(const std::string& name) {
   ProducerSpec p;
   p.name = name;
