@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "models/result/format.h"
 #include "models/spec/units.h"
@@ -111,6 +113,21 @@ svg::LineChart RunTimeChart(const Chart& chart, const RunResult& r, const TimeUn
   return lc;
 }
 
+// A chart named `name` (its file stem and id) with `title`.
+Chart NamedChart(std::string name, std::string title) {
+  Chart chart;
+  chart.name = std::move(name);
+  chart.title = std::move(title);
+  return chart;
+}
+
+// Draws `lc` into `chart`, with its text alternative `description` and the caption under it.
+void DrawChart(Chart* chart, svg::LineChart* lc, std::string description, std::string caption) {
+  lc->description = std::move(description);
+  chart->svg = svg::Render(*lc);
+  chart->caption = {Plain(std::move(caption))};
+}
+
 // Sum of a column over several tables of equal windows, by row time; per second when `rate`.
 Line SumOfSeries(const std::vector<const SeriesTable*>& tables, const std::string& column,
                  double duration_s, const TimeUnit& unit) {
@@ -186,9 +203,7 @@ void LatencyAxisUnit(svg::LineChart* lc, double fastest_p50_ms) {
 }  // namespace
 
 Chart UtilisationChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "utilisation";
-  chart.title = "Write utilisation per shard over time";
+  Chart chart = NamedChart("utilisation", "Write utilisation per shard over time");
   const TimeUnit unit = TimeUnitFor(r.duration_s);
   const std::vector<const ShardResult*> shards = ShardsInHashOrder(r);
   // The time grid: the longest shard series.
@@ -325,9 +340,7 @@ Chart UtilisationChart(const RunResult& r) {
 }
 
 Chart LatencyCdfChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "latency-cdf";
-  chart.title = "End-to-end latency per consumer (CDF)";
+  Chart chart = NamedChart("latency-cdf", "End-to-end latency per consumer (CDF)");
   svg::LineChart lc;
   lc.id = chart.name;
   lc.title = chart.title;
@@ -354,21 +367,18 @@ Chart LatencyCdfChart(const RunResult& r) {
     return chart;
   }
   LatencyAxisUnit(&lc, fastest_p50);
-  lc.description =
-      "Cumulative distribution of end-to-end latency per consumer on a log axis: " + words + ".";
-  chart.svg = svg::Render(lc);
-  chart.caption = {
-      Plain("Share of the processed records whose latency (created at the producer to processed; "
-            "Firehose: to the object written) is at most x; further right is slower. Records "
-            "still waiting at the end are not in it. " +
-            words + ".")};
+  DrawChart(
+      &chart, &lc,
+      "Cumulative distribution of end-to-end latency per consumer on a log axis: " + words + ".",
+      "Share of the processed records whose latency (created at the producer to processed; "
+      "Firehose: to the object written) is at most x; further right is slower. Records "
+      "still waiting at the end are not in it. " +
+          words + ".");
   return chart;
 }
 
 Chart IteratorAgeChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "iterator-age";
-  chart.title = "Iterator age over time per consumer";
+  Chart chart = NamedChart("iterator-age", "Iterator age over time per consumer");
   const TimeUnit unit = TimeUnitFor(r.duration_s);
   struct Drawn {
     std::string name;
@@ -423,23 +433,19 @@ Chart IteratorAgeChart(const RunResult& r) {
          {objective / axis.divisor, objective / axis.divisor},
          false});
   }
-  lc.description =
-      "Iterator age (how far behind the newest record each consumer reads, worst "
-      "shard, per window) over time: " +
-      words + ".";
-  chart.svg = svg::Render(lc);
-  chart.caption = {
-      Plain("How far behind each consumer reads (worst shard, per window; the series cover the "
+  DrawChart(&chart, &lc,
+            "Iterator age (how far behind the newest record each consumer reads, worst "
+            "shard, per window) over time: " +
+                words + ".",
+            "How far behind each consumer reads (worst shard, per window; the series cover the "
             "whole run, warm-up included; through windows without a read, such as an outage, "
             "the age grows with time); a line that keeps rising is a consumer falling behind. " +
-            words + ".")};
+                words + ".");
   return chart;
 }
 
 Chart WriteThrottleChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "write-throttles";
-  chart.title = "Throttled write attempts over time";
+  Chart chart = NamedChart("write-throttles", "Throttled write attempts over time");
   const TimeUnit unit = TimeUnitFor(r.duration_s);
   uint64_t total = 0, by_records = 0, by_bytes = 0;
   std::vector<const ShardResult*> throttled;
@@ -484,21 +490,19 @@ Chart WriteThrottleChart(const RunResult& r) {
                             "), peaking at " + Count(std::round(peak)) + "/s at " +
                             TimeText(peak_t, unit) + " on " + std::to_string(throttled.size()) +
                             (throttled.size() == 1 ? " shard" : " shards");
-  lc.description = "Write attempts refused by the shard limits per second, over time: " + words +
-                   ". The series do not split throttles by limit per window.";
-  chart.svg = svg::Render(lc);
-  chart.caption = {Plain(
-      "Refused write attempts (retries included) per second, all shards" +
-      std::string(throttled.size() > 1 ? " and the most-throttled shards" : "") + ": " + words +
-      ". The series count throttles in total only; the split by limit is for the "
-      "whole run.")};
+  DrawChart(&chart, &lc,
+            "Write attempts refused by the shard limits per second, over time: " + words +
+                ". The series do not split throttles by limit per window.",
+            "Refused write attempts (retries included) per second, all shards" +
+                std::string(throttled.size() > 1 ? " and the most-throttled shards" : "") + ": " +
+                words +
+                ". The series count throttles in total only; the split by limit is for the "
+                "whole run.");
   return chart;
 }
 
 Chart OpenShardsChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "open-shards";
-  chart.title = "Open shards over time";
+  Chart chart = NamedChart("open-shards", "Open shards over time");
   const SeriesTable* t = nullptr;
   for (const SeriesTable& x : r.series) {
     if (x.name == "stream-open-shards" && !x.columns.empty()) t = &x;
@@ -526,16 +530,13 @@ Chart OpenShardsChart(const RunResult& r) {
       count(splits, "split", "splits") + " and " + count(merges, "merge", "merges") +
       (service > 0 ? " (" + count(service, "operation", "operations") + " by on-demand scaling)"
                    : std::string());
-  lc.description = "Open shards per minute over time (step lines): " + words + ".";
-  chart.svg = svg::Render(lc);
-  chart.caption = {Plain("Open shards per minute (series stream-open-shards): " + words + ".")};
+  DrawChart(&chart, &lc, "Open shards per minute over time (step lines): " + words + ".",
+            "Open shards per minute (series stream-open-shards): " + words + ".");
   return chart;
 }
 
 Chart ReadThrottleChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "read-throttles";
-  chart.title = "Throttled GetRecords calls over time";
+  Chart chart = NamedChart("read-throttles", "Throttled GetRecords calls over time");
   const TimeUnit unit = TimeUnitFor(r.duration_s);
   svg::LineChart lc = RunTimeChart(chart, r, unit);
   lc.y = {"refused GetRecords calls per second", false, {}, {}};
@@ -556,11 +557,10 @@ Chart ReadThrottleChart(const RunResult& r) {
     chart.caption = {Plain("Refused GetRecords calls over the run: " + words + ".")};
     return chart;
   }
-  lc.description =
-      "GetRecords calls refused per second, per consumer, over time. Over the run: " + words + ".";
-  chart.svg = svg::Render(lc);
-  chart.caption = {
-      Plain("Refused GetRecords calls per second per consumer; over the run: " + words + ".")};
+  DrawChart(
+      &chart, &lc,
+      "GetRecords calls refused per second, per consumer, over time. Over the run: " + words + ".",
+      "Refused GetRecords calls per second per consumer; over the run: " + words + ".");
   return chart;
 }
 
@@ -631,9 +631,7 @@ std::vector<Chart> KeyShareCharts(const RunResult& r) {
 }
 
 Chart CostChart(const RunResult& r) {
-  Chart chart;
-  chart.name = "cost";
-  chart.title = "Cost per month by price dimension";
+  Chart chart = NamedChart("cost", "Cost per month by price dimension");
   if (!r.cost || !r.cost->priced) {
     chart.caption = {Plain("Not priced: the result carries no cost.")};
     return chart;
@@ -701,11 +699,10 @@ std::vector<Chart> LatencyCdfComparison(const RunResult& a, const RunResult& b,
     lc.title = chart.title;
     LatencyAxisUnit(&lc, fastest_p50);
     lc.y = {"records at or below (%)", false, 0.0, 100.0};
-    lc.description =
-        "Cumulative distribution of " + name + "'s end-to-end latency in both runs: " + words + ".";
-    chart.svg = svg::Render(lc);
-    chart.caption = {
-        Plain("Latency of " + name + ", both runs (further right is slower): " + words + ".")};
+    DrawChart(
+        &chart, &lc,
+        "Cumulative distribution of " + name + "'s end-to-end latency in both runs: " + words + ".",
+        "Latency of " + name + ", both runs (further right is slower): " + words + ".");
     charts.push_back(std::move(chart));
   }
   return charts;
@@ -753,10 +750,8 @@ std::vector<Chart> IteratorAgeComparison(const RunResult& a, const RunResult& b,
       for (double& y : line.y) y /= axis.divisor;
       lc.series.push_back({label, std::move(line.x), std::move(line.y), false});
     }
-    lc.description = "Iterator age of " + name + " over time in both runs: " + words + ".";
-    chart.svg = svg::Render(lc);
-    chart.caption = {
-        Plain("Iterator age of " + name + " (worst shard, per window), both runs: " + words + ".")};
+    DrawChart(&chart, &lc, "Iterator age of " + name + " over time in both runs: " + words + ".",
+              "Iterator age of " + name + " (worst shard, per window), both runs: " + words + ".");
     charts.push_back(std::move(chart));
   }
   return charts;
@@ -764,9 +759,7 @@ std::vector<Chart> IteratorAgeComparison(const RunResult& a, const RunResult& b,
 
 Chart WriteThrottleComparison(const RunResult& a, const RunResult& b, const std::string& label_a,
                               const std::string& label_b) {
-  Chart chart;
-  chart.name = "write-throttles";
-  chart.title = "Throttled write attempts over time";
+  Chart chart = NamedChart("write-throttles", "Throttled write attempts over time");
   const TimeUnit unit = TimeUnitFor(std::max(a.duration_s, b.duration_s));
   svg::LineChart lc;
   lc.id = chart.name;
@@ -792,10 +785,9 @@ Chart WriteThrottleComparison(const RunResult& a, const RunResult& b, const std:
     chart.caption = {Plain("No per-shard series: " + words + ".")};
     return chart;
   }
-  lc.description = "Write attempts refused per second over all shards, both runs: " + words + ".";
-  chart.svg = svg::Render(lc);
-  chart.caption = {
-      Plain("Refused write attempts per second over all shards, both runs: " + words + ".")};
+  DrawChart(&chart, &lc,
+            "Write attempts refused per second over all shards, both runs: " + words + ".",
+            "Refused write attempts per second over all shards, both runs: " + words + ".");
   return chart;
 }
 

@@ -43,6 +43,14 @@ TimeSeries& MetricsRegistry::GetSeries(std::string_view name, SimDuration width)
   return s;
 }
 
+void MetricsRegistry::Publish(std::string_view name, const MetricView& view) {
+  SHARDSIM_CHECK(views_.try_emplace(std::string(name), view).second, "a view published twice");
+}
+
+const MetricView* MetricsRegistry::FindView(std::string_view name) const {
+  return FindOrNull(views_, name);
+}
+
 const Counter* MetricsRegistry::FindCounter(std::string_view name) const {
   return FindOrNull(counters_, name);
 }

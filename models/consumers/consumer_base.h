@@ -310,6 +310,10 @@ class ConsumerBase : public Component, public ShardListener {
   // Unique records whose processing ended at or before t. REQUIRES: t >= the latest event time.
   uint64_t ProcessedBy(SimTime t) const;
   const ConsumerSpec& spec() const { return spec_; }
+  // Publishes "consumer/<name>/GetRecords.IteratorAgeMilliseconds" (sim/metrics.h): per shard
+  // (rows by shard index), the reader's iterator-age maximum per series window, the array the
+  // series and results come from (NaN: no sample). REQUIRES: once, before the run.
+  void PublishMetrics(MetricsRegistry& registry) const;
 
  protected:
   enum class Fate { kProcessed, kInFlightAtEnd, kDiscarded };
@@ -380,7 +384,7 @@ class ConsumerBase : public Component, public ShardListener {
     const bool hit = HitByteCap(r, rr, max_bytes, cutoff);
     limits_->Charge(r.shard, at, rr.bytes, hit);
     if (capped != nullptr) *capped = hit;
-    stream_.NoteGetRecordsAge(r.shard, rr.iterator_age);  // CloudWatch's per-minute maximum
+    stream_.NoteGetRecordsAge(r.shard, at, rr.iterator_age);  // CloudWatch's per-minute maximum
     // No NextShardIterator: the reader calls this shard no more; the caller finishes it when done.
     if (rr.end_of_shard) r.ended = true;
     return rr;
@@ -460,6 +464,7 @@ class ConsumerBase : public Component, public ShardListener {
   uint64_t throttled_by_[kReadThrottleKinds] = {};
 
  private:
+  struct MetricViews;  // PublishMetrics' accessors (consumers.cc)
   void NoteGap(ReaderState& r, uint64_t position);
   // The age samples around the consumer's outages: the level before each, the catch-up after.
   void NoteOutageSample(ReaderState& r, int64_t now_ns, float ms);

@@ -640,6 +640,7 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
   context.visibility = scenario.stream.propagation_delay.value_or(DefaultVisibilityDelay());
   context.key_models = std::move(key_models);
   context_ = context;
+  limits_->PublishMetrics(sim.metrics(), Stream::MetricPrefix(scenario.stream.name));
   for (const ConsumerSpec& c : scenario.consumers) {
     std::unique_ptr<ConsumerBase> consumer;
     switch (c.type) {
@@ -671,12 +672,33 @@ ReadPath::ReadPath(const Scenario& scenario, Stream& stream, Simulation& sim, Si
         }
         break;
     }
+    consumer->PublishMetrics(sim.metrics());
     consumers_.push_back(consumer.get());
     sim.Add(std::move(consumer));
   }
 }
 
 ReadPath::~ReadPath() = default;
+
+struct ConsumerBase::MetricViews {
+  static const ConsumerBase& Of(const void* self) {
+    return *static_cast<const ConsumerBase*>(self);
+  }
+  static size_t Rows(const void* self) { return Of(self).readers_.size(); }
+  static size_t Windows(const void* self, size_t row) {
+    return Of(self).readers_[row].age_ms.size();
+  }
+  static double Age(const void* self, size_t row, size_t window) {
+    return Of(self).readers_[row].age_ms[window];
+  }
+  static constexpr MetricView::Source kAge = {Rows, Windows, Age, nullptr};
+};
+
+void ConsumerBase::PublishMetrics(MetricsRegistry& registry) const {
+  registry.Publish("consumer/" + spec_.name + "/GetRecords.IteratorAgeMilliseconds",
+                   MetricView(MetricViews::kAge, this, SimDuration::Nanos(series_ns_),
+                              SimTime::Zero(), MetricView::Fold::kMax));
+}
 
 void ReadPath::OnReshard(const Reshard& reshard) {
   for (uint32_t child : reshard.children) limits_->Grow(size_t{child} + 1);

@@ -200,6 +200,7 @@ KplProducerGroup::KplProducerGroup(const ProducerSpec& spec, const RateProfile& 
 KplProducerGroup::~KplProducerGroup() = default;
 
 void KplProducerGroup::Start(Context& ctx) {
+  PublishProducerCounters(ctx.metrics(), spec_.name, n_);
   arrival_rng_.emplace(ctx.MakeRng("arrivals"));
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
@@ -799,16 +800,11 @@ void KplProducerGroup::Finish(Context& ctx) {
   // and those created before the end but not yet taken in (arrivals are drawn lazily).
   uint64_t in_flight = 0;
   for (uint32_t k = 0; k < krecs_.size(); ++k) {
-    if (!krecs_.live(k)) continue;
-    for (const UserRecord& r : krecs_[k].records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
+    if (krecs_.live(k)) in_flight += RecordsInFlight(krecs_[k].records, kStoredCopy);
   }
   for (Instance& in : instances_) {
-    for (const UserRecord& r : in.retries) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
-    while (in.has_next) {
-      ++n_.produced;
-      ++in_flight;
-      in.has_next = in.arrivals->Next(*arrival_rng_) < end_;
-    }
+    in_flight += RecordsInFlight(in.retries, kStoredCopy);
+    in_flight += DrawRemainingArrivals(in, *arrival_rng_, end_, &n_);
   }
   n_.in_flight_at_end = in_flight;
 }

@@ -37,6 +37,7 @@ ProducerGroup::ProducerGroup(const ProducerSpec& spec, const RateProfile& profil
 }
 
 void ProducerGroup::Start(Context& ctx) {
+  PublishProducerCounters(ctx.metrics(), spec_.name, n_);
   arrival_rng_.emplace(ctx.MakeRng("arrivals"));
   record_rng_.emplace(ctx.MakeRng("records"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
@@ -316,17 +317,9 @@ void ProducerGroup::Finish(Context& ctx) {
   // into a batch (arrivals are drawn lazily).
   uint64_t in_flight = 0;
   for (uint32_t i = 0; i < calls_.size(); ++i) {
-    if (!calls_.live(i)) continue;
-    for (const Record& r : calls_[i].records) in_flight += (r.flags & kStoredCopy) ? 0 : 1;
+    if (calls_.live(i)) in_flight += RecordsInFlight(calls_[i].records, kStoredCopy);
   }
-  for (Instance& in : instances_) {
-    while (in.has_next) {
-      ++n_.produced;
-      ++in_flight;
-      const SimTime t = in.arrivals->Next(*arrival_rng_);
-      in.has_next = t < end_;
-    }
-  }
+  for (Instance& in : instances_) in_flight += DrawRemainingArrivals(in, *arrival_rng_, end_, &n_);
   n_.in_flight_at_end = in_flight;
 }
 

@@ -4,11 +4,15 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "models/result/run_result.h"
 #include "models/result/summarize.h"
 #include "models/spec/scenario.h"
+#include "sim/metrics.h"
+#include "sim/rng.h"
 #include "sim/stats.h"
+#include "sim/time.h"
 
 namespace shardsim {
 
@@ -45,5 +49,37 @@ struct ProducerCounters {
     return r;
   }
 };
+
+// ---- End of run, shared by the producer models (not per record).
+// Records of `records` still in flight: every one but the copies of records the stream already
+// stored (flags & `stored_copy`: a retry's duplicate is counted once).
+template <class Records>
+uint64_t RecordsInFlight(const Records& records, uint8_t stored_copy) {
+  uint64_t n = 0;
+  for (const auto& r : records) n += (r.flags & stored_copy) ? 0 : 1;
+  return n;
+}
+
+// The arrivals of an instance created before `end` but not drawn yet (producers draw them lazily,
+// `in.has_next` while the next one is before the end): each is produced and in flight. Returns
+// how many.
+template <class Instance>
+uint64_t DrawRemainingArrivals(Instance& in, Rng& rng, SimTime end, ProducerCounters* n) {
+  uint64_t drawn = 0;
+  while (in.has_next) {
+    ++n->produced;
+    ++drawn;
+    in.has_next = in.arrivals->Next(rng) < end;
+  }
+  return drawn;
+}
+
+// Publishes a group's running totals (sim/metrics.h; one row, no windows: a producer keeps no
+// series) as "producer/<name>/<metric>": RecordsProduced (user records), PutRecords.TotalRecords
+// and PutRecords.SuccessfulRecords (Kinesis records sent and accepted, aggregates for the KPL),
+// PutRecords.ThrottledRecords (user records) and PutRecords.Bytes (accepted). REQUIRES: once, at
+// Start; `n` outlives the registry's reads (producer_model.cc).
+void PublishProducerCounters(MetricsRegistry& registry, std::string_view name,
+                             const ProducerCounters& n);
 
 }  // namespace shardsim

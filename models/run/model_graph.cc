@@ -52,9 +52,11 @@ ModelGraph::ModelGraph(const PreparedScenario& prepared, uint64_t seed, uint64_t
                                        prepared.scenario().warmup)),
       sim_({.seed = seed, .replication = replication}) {
   const Scenario& scenario = prepared.scenario();
+  stream_->PublishMetrics(sim_.metrics(), Stream::MetricPrefix(scenario.stream.name));
   for (const ConsumerSpec& c : scenario.consumers) {
     if (c.type == ConsumerType::kFirehose && c.firehose.source == FirehoseSource::kDirectPut) {
       direct_put_[c.name] = MakeDirectPutStream(c, scenario);
+      direct_put_[c.name]->PublishMetrics(sim_.metrics(), "firehose/" + c.name + "/direct_put");
     }
   }
   const std::vector<PreparedProducer>& inputs = prepared.producers();
@@ -113,9 +115,9 @@ ModelGraph::~ModelGraph() = default;
 CloudWatchView& ModelGraph::AddCloudWatch(CloudWatchOptions options) {
   SHARDSIM_CHECK(!ran_, "views are added before the run");
   SHARDSIM_CHECK(cloudwatch_ == nullptr, "one CloudWatch view per stream (see cloudwatch())");
-  const SharedReadLimits* limits = reads_ != nullptr ? &reads_->limits() : nullptr;
-  cloudwatch_ = &sim_.Emplace<CloudWatchView>("cloudwatch/" + prepared_.scenario().stream.name,
-                                              *stream_, limits, end_, options);
+  const std::string& stream = prepared_.scenario().stream.name;
+  cloudwatch_ = &sim_.Emplace<CloudWatchView>("cloudwatch/" + stream, Stream::MetricPrefix(stream),
+                                              end_, options);
   return *cloudwatch_;
 }
 

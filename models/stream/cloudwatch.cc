@@ -1,4 +1,5 @@
-// CloudWatchView: minute boundaries, deltas of running totals, the ring. See cloudwatch.h.
+// CloudWatchView: minute boundaries, deltas of the published running totals, the ring. See
+// cloudwatch.h.
 #include "models/stream/cloudwatch.h"
 
 #include <algorithm>
@@ -13,22 +14,15 @@ namespace {
 constexpr const char* kSeriesNames[5] = {
     "IncomingBytes", "IncomingRecords", "WriteProvisionedThroughputExceeded",
     "ReadProvisionedThroughputExceeded", "GetRecords.IteratorAgeMilliseconds"};
-
-uint64_t ReadThrottled(const SharedReadLimits* limits, uint32_t shard) {
-  if (limits == nullptr || shard >= limits->shard_count()) return 0;
-  uint64_t n = 0;
-  for (uint64_t t : limits->counts(shard).throttled) n += t;
-  return n;
-}
+constexpr int kReadThrottledView = 3;
+constexpr int kAgeView = 4;
 
 }  // namespace
 
-CloudWatchView::CloudWatchView(std::string name, Stream& stream,
-                               const SharedReadLimits* read_limits, SimTime end,
+CloudWatchView::CloudWatchView(std::string name, std::string metrics_prefix, SimTime end,
                                CloudWatchOptions options)
     : Component(std::move(name)),
-      stream_(stream),
-      read_limits_(read_limits),
+      prefix_(std::move(metrics_prefix)),
       end_(end),
       options_(options),
       ring_(options.keep_minutes) {
@@ -37,9 +31,15 @@ CloudWatchView::CloudWatchView(std::string name, Stream& stream,
 }
 
 void CloudWatchView::Start(Context& ctx) {
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < kViews; ++i) {
+    views_[i] = ctx.metrics().FindView(prefix_ + "/" + kSeriesNames[i]);
+    SHARDSIM_CHECK(views_[i] != nullptr || i == kReadThrottledView,
+                   "the stream's metrics are published before the run");
+    SHARDSIM_CHECK(views_[i] == nullptr || i == kAgeView || views_[i]->has_total());
     series_[i] = &ctx.metrics().GetSeries(name() + "/" + kSeriesNames[i], options_.period);
   }
+  SHARDSIM_CHECK(views_[kAgeView]->width() == options_.period,
+                 "iterator-age windows are the view's period");
   next_boundary_ = SimTime::Zero() + options_.period;
   if (next_boundary_ <= end_) ctx.Schedule(next_boundary_, 0, Phase::kBoundary);
 }
@@ -51,8 +51,8 @@ void CloudWatchView::OnEvent(Context& ctx, uint32_t tag) {
   if (next_boundary_ <= end_) ctx.Schedule(next_boundary_, 0, Phase::kBoundary);
 }
 
-// The minute that ends now: each shard's totals against the previous boundary's (a shard added by
-// a reshard starts from zero), the iterator-age maximum noted since.
+// The minute that ends now: each shard's running totals against the previous boundary's (a shard
+// added by a reshard starts from zero), its iterator-age window of the minute.
 void CloudWatchView::Publish(Context& ctx) {
   const SimTime now = ctx.Now();
   newest_ = count_ == 0 ? 0 : (newest_ + 1) % ring_.size();
@@ -62,21 +62,28 @@ void CloudWatchView::Publish(Context& ctx) {
   m.start = now - options_.period;
   m.readable_at = now + options_.publication_delay;
   m.stream = Metrics{};
-  const auto shards = static_cast<uint32_t>(stream_.shard_map().shards().size());
+  const size_t shards = views_[0]->rows();
   m.shards.assign(shards, Metrics{});
   last_.resize(shards);
-  for (uint32_t s = 0; s < shards; ++s) {
-    const Stream::ShardCounters c = stream_.counters(s);
-    const uint64_t read_throttled = ReadThrottled(read_limits_, s);
+  const MetricView& age = *views_[kAgeView];
+  const size_t age_window = age.WindowAt(m.start);
+  for (size_t s = 0; s < shards; ++s) {
     Totals& last = last_[s];
+    double delta[kViews - 1];
+    for (int i = 0; i < kViews - 1; ++i) {
+      const MetricView* v = views_[i];
+      const double total = v != nullptr && s < v->rows() ? v->total(s) : 0;
+      delta[i] = total - last.sums[i];
+      last.sums[i] = total;
+    }
     Metrics& x = m.shards[s];
-    x.incoming_records = static_cast<double>(c.records_in - last.records_in);
-    x.incoming_bytes = static_cast<double>(c.bytes_in - last.bytes_in);
-    x.write_throttled_records = static_cast<double>(c.throttled - last.throttled);
-    x.read_throttled_calls = static_cast<double>(read_throttled - last.read_throttled);
-    const int64_t age_ns = stream_.TakeGetRecordsAgeMax(s);  // the next minute's starts afresh
-    if (age_ns >= 0) x.iterator_age_max_ms = static_cast<double>(age_ns) * 1e-6;
-    last = {c.records_in, c.bytes_in, c.throttled, read_throttled};
+    x.incoming_bytes = delta[0];
+    x.incoming_records = delta[1];
+    x.write_throttled_records = delta[2];
+    x.read_throttled_calls = delta[kReadThrottledView];
+    if (s < age.rows() && age_window < age.size(s)) {
+      x.iterator_age_max_ms = age.value(s, age_window);  // NaN: no response in the minute
+    }
     m.stream.incoming_records += x.incoming_records;
     m.stream.incoming_bytes += x.incoming_bytes;
     m.stream.write_throttled_records += x.write_throttled_records;

@@ -8,8 +8,11 @@
 //                                         without a response: NaN)
 // The minute [t - 1 min, t) is published at t in Phase::kBoundary, before anything else at that
 // instant, and becomes readable `publication_delay` later (CloudWatch's ingestion delay; the
-// value is UNCONFIRMED, hence configurable). Publishing reads the stream's running totals and the
-// read limits' counts: nothing is added on the per-record path. Memory is bounded: the view keeps
+// value is UNCONFIRMED, hence configurable). Publishing reads the views the stream and its read
+// limits published in the run's MetricsRegistry under "<metrics prefix>/<metric>" (their running
+// totals, differenced at each boundary, and the iterator-age maxima of the minute; see
+// Stream::PublishMetrics), never the components themselves: nothing is added on the per-record
+// path, and any model that publishes those names can be watched. Memory is bounded: the view keeps
 // the last `keep_minutes` published minutes; the stream-level figures of every minute also go to
 // the run's MetricsRegistry as one-minute TimeSeries "<view name>/<metric>" (the length of the
 // run, like every series; ModelGraph names the view "cloudwatch/<stream name>"). Opt-in
@@ -22,8 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "models/stream/read_limits.h"
-#include "models/stream/stream.h"
+#include "sim/metrics.h"
 #include "sim/simulation.h"
 #include "sim/stats.h"
 #include "sim/time.h"
@@ -52,10 +54,12 @@ class CloudWatchView : public Component {
     std::vector<Metrics> shards;  // by shard index, every shard existing at publication
   };
 
-  // Publishes the minutes of `stream` ending by `end`. `read_limits` (the stream's shared
-  // GetRecords limits) may be null: no polling readers, no read throttles. REQUIRES: `stream`
-  // and `read_limits` outlive the view; the name is unique among the simulation's components.
-  CloudWatchView(std::string name, Stream& stream, const SharedReadLimits* read_limits, SimTime end,
+  // Publishes the minutes ending by `end` of the stream whose views are under `metrics_prefix`
+  // (Stream::MetricPrefix). Without a ReadProvisionedThroughputExceeded view (no polling readers)
+  // no call is throttled. REQUIRES: at Start, the stream's views are published and their
+  // iterator-age windows are `options.period` long; the name is unique among the simulation's
+  // components.
+  CloudWatchView(std::string name, std::string metrics_prefix, SimTime end,
                  CloudWatchOptions options = {});
 
   void Start(Context& ctx) override;
@@ -71,14 +75,18 @@ class CloudWatchView : public Component {
   const CloudWatchOptions& options() const { return options_; }
 
  private:
-  struct Totals {  // one shard's running totals at the last publication
-    uint64_t records_in = 0, bytes_in = 0, throttled = 0, read_throttled = 0;
+  // The views read, by Metrics field order: IncomingBytes, IncomingRecords,
+  // WriteProvisionedThroughputExceeded, ReadProvisionedThroughputExceeded (may be null),
+  // GetRecords.IteratorAgeMilliseconds.
+  static constexpr int kViews = 5;
+  struct Totals {  // one shard's running totals at the last publication, the sums' views' order
+    double sums[kViews - 1] = {};
   };
   void Publish(Context& ctx);
   const Minute& Slot(size_t age) const;  // 0 = newest
 
-  Stream& stream_;  // read, and its iterator-age maxima taken
-  const SharedReadLimits* read_limits_;
+  std::string prefix_;
+  const MetricView* views_[kViews] = {};  // in the registry, found at Start
   SimTime end_;
   CloudWatchOptions options_;
   std::vector<Totals> last_;  // by shard
@@ -87,7 +95,7 @@ class CloudWatchView : public Component {
   size_t count_ = 0;          // minutes in the ring
   uint64_t published_ = 0;
   SimTime next_boundary_;
-  TimeSeries* series_[5] = {};  // stream-level, in the registry
+  TimeSeries* series_[kViews] = {};  // stream-level, in the registry
 };
 
 }  // namespace shardsim

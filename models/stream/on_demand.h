@@ -1,6 +1,7 @@
 // OnDemandScaler: the capacity scaling of an on-demand stream (fact sheet 5), carried out on the
 // shard lifecycle. Every minute it reads each open shard's running totals (accepted records and
-// bytes, as IncomingRecords / IncomingBytes count them) and splits, evenly and through the
+// bytes: the IncomingRecords / IncomingBytes views the stream published in the run's metrics
+// registry) and splits, evenly and through the
 // Resharder, every shard whose minute averaged above a split threshold; the split takes effect
 // split_delay later. Each shard keeps the per-shard write limits, so one partition key stays
 // capped at one shard's 1 MiB/s / 1,000 records/s however often its shard is split. Splits stop
@@ -19,6 +20,7 @@
 #include "models/spec/scenario.h"
 #include "models/stream/resharding.h"
 #include "models/stream/stream.h"
+#include "sim/metrics.h"
 #include "sim/simulation.h"
 #include "sim/time.h"
 
@@ -53,11 +55,11 @@ class OnDemandScaler : public Component,
   void OnModeSwitched(Context& ctx, StreamMode mode) override;
 
  private:
-  struct Watch {                      // one shard's view, by shard index
-    uint64_t records = 0, bytes = 0;  // totals at `since`
-    int64_t since_ns = 0;             // start of the shard's current measurement
-    bool busy = false;                // a split or merge of it is pending
-    int64_t cold_since_ns = -1;       // it and its right neighbour `cold_with` cold since
+  struct Watch {                    // one shard's view, by shard index
+    double records = 0, bytes = 0;  // totals at `since`
+    int64_t since_ns = 0;           // start of the shard's current measurement
+    bool busy = false;              // a split or merge of it is pending
+    int64_t cold_since_ns = -1;     // it and its right neighbour `cold_with` cold since
     int cold_with = -1;
     double bytes_per_s = -1, records_per_s = -1;  // the last full minute; -1: none yet
   };
@@ -71,6 +73,9 @@ class OnDemandScaler : public Component,
   void Activate(Context& ctx);
 
   Stream& stream_;
+  // The stream's published running totals (Stream::PublishMetrics), found at Start.
+  const MetricView* incoming_bytes_ = nullptr;
+  const MetricView* incoming_records_ = nullptr;
   Resharder& resharder_;
   const OnDemandSpec spec_;
   SimTime end_;

@@ -3,6 +3,7 @@
 #include "models/stream/read_limits.h"
 
 #include <algorithm>
+#include <string>
 
 #include "sim/check.h"
 #include "sim/rng.h"
@@ -83,6 +84,23 @@ void SharedReadLimits::Grow(size_t shards) {
   while (states_.size() < shards) states_.push_back(limiter_.NewState());
   counts_.resize(std::max(counts_.size(), shards));
   readers_.resize(std::max(readers_.size(), shards), 0);
+}
+
+void SharedReadLimits::PublishMetrics(MetricsRegistry& registry, std::string_view prefix) const {
+  static constexpr MetricView::Source kRefused = {
+      [](const void* self) { return static_cast<const SharedReadLimits*>(self)->shard_count(); },
+      [](const void*, size_t) { return size_t{0}; },
+      [](const void*, size_t, size_t) { return 0.0; },
+      [](const void* self, size_t row) {
+        uint64_t n = 0;
+        const auto shard = static_cast<uint32_t>(row);
+        for (uint64_t t : static_cast<const SharedReadLimits*>(self)->counts(shard).throttled) {
+          n += t;
+        }
+        return static_cast<double>(n);
+      }};
+  registry.Publish(std::string(prefix) + "/ReadProvisionedThroughputExceeded",
+                   MetricView(kRefused, this, Seconds(1), SimTime::Zero(), MetricView::Fold::kSum));
 }
 
 }  // namespace shardsim

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/spec/scenario.h"
+#include "sim/metrics.h"
 #include "sim/time.h"
 
 namespace shardsim {
@@ -101,6 +102,11 @@ class SharedReadLimits {
   const ShardCounts& counts(uint32_t shard) const { return counts_[shard]; }
   size_t shard_count() const { return states_.size(); }
   const ReadLimitsSpec& spec() const { return limiter_.spec(); }
+
+  // Publishes "<prefix>/ReadProvisionedThroughputExceeded" (sim/metrics.h): per shard, the
+  // GetRecords calls refused so far (every kind). Running totals only, no windows: CloudWatch's
+  // minutes difference them. REQUIRES: once, before the run; outlives the registry's reads.
+  void PublishMetrics(MetricsRegistry& registry, std::string_view prefix) const;
 
  private:
   ReadLimiter limiter_;

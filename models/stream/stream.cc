@@ -2,6 +2,8 @@
 #include "models/stream/stream.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include "sim/check.h"
 
@@ -295,6 +297,67 @@ uint64_t Stream::total_throttled() const {
   uint64_t n = 0;
   for (const ShardStats& s : shards_) n += s.throttled;
   return n;
+}
+
+// The views of PublishMetrics: the series windows (the open one from the running window counts,
+// windows a quiet shard has not closed yet as zeros) and the running totals.
+struct Stream::MetricViews {
+  static const Stream& Of(const void* self) { return *static_cast<const Stream*>(self); }
+  static size_t Rows(const void* self) { return Of(self).shards_.size(); }
+  static size_t Windows(const void* self, size_t row) {
+    const Stream& st = Of(self);
+    const size_t closed = st.shards_[row].series.size();
+    return st.end_ns_ > 0 ? closed : closed + 1;  // after Finish every window is closed
+  }
+  template <int kField>
+  static double Value(const void* self, size_t row, size_t window) {
+    const ShardStats& s = Of(self).shards_[row];
+    Window w{0, 0, 0};
+    if (window < s.series.size()) {
+      w = s.series[window];
+    } else if (static_cast<int64_t>(window) == s.window) {
+      w = {s.win_records, s.win_throttled, s.win_bytes};
+    }
+    if constexpr (kField == 0) return static_cast<double>(w.bytes);
+    if constexpr (kField == 1) return static_cast<double>(w.records);
+    return static_cast<double>(w.throttled);
+  }
+  template <int kField>
+  static double Total(const void* self, size_t row) {
+    const ShardStats& s = Of(self).shards_[row];
+    if constexpr (kField == 0) return static_cast<double>(s.bytes_in);
+    if constexpr (kField == 1) return static_cast<double>(s.records_in);
+    return static_cast<double>(s.throttled);
+  }
+  static size_t AgeRows(const void* self) { return Of(self).age_.size(); }
+  static size_t AgeWindows(const void* self, size_t row) {
+    return static_cast<size_t>(Of(self).age_[row].window + 1);
+  }
+  static double Age(const void* self, size_t row, size_t window) {
+    const AgeWindow& a = Of(self).age_[row];
+    if (static_cast<int64_t>(window) != a.window || a.max_ns < 0) return std::nan("");
+    return static_cast<double>(a.max_ns) * 1e-6;
+  }
+  static constexpr MetricView::Source kSources[4] = {
+      {Rows, Windows, Value<0>, Total<0>},
+      {Rows, Windows, Value<1>, Total<1>},
+      {Rows, Windows, Value<2>, Total<2>},
+      {AgeRows, AgeWindows, Age, nullptr},
+  };
+};
+
+void Stream::PublishMetrics(MetricsRegistry& registry, std::string_view prefix) const {
+  static constexpr const char* kNames[4] = {"IncomingBytes", "IncomingRecords",
+                                            "WriteProvisionedThroughputExceeded",
+                                            "GetRecords.IteratorAgeMilliseconds"};
+  const std::string head = std::string(prefix) + "/";
+  for (int i = 0; i < 3; ++i) {
+    registry.Publish(head + kNames[i],
+                     MetricView(MetricViews::kSources[i], this, SimDuration::Nanos(series_ns_),
+                                SimTime::Zero(), MetricView::Fold::kSum));
+  }
+  registry.Publish(head + kNames[3], MetricView(MetricViews::kSources[3], this, kAgeWindow,
+                                                SimTime::Zero(), MetricView::Fold::kMax));
 }
 
 }  // namespace shardsim

@@ -11,6 +11,8 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/keys/key_model.h"
@@ -21,6 +23,7 @@
 #include "models/stream/shard_log.h"
 #include "models/stream/write_admission.h"
 #include "sim/check.h"
+#include "sim/metrics.h"
 #include "sim/time.h"
 
 namespace shardsim {
@@ -215,18 +218,28 @@ class Stream {
     const ShardStats& s = shards_[shard];
     return {s.records_in, s.bytes_in, s.throttled};
   }
-  // A GetRecords response on `shard` whose last record is `iterator_age` old (zero: none, or
-  // caught up): GetRecords.IteratorAgeMilliseconds. One call, not one record, per note.
-  void NoteGetRecordsAge(uint32_t shard, SimDuration iterator_age) {
-    if (age_max_ns_.size() <= shard) age_max_ns_.resize(size_t{shard} + 1, -1);
-    age_max_ns_[shard] = std::max(age_max_ns_[shard], iterator_age.nanos());
+  // A GetRecords response at `at` on `shard` whose last record is `iterator_age` old (zero: none,
+  // or caught up): GetRecords.IteratorAgeMilliseconds. One call, not one record, per note.
+  void NoteGetRecordsAge(uint32_t shard, SimTime at, SimDuration iterator_age) {
+    if (age_.size() <= shard) age_.resize(size_t{shard} + 1);
+    AgeWindow& a = age_[shard];
+    const int64_t window = at.nanos() / kAgeWindow.nanos();  // a constant: no division
+    if (a.window != window) a = {window, -1};
+    a.max_ns = std::max(a.max_ns, iterator_age.nanos());
   }
-  // The largest iterator age noted on `shard` since the last take, -1 if none; starts afresh.
-  int64_t TakeGetRecordsAgeMax(uint32_t shard) {
-    if (shard >= age_max_ns_.size()) return -1;
-    const int64_t max = age_max_ns_[shard];
-    age_max_ns_[shard] = -1;
-    return max;
+
+  // ---- Published metrics (sim/metrics.h), per shard (rows by shard index), under CloudWatch's
+  // names (fact sheet 10) prefixed "<prefix>/": IncomingBytes, IncomingRecords and
+  // WriteProvisionedThroughputExceeded (sums: the series windows, and running totals since the
+  // start of the run, which CloudWatch's minutes difference) and GetRecords.IteratorAgeMilliseconds
+  // (maximum over one-minute windows, CloudWatch's granularity; only each shard's newest window is
+  // kept -- a reader reads a minute at its end). Views read the stream in place. REQUIRES: once,
+  // before the run; the stream outlives the registry's reads.
+  static constexpr SimDuration kAgeWindow = Minutes(1);
+  void PublishMetrics(MetricsRegistry& registry, std::string_view prefix) const;
+  // "kinesis/<stream name>": the prefix of the run's data stream (ModelGraph).
+  static std::string MetricPrefix(std::string_view stream_name) {
+    return "kinesis/" + std::string(stream_name);
   }
 
   // Stream-wide figures for findings: totals, and the busiest second of offered traffic
@@ -320,6 +333,7 @@ class Stream {
   // Seconds from the end of the warm-up to the end of the run (at least 1).
   double MeasuredSeconds() const;
   static void CloseWindow(ShardStats& s, int64_t next_window);
+  struct MetricViews;  // PublishMetrics' accessors (stream.cc)
   void Store(uint32_t shard, SimTime now, int64_t bytes, SimTime created, uint32_t key_id,
              uint32_t producer, const RecordContents& contents) {
     ShardReads& r = reads_[shard];
@@ -383,7 +397,12 @@ class Stream {
   std::vector<ShardReads> reads_;  // by ShardMap index; empty unless reads are enabled
   ShardLogOptions read_options_;   // for the logs of shards that resharding adds
   std::vector<ShardListener*> listeners_;
-  std::vector<int64_t> age_max_ns_;  // by shard: NoteGetRecordsAge since the last take, -1: none
+  // By shard: the largest iterator age noted in the newest one-minute window that had a note.
+  struct AgeWindow {
+    int64_t window = -1;  // index of the window (-1: none yet)
+    int64_t max_ns = -1;
+  };
+  std::vector<AgeWindow> age_;
   struct PoisonTrigger {
     int64_t at_ns;
     std::vector<PoisonKey> keys;

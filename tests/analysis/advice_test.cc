@@ -15,17 +15,15 @@
 #include "models/keys/hash_key.h"
 #include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
+#include "tests/support/findings.h"
 
 namespace shardsim {
 namespace {
 
 constexpr double kKiB = 1024;
 
-const Finding* Find(const RunResult& r, FindingKind kind) {
-  const auto it = std::find_if(r.findings.begin(), r.findings.end(),
-                               [&](const Finding& f) { return f.kind == kind; });
-  return it == r.findings.end() ? nullptr : &*it;
-}
+const auto& Find = support::FindFinding;
+const auto& Shard = support::NumberedShard;
 
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -48,36 +46,15 @@ void ExpectReferencesExist(const RunResult& r) {
   }
 }
 
-ShardResult Shard(int index) {
-  ShardResult s;
-  s.index = index;
-  s.shard_id =
-      "shardId-" + std::string(12 - std::to_string(index).size(), '0') + std::to_string(index);
-  return s;
-}
-
 // A 4-shard stream written by one PutRecords producer, 60 s.
-struct WriteCase {
-  Scenario scenario;
-  ShardMap map = ShardMap::CreateStream(4);
-  RunResult result;
-
+struct WriteCase : support::WriteCase {
   WriteCase() {
-    scenario.stream.shards = 4;
     scenario.producers.resize(1);
     scenario.producers[0].name = "bus";
-    result.duration_s = 60;
-    for (int i = 0; i < 4; ++i) {
-      result.shards.push_back(Shard(i));
-      result.shards.back().expected_share = 0.25;
-      result.shards.back().records_offered = 12'000;
-    }
+    for (ShardResult& shard : result.shards) shard.records_offered = 12'000;
     result.producers.resize(1);
     result.producers[0].name = "bus";
     result.producers[0].records_produced = 48'000;
-  }
-  void Analyze(const std::vector<KeyUsage>& usage = {}) {
-    AddWritePathFindings(scenario, map, usage, &result);
   }
 };
 

@@ -16,17 +16,16 @@
 #include "analysis/write_findings.h"
 #include "models/keys/key_model.h"
 #include "models/keys/shard_map.h"
+#include "tests/support/findings.h"
 
 namespace shardsim {
 namespace {
 
 constexpr double kKiB = 1024;
 
-const Finding* Find(const RunResult& r, FindingKind kind) {
-  const auto it = std::find_if(r.findings.begin(), r.findings.end(),
-                               [&](const Finding& f) { return f.kind == kind; });
-  return it == r.findings.end() ? nullptr : &*it;
-}
+using support::WriteCase;
+const auto& Find = support::FindFinding;
+const auto& Shard = support::NumberedShard;
 
 // The figure `name` of `f`; NaN (and a test failure) if it has none.
 double Fig(const Finding& f, const std::string& name) {
@@ -67,33 +66,7 @@ void ExpectWellFormedFigures(const RunResult& r) {
   }
 }
 
-ShardResult Shard(int index) {
-  ShardResult s;
-  s.index = index;
-  s.shard_id =
-      "shardId-" + std::string(12 - std::to_string(index).size(), '0') + std::to_string(index);
-  return s;
-}
-
 // ---------------------------------------------------------------- write path
-
-struct WriteCase {
-  Scenario scenario;
-  ShardMap map = ShardMap::CreateStream(4);
-  RunResult result;
-
-  WriteCase() {
-    scenario.stream.shards = 4;
-    result.duration_s = 60;
-    for (int i = 0; i < 4; ++i) {
-      result.shards.push_back(Shard(i));
-      result.shards.back().expected_share = 0.25;
-    }
-  }
-  void Analyze(const std::vector<KeyUsage>& usage = {}) {
-    AddWritePathFindings(scenario, map, usage, &result);
-  }
-};
 
 TEST(FindingDataTest, HotKeyNamesItsShardAndTheKeysRates) {
   WriteCase w;

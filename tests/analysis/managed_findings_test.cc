@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "analysis/read_findings.h"
 #include "analysis/slo_check.h"
@@ -34,6 +35,23 @@ RunResult OneShardResult() {
   return r;
 }
 
+ConsumerSpec Spec(std::string name, ConsumerType type) {
+  ConsumerSpec c;
+  c.name = std::move(name);
+  c.type = type;
+  return c;
+}
+
+// A Firehose named "archive"; `source` empty: left unset.
+ConsumerResult FirehoseConsumer(std::string source) {
+  ConsumerResult c;
+  c.name = "archive";
+  c.type = "firehose";
+  c.firehose.emplace();
+  if (!source.empty()) c.firehose->source = std::move(source);
+  return c;
+}
+
 ConsumerResult LambdaConsumer() {
   ConsumerResult c;
   c.name = "fn";
@@ -45,9 +63,7 @@ ConsumerResult LambdaConsumer() {
 }
 
 TEST(ManagedFindingsTest, PoisonStallIsCriticalAndNamesTheMissingSafeguards) {
-  ConsumerSpec spec;
-  spec.name = "fn";
-  spec.type = ConsumerType::kLambda;
+  ConsumerSpec spec = Spec("fn", ConsumerType::kLambda);
   const Scenario s = WithConsumer(spec);
   RunResult r = OneShardResult();
   ConsumerResult c = LambdaConsumer();
@@ -74,12 +90,8 @@ TEST(ManagedFindingsTest, PoisonStallIsCriticalAndNamesTheMissingSafeguards) {
 TEST(ManagedFindingsTest, LambdaPollingThatThrottlesOtherAppsSuggestsEnhancedFanOut) {
   Scenario s;
   s.stream.shards = 1;
-  ConsumerSpec fn;
-  fn.name = "fn";
-  fn.type = ConsumerType::kLambda;
-  ConsumerSpec poller;
-  poller.name = "poller";
-  poller.type = ConsumerType::kPolling;
+  ConsumerSpec fn = Spec("fn", ConsumerType::kLambda);
+  ConsumerSpec poller = Spec("poller", ConsumerType::kPolling);
   s.consumers = {fn, poller};
   RunResult r = OneShardResult();
   ConsumerResult c = LambdaConsumer();
@@ -115,9 +127,7 @@ TEST(ManagedFindingsTest, LambdaPollingThatThrottlesOtherAppsSuggestsEnhancedFan
 }
 
 TEST(ManagedFindingsTest, FallingBehindLambdaGetsTheParallelizationArithmetic) {
-  ConsumerSpec spec;
-  spec.name = "fn";
-  spec.type = ConsumerType::kLambda;
+  ConsumerSpec spec = Spec("fn", ConsumerType::kLambda);
   spec.lambda.parallelization_factor = 2;
   spec.lambda.batch_size = 100;
   const Scenario s = WithConsumer(spec);
@@ -142,9 +152,7 @@ TEST(ManagedFindingsTest, FallingBehindLambdaGetsTheParallelizationArithmetic) {
 }
 
 TEST(ManagedFindingsTest, ConcurrencyLimitedLambdaIsToldToRaiseConcurrencyNotParallelization) {
-  ConsumerSpec spec;
-  spec.name = "fn";
-  spec.type = ConsumerType::kLambda;
+  ConsumerSpec spec = Spec("fn", ConsumerType::kLambda);
   spec.lambda.parallelization_factor = 2;
   spec.lambda.function.concurrency_limit = 2;
   Scenario s = WithConsumer(spec);
@@ -178,9 +186,7 @@ TEST(ManagedFindingsTest, ConcurrencyLimitedLambdaIsToldToRaiseConcurrencyNotPar
 }
 
 TEST(ManagedFindingsTest, StaleIteratorAgesDoNotLookLikeCatchingUp) {
-  ConsumerSpec spec;
-  spec.name = "fn";
-  spec.type = ConsumerType::kLambda;
+  ConsumerSpec spec = Spec("fn", ConsumerType::kLambda);
   const Scenario s = WithConsumer(spec);
   RunResult r = OneShardResult();
   r.shards[0].records_in = 600 * 500;
@@ -202,16 +208,10 @@ TEST(ManagedFindingsTest, StaleIteratorAgesDoNotLookLikeCatchingUp) {
 }
 
 TEST(ManagedFindingsTest, FirehoseDeliveryFailingBeforeAnythingIsBackedUp) {
-  ConsumerSpec spec;
-  spec.name = "archive";
-  spec.type = ConsumerType::kFirehose;
+  ConsumerSpec spec = Spec("archive", ConsumerType::kFirehose);
   const Scenario s = WithConsumer(spec);
   RunResult r = OneShardResult();
-  ConsumerResult c;
-  c.name = "archive";
-  c.type = "firehose";
-  c.firehose.emplace();
-  c.firehose->source = "stream";
+  ConsumerResult c = FirehoseConsumer("stream");
   c.firehose->delivery_attempts_failed = 71;
   c.firehose->records_buffered_at_end = 23'999;
   r.consumers.push_back(c);
@@ -231,17 +231,11 @@ TEST(ManagedFindingsTest, FirehoseDeliveryFailingBeforeAnythingIsBackedUp) {
 }
 
 TEST(ManagedFindingsTest, FirehoseTinyObjectsAndFailedDeliveries) {
-  ConsumerSpec spec;
-  spec.name = "archive";
-  spec.type = ConsumerType::kFirehose;
+  ConsumerSpec spec = Spec("archive", ConsumerType::kFirehose);
   spec.firehose.buffering.interval = Seconds(60);
   const Scenario s = WithConsumer(spec);
   RunResult r = OneShardResult();
-  ConsumerResult c;
-  c.name = "archive";
-  c.type = "firehose";
-  c.firehose.emplace();
-  c.firehose->source = "stream";
+  ConsumerResult c = FirehoseConsumer("stream");
   c.firehose->objects_written = 200;
   c.firehose->s3_put_requests = 200;
   c.firehose->object_bytes.mean = 300 * 1024;
@@ -269,9 +263,7 @@ TEST(ManagedFindingsTest, FirehoseTinyObjectsAndFailedDeliveries) {
 }
 
 TEST(ManagedFindingsTest, DirectPutThrottlingNamesTheProducerAndTheQuotas) {
-  ConsumerSpec spec;
-  spec.name = "archive";
-  spec.type = ConsumerType::kFirehose;
+  ConsumerSpec spec = Spec("archive", ConsumerType::kFirehose);
   spec.firehose.source = FirehoseSource::kDirectPut;
   spec.firehose.direct_put_limits.records_per_sec = 1000;
   Scenario s = WithConsumer(spec);
@@ -285,11 +277,7 @@ TEST(ManagedFindingsTest, DirectPutThrottlingNamesTheProducerAndTheQuotas) {
   pr.records_accepted = 1000;
   pr.records_throttled = 1000;
   r.producers.push_back(pr);
-  ConsumerResult c;
-  c.name = "archive";
-  c.type = "firehose";
-  c.firehose.emplace();
-  c.firehose->source = "direct_put";
+  ConsumerResult c = FirehoseConsumer("direct_put");
   c.firehose->direct_put_throttled_by_records = 1000;
   r.consumers.push_back(c);
   AddReadPathFindings(s, &r);
@@ -302,18 +290,13 @@ TEST(ManagedFindingsTest, DirectPutThrottlingNamesTheProducerAndTheQuotas) {
 }
 
 TEST(SloCheckTest, FirehoseOverItsFreshnessObjectiveIsToldToLowerTheInterval) {
-  ConsumerSpec spec;
-  spec.name = "archive";
-  spec.type = ConsumerType::kFirehose;
+  ConsumerSpec spec = Spec("archive", ConsumerType::kFirehose);
   spec.firehose.buffering.interval = Seconds(300);
   Scenario s = WithConsumer(spec);
   s.slos.emplace();
   s.slos->p99_latency = Seconds(120);
   RunResult r = OneShardResult();
-  ConsumerResult c;
-  c.name = "archive";
-  c.type = "firehose";
-  c.firehose.emplace();
+  ConsumerResult c = FirehoseConsumer("");
   c.firehose->delivery_latency.p99_ms = 301'000;  // the interval + 1 s of delivery
   c.latency.count = 100;
   c.latency.p99_ms = 301'500;

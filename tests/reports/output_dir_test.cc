@@ -14,28 +14,14 @@
 #include <set>
 #include <string>
 
+#include "tests/reports/temp_dir_test.h"
+
 namespace shardsim {
 namespace {
 
 namespace fs = std::filesystem;
 
-class OutputDirManifestTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "shardsim-outdir-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  static std::set<std::string> Tree(const fs::path& dir) {
-    std::set<std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-      out.insert(fs::relative(e.path(), dir).generic_string() + (e.is_directory() ? "/" : ""));
-    }
-    return out;
-  }
-  fs::path root_;
-};
+using OutputDirManifestTest = testing_report::TempDirTest;
 
 TEST_F(OutputDirManifestTest, ALaterCommitRemovesOnlyWhatAnEarlierOneWrote) {
   std::string error;

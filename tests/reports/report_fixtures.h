@@ -1,17 +1,34 @@
 // Test support: synthetic RunResults for the report tests, with their series filled in as a run
 // would leave them (and as LoadSeries restores them), of any size: `shards` shards of `windows`
-// one-second windows. Header-only.
+// one-second windows; and the rendered files by path, and a substring count, to check them.
+// Header-only.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "models/result/histogram.h"
 #include "models/result/run_result.h"
+#include "reports/report_run.h"
 
 namespace shardsim::testing_report {
+
+// Rendered report files by path.
+inline std::map<std::string, std::string> Files(const std::vector<ReportFile>& files) {
+  std::map<std::string, std::string> out;
+  for (const ReportFile& f : files) out[f.path] = f.contents;
+  return out;
+}
+
+// Occurrences of `needle` in `text`, overlapping ones included.
+inline size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
 
 inline std::string Decimal(Uint128 v) {
   if (v == 0) return "0";

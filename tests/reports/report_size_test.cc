@@ -20,17 +20,8 @@ namespace {
 using testing_xml::ExternalReferences;
 using testing_xml::XmlProblem;
 
-std::map<std::string, std::string> Files(const std::vector<ReportFile>& files) {
-  std::map<std::string, std::string> out;
-  for (const ReportFile& f : files) out[f.path] = f.contents;
-  return out;
-}
-
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
+using testing_report::Count;
+using testing_report::Files;
 
 Evaluation Eval(int64_t shards, int met, double cost, const std::string& missed = "") {
   Evaluation e;

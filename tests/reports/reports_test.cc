@@ -23,6 +23,7 @@
 #include "reports/output_dir.h"
 #include "reports/result_json.h"
 #include "reports/summary.h"
+#include "tests/reports/temp_dir_test.h"
 
 namespace shardsim {
 namespace {
@@ -666,23 +667,8 @@ TEST(SummaryTest, EmptyResultSaysNone) {
 // ---------------------------------------------------------------------------------------------
 // OutputDir
 
-class OutputDirTest : public ::testing::Test {
+class OutputDirTest : public testing_report::TempDirTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "shardsim-reports-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  // Every file and directory under `dir`, relative, '/'-separated, sorted.
-  static std::set<std::string> Tree(const fs::path& dir) {
-    std::set<std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-      out.insert(fs::relative(e.path(), dir).generic_string() + (e.is_directory() ? "/" : ""));
-    }
-    return out;
-  }
   static std::string Read(const fs::path& p) {
     std::string text(fs::file_size(p), '\0');
     std::ifstream(p, std::ios::binary).read(text.data(), static_cast<std::streamsize>(text.size()));
@@ -691,8 +677,6 @@ class OutputDirTest : public ::testing::Test {
   static void WriteFile(const fs::path& p, const std::string& text) {
     std::ofstream(p, std::ios::binary) << text;
   }
-
-  fs::path root_;
 };
 
 TEST_F(OutputDirTest, CommitWritesEveryFileAndNoTempFiles) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/rng.h"
+#include "tests/support/sample_moments.h"
 
 namespace shardsim {
 namespace {
@@ -24,19 +25,8 @@ constexpr double kKolmogorov999 = 1.9495;
 
 Rng TestRng(std::string_view purpose) { return Rng(20240601, 0, StreamId("random_test", purpose)); }
 
-struct Moments {
-  double mean = 0;
-  double variance = 0;
-};
-
-Moments SampleMoments(const std::vector<double>& xs) {
-  double sum = 0;
-  for (double x : xs) sum += x;
-  const double mean = sum / static_cast<double>(xs.size());
-  double squares = 0;
-  for (double x : xs) squares += (x - mean) * (x - mean);
-  return {mean, squares / static_cast<double>(xs.size() - 1)};
-}
+using support::Moments;
+using support::SampleMoments;
 
 template <typename Dist>
 std::vector<double> Draw(const Dist& dist, Rng& rng, int n) {

@@ -432,5 +432,63 @@ TEST(MetricsRegistryDeathTest, SeriesWidthMismatchAborts) {
   EXPECT_DEATH(m.GetSeries("throttles", Millis(100)), "another window width");
 }
 
+// A component's own per-window array and total, as a view reads them: in place, growing.
+struct OwnCounts {
+  std::vector<std::vector<double>> windows;  // by row
+  static size_t Rows(const void* self) {
+    return static_cast<const OwnCounts*>(self)->windows.size();
+  }
+  static size_t Windows(const void* self, size_t row) {
+    return static_cast<const OwnCounts*>(self)->windows[row].size();
+  }
+  static double Value(const void* self, size_t row, size_t window) {
+    return static_cast<const OwnCounts*>(self)->windows[row][window];
+  }
+  static double Total(const void* self, size_t row) {
+    double t = 0;
+    for (double v : static_cast<const OwnCounts*>(self)->windows[row]) t += v;
+    return t;
+  }
+  static constexpr MetricView::Source kSource = {Rows, Windows, Value, Total};
+};
+
+TEST(MetricsRegistryTest, PublishedViewsReadTheComponentInPlace) {
+  MetricsRegistry m;
+  OwnCounts own;
+  own.windows = {{1, 2}};
+  m.Publish("stream/IncomingRecords", MetricView(OwnCounts::kSource, &own, Seconds(10),
+                                                 SimTime::Seconds(5), MetricView::Fold::kSum));
+  const MetricView* v = m.FindView("stream/IncomingRecords");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(m.FindView("absent"), nullptr);
+  EXPECT_EQ(m.views().size(), 1u);
+  EXPECT_EQ(v->width(), Seconds(10));
+  EXPECT_EQ(v->start(), SimTime::Seconds(5));
+  EXPECT_EQ(v->fold(), MetricView::Fold::kSum);
+  EXPECT_EQ(v->WindowAt(SimTime::Seconds(5)), 0u);
+  EXPECT_EQ(v->WindowAt(SimTime::Seconds(24)), 1u);
+  EXPECT_EQ(v->rows(), 1u);
+  EXPECT_EQ(v->size(0), 2u);
+  EXPECT_EQ(v->value(0, 1), 2);
+  EXPECT_TRUE(v->has_total());
+  EXPECT_EQ(v->total(0), 3);
+  // The component grows (a window, a row): the view sees it, nothing was copied.
+  own.windows[0].push_back(4);
+  own.windows.push_back({7});
+  EXPECT_EQ(v->size(0), 3u);
+  EXPECT_EQ(v->total(0), 7);
+  EXPECT_EQ(v->rows(), 2u);
+  EXPECT_EQ(v->value(1, 0), 7);
+}
+
+TEST(MetricsRegistryDeathTest, ViewPublishedTwiceAborts) {
+  MetricsRegistry m;
+  OwnCounts own;
+  const MetricView view(OwnCounts::kSource, &own, Seconds(1), SimTime::Zero(),
+                        MetricView::Fold::kMax);
+  m.Publish("age", view);
+  EXPECT_DEATH(m.Publish("age", view), "published twice");
+}
+
 }  // namespace
 }  // namespace shardsim

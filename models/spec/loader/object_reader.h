@@ -12,6 +12,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "models/spec/loader/diagnostics.h"
 #include "models/spec/loader/object_type.h"
@@ -85,6 +87,27 @@ class ObjectReader {
   // min_items to max_items items (else reports that and reads none).
   void Array(std::string_view name, size_t min_items, size_t max_items,
              const std::function<void(const Json&, Ptr, size_t)>& read);
+
+  // A present field that is an object of `type`: calls `read(reader)` with its reader.
+  template <typename Read>
+  void Nested(std::string_view name, const ObjectTypeInfo& type, Read read) {
+    Object(name, [&](const Json& v, Ptr vp) {
+      ObjectReader r(c_, v, vp, type);
+      read(r);
+    });
+  }
+  // A present array field of objects of `type` (as Array checks its length): each item is a T
+  // filled by `read(reader, item)`, appended to *out.
+  template <typename T, typename Read>
+  void Objects(std::string_view name, size_t min_items, size_t max_items,
+               const ObjectTypeInfo& type, std::vector<T>* out, Read read) {
+    Array(name, min_items, max_items, [&](const Json& v, Ptr vp, size_t) {
+      T item;
+      ObjectReader r(c_, v, vp, type);
+      read(r, item);
+      out->push_back(std::move(item));
+    });
+  }
 
  private:
   void ReportUnread();

@@ -40,13 +40,11 @@ void ReadStartingPosition(Context& c, const Json& j, Ptr p, StartingPosition* s)
 }
 
 void ReadOutages(ObjectReader& r, Context& c, std::vector<OutageSpec>* outages) {
-  r.Array("outages", 0, 10'000, [&](const Json& v, Ptr vp, size_t) {
-    OutageSpec o;
-    ObjectReader orr(c, v, vp, ScenarioType("outage"));
-    orr.Required("from", &o.from, Duration());
-    orr.Required("to", &o.to, Duration());
-    outages->push_back(o);
-  });
+  r.Objects("outages", 0, 10'000, ScenarioType("outage"), outages,
+            [&](ObjectReader& orr, OutageSpec& o) {
+              orr.Required("from", &o.from, Duration());
+              orr.Required("to", &o.to, Duration());
+            });
   if (!outages->empty()) c.Feature(r.Pointer("outages"), kFeatureOutages);
 }
 
@@ -61,20 +59,17 @@ void ReadKcl(ObjectReader& r, Context& c, KclSpec* s) {
   r.Optional("max_leases_per_worker", &s->max_leases_per_worker, Int());
   r.Optional("idle_time_between_reads", &s->idle_time_between_reads, Duration());
   r.Optional("max_records", &s->max_records, Int());
-  r.Object("checkpoint", [&](const Json& v, Ptr vp) {
-    ObjectReader cr(c, v, vp, ScenarioType("checkpoint"));
+  r.Nested("checkpoint", ScenarioType("checkpoint"), [&](ObjectReader& cr) {
     cr.Optional("every_records", &s->checkpoint.every_records, Int());
     cr.Optional("every", &s->checkpoint.every, Duration());
   });
   r.Optional("failover_time", &s->failover_time, Duration());
   r.Optional("call_latency", &s->call_latency, Latency());
-  r.Array("worker_failures", 0, 10'000, [&](const Json& v, Ptr vp, size_t) {
-    WorkerFailure f;
-    ObjectReader fr(c, v, vp, ScenarioType("worker_failure"));
-    fr.Required("worker", &f.worker, Int());
-    fr.Required("at", &f.at, Duration());
-    s->worker_failures.push_back(f);
-  });
+  r.Objects("worker_failures", 0, 10'000, ScenarioType("worker_failure"), &s->worker_failures,
+            [&](ObjectReader& fr, WorkerFailure& f) {
+              fr.Required("worker", &f.worker, Int());
+              fr.Required("at", &f.at, Duration());
+            });
   if (!s->worker_failures.empty()) c.Feature(r.Pointer("worker_failures"), kFeatureWorkerFailures);
 }
 
@@ -85,13 +80,11 @@ void ReadLambdaFunction(Context& c, const Json& j, Ptr p, LambdaFunctionSpec* s)
   r.Optional("architecture", &s->architecture, Enum<LambdaArchitecture>());
   r.Optional("concurrency_limit", &s->concurrency_limit, Int());
   r.Optional("error_rate", &s->error_rate, Number());
-  r.Array("poison_records", 0, 10'000, [&](const Json& v, Ptr vp, size_t) {
-    PoisonRecord poison;
-    ObjectReader pr(c, v, vp, ScenarioType("poison_record"));
-    pr.Required("at", &poison.at, Duration());
-    pr.Optional("key", &poison.key, Text(1, kPartitionKeyMaxChars));
-    s->poison_records.push_back(std::move(poison));
-  });
+  r.Objects("poison_records", 0, 10'000, ScenarioType("poison_record"), &s->poison_records,
+            [&](ObjectReader& pr, PoisonRecord& poison) {
+              pr.Required("at", &poison.at, Duration());
+              pr.Optional("key", &poison.key, Text(1, kPartitionKeyMaxChars));
+            });
 }
 
 void ReadLambda(ObjectReader& r, Context& c, LambdaSpec* s) {
@@ -115,20 +108,17 @@ void ReadFirehose(ObjectReader& r, Context& c, const std::string& region, Fireho
   r.Optional("source", &s->source, Enum<FirehoseSource>());
   if (s->source == FirehoseSource::kDirectPut) c.Feature(r.Pointer("source"), kFeatureDirectPut);
 
-  r.Object("format_conversion", [&](const Json& v, Ptr vp) {
-    ObjectReader fr(c, v, vp, ScenarioType("format_conversion"));
+  r.Nested("format_conversion", ScenarioType("format_conversion"), [&](ObjectReader& fr) {
     fr.Optional("enabled", &s->format_conversion.enabled, Bool());
     fr.Optional("output", &s->format_conversion.output, Enum<OutputFormat>());
   });
   // With format conversion the buffer must hold at least 64 MiB and defaults to 128 MiB.
   if (s->format_conversion.enabled) s->buffering.size_bytes = 128 * kMiB;
-  r.Object("buffering", [&](const Json& v, Ptr vp) {
-    ObjectReader br(c, v, vp, ScenarioType("firehose_buffering"));
+  r.Nested("buffering", ScenarioType("firehose_buffering"), [&](ObjectReader& br) {
     br.Optional("size", &s->buffering.size_bytes, Size());
     br.Optional("interval", &s->buffering.interval, Duration());
   });
-  r.Object("transform", [&](const Json& v, Ptr vp) {
-    ObjectReader tr(c, v, vp, ScenarioType("firehose_transform"));
+  r.Nested("transform", ScenarioType("firehose_transform"), [&](ObjectReader& tr) {
     FirehoseTransformSpec& t = s->transform;
     tr.Optional("enabled", &t.enabled, Bool());
     tr.Optional("buffer_size", &t.buffer_size_bytes, Size());
@@ -141,21 +131,18 @@ void ReadFirehose(ObjectReader& r, Context& c, const std::string& region, Fireho
     tr.Optional("error_rate", &t.error_rate, Number());
     tr.Optional("retries", &t.retries, Int());
   });
-  r.Object("compression", [&](const Json& v, Ptr vp) {
-    ObjectReader cr(c, v, vp, ScenarioType("compression"));
+  r.Nested("compression", ScenarioType("compression"), [&](ObjectReader& cr) {
     CompressionSpec& z = s->compression;
     if (cr.Discriminator(&z.codec, false)) {
       z.ratio = DefaultCompressionRatio(z.codec);
       if (z.codec != CompressionCodec::kNone) cr.Optional("ratio", &z.ratio, Number());
     }
   });
-  r.Object("dynamic_partitioning", [&](const Json& v, Ptr vp) {
-    ObjectReader dr(c, v, vp, ScenarioType("dynamic_partitioning"));
+  r.Nested("dynamic_partitioning", ScenarioType("dynamic_partitioning"), [&](ObjectReader& dr) {
     dr.Optional("enabled", &s->dynamic_partitioning.enabled, Bool());
     dr.Optional("partitions", &s->dynamic_partitioning.partitions, Int());
   });
-  r.Object("destination", [&](const Json& v, Ptr vp) {
-    ObjectReader dr(c, v, vp, ScenarioType("destination"));
+  r.Nested("destination", ScenarioType("destination"), [&](ObjectReader& dr) {
     DestinationSpec& d = s->destination;
     dr.Optional("type", &d.type, Enum<DestinationType>());
     dr.Optional("write_latency", &d.write_latency, Latency());
@@ -171,8 +158,7 @@ void ReadFirehose(ObjectReader& r, Context& c, const std::string& region, Fireho
     }
     return;
   }
-  r.Object("direct_put_limits", [&](const Json& v, Ptr vp) {
-    ObjectReader lr(c, v, vp, ScenarioType("direct_put_limits"));
+  r.Nested("direct_put_limits", ScenarioType("direct_put_limits"), [&](ObjectReader& lr) {
     DirectPutLimitsSpec& l = s->direct_put_limits;
     lr.Optional("records_per_s", &l.records_per_sec, WholeRecordRate());
     lr.Optional("requests_per_s", &l.requests_per_sec, WholeRecordRate());

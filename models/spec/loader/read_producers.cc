@@ -58,13 +58,11 @@ void ReadArrival(Context& c, const Json& j, Ptr p, ArrivalSpec* s) {
       break;
     case ArrivalProcess::kSteps:
       r.Require("steps");
-      r.Array("steps", 1, 100'000, [&](const Json& item, Ptr ip, size_t) {
-        RateStep step;
-        ObjectReader sr(c, item, ip, ScenarioType("rate_step"));
-        sr.Required("at", &step.at, Duration());
-        sr.Required("rate", &step.records_per_sec, RecordRate());
-        s->steps.push_back(step);
-      });
+      r.Objects("steps", 1, 100'000, ScenarioType("rate_step"), &s->steps,
+                [&](ObjectReader& sr, RateStep& step) {
+                  sr.Required("at", &step.at, Duration());
+                  sr.Required("rate", &step.records_per_sec, RecordRate());
+                });
       break;
     case ArrivalProcess::kBursts:
       r.Required("on", &s->burst_on, Duration());
@@ -99,22 +97,18 @@ void ReadKeys(Context& c, const Json& j, Ptr p, KeySpec* s) {
       break;
     case KeyDist::kWeighted:
       r.Require("keys");
-      r.Array("keys", 1, 1'000'000, [&](const Json& item, Ptr ip, size_t) {
-        WeightedKey k;
-        ObjectReader kr(c, item, ip, ScenarioType("weighted_key"));
-        kr.Required("key", &k.key, PartitionKey());
-        kr.Required("weight", &k.weight, Number());
-        s->weighted_keys.push_back(std::move(k));
-      });
+      r.Objects("keys", 1, 1'000'000, ScenarioType("weighted_key"), &s->weighted_keys,
+                [&](ObjectReader& kr, WeightedKey& k) {
+                  kr.Required("key", &k.key, PartitionKey());
+                  kr.Required("weight", &k.weight, Number());
+                });
       break;
     case KeyDist::kExplicitHashKey:
-      r.Array("hash_keys", 1, 1'000'000, [&](const Json& item, Ptr ip, size_t) {
-        WeightedHashKey k;
-        ObjectReader kr(c, item, ip, ScenarioType("weighted_hash_key"));
-        kr.Required("hash_key", &k.hash_key, HashKeyText());
-        kr.Required("weight", &k.weight, Number());
-        s->hash_keys.push_back(std::move(k));
-      });
+      r.Objects("hash_keys", 1, 1'000'000, ScenarioType("weighted_hash_key"), &s->hash_keys,
+                [&](ObjectReader& kr, WeightedHashKey& k) {
+                  kr.Required("hash_key", &k.hash_key, HashKeyText());
+                  kr.Required("weight", &k.weight, Number());
+                });
       break;
   }
 }

@@ -16,29 +16,61 @@ namespace {
 
 constexpr int64_t kMaxFileBytes = 64 * kMiB;
 
+// Reads the file at `path` (`what`: "a scenario") and hands its text to `load`; a file that cannot
+// be read gives a result R naming `path` with the read error.
+template <class R, class Load>
+R LoadReadFile(const std::string& path, const char* what, Load load) {
+  Diagnostic error;
+  const std::optional<std::string> text = loader::ReadInputFile(path, kMaxFileBytes, what, &error);
+  if (!text) {
+    R result;
+    result.file = path;
+    result.errors.push_back(std::move(error));
+    return result;
+  }
+  return load(*text);
+}
+
 }  // namespace
 
-LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
-                            const std::string& base_dir) {
+namespace {
+
+// Reads the scenario of `root` into `result` (none when anything is wrong); diagnostics and
+// features in document order.
+void ReadScenarioOf(loader::Context& c, const loader::Json& root, LoadResult* result) {
+  std::optional<Scenario> scenario = loader::ReadScenario(c, root);
+  if (c.error_count() == 0) result->scenario = std::move(scenario);
+  loader::SortByDocumentOrder(root, &c.errors);
+  loader::SortByDocumentOrder(root, &c.features);
+}
+
+// A load of `display_name`: `read(c, &result)` with a fresh context, an exception (a bug, but
+// callers were promised none) turned into an error, then the context's errors and features.
+template <class Read>
+LoadResult LoadGuarded(const std::string& display_name, const std::string& base_dir, Read read) {
   LoadResult result;
   result.file = display_name;
   loader::Context c;
   c.base_dir = base_dir;
   try {
-    std::optional<loader::Json> root = loader::ParseDocument(text, c);
-    if (root) {
-      std::optional<Scenario> scenario = loader::ReadScenario(c, *root);
-      if (c.error_count() == 0) result.scenario = std::move(scenario);
-      loader::SortByDocumentOrder(*root, &c.errors);
-      loader::SortByDocumentOrder(*root, &c.features);
-    }
-  } catch (const std::exception& e) {  // a bug, but callers were promised no exceptions
+    read(c, &result);
+  } catch (const std::exception& e) {
     result.scenario.reset();
     c.errors.push_back({"", std::string("internal error while loading: ") + e.what(), 0, 0});
   }
   result.errors = c.TakeErrors();
   result.features = std::move(c.features);
   return result;
+}
+
+}  // namespace
+
+LoadResult LoadScenarioText(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir) {
+  return LoadGuarded(display_name, base_dir, [&](loader::Context& c, LoadResult* result) {
+    std::optional<loader::Json> root = loader::ParseDocument(text, c);
+    if (root) ReadScenarioOf(c, *root, result);
+  });
 }
 
 namespace {
@@ -96,62 +128,34 @@ bool ApplyOverride(loader::Json& doc, const JsonOverride& o, loader::Context& c)
 LoadResult LoadScenarioJson(const nlohmann::ordered_json& document,
                             const std::vector<JsonOverride>& overrides,
                             const std::string& display_name, const std::string& base_dir) {
-  LoadResult result;
-  result.file = display_name;
-  loader::Context c;
-  c.base_dir = base_dir;
-  try {
+  return LoadGuarded(display_name, base_dir, [&](loader::Context& c, LoadResult* result) {
     loader::Json root = document;
     bool applied = true;
     for (const JsonOverride& o : overrides) applied = ApplyOverride(root, o, c) && applied;
-    if (applied) {
-      std::optional<Scenario> scenario = loader::ReadScenario(c, root);
-      if (c.error_count() == 0) result.scenario = std::move(scenario);
-      loader::SortByDocumentOrder(root, &c.errors);
-      loader::SortByDocumentOrder(root, &c.features);
-    }
-  } catch (const std::exception& e) {  // a bug, but callers were promised no exceptions
-    result.scenario.reset();
-    c.errors.push_back({"", std::string("internal error while loading: ") + e.what(), 0, 0});
-  }
-  result.errors = c.TakeErrors();
-  result.features = std::move(c.features);
-  return result;
+    if (applied) ReadScenarioOf(c, root, result);
+  });
 }
 
 LoadResult LoadScenarioFileWithOverrides(const std::string& path,
                                          const std::vector<JsonOverride>& overrides) {
-  LoadResult result;
-  result.file = path;
-  Diagnostic error;
-  const std::optional<std::string> text =
-      loader::ReadInputFile(path, kMaxFileBytes, "a scenario", &error);
-  if (!text) {
-    result.errors.push_back(std::move(error));
-    return result;
-  }
-  loader::Context c;
-  std::optional<loader::Json> root = loader::ParseDocument(*text, c);
-  if (!root) {
-    result.errors = c.TakeErrors();
-    return result;
-  }
-  return LoadScenarioJson(*root, overrides, path,
-                          std::filesystem::path(path).parent_path().string());
+  return LoadReadFile<LoadResult>(path, "a scenario", [&](const std::string& text) {
+    loader::Context c;
+    std::optional<loader::Json> root = loader::ParseDocument(text, c);
+    if (!root) {
+      LoadResult result;
+      result.file = path;
+      result.errors = c.TakeErrors();
+      return result;
+    }
+    return LoadScenarioJson(*root, overrides, path,
+                            std::filesystem::path(path).parent_path().string());
+  });
 }
 
 LoadResult LoadScenarioFile(const std::string& path) {
-  LoadResult result;
-  result.file = path;
-  Diagnostic error;
-  const std::optional<std::string> text =
-      loader::ReadInputFile(path, kMaxFileBytes, "a scenario", &error);
-  if (!text) {
-    result.errors.push_back(std::move(error));
-    return result;
-  }
-  const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return LoadScenarioText(*text, path, base_dir);
+  return LoadReadFile<LoadResult>(path, "a scenario", [&](const std::string& text) {
+    return LoadScenarioText(text, path, std::filesystem::path(path).parent_path().string());
+  });
 }
 
 OperationsLoadResult LoadOperationsText(const std::string& text, const std::string& display_name) {
@@ -184,16 +188,9 @@ OperationsLoadResult LoadOperationsText(const std::string& text, const std::stri
 }
 
 OperationsLoadResult LoadOperationsFile(const std::string& path) {
-  OperationsLoadResult result;
-  result.file = path;
-  Diagnostic error;
-  const std::optional<std::string> text =
-      loader::ReadInputFile(path, kMaxFileBytes, "an operations file", &error);
-  if (!text) {
-    result.errors.push_back(std::move(error));
-    return result;
-  }
-  return LoadOperationsText(*text, path);
+  return LoadReadFile<OperationsLoadResult>(
+      path, "an operations file",
+      [&](const std::string& text) { return LoadOperationsText(text, path); });
 }
 
 std::vector<Diagnostic> UnsupportedFeatures(const LoadResult& loaded,

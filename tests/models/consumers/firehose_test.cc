@@ -75,6 +75,13 @@ void ExpectIdentities(const ConsumerResult& c) {
   EXPECT_GE(f.s3_put_requests, f.objects_written + f.delivery_attempts_failed);
 }
 
+// The run's Firehose, its identities checked.
+const ConsumerResult& CheckedFirehose(const RunResult& r) {
+  const ConsumerResult& c = Firehose(r);
+  ExpectIdentities(c);
+  return c;
+}
+
 // 10 records/s of 1000 B through Direct PUT (one PutRecord call each, 20 ms apart from
 // creation), fixed 100 ms S3 writes.
 const char* kSlowProducer =
@@ -91,8 +98,7 @@ TEST(FirehoseTest, DelayIsAboutTheIntervalAtLowRates) {
                                         R"("source": "direct_put",
       "buffering": {"size": "5MiB", "interval": "60s"},
       "destination": {"write_latency": "100ms"})"));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   // Buffers open at the first record (~0.02 s) and flush 60 s later: at ~60, 120, ... 540 s;
   // the tenth flush (~600.02 s) falls after the end. 600 records of 1000 B never reach 5 MiB.
@@ -118,8 +124,7 @@ TEST(FirehoseTest, DelayIsAboutSizeOverRateAtHighRates) {
                                         R"("source": "direct_put",
       "buffering": {"size": "1MiB", "interval": "60s"},
       "destination": {"write_latency": "100ms"})"));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   // 1 MiB / 2 MiB/s = an object every 0.5 s, each exactly 1024 records of 1 KiB.
   EXPECT_EQ(f.flushes_by_interval, 0u);
@@ -153,8 +158,7 @@ TEST(FirehoseTest, DynamicPartitioningMakesTenTimesTheObjectsAndWaitsUpToOneAndA
       "dynamic_partitioning": {"enabled": true, "partitions": 10},
       "destination": {"write_latency": "100ms"})";
   const RunResult r = RunText(Scenario2("10min", kSlowProducer, dp));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   EXPECT_EQ(f.partitions, 10u);
   // A first stage flushing every 30 s feeds 10 partition buffers that flush 60 s after they
@@ -175,8 +179,7 @@ TEST(FirehoseTest, TransformFailingEveryTimeFailsAllRecordsAfterItsRetries) {
       "transform": {"enabled": true, "buffer_size": "1MB", "buffer_interval": "60s",
                     "duration": {"per_batch": "1s"}, "error_rate": 1, "retries": 2},
       "destination": {"write_latency": "100ms"})"));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   // Transform buffers flush at ~60, 120, ..., 540 s (600 KB < 1 MB): 9 batches, each invoked
   // three times (1 + 2 retries, 3 s) and then processing-failed.
@@ -213,8 +216,7 @@ TEST(FirehoseTest, FailedDeliveriesAreRetriedUntilDelivered) {
                                         R"("source": "direct_put",
       "buffering": {"size": "1MiB", "interval": "60s"},
       "destination": {"write_latency": "100ms", "error_rate": 0.5})"));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   EXPECT_EQ(f.records_backed_up, 0u);
   // ~120 objects, each failing a geometric number of times with mean 1: sd ~sqrt(240).
@@ -230,8 +232,7 @@ TEST(FirehoseTest, DestinationDownBacksRecordsUpAfterTheRetryDuration) {
                                         R"("source": "direct_put",
       "buffering": {"size": "1MiB", "interval": "60s"},
       "destination": {"write_latency": "100ms", "error_rate": 1, "retry_duration": "60s"})"));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   EXPECT_EQ(f.records_delivered, 0u);
   EXPECT_EQ(f.objects_written, 0u);
@@ -332,8 +333,7 @@ TEST(FirehoseTest, StreamSourceSharesTheShardReadLimitWithPollers) {
   EXPECT_NEAR(static_cast<double>(a.get_records_calls), 2 * 60.0, 2.0);
   EXPECT_EQ(a.read_throttles, 0u);
   const RunResult r = RunText(scenario(pollers));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   // ~0.5 MB/s per shard read by 5 pollers and the Firehose is ~3 MB/s of a shard's shared
   // 2 MiB/s: the spent byte budget throttles every reader of the shard, the Firehose too.
   EXPECT_GT(c.read_throttles_by_bytes, 0u);
@@ -417,8 +417,7 @@ std::string EveryFailurePath(int seed) {
 
 TEST(FirehoseTest, ConservesRecordsThroughEveryFailurePath) {
   const RunResult r = RunText(EveryFailurePath(21));
-  const ConsumerResult& c = Firehose(r);
-  ExpectIdentities(c);
+  const ConsumerResult& c = CheckedFirehose(r);
   const FirehoseResult& f = *c.firehose;
   EXPECT_GT(f.records_delivered, 0u);
   EXPECT_GT(f.records_transform_failed, 0u);

@@ -38,10 +38,14 @@ using support::RunOk;
 
 SimTime T(double seconds) { return SimTime::Zero() + SimDuration::FromSeconds(seconds); }
 
-TEST(ReadLimiterTest, AdmitsFiveCallsInAnyTrailingSecond) {
-  ReadLimitsSpec spec;
-  ReadLimiter limiter(spec);
+// One shard's limiter at the default limits (fact sheet 2) and a fresh state of it.
+class ReadLimiterTest : public ::testing::Test {
+ protected:
+  ReadLimiter limiter{ReadLimitsSpec{}};
   ShardReadState s = limiter.NewState();
+};
+
+TEST_F(ReadLimiterTest, AdmitsFiveCallsInAnyTrailingSecond) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(limiter.Admit(s, T(0.1 * i)), ReadThrottle::kNone) << i;
   EXPECT_EQ(limiter.Admit(s, T(0.5)), ReadThrottle::kCallRate);
   EXPECT_EQ(limiter.Admit(s, T(0.99)), ReadThrottle::kCallRate);
@@ -51,10 +55,7 @@ TEST(ReadLimiterTest, AdmitsFiveCallsInAnyTrailingSecond) {
   EXPECT_EQ(limiter.Admit(s, T(1.1)), ReadThrottle::kNone);
 }
 
-TEST(ReadLimiterTest, TenMibResponseThrottlesTheShardForFiveSeconds) {
-  ReadLimitsSpec spec;
-  ReadLimiter limiter(spec);
-  ShardReadState s = limiter.NewState();
+TEST_F(ReadLimiterTest, TenMibResponseThrottlesTheShardForFiveSeconds) {
   ASSERT_EQ(limiter.Admit(s, T(0)), ReadThrottle::kNone);
   limiter.Charge(s, T(0), 10 * kMiB);
   EXPECT_EQ(limiter.Admit(s, T(0.5)), ReadThrottle::kPenalty);
@@ -63,10 +64,7 @@ TEST(ReadLimiterTest, TenMibResponseThrottlesTheShardForFiveSeconds) {
   EXPECT_EQ(limiter.Admit(s, T(5.0)), ReadThrottle::kNone);
 }
 
-TEST(ReadLimiterTest, ResponseCutAtTheByteCapAlsoStartsThePenalty) {
-  ReadLimitsSpec spec;
-  ReadLimiter limiter(spec);
-  ShardReadState s = limiter.NewState();
+TEST_F(ReadLimiterTest, ResponseCutAtTheByteCapAlsoStartsThePenalty) {
   ASSERT_EQ(limiter.Admit(s, T(0)), ReadThrottle::kNone);
   // 10 MiB minus part of a record: the next record did not fit, so the response is "10 MiB".
   limiter.Charge(s, T(0), 10 * kMiB - 1500, /*capped=*/true);
@@ -79,10 +77,7 @@ TEST(ReadLimiterTest, ResponseCutAtTheByteCapAlsoStartsThePenalty) {
   EXPECT_EQ(limiter.Admit(t, T(4.0)), ReadThrottle::kNone);  // paid through ~5 s: budget back
 }
 
-TEST(ReadLimiterTest, SpentByteBudgetThrottlesEveryReaderForTheNextSecond) {
-  ReadLimitsSpec spec;
-  ReadLimiter limiter(spec);
-  ShardReadState s = limiter.NewState();
+TEST_F(ReadLimiterTest, SpentByteBudgetThrottlesEveryReaderForTheNextSecond) {
   ASSERT_EQ(limiter.Admit(s, T(0)), ReadThrottle::kNone);
   limiter.Charge(s, T(0), 3 * kMiB);  // paid through 1.5 s: the budget is spent until 0.5 s
   EXPECT_EQ(limiter.Admit(s, T(0.4)), ReadThrottle::kBytes);
@@ -92,11 +87,8 @@ TEST(ReadLimiterTest, SpentByteBudgetThrottlesEveryReaderForTheNextSecond) {
   EXPECT_EQ(limiter.Admit(s, T(1.4)), ReadThrottle::kNone);
 }
 
-TEST(ReadLimiterTest, SustainsTwoMibPerSecondAndNoMore) {
-  ReadLimitsSpec spec;
-  ReadLimiter limiter(spec);
+TEST_F(ReadLimiterTest, SustainsTwoMibPerSecondAndNoMore) {
   // 400 KiB every 200 ms is exactly 2 MiB/s: never throttled.
-  ShardReadState s = limiter.NewState();
   for (int i = 0; i < 500; ++i) {
     ASSERT_EQ(limiter.Admit(s, T(0.2 * i)), ReadThrottle::kNone) << i;
     limiter.Charge(s, T(0.2 * i), 400 * kKiB);

@@ -13,16 +13,12 @@
 #include "models/keys/key_model.h"
 #include "models/keys/routing.h"
 #include "sim/rng.h"
+#include "tests/support/hash_keys.h"
 
 namespace shardsim {
 namespace {
 
-HashKey Key(std::string_view decimal) {
-  std::string error;
-  const std::optional<HashKey> key = ParseHashKey(decimal, &error);
-  EXPECT_TRUE(key.has_value()) << error;
-  return key.value_or(HashKey());
-}
+const auto& Key = support::DecimalKey;
 
 KeyModel MakeZipf(uint64_t count, double s) {
   KeySpec spec;

@@ -17,16 +17,12 @@
 #include "models/keys/routing.h"
 #include "sim/random.h"
 #include "sim/rng.h"
+#include "tests/support/hash_keys.h"
 
 namespace shardsim {
 namespace {
 
-HashKey Key(std::string_view decimal) {
-  std::string error;
-  const std::optional<HashKey> key = ParseHashKey(decimal, &error);
-  EXPECT_TRUE(key.has_value()) << error;
-  return key.value_or(HashKey());
-}
+const auto& Key = support::DecimalKey;
 
 // A key model with its routes on one map, as a stream holds them during a run.
 struct Keys {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/rng.h"
+#include "tests/support/hash_keys.h"
 
 namespace shardsim {
 namespace {
@@ -19,12 +20,7 @@ constexpr const char* kMax = "340282366920938463463374607431768211455";
 
 cpp_int ToBig(HashKey k) { return (cpp_int(k.high()) << 64) | cpp_int(k.low()); }
 
-HashKey Key(std::string_view decimal) {
-  std::string error;
-  const std::optional<HashKey> key = ParseHashKey(decimal, &error);
-  EXPECT_TRUE(key.has_value()) << error;
-  return key.value_or(HashKey());
-}
+const auto& Key = support::DecimalKey;
 
 void ExpectRange(const Shard& s, std::string_view start, std::string_view end) {
   EXPECT_EQ(s.range.start.ToDecimal(), start) << ShardIdString(s.index);

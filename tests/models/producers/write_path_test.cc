@@ -39,9 +39,15 @@ void ExpectConserved(const RunResult& r) {
   EXPECT_EQ(stored, reported);
 }
 
-TEST(WritePathTest, UnthrottledStreamAcceptsEveryRecord) {
-  const RunResult r = RunOk(BaseScenario());
+// Runs `s` (RunOk) and checks that its records are conserved.
+RunResult RunConserved(const Scenario& s) {
+  RunResult r = RunOk(s);
   ExpectConserved(r);
+  return r;
+}
+
+TEST(WritePathTest, UnthrottledStreamAcceptsEveryRecord) {
+  const RunResult r = RunConserved(BaseScenario());
   const ProducerResult& p = r.producers[0];
   // 2000/s for 20 s: Poisson count, 5 standard deviations.
   EXPECT_NEAR(static_cast<double>(p.records_produced), 40000.0, 5 * std::sqrt(40000.0));
@@ -56,8 +62,7 @@ TEST(WritePathTest, UnthrottledStreamAcceptsEveryRecord) {
 TEST(WritePathTest, LightlyUsedStreamIsReportedOverProvisioned) {
   Scenario s = BaseScenario();
   s.producers[0].records_per_sec = 300;  // 4 shards at under 10 %
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   EXPECT_TRUE(HasFinding(r, "over_provisioned"));
 }
 
@@ -67,8 +72,7 @@ TEST(WritePathTest, OneShardAdmitsExactlyItsLimitPerSecondWindow) {
   s.producers[0].records_per_sec = 3000;
   s.producers[0].arrival.process = ArrivalProcess::kConstant;
   s.producers[0].retry.max_attempts = 1;  // no retries: what the shard refuses is dropped
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   // Every one-second window offers ~3000 records; the window admits exactly 1000. Calls
   // complete 20 ms after their flush, so window 0 starts late and the last one is cut short.
   EXPECT_EQ(r.shards[0].records_in, 20u * 1000u);
@@ -86,8 +90,7 @@ TEST(WritePathTest, LargeRecordsAreLimitedByBytes) {
   s.producers[0].records_per_sec = 100;
   s.producers[0].record_size.size_bytes = 50 * 1024;  // 100 x 50 KiB = 4.9 MiB/s offered
   s.producers[0].retry.max_attempts = 1;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   EXPECT_GT(r.shards[0].throttled_by_bytes_limit, 0u);
   EXPECT_EQ(r.shards[0].throttled_by_records_limit, 0u);
   EXPECT_LE(r.shards[0].peak_bytes_per_s, 1024.0 * 1024.0);
@@ -105,8 +108,7 @@ TEST(WritePathTest, RecordsOverTheBytesLimitAreStoredFromBurstCapacity) {
   big.api.type = ApiType::kPutRecord;
   big.api.call_latency = LatencySpec::Fixed(Millis(20));
   s.producers.push_back(big);
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   const ProducerResult& p = r.producers[1];
   EXPECT_GT(p.records_produced, 5u);
   EXPECT_EQ(p.records_accepted, p.records_produced);
@@ -124,8 +126,7 @@ TEST(WritePathTest, OversizedRecordsAreDroppedAndReported) {
   s.producers[0].record_size.min_bytes = 900 * 1024;
   s.producers[0].record_size.max_bytes = 1100 * 1024;
   s.producers[0].records_per_sec = 2;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   EXPECT_GT(r.producers[0].records_oversized, 0u);
   EXPECT_TRUE(HasFinding(r, "oversized_records"));
 }
@@ -134,8 +135,7 @@ TEST(WritePathTest, TimeoutsAfterStoredWritesCreateCountedDuplicates) {
   Scenario s = BaseScenario();
   s.producers[0].api.call_latency = LatencySpec::Lognormal(Millis(50), Millis(400));
   s.producers[0].retry.call_timeout = Millis(150);
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   const ProducerResult& p = r.producers[0];
   EXPECT_GT(p.calls_timed_out, 0u);
   EXPECT_GT(p.duplicates, 0u);
@@ -153,8 +153,7 @@ TEST(WritePathTest, RetriesRecoverFromShortThrottlingBursts) {
   s.producers[0].arrival.burst_off = Millis(4500);
   s.producers[0].arrival.burst_records_per_sec = 6000;
   s.producers[0].retry.max_attempts = 10;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   const ProducerResult& p = r.producers[0];
   EXPECT_GT(p.records_throttled, 0u);
   EXPECT_GT(p.records_retried, 0u);
@@ -169,8 +168,7 @@ TEST(WritePathTest, ZipfShardSharesMatchExactKeyWeights) {
   s.producers[0].keys.dist = KeyDist::kZipf;
   s.producers[0].keys.count = 20000;
   s.producers[0].keys.zipf_exponent = 1.1;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   // Without throttling every offered record is a first attempt, so offered shares are the
   // shares of records routed.
   ASSERT_EQ(r.producers[0].records_throttled, 0u);
@@ -197,8 +195,7 @@ TEST(WritePathTest, SkewedShardGetsASplitPointInsideItsRange) {
   s.producers[0].keys.count = 50000;
   s.producers[0].keys.zipf_exponent = 1.1;  // key 0 alone carries ~12 % of the stream
   s.analysis.hot_shard_threshold = 0.5;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   bool found = false;
   for (const Finding& f : r.findings) {
     if (f.kind != FindingKind::kHotShard) continue;
@@ -224,8 +221,7 @@ TEST(WritePathTest, UniformKeysNearCapacityAreACapacityProblemNotAHotShard) {
   s.stream.shards = 4;
   s.producers[0].records_per_sec = 3800;  // 95 % of capacity, spread evenly
   s.producers[0].keys.count = 100000;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   EXPECT_FALSE(HasFinding(r, "hot_shard"));
   EXPECT_FALSE(HasFinding(r, "over_provisioned"));
 }
@@ -236,8 +232,7 @@ TEST(WritePathTest, ProducerThatCannotKeepUpIsReported) {
   s.producers[0].instances = 1;
   s.producers[0].records_per_sec = 500;  // one call in flight at 20 ms sends at most 50/s
   s.producers[0].api.max_in_flight_calls = 1;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   EXPECT_TRUE(HasFinding(r, "producer_backlog"));
 }
 
@@ -248,8 +243,7 @@ TEST(WritePathTest, OneKeyOverAShardsLimitIsAHotKeyNotAHotShard) {
   s.producers[0].keys.dist = KeyDist::kHotKey;
   s.producers[0].keys.hot_share = 0.5;  // 1,500 records/s on one key
   s.producers[0].keys.count = 1000;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   EXPECT_TRUE(HasFinding(r, "hot_key"));
   EXPECT_TRUE(HasFinding(r, "write_throttling"));
 }
@@ -272,8 +266,7 @@ TEST(WritePathTest, PutRecordSendsOneRecordPerCall) {
   s.producers[0].api.max_batch_records = 1;
   s.producers[0].instances = 200;
   s.producers[0].records_per_sec = 500;
-  const RunResult r = RunOk(s);
-  ExpectConserved(r);
+  const RunResult r = RunConserved(s);
   const ProducerResult& p = r.producers[0];
   EXPECT_EQ(p.calls, p.kinesis_records_sent);
 }

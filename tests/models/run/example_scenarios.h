@@ -13,25 +13,12 @@
 #include "models/spec/loader/scenario_loader.h"
 #include "planner/session.h"
 #include "sim/time.h"
+#include "tests/support/example_files.h"
 
 namespace shardsim {
 
-inline const std::string kSourceDir = SHARDSIM_SOURCE_DIR;
-
 // Run-level tests use a short duration; long runs belong to `shardsim run` and compare.sh.
 inline constexpr int64_t kExampleRunSeconds = 20;
-
-// Every example scenario file, sorted by name.
-inline std::vector<std::filesystem::path> ExampleScenarioFiles() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(kSourceDir + "/scenarios")) {
-    if (entry.path().extension() == ".json" && entry.path().filename() != "scenario.schema.json") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 // "write-hot-key.json" -> "write_hot_key": gtest row names allow only letters, digits and '_'.
 inline std::string RowName(const std::filesystem::path& file) {

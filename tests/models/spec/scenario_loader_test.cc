@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/example_files.h"
+
 namespace shardsim {
 namespace {
 
@@ -69,15 +71,13 @@ class TempDir {
 
 TEST(ScenarioLoaderTest, EveryExampleScenarioLoadsWithoutErrors) {
   int examples = 0;
-  for (const auto& entry : fs::directory_iterator(kScenarioDir)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".json" || name == "scenario.schema.json") continue;
+  for (const fs::path& path : ExampleScenarioFiles()) {
+    const std::string name = path.filename().string();
     ++examples;
-    const LoadResult r = LoadScenarioFile(entry.path().string());
+    const LoadResult r = LoadScenarioFile(path.string());
     EXPECT_TRUE(r.ok()) << Errors(r);
     ASSERT_TRUE(r.scenario.has_value()) << name;
-    EXPECT_EQ(json::parse(std::ifstream(entry.path())).value("$schema", ""),
-              "./scenario.schema.json")
+    EXPECT_EQ(json::parse(std::ifstream(path)).value("$schema", ""), "./scenario.schema.json")
         << name;
   }
   EXPECT_GE(examples, 3);

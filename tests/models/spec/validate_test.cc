@@ -13,13 +13,12 @@
 #include <vector>
 
 #include "models/spec/loader/scenario_loader.h"
+#include "tests/support/example_files.h"
 
 namespace shardsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kScenarioDir = std::string(SHARDSIM_SOURCE_DIR) + "/scenarios";
 
 ProducerSpec Producer(const std::string& name) {
   ProducerSpec p;
@@ -87,11 +86,10 @@ TEST(ValidateTest, AScenarioBuiltInCodeWithDefaultsIsValid) {
 
 TEST(ValidateTest, EveryExampleScenarioLoadsAndValidatesClean) {
   int examples = 0;
-  for (const auto& entry : fs::directory_iterator(kScenarioDir)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".json" || name == "scenario.schema.json") continue;
+  for (const fs::path& path : ExampleScenarioFiles()) {
+    const std::string name = path.filename().string();
     ++examples;
-    const LoadResult r = LoadScenarioFile(entry.path().string());
+    const LoadResult r = LoadScenarioFile(path.string());
     ASSERT_TRUE(r.ok()) << name;
     EXPECT_EQ(Show(Validate(*r.scenario)), "") << name;
   }

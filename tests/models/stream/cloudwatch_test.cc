@@ -2,16 +2,21 @@
 // a component the way an autoscaler would: a minute becomes readable only after its end plus the
 // publication delay, its figures are the minute's (sums per stream and per shard, the largest
 // GetRecords iterator age), memory stays at the kept minutes, the registry holds the stream-level
-// series, and shards a reshard adds appear in the minutes after it.
+// series, and shards a reshard adds appear in the minutes after it. The models' published views
+// in the registry (sim/metrics.h) are their own series and totals, also mid-run, and the view's
+// minutes read through them are the components' own minutes.
 #include "models/stream/cloudwatch.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "models/consumers/consumers.h"
 #include "models/run/model_graph.h"
 #include "sim/simulation.h"
 #include "tests/support/run_checks.h"
@@ -179,6 +184,194 @@ TEST(CloudWatchTest, ShardsAReshardAddsAppearInTheMinutesAfterIt) {
   EXPECT_DOUBLE_EQ(split->stream.incoming_records,
                    split->shards[0].incoming_records + split->shards[1].incoming_records +
                        split->shards[2].incoming_records + split->shards[3].incoming_records);
+}
+
+// Mid-run, every `every`: each sum view of the stream holds, per shard, windows adding up to its
+// running total, and that total is the stream's own count -- the open window included.
+class ViewChecker : public Component {
+ public:
+  ViewChecker(const Stream& stream, SimDuration every, SimTime end)
+      : Component("test/views"), stream_(stream), every_(every), end_(end) {}
+  void Start(Context& ctx) override {
+    const std::string prefix = Stream::MetricPrefix(stream_.spec().name) + "/";
+    for (const char* m :
+         {"IncomingBytes", "IncomingRecords", "WriteProvisionedThroughputExceeded"}) {
+      views_.push_back(ctx.metrics().FindView(prefix + m));
+      ASSERT_NE(views_.back(), nullptr) << m;
+    }
+    ctx.Schedule(SimTime::Zero() + every_, 0);
+  }
+  void OnEvent(Context& ctx, uint32_t) override {
+    for (uint32_t s = 0; s < stream_.shard_map().shards().size(); ++s) {
+      const Stream::ShardCounters c = stream_.counters(s);
+      const double own[3] = {static_cast<double>(c.bytes_in), static_cast<double>(c.records_in),
+                             static_cast<double>(c.throttled)};
+      for (size_t v = 0; v < views_.size(); ++v) {
+        ASSERT_EQ(views_[v]->rows(), stream_.shard_map().shards().size());
+        EXPECT_EQ(views_[v]->size(s), views_[v]->WindowAt(ctx.Now()) + 1) << "the open window";
+        double sum = 0;
+        for (size_t i = 0; i < views_[v]->size(s); ++i) sum += views_[v]->value(s, i);
+        EXPECT_EQ(sum, own[v]) << v << " shard " << s << " at " << ctx.Now().seconds();
+        EXPECT_EQ(views_[v]->total(s), own[v]);
+      }
+    }
+    ++checks;
+    if (ctx.Now() + every_ <= end_) ctx.Schedule(ctx.Now() + every_, 0);
+  }
+  int checks = 0;
+
+ private:
+  const Stream& stream_;
+  SimDuration every_;
+  SimTime end_;
+  std::vector<const MetricView*> views_;
+};
+
+TEST(CloudWatchTest, RegistryViewsAreTheModelsOwnSeriesAndTotals) {
+  const Scenario s = Loaded(Minutes(3));
+  const auto prepared = support::PrepareOk(s);
+  ModelGraph g(*prepared, s.seed);
+  // Mid-window instants: every shard has stored records of the current window by then.
+  auto& checker = g.sim().Emplace<ViewChecker>(g.stream(), Millis(7333), g.end());
+  g.Run();
+  EXPECT_EQ(checker.checks, 24);
+
+  // After the run: the views are the stream's series tables, window by window, and its totals.
+  const MetricsRegistry& m = g.sim().metrics();
+  const std::vector<SeriesTable> tables = g.stream().ShardSeries();
+  const std::vector<ShardResult> shards = g.stream().ShardResults();
+  const char* names[3] = {"kinesis/orders/IncomingRecords", "kinesis/orders/IncomingBytes",
+                          "kinesis/orders/WriteProvisionedThroughputExceeded"};
+  for (int col = 1; col <= 3; ++col) {  // records_in, bytes_in, throttled_records
+    const MetricView* v = m.FindView(names[col - 1]);
+    ASSERT_NE(v, nullptr) << names[col - 1];
+    EXPECT_EQ(v->width(), s.series_interval);
+    EXPECT_EQ(v->fold(), MetricView::Fold::kSum);
+    ASSERT_EQ(v->rows(), tables.size());
+    for (size_t r = 0; r < tables.size(); ++r) {
+      ASSERT_EQ(v->size(r), tables[r].rows.size());
+      for (size_t i = 0; i < tables[r].rows.size(); ++i) {
+        EXPECT_EQ(v->value(r, i), tables[r].rows[i][static_cast<size_t>(col)]) << r << "/" << i;
+      }
+    }
+  }
+  for (size_t r = 0; r < shards.size(); ++r) {
+    EXPECT_EQ(m.FindView(names[0])->total(r), static_cast<double>(shards[r].records_in));
+  }
+  // The read limits' refused calls, per shard, as running totals.
+  const MetricView* refused = m.FindView("kinesis/orders/ReadProvisionedThroughputExceeded");
+  ASSERT_NE(refused, nullptr);
+  ASSERT_EQ(refused->rows(), 2u);
+  for (uint32_t r = 0; r < 2; ++r) {
+    uint64_t n = 0;
+    for (uint64_t t : g.reads()->limits().counts(r).throttled) n += t;
+    EXPECT_GT(n, 0u);
+    EXPECT_EQ(refused->total(r), static_cast<double>(n));
+  }
+  // A consumer's iterator age per shard and window, whose largest is its result's maximum.
+  const MetricView* age = m.FindView("consumer/poller-0/GetRecords.IteratorAgeMilliseconds");
+  ASSERT_NE(age, nullptr);
+  EXPECT_EQ(age->fold(), MetricView::Fold::kMax);
+  EXPECT_FALSE(age->has_total());
+  ASSERT_EQ(age->rows(), 2u);
+  double age_max = 0;
+  for (size_t r = 0; r < 2; ++r) {
+    EXPECT_EQ(age->size(r), tables[r].rows.size());
+    for (size_t i = 0; i < age->size(r); ++i) age_max = std::max(age_max, age->value(r, i));
+  }
+  const std::vector<ConsumerResult> consumers = g.reads()->Results();
+  EXPECT_GT(age_max, 0);
+  EXPECT_EQ(static_cast<float>(age_max), static_cast<float>(consumers[0].iterator_age_max_ms));
+  // A producer's running totals.
+  const MetricView* produced = m.FindView("producer/app/RecordsProduced");
+  const MetricView* bytes = m.FindView("producer/app/PutRecords.Bytes");
+  ASSERT_TRUE(produced != nullptr && bytes != nullptr);
+  const ProducerResult p = g.producers()[0]->Result();
+  EXPECT_EQ(produced->total(0), static_cast<double>(p.records_produced));
+  EXPECT_EQ(bytes->total(0), static_cast<double>(p.bytes_accepted));
+  EXPECT_EQ(produced->size(0), 0u) << "a producer keeps totals, no windows";
+}
+
+// Reads the stream and its read limits themselves at each minute boundary, as the view did before
+// it read through the registry: the minute's deltas of the running totals.
+class ComponentMinutes : public Component {
+ public:
+  ComponentMinutes(const Stream& stream, const SharedReadLimits& limits, SimTime end)
+      : Component("test/minutes"), stream_(stream), limits_(limits), end_(end) {}
+  void Start(Context& ctx) override {
+    ctx.Schedule(SimTime::Zero() + Minutes(1), 0, Phase::kBoundary);
+  }
+  void OnEvent(Context& ctx, uint32_t) override {
+    std::vector<CloudWatchView::Metrics> minute;
+    const auto n = static_cast<uint32_t>(stream_.shard_map().shards().size());
+    last_.resize(n);
+    for (uint32_t s = 0; s < n; ++s) {
+      const Stream::ShardCounters c = stream_.counters(s);
+      uint64_t refused = 0;
+      for (uint64_t t : limits_.counts(s).throttled) refused += t;
+      CloudWatchView::Metrics x;
+      x.incoming_bytes = static_cast<double>(c.bytes_in - last_[s][0]);
+      x.incoming_records = static_cast<double>(c.records_in - last_[s][1]);
+      x.write_throttled_records = static_cast<double>(c.throttled - last_[s][2]);
+      x.read_throttled_calls = static_cast<double>(refused - last_[s][3]);
+      last_[s] = {c.bytes_in, c.records_in, c.throttled, refused};
+      minute.push_back(x);
+    }
+    minutes.push_back(minute);
+    if (ctx.Now() + Minutes(1) <= end_) ctx.Schedule(ctx.Now() + Minutes(1), 0, Phase::kBoundary);
+  }
+  std::vector<std::vector<CloudWatchView::Metrics>> minutes;
+
+ private:
+  const Stream& stream_;
+  const SharedReadLimits& limits_;
+  SimTime end_;
+  std::vector<std::array<uint64_t, 4>> last_;
+};
+
+TEST(CloudWatchTest, MinutesReadThroughTheRegistryAreTheComponentsOwnMinutes) {
+  Scenario s = Loaded(Minutes(5));
+  // One-minute series windows: each poller samples every window, so none is a gap the consumer
+  // fills (a filled window may exceed every sample).
+  s.series_interval = Minutes(1);
+  const auto prepared = support::PrepareOk(s);
+  ModelGraph g(*prepared, s.seed);
+  CloudWatchOptions options;
+  options.publication_delay = SimDuration::Zero();
+  options.keep_minutes = 5;
+  CloudWatchView& view = g.AddCloudWatch(options);
+  auto& oracle = g.sim().Emplace<ComponentMinutes>(g.stream(), g.reads()->limits(), g.end());
+  g.Run();
+  ASSERT_EQ(oracle.minutes.size(), 5u);
+  const MetricsRegistry& m = g.sim().metrics();
+  for (int k = 0; k < 5; ++k) {
+    const SimTime start = SimTime::Zero() + Minutes(k);
+    const CloudWatchView::Minute* minute = view.Find(g.end(), start);
+    ASSERT_NE(minute, nullptr) << k;
+    const auto& own = oracle.minutes[static_cast<size_t>(k)];
+    ASSERT_EQ(minute->shards.size(), own.size());
+    for (size_t sh = 0; sh < own.size(); ++sh) {
+      const CloudWatchView::Metrics& x = minute->shards[sh];
+      EXPECT_EQ(x.incoming_bytes, own[sh].incoming_bytes) << k << "/" << sh;
+      EXPECT_EQ(x.incoming_records, own[sh].incoming_records) << k << "/" << sh;
+      EXPECT_EQ(x.write_throttled_records, own[sh].write_throttled_records) << k << "/" << sh;
+      EXPECT_EQ(x.read_throttled_calls, own[sh].read_throttled_calls) << k << "/" << sh;
+      // The shard's GetRecords iterator age of the minute: the largest of what its six pollers
+      // saw in the minute (every poller samples each GetRecords response; they keep floats).
+      float pollers = 0;
+      const size_t per_minute = static_cast<size_t>(Minutes(1).nanos() / s.series_interval.nanos());
+      for (int c = 0; c < 6; ++c) {
+        const MetricView* age = m.FindView("consumer/poller-" + std::to_string(c) +
+                                           "/GetRecords.IteratorAgeMilliseconds");
+        ASSERT_NE(age, nullptr);
+        for (size_t i = static_cast<size_t>(k) * per_minute;
+             i < (static_cast<size_t>(k) + 1) * per_minute && i < age->size(sh); ++i) {
+          pollers = std::max(pollers, static_cast<float>(age->value(sh, i)));
+        }
+      }
+      EXPECT_EQ(static_cast<float>(x.iterator_age_max_ms), pollers) << k << "/" << sh;
+    }
+  }
 }
 
 }  // namespace

@@ -27,33 +27,32 @@ TEST(BackoffTest, CeilingGrowsGeometricallyUpToTheCap) {
   EXPECT_EQ(BackoffCeilingNanos(c, 1000), Seconds(1).nanos());  // no overflow for huge retries
 }
 
-TEST(BackoffTest, FullJitterIsUniformBelowTheCeiling) {
-  RetrySpec c = Retry(Millis(100), 2.0, Seconds(20), Jitter::kFull);
-  Rng rng(2);
+// 100,000 delays of retry `retry` (base 100 ms, factor 2, cap 20 s): each in [low, high], their
+// mean within `tolerance_ms` of `mean_ms`.
+void ExpectDelays(Jitter jitter, uint64_t seed, int retry, SimDuration low, SimDuration high,
+                  double mean_ms, double tolerance_ms) {
+  RetrySpec c = Retry(Millis(100), 2.0, Seconds(20), jitter);
+  Rng rng(seed);
   double sum = 0;
   const int n = 100000;
   for (int i = 0; i < n; ++i) {
-    const SimDuration d = BackoffDelay(c, 3, Millis(0), rng);  // ceiling 400 ms
-    ASSERT_GE(d, Millis(0));
-    ASSERT_LE(d, Millis(400));
+    const SimDuration d = BackoffDelay(c, retry, Millis(0), rng);
+    ASSERT_GE(d, low);
+    ASSERT_LE(d, high);
     sum += d.millis();
   }
-  // Uniform[0, 400]: mean 200, sd 115.5; 5 standard errors = 1.83 ms.
-  EXPECT_NEAR(sum / n, 200.0, 1.83);
+  EXPECT_NEAR(sum / n, mean_ms, tolerance_ms);
+}
+
+TEST(BackoffTest, FullJitterIsUniformBelowTheCeiling) {
+  // Ceiling 400 ms. Uniform[0, 400]: mean 200, sd 115.5; 5 standard errors = 1.83 ms.
+  ExpectDelays(Jitter::kFull, 2, 3, Millis(0), Millis(400), 200.0, 1.83);
 }
 
 TEST(BackoffTest, EqualJitterKeepsHalfTheCeiling) {
-  RetrySpec c = Retry(Millis(100), 2.0, Seconds(20), Jitter::kEqual);
-  Rng rng(3);
-  double sum = 0;
-  const int n = 100000;
-  for (int i = 0; i < n; ++i) {
-    const SimDuration d = BackoffDelay(c, 2, Millis(0), rng);  // ceiling 200 ms
-    ASSERT_GE(d, Millis(100));
-    ASSERT_LE(d, Millis(200));
-    sum += d.millis();
-  }
-  EXPECT_NEAR(sum / n, 150.0, 5 * 28.87 / std::sqrt(n));
+  // Ceiling 200 ms: uniform[100, 200], sd 28.87.
+  ExpectDelays(Jitter::kEqual, 3, 2, Millis(100), Millis(200), 150.0,
+               5 * 28.87 / std::sqrt(100000));
 }
 
 TEST(BackoffTest, DecorrelatedJitterStaysBetweenBaseAndThreeTimesThePreviousDelay) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -14,6 +15,8 @@
 #include <numbers>
 #include <string>
 #include <vector>
+
+#include "tests/support/sample_moments.h"
 
 namespace shardsim {
 namespace {
@@ -38,19 +41,35 @@ void ExpectFraction(int64_t hits, int64_t n, double p) {
   EXPECT_NEAR(static_cast<double>(hits) / static_cast<double>(n), p, 5 * se + 1e-12);
 }
 
-struct Moments {
-  double mean = 0;
-  double sd = 0;
-};
+using support::Moments;
+const auto& Summarize = support::SampleMoments;
 
-Moments Summarize(const std::vector<double>& xs) {
-  double sum = 0;
-  for (double x : xs) sum += x;
-  const double mean = sum / static_cast<double>(xs.size());
-  double ss = 0;
-  for (double x : xs) ss += (x - mean) * (x - mean);
-  return {mean, std::sqrt(ss / static_cast<double>(xs.size() - 1))};
+// `n` draws of `draw(rng)` from one Rng(seed), in order.
+template <class T, class F>
+std::vector<T> Draws(uint64_t seed, int64_t n, F draw) {
+  Rng rng(seed);
+  std::vector<T> out;
+  out.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) out.push_back(draw(rng));
+  return out;
 }
+
+template <class T, class P>
+int64_t CountOf(const std::vector<T>& xs, P p) {
+  return std::count_if(xs.begin(), xs.end(), p);
+}
+
+// The moments of the draws as `as` turns them into numbers.
+template <class T, class F>
+Moments SummarizeAs(const std::vector<T>& xs, F as) {
+  std::vector<double> values;
+  values.reserve(xs.size());
+  for (const T& x : xs) values.push_back(as(x));
+  return Summarize(values);
+}
+
+double AsDouble(int64_t x) { return static_cast<double>(x); }
+double AsMillis(SimDuration d) { return d.millis(); }
 
 SizeSampler MustBuild(const SizeSpec& spec) {
   Parsed<SizeSampler> s = SizeSampler::FromSpec(spec);
@@ -98,23 +117,15 @@ TEST(SizeSamplerTest, LognormalMatchesMedianP99AndMean) {
   EXPECT_NEAR(s.MeanBytes(), mean, 1e-9 * mean);
   EXPECT_EQ(s.MaxBytes(), std::numeric_limits<int64_t>::max());
 
-  Rng rng(3);
   constexpr int64_t kN = 400'000;
-  std::vector<double> xs;
-  xs.reserve(kN);
-  int64_t le_median = 0;
-  int64_t le_p99 = 0;
-  for (int64_t i = 0; i < kN; ++i) {
-    const int64_t x = s.Sample(rng);
-    le_median += x <= 700;
-    le_p99 += x <= 5000;
-    xs.push_back(static_cast<double>(x));
-  }
+  const auto xs = Draws<int64_t>(3, kN, [&](Rng& rng) { return s.Sample(rng); });
   // Samples round to the nearest byte: P(sample <= k) = P(X < k + 0.5).
-  ExpectFraction(le_median, kN, NormalCdf((std::log(700.5) - mu) / sigma));
-  ExpectFraction(le_p99, kN, NormalCdf((std::log(5000.5) - mu) / sigma));
+  ExpectFraction(CountOf(xs, [](int64_t x) { return x <= 700; }), kN,
+                 NormalCdf((std::log(700.5) - mu) / sigma));
+  ExpectFraction(CountOf(xs, [](int64_t x) { return x <= 5000; }), kN,
+                 NormalCdf((std::log(5000.5) - mu) / sigma));
   const double sd = mean * std::sqrt(std::expm1(sigma * sigma));
-  EXPECT_NEAR(Summarize(xs).mean, mean, 5 * sd / std::sqrt(static_cast<double>(kN)));
+  EXPECT_NEAR(SummarizeAs(xs, AsDouble).mean, mean, 5 * sd / std::sqrt(static_cast<double>(kN)));
 }
 
 TEST(SizeSamplerTest, LognormalCapClampsAndTheMeanAccountsForIt) {
@@ -142,22 +153,13 @@ TEST(SizeSamplerTest, LognormalCapClampsAndTheMeanAccountsForIt) {
   }
   EXPECT_NEAR(s.MeanBytes(), capped_mean, 1e-6 * capped_mean);
 
-  Rng rng(4);
   constexpr int64_t kN = 300'000;
-  std::vector<double> xs;
-  xs.reserve(kN);
-  int64_t at_cap = 0;
-  int64_t above = 0;
-  for (int64_t i = 0; i < kN; ++i) {
-    const int64_t x = s.Sample(rng);
-    at_cap += x == 2000;
-    above += x > 2000;
-    xs.push_back(static_cast<double>(x));
-  }
-  EXPECT_EQ(above, 0);
-  ExpectFraction(at_cap, kN, 1 - NormalCdf((std::log(1999.5) - mu) / sigma));
-  const Moments m = Summarize(xs);
-  EXPECT_NEAR(m.mean, capped_mean, 5 * m.sd / std::sqrt(static_cast<double>(kN)));
+  const auto xs = Draws<int64_t>(4, kN, [&](Rng& rng) { return s.Sample(rng); });
+  EXPECT_EQ(CountOf(xs, [](int64_t x) { return x > 2000; }), 0);
+  ExpectFraction(CountOf(xs, [](int64_t x) { return x == 2000; }), kN,
+                 1 - NormalCdf((std::log(1999.5) - mu) / sigma));
+  const Moments m = SummarizeAs(xs, AsDouble);
+  EXPECT_NEAR(m.mean, capped_mean, 5 * m.sd() / std::sqrt(static_cast<double>(kN)));
 }
 
 TEST(SizeSamplerTest, EmpiricalFrequenciesFollowWeights) {
@@ -271,20 +273,11 @@ TEST(LatencySamplerTest, ExponentialMeanAndTail) {
   spec.mean = Millis(50);
   const LatencySampler s(spec);
   EXPECT_EQ(s.Mean(), Millis(50));
-  Rng rng(7);
   constexpr int64_t kN = 300'000;
-  std::vector<double> xs;
-  int64_t above_mean = 0;
-  int64_t above_3_means = 0;
-  for (int64_t i = 0; i < kN; ++i) {
-    const SimDuration d = s.Sample(rng);
-    xs.push_back(d.millis());
-    above_mean += d > Millis(50);
-    above_3_means += d > Millis(150);
-  }
-  EXPECT_NEAR(Summarize(xs).mean, 50.0, 5 * 50.0 / std::sqrt(static_cast<double>(kN)));
-  ExpectFraction(above_mean, kN, std::exp(-1.0));
-  ExpectFraction(above_3_means, kN, std::exp(-3.0));
+  const auto ds = Draws<SimDuration>(7, kN, [&](Rng& rng) { return s.Sample(rng); });
+  EXPECT_NEAR(SummarizeAs(ds, AsMillis).mean, 50.0, 5 * 50.0 / std::sqrt(static_cast<double>(kN)));
+  ExpectFraction(CountOf(ds, [](SimDuration d) { return d > Millis(50); }), kN, std::exp(-1.0));
+  ExpectFraction(CountOf(ds, [](SimDuration d) { return d > Millis(150); }), kN, std::exp(-3.0));
 }
 
 TEST(LatencySamplerTest, LognormalMedianP99AndMean) {
@@ -292,21 +285,12 @@ TEST(LatencySamplerTest, LognormalMedianP99AndMean) {
   const double sigma = std::log(5.0) / kZ99;
   const double mean_ms = 20.0 * std::exp(sigma * sigma / 2);
   EXPECT_NEAR(s.Mean().millis(), mean_ms, 1e-6);
-  Rng rng(8);
   constexpr int64_t kN = 300'000;
-  std::vector<double> xs;
-  int64_t le_median = 0;
-  int64_t le_p99 = 0;
-  for (int64_t i = 0; i < kN; ++i) {
-    const SimDuration d = s.Sample(rng);
-    xs.push_back(d.millis());
-    le_median += d <= Millis(20);
-    le_p99 += d <= Millis(100);
-  }
-  ExpectFraction(le_median, kN, 0.5);
-  ExpectFraction(le_p99, kN, 0.99);
+  const auto ds = Draws<SimDuration>(8, kN, [&](Rng& rng) { return s.Sample(rng); });
+  ExpectFraction(CountOf(ds, [](SimDuration d) { return d <= Millis(20); }), kN, 0.5);
+  ExpectFraction(CountOf(ds, [](SimDuration d) { return d <= Millis(100); }), kN, 0.99);
   const double sd = mean_ms * std::sqrt(std::expm1(sigma * sigma));
-  EXPECT_NEAR(Summarize(xs).mean, mean_ms, 5 * sd / std::sqrt(static_cast<double>(kN)));
+  EXPECT_NEAR(SummarizeAs(ds, AsMillis).mean, mean_ms, 5 * sd / std::sqrt(static_cast<double>(kN)));
 }
 
 TEST(ProcessingSamplerTest, FixedIsTheExactFormulaAndDrawsNothing) {
@@ -337,19 +321,11 @@ TEST(ProcessingSamplerTest, LognormalFactorHasMedianOneAndGivenP99) {
   const double sigma = std::log(3.0) / kZ99;
   EXPECT_NEAR(static_cast<double>(s.Mean(500, 0).nanos()), base_ns * std::exp(sigma * sigma / 2),
               1.0);
-  Rng rng(10);
   constexpr int64_t kN = 300'000;
-  std::vector<double> xs;
-  int64_t le_base = 0;
-  int64_t le_p99 = 0;
-  for (int64_t i = 0; i < kN; ++i) {
-    const double ns = static_cast<double>(s.Sample(rng, 500, 0).nanos());
-    xs.push_back(ns);
-    le_base += ns <= base_ns;
-    le_p99 += ns <= 3 * base_ns;
-  }
-  ExpectFraction(le_base, kN, 0.5);
-  ExpectFraction(le_p99, kN, 0.99);
+  const auto xs = Draws<double>(
+      10, kN, [&](Rng& rng) { return static_cast<double>(s.Sample(rng, 500, 0).nanos()); });
+  ExpectFraction(CountOf(xs, [&](double ns) { return ns <= base_ns; }), kN, 0.5);
+  ExpectFraction(CountOf(xs, [&](double ns) { return ns <= 3 * base_ns; }), kN, 0.99);
   const double mean = base_ns * std::exp(sigma * sigma / 2);
   const double sd = mean * std::sqrt(std::expm1(sigma * sigma));
   EXPECT_NEAR(Summarize(xs).mean, mean, 5 * sd / std::sqrt(static_cast<double>(kN)));
