@@ -259,8 +259,8 @@ class Stream {
   // counted in the oldest second the ring still holds. 1 KiB per shard.
   static constexpr int64_t kShardDemandSeconds = 64;  // a power of two: slots by mask
   static_assert((kShardDemandSeconds & (kShardDemandSeconds - 1)) == 0);
-  // The fields a Put touches come first and fill the first cache line (the struct is aligned to
-  // one), then the admission state (its window fields are the second line's first 24 bytes),
+  // The counters a Put touches come first, in the first two cache lines (120 bytes; the struct
+  // is aligned to a line), then the admission state (its window fields open the third line),
   // then the cold peaks, series and the demand ring (one slot per first attempt). Derived, so
   // that they take no hot space: records offered = records_in + throttled (every offer is one or
   // the other); PUT payload units = records_in + payload_units_extra (almost every record is one
