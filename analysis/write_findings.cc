@@ -36,6 +36,9 @@ struct WriteContext {
   int open = 0;               // open shards
   double stream_util = 0;     // the stream's busiest second of demand over its capacity
   int64_t shards_needed = 0;  // to keep the busiest second under `target` with keys even
+  // By usage: the group's exact share of each shard (ExpectedShardShares), computed once, at the
+  // first hot shard's split recommendation (10^7 keys: a probability per key).
+  mutable std::vector<std::vector<double>> shares = {};
 };
 
 // Peak utilisation of a shard: the busier of its two write limits in its busiest second of
@@ -178,14 +181,21 @@ void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeyM
 void RecommendSplit(const WriteContext& w, const ShardResult& s, Finding* f) {
   const KeyUsage* best = nullptr;
   double best_w = 0, best_share = 0;
-  for (const KeyUsage& u : w.usage) {
-    const std::vector<double> shares = u.keys->ExpectedShardShares(w.map);
-    const double share = shares[static_cast<size_t>(s.index)];
+  if (w.shares.size() != w.usage.size()) {
+    w.shares.clear();
+    for (const KeyUsage& u : w.usage) {
+      w.shares.push_back(u.shard_of.empty() ? u.keys->ExpectedShardShares(w.map)
+                                            : u.keys->ExpectedShardShares(w.map, u.shard_of));
+    }
+  }
+  for (size_t g = 0; g < w.usage.size(); ++g) {
+    const KeyUsage& u = w.usage[g];
+    const double share = w.shares[g][static_cast<size_t>(s.index)];
     const double weight = u.weight * share;
     if (weight > best_w) best_w = weight, best = &u, best_share = share;
   }
   std::optional<SplitPoint> split;
-  if (best != nullptr) split = best->keys->BalancingSplitPoint(w.map, s.index);
+  if (best != nullptr) split = best->keys->BalancingSplitPoint(w.map, s.index, best->shard_of);
   if (!split.has_value()) {
     f->recommendation = "Spread the keys: more distinct partition keys, or a random suffix.";
     return;

@@ -11,17 +11,6 @@ backoff (base 100 ms, x2, cap 20 s), at most 4 attempts, then dropped. 30 simula
 SimPy 2 API (Debian's python3-simpy 2.3.1). Prints the record counts (shardsim's result.json
 reports the same within sampling noise) and, with --count-events, SimPy's event notices.
 Usage: per_record.py [--seconds S] [--seed N] [--count-events]
-"""The per-record workload as a straightforward SimPy model: what a user would write instead of
-shardsim (bench/simpy/per_record.json is the same workload for shardsim; compare.sh times both).
-
-1,000 producer instances share 3,000 records/s (Poisson) of 1,000 B, partition keys device-0 ..
-device-9999 routed by MD5 to 2 shards (CreateStream's even split). Each instance makes one
-PutRecord call at a time (20 ms), retrying inside the call as the SDK does; a shard admits a record if its one-second window still has room
-under 1,000 records/s and 1 MiB/s, else the record is throttled and retried after a full-jitter
-exponential backoff (base 100 ms, x2, cap 20 s), at most 4 attempts, then dropped. 30 simulated
-seconds. SimPy 2 API (Debian's python3-simpy 2.3.1). Prints the record counts and SimPy's event
-count.
-Usage: per_record.py [--seconds S] [--seed N]
 """
 import argparse
 import hashlib

@@ -396,6 +396,13 @@ std::optional<SplitPoint> KeyModel::BalancingSplitPoint(const ShardMap& map, int
   return SplitByWeight(map, shard, [this](uint32_t id) { return Probability(id); });
 }
 
+std::optional<SplitPoint> KeyModel::BalancingSplitPoint(const ShardMap& map, int shard,
+                                                        std::span<const uint32_t> shard_of) const {
+  if (HashIsUniform()) return SplitByWeight(map, shard, nullptr);
+  return SplitByWeight(
+      map, shard, [this](uint32_t id) { return Probability(id); }, shard_of);
+}
+
 std::optional<SplitPoint> KeyModel::BalancingSplitPoint(
     const ShardMap& map, int shard, std::span<const uint64_t> observed_counts) const {
   SHARDSIM_CHECK(observed_counts.size() == key_count_, "one observed count per key id");
@@ -410,8 +417,9 @@ std::optional<SplitPoint> KeyModel::BalancingSplitPoint(
   return SplitByWeight(map, shard, weight);
 }
 
-std::optional<SplitPoint> KeyModel::SplitByWeight(
-    const ShardMap& map, int shard, const std::function<double(uint32_t)>& weight) const {
+std::optional<SplitPoint> KeyModel::SplitByWeight(const ShardMap& map, int shard,
+                                                  const std::function<double(uint32_t)>& weight,
+                                                  std::span<const uint32_t> shard_of) const {
   if (!map.IsOpen(shard)) return std::nullopt;
   const Uint128 start = map.shard(shard).range.start.value();
   const Uint128 end = map.shard(shard).range.end.value();
@@ -445,7 +453,21 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(
   const uint64_t start_high = HashKey(start).high();
   const uint64_t end_high = HashKey(end).high();
   uint32_t first_id = 0;
-  if (template_high_.empty() && stored_base_ > 0) {
+  if (!shard_of.empty()) {
+    // The keys' routes are known: the keys in [start, end] are those routed to `shard`, and only
+    // they are hashed (to sort them), not the whole key space.
+    SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
+    for (uint32_t id = 0; id < key_count_; ++id) {
+      if (shard_of[id] != static_cast<uint32_t>(shard)) continue;
+      const double w = weight(id);
+      SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
+      if (w == 0) continue;
+      const Uint128 h = hash_of(id);
+      SHARDSIM_CHECK(h >= start && h <= end, "shard_of routes the keys on another map");
+      items.push_back({h, w, id});
+    }
+    first_id = key_count_;
+  } else if (template_high_.empty() && stored_base_ > 0) {
     // No stored high words: every template key is hashed again, in batches.
     ForEachTemplateHash(0, stored_base_, [&](uint32_t id, HashKey hk) {
       const Uint128 h = hk.value();

@@ -120,6 +120,10 @@ class KeyModel {
   // distinct hashes carry weight, or no cut is valid. Cost: a scan of the keys' high words, an MD5
   // per key in the shard, a sort of those.
   std::optional<SplitPoint> BalancingSplitPoint(const ShardMap& map, int shard) const;  // exact
+  // The same, with the keys' shards on `map` known (KeyRoutes::shard_of): only the keys routed to
+  // `shard` are hashed again. REQUIRES: shard_of routes every key id on `map`, or is empty.
+  std::optional<SplitPoint> BalancingSplitPoint(const ShardMap& map, int shard,
+                                                std::span<const uint32_t> shard_of) const;
   // REQUIRES: observed_counts.size() == key_count() (counts per key id, e.g. from a run).
   std::optional<SplitPoint> BalancingSplitPoint(const ShardMap& map, int shard,
                                                 std::span<const uint64_t> observed_counts) const;
@@ -160,7 +164,8 @@ class KeyModel {
   size_t TemplateBufBytes() const { return affix_bytes_ + 20 * size_t{digit_copies_}; }
   void BuildZipfAlias();
   std::optional<SplitPoint> SplitByWeight(const ShardMap& map, int shard,
-                                          const std::function<double(uint32_t)>& weight) const;
+                                          const std::function<double(uint32_t)>& weight,
+                                          std::span<const uint32_t> shard_of = {}) const;
 
   KeyDist dist_ = KeyDist::kUniform;
   // Template keys: the format with every "{i}" replaced by decimal(i), i in

@@ -278,8 +278,10 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
     if (!scenario.producers[g].target.empty()) continue;
     const KeyModel& keys = *inputs[g].keys;
     const double w = total_rate > 0 ? inputs[g].profile.MeanRatePerSec() / total_rate : 0.0;
-    usage.push_back({&keys, w});
-    shard_of.push_back(stream.routing().Find(keys).routes().shard_of());
+    const KeyRoutes& routes = stream.routing().Find(keys).routes();
+    usage.push_back({&keys, w, {}});
+    if (&routes == inputs[g].routes.get()) usage.back().shard_of = routes.shard_of();
+    shard_of.push_back(routes.shard_of());
     const std::vector<double> shares =
         keys.ExpectedShardShares(stream.shard_map(), shard_of.back());
     for (size_t s = 0; s < shares.size() && s < r.shards.size(); ++s) {

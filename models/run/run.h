@@ -39,6 +39,10 @@ SeriesTable OpenShardSeries(const std::vector<ShardResult>& shards, double durat
 struct KeyUsage {
   const KeyModel* keys = nullptr;
   double weight = 0;  // the group's share of the stream's records
+  // The keys' shards on the final map when it is the one the prepared routes were built on (no
+  // reshard; KeyRoutes::shard_of, pointing into the prepared scenario): the analysis then routes
+  // no key again. Empty: not known (resharded, or keys without ids).
+  std::span<const uint32_t> shard_of;
 };
 
 // What the analysis of a run needs beyond its result: the stream's final shard map and the key

@@ -201,11 +201,12 @@ std::vector<ShardResult> Stream::ShardResults() const {
     if (closed_ns_[i] >= 0) r.closed_at_s = static_cast<double>(closed_ns_[i]) / 1e9;
     r.records_in = s.records_in;
     r.bytes_in = s.bytes_in;
-    r.put_payload_units = s.payload_units;
+    r.put_payload_units =
+        static_cast<uint64_t>(static_cast<int64_t>(s.records_in) + s.payload_units_extra);
     r.kib_rounded_in = s.kib_in;
     const int64_t until = closed_ns_[i] >= 0 ? closed_ns_[i] : end_ns_;
     r.open_hours = static_cast<double>(std::max<int64_t>(0, until - opened_ns_[i])) / 3.6e12;
-    r.records_offered = s.offered;
+    r.records_offered = s.records_in + s.throttled;
     r.first_attempts = s.first_attempts;
     r.peak_records_per_s = static_cast<double>(s.peak_records);
     r.peak_bytes_per_s = static_cast<double>(s.peak_bytes);

@@ -128,7 +128,8 @@ class Stream {
       if (!reads_.empty()) Store(shard, at.now, bytes, created, key_id, producer, contents);
       ++s.records_in;
       s.bytes_in += static_cast<uint64_t>(bytes);
-      s.payload_units += static_cast<uint64_t>(bytes + kPayloadUnitBytes - 1) / kPayloadUnitBytes;
+      if (static_cast<uint64_t>(bytes - 1) >= static_cast<uint64_t>(kPayloadUnitBytes)) [[unlikely]]
+        s.payload_units_extra += (bytes + kPayloadUnitBytes - 1) / kPayloadUnitBytes - 1;
       s.kib_in += static_cast<uint64_t>(bytes + 1023) >> 10;
       ++s.sec_records;
       s.sec_bytes += bytes;
@@ -276,22 +277,29 @@ class Stream {
   // counted in the oldest second the ring still holds. 1 KiB per shard.
   static constexpr int64_t kShardDemandSeconds = 64;  // a power of two: slots by mask
   static_assert((kShardDemandSeconds & (kShardDemandSeconds - 1)) == 0);
-  // Fields touched per record first (three cache lines, and the demand slot), then the cold
-  // peaks and series.
-  struct ShardStats {
-    WriteAdmissionState admission;
+  // The counters a Put touches come first, in the first two cache lines (120 bytes; the struct
+  // is aligned to a line), then the admission state (its window fields open the third line),
+  // then the cold peaks, series and the demand ring (one slot per first attempt). Derived, so
+  // that they take no hot space: records offered = records_in + throttled (every offer is one or
+  // the other); PUT payload units = records_in + payload_units_extra (almost every record is one
+  // unit).
+  struct alignas(64) ShardStats {
     int64_t second = 0;
     int64_t sec_records = 0, sec_bytes = 0, sec_offered_records = 0, sec_offered_bytes = 0;
     int64_t demand_newest = 0;  // newest creation second in `demand`
     int64_t window = 0;
     uint64_t win_records = 0, win_throttled = 0;
     int64_t win_bytes = 0;
-    uint64_t records_in = 0, bytes_in = 0, offered = 0, first_attempts = 0;
+    uint64_t records_in = 0, bytes_in = 0, first_attempts = 0;
+    // The bytes in whole KiB per record (on-demand ingest rounding, fact sheet 9).
+    uint64_t kib_in = 0;
+    uint64_t throttled = 0;
+    WriteAdmissionState admission;
+    uint64_t throttled_by_records = 0, throttled_by_bytes = 0;
+    // PUT payload units (fact sheet 9: each 25 KiB chunk, at least one) beyond one per record:
+    // records over 25 KiB add their extra chunks, empty records (0 units) subtract one.
+    int64_t payload_units_extra = 0;
     int64_t large_bytes = 0;  // of first attempts over the bytes limit created after the warm-up
-    // Billing (fact sheet 9): PUT payload units (each 25 KiB chunk, at least one) and the bytes
-    // in whole KiB per record (on-demand ingest rounding).
-    uint64_t payload_units = 0, kib_in = 0;
-    uint64_t throttled = 0, throttled_by_records = 0, throttled_by_bytes = 0;
     int64_t peak_records = 0, peak_bytes = 0, peak_offered_records = 0, peak_offered_bytes = 0;
     int64_t peak_demand_records = 0, peak_demand_bytes = 0;  // after Finish
     std::vector<Window> series;
@@ -307,7 +315,6 @@ class Stream {
     if (at.window != s.window) CloseWindow(s, at.window);
     ++s.sec_offered_records;
     s.sec_offered_bytes += bytes;
-    ++s.offered;
     if (first_attempt) {
       const int64_t created_second = created.nanos() / 1'000'000'000;
       // A large record (served from burst capacity) counts in its second's records, and its

@@ -487,7 +487,7 @@ TEST(AdviceTest, DominantKeySplitSaysWhoSharesItsSideAndHowToIsolateIt) {
   s.peak_demand_records_per_s = 900;
   s.top_keys = {{"big", 500, 0.3 / shares[hot]}};
   w.result.peak_demand_records_per_s = 1500;
-  w.Analyze({{&*keys, 1.0}});
+  w.Analyze({{&*keys, 1.0, {}}});
   const Finding* f = Find(w.result, FindingKind::kHotShard);
   ASSERT_NE(f, nullptr);
   EXPECT_FALSE(Has(f->recommendation, "the split isolates it")) << f->recommendation;

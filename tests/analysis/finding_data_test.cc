@@ -137,7 +137,7 @@ TEST(FindingDataTest, HotShardSplitFiguresDescribeTheRecommendedSplit) {
   ShardResult& s = w.result.shards[static_cast<size_t>(hot)];
   s.peak_demand_records_per_s = 900;  // the hot key's 60 % is under a shard's limit
   w.result.peak_demand_records_per_s = 1300;
-  w.Analyze({{&*keys, 1.0}});
+  w.Analyze({{&*keys, 1.0, {}}});
   const Finding* f = Find(w.result, FindingKind::kHotShard);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->shard, hot);

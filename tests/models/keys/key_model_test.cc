@@ -834,5 +834,28 @@ TEST(KeyModelTest, ModelWithoutStoredHashesAnswersExactlyAsOneWithThem) {
   }
 }
 
+// The split point with the keys' routes given (a run's analysis passes the prepared routes) hashes
+// only the shard's keys again; it must be the point the whole key space gives, on every shard,
+// for key spaces with stored high words and for those too large to keep them.
+TEST(KeyModelTest, SplitPointFromRoutesEqualsTheExactOne) {
+  const ShardMap map = ShardMap::CreateStream(7);
+  for (const int64_t count : {int64_t{5'000}, int64_t{KeyModel::kStoreHashesBelow} + 3}) {
+    KeySpec spec = Template(KeyDist::kZipf, count, "device-{i}");
+    spec.zipf_exponent = 1.1;
+    const Keys ks = Make(spec, map);
+    for (int shard = 0; shard < 7; ++shard) {
+      const std::optional<SplitPoint> exact = ks.BalancingSplitPoint(map, shard);
+      const std::optional<SplitPoint> routed =
+          ks.model->BalancingSplitPoint(map, shard, ks.routes->shard_of());
+      ASSERT_EQ(exact.has_value(), routed.has_value()) << count << " " << shard;
+      if (!exact.has_value()) continue;
+      EXPECT_EQ(routed->new_starting_hash_key, exact->new_starting_hash_key) << count << shard;
+      EXPECT_EQ(routed->lower_share, exact->lower_share) << count << " " << shard;
+      EXPECT_EQ(routed->dominant_key, exact->dominant_key) << count << " " << shard;
+      EXPECT_EQ(routed->dominant_key_id, exact->dominant_key_id) << count << " " << shard;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace shardsim
