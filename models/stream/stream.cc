@@ -254,7 +254,7 @@ Stream::BillingTotals Stream::billing_totals() const {
     t.records_in += s.records_in;
     t.bytes_in += s.bytes_in;
     t.kib_in += s.kib_in;
-    t.payload_units += s.payload_units;
+    t.payload_units += s.records_in + static_cast<uint64_t>(s.payload_units_extra);
   }
   return t;
 }
