@@ -313,6 +313,18 @@ std::string KeyModel::KeyString(uint32_t key_id) const {
   return std::string(FormatTemplateKey(key_id, buf));
 }
 
+std::vector<uint32_t> KeyModel::IdsOf(std::string_view key) const {
+  std::vector<uint32_t> ids;
+  if (stored_base_ > 0) {
+    const std::optional<uint32_t> id = TemplateIdOf(key);
+    if (id && *id < stored_base_) ids.push_back(*id);
+  }
+  for (size_t i = 0; i < stored_.size(); ++i) {
+    if (stored_[i].text == key) ids.push_back(stored_base_ + static_cast<uint32_t>(i));
+  }
+  return ids;
+}
+
 HashKey KeyModel::KeyHash(uint32_t key_id) const {
   SHARDSIM_CHECK(key_id < key_count_, "no such key id");
   if (key_id >= stored_base_) return stored_[key_id - stored_base_].hash;

@@ -103,6 +103,9 @@ class KeyModel {
 
   // REQUIRES: key_id < key_count().
   std::string KeyString(uint32_t key_id) const;
+  // The key ids whose KeyString is `key`, ascending: O(1) for a template key, plus a scan of the
+  // stored keys (never of the template keys).
+  std::vector<uint32_t> IdsOf(std::string_view key) const;
   HashKey KeyHash(uint32_t key_id) const;  // MD5 of the key (recomputed), or the ExplicitHashKey
   uint64_t KeyHashHigh(uint32_t key_id) const;  // its high 64 bits (hashed if not stored)
   double Probability(uint32_t key_id) const;

@@ -190,5 +190,31 @@ TEST(PerRecordHashingTest, BalancingSplitUsesTheHeadAndStaysInsideTheShard) {
   EXPECT_FALSE(got->dominant_key);
 }
 
+// Lambda poison records name keys: their ids are found without formatting every key.
+TEST(PerRecordHashingTest, IdsOfAKeyMatchesTheScanOfEveryKeyString) {
+  std::vector<KeySpec> specs = {Spec(KeyDist::kUniform, 1000), Spec(KeyDist::kHotKey, 50)};
+  specs[1].hot_key = "elsewhere";
+  KeySpec weighted;
+  weighted.dist = KeyDist::kWeighted;
+  weighted.weighted_keys = {{"a", 1}, {"device-3", 2}, {"a", 3}};
+  specs.push_back(weighted);
+  KeySpec padded = Spec(KeyDist::kZipf, 200);
+  padded.format = "{i}-x-{i}";
+  specs.push_back(padded);
+  for (const KeySpec& spec : specs) {
+    const KeyModel m = Make(spec, false);
+    for (const std::string key : {"device-0", "device-3", "device-999", "device-1000", "device-03",
+                                  "elsewhere", "a", "17-x-17", "17-x-18", "", "device-"}) {
+      std::vector<uint32_t> want;
+      for (uint32_t id = 0; id < m.key_count(); ++id) {
+        if (m.KeyString(id) == key) want.push_back(id);
+      }
+      EXPECT_EQ(m.IdsOf(key), want) << key;
+    }
+  }
+  EXPECT_EQ(Make(Spec(KeyDist::kZipf, 100'000'000), true).IdsOf("device-99999999"),
+            std::vector<uint32_t>{99'999'999});
+}
+
 }  // namespace
 }  // namespace shardsim
