@@ -58,8 +58,10 @@ TEST(PerRecordHashingTest, DecidedFromKeyCountAndExpectedRecords) {
 }
 
 TEST(PerRecordHashingTest, NoTablePerKeyAndEveryDrawRoutesByItsKeysMd5) {
-  for (KeyDist dist : {KeyDist::kUniform, KeyDist::kZipf, KeyDist::kHotKey}) {
-    const KeySpec spec = Spec(dist, kKeys);
+  std::vector<KeySpec> specs = {Spec(KeyDist::kUniform, kKeys), Spec(KeyDist::kZipf, kKeys),
+                                Spec(KeyDist::kHotKey, kKeys), Spec(KeyDist::kHotKey, kKeys)};
+  specs[3].hot_key = "not-a-device";  // an extra key, hashed once at build
+  for (const KeySpec& spec : specs) {
     const KeyModel eager = Make(spec, false);
     const KeyModel lazy = Make(spec, true);
     ASSERT_TRUE(lazy.hash_per_record());
