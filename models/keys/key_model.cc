@@ -394,7 +394,20 @@ bool KeyModel::HashIsUniform() const {
 
 std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map) const {
   if (HashIsUniform() || hash_per_record_) return ExpectedShardShares(map, {});
-  return ExpectedShardShares(map, ShardsOn(map));
+  if (!template_high_.empty() || stored_base_ == 0) return ExpectedShardShares(map, ShardsOn(map));
+  // No stored high words: route the keys as they are hashed again instead of holding a shard per
+  // key (400 MB at 10^8 keys). The same sums in the same id order: bit for bit the same shares.
+  const ShardRouter router(map);
+  std::vector<CompensatedSum> sums(map.shards().size());
+  ForEachTemplateHash(0, stored_base_, [&](uint32_t id, HashKey h) {
+    sums[router.Lookup(h.value())].Add(Probability(id));
+  });
+  for (uint32_t id = stored_base_; id < key_count_; ++id) {
+    sums[RouteKey(router, id)].Add(Probability(id));
+  }
+  std::vector<double> shares(sums.size());
+  for (size_t i = 0; i < shares.size(); ++i) shares[i] = sums[i].Value();
+  return shares;
 }
 
 std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map,
@@ -464,7 +477,6 @@ std::vector<KeyWeight> KeyModel::TopKeys(std::span<const uint32_t> shard_of, int
 }
 
 std::vector<KeyWeight> KeyModel::TopKeysOn(const ShardMap& map, int shard, size_t n) const {
-  if (!hash_per_record_) return TopKeys(ShardsOn(map), shard, n);
   const int shards[] = {shard};
   return std::move(TopKeysOn(map, shards, n).front());
 }
@@ -473,7 +485,10 @@ std::vector<std::vector<KeyWeight>> KeyModel::TopKeysOn(const ShardMap& map,
                                                         std::span<const int> shards,
                                                         size_t n) const {
   std::vector<std::vector<KeyWeight>> top(shards.size());
-  if (!hash_per_record_) {
+  // Uniform, Zipf and hot_key: the leading ids (below), exact whatever the model keeps per key.
+  const bool leading =
+      dist_ == KeyDist::kUniform || dist_ == KeyDist::kZipf || dist_ == KeyDist::kHotKey;
+  if (!leading) {
     const std::vector<uint32_t> shard_of = ShardsOn(map);
     for (size_t i = 0; i < shards.size(); ++i) top[i] = TopKeys(shard_of, shards[i], n);
     return top;

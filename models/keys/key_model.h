@@ -135,9 +135,10 @@ class KeyModel {
   // The `n` most probable keys routed to shard index `shard` by `shard_of` (ShardsOn of a map),
   // most probable first, ties by key id. Empty for random keys and uniform ExplicitHashKeys.
   std::vector<KeyWeight> TopKeys(std::span<const uint32_t> shard_of, int shard, size_t n) const;
-  // The same on `map`. Exact also for hash_per_record(): a key's weight never increases with its
-  // id (uniform, Zipf, hot_key's cold keys), so the top n of a shard are the first n ids routed
-  // to it; ids are hashed in order until n are found (about n / the shard's share of the ids).
+  // The same on `map`, without routing every key: a key's weight never increases with its id
+  // (uniform, Zipf, hot_key's cold keys), so the top n of a shard are the first n ids routed to
+  // it; ids are hashed in order until n are found (about n / the shard's share of the ids). Exact,
+  // also for hash_per_record(); weighted keys and ExplicitHashKeys route every key (TopKeys).
   std::vector<KeyWeight> TopKeysOn(const ShardMap& map, int shard, size_t n) const;
   // TopKeysOn for each of `shards` (shard indexes of `map`) in one pass over the ids.
   std::vector<std::vector<KeyWeight>> TopKeysOn(const ShardMap& map, std::span<const int> shards,
