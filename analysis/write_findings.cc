@@ -134,7 +134,7 @@ void DescribeDominantKey(const WriteContext& w, const ShardResult& s, const KeyM
   const std::string name = "\"" + keys.KeyString(id) + "\"";
   std::vector<std::string> listed;
   double listed_share = 0;
-  for (const KeyWeight& k : keys.TopKeys(keys.ShardsOn(w.map), s.index, 16)) {
+  for (const KeyWeight& k : keys.TopKeysOn(w.map, s.index, 16)) {
     if (k.key_id == id || (k.hash_key >= split.new_starting_hash_key) != upper) continue;
     if (listed.size() == 3) break;
     listed.push_back("\"" + k.key + "\" " + SharePercent(k.probability / shard_weight));

@@ -37,18 +37,57 @@ double RangeShare(const HashRange& r) {
   return ((r.end.value() - r.start.value()) + 1.0) * 0x1.0p-128;
 }
 
+// H(n, s) = sum_{k=1..n} k^-s in O(1) for key spaces hashed per record: the first terms summed
+// (Neumaier), the rest by Euler-Maclaurin with three Bernoulli terms. The remainder is below
+// s(s+1)...(s+6) m^(-s-7) / 1209600 (m = 4096): far below a double's rounding of H.
+double HarmonicEulerMaclaurin(uint64_t n, double s) {
+  constexpr uint64_t kSummed = 4096;
+  if (n <= 2 * kSummed) return Zipf::GeneralizedHarmonic(n, s);
+  CompensatedSum sum;
+  for (uint64_t k = kSummed - 1; k >= 1; --k) sum.Add(std::pow(static_cast<double>(k), -s));
+  const auto m = static_cast<double>(kSummed);
+  const auto x = static_cast<double>(n);
+  // sum_{k=m..n} f(k) = integral_m^n f + (f(m) + f(n)) / 2
+  //                     + sum_j B_2j / (2j)! (f^(2j-1)(n) - f^(2j-1)(m)), f(x) = x^-s.
+  const double log_ratio = std::log(x / m);
+  const double a = (1 - s) * log_ratio;
+  const double integral =
+      a == 0 ? std::pow(m, 1 - s) * log_ratio : std::pow(m, 1 - s) * std::expm1(a) / (1 - s);
+  auto f = [s](double v, int derivative) {
+    double c = 1;  // (-1)^d s (s+1) ... (s+d-1)
+    for (int i = 0; i < derivative; ++i) c *= -(s + i);
+    return c * std::pow(v, -s - derivative);
+  };
+  sum.Add(integral);
+  sum.Add((f(m, 0) + f(x, 0)) / 2);
+  sum.Add((f(x, 1) - f(m, 1)) / 12);
+  sum.Add(-(f(x, 3) - f(m, 3)) / 720);
+  sum.Add((f(x, 5) - f(m, 5)) / 30240);
+  return sum.Value();
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- construction
 
+bool KeyModel::HashesPerRecord(const KeySpec& spec, double expected_records) {
+  const bool template_keys = spec.dist == KeyDist::kUniform || spec.dist == KeyDist::kZipf ||
+                             spec.dist == KeyDist::kHotKey;
+  return template_keys && spec.count >= static_cast<int64_t>(kHashPerRecordFromKeys) &&
+         static_cast<double>(spec.count) > expected_records;
+}
+
 std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error,
-                                         uint64_t store_hashes_below) {
+                                         uint64_t store_hashes_below, bool hash_per_record) {
   auto fail = [&](std::string message) -> std::optional<KeyModel> {
     if (error != nullptr) *error = std::move(message);
     return std::nullopt;
   };
   KeyModel ks;
   ks.dist_ = spec.dist;
+  ks.hash_per_record_ =
+      hash_per_record && (spec.dist == KeyDist::kUniform || spec.dist == KeyDist::kZipf ||
+                          spec.dist == KeyDist::kHotKey);
 
   const bool uses_template = spec.dist == KeyDist::kUniform || spec.dist == KeyDist::kZipf ||
                              spec.dist == KeyDist::kHotKey ||
@@ -96,6 +135,11 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
       }
       ks.stored_base_ = ks.template_count_;
       ks.zipf_.emplace(ks.template_count_, spec.zipf_exponent);
+      if (ks.hash_per_record_) {
+        // No O(keys) pass: the normaliser in O(1), draws by rejection-inversion.
+        ks.zipf_harmonic_ = HarmonicEulerMaclaurin(ks.template_count_, spec.zipf_exponent);
+        break;
+      }
       ks.zipf_harmonic_ = Zipf::GeneralizedHarmonic(ks.template_count_, spec.zipf_exponent);
       if (ks.template_count_ <= kMaxZipfAliasKeys) ks.BuildZipfAlias();
       break;
@@ -197,7 +241,7 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
   ks.key_count_ = ks.stored_base_ + ks.stored_.size();
 
   // One MD5 per template key; routing needs only the high word (KeyRoutes).
-  if (ks.stored_base_ >= store_hashes_below) return ks;
+  if (ks.hash_per_record_ || ks.stored_base_ >= store_hashes_below) return ks;
   ks.template_high_.resize(ks.stored_base_);
   ks.ForEachTemplateHash(0, ks.stored_base_,
                          [&](uint32_t id, HashKey h) { ks.template_high_[id] = h.high(); });
@@ -206,13 +250,13 @@ std::optional<KeyModel> KeyModel::Create(const KeySpec& spec, std::string* error
 
 // ---------------------------------------------------------------- template keys
 
-std::string_view KeyModel::FormatTemplateKey(uint64_t i, std::vector<char>& buf) const {
-  char* out = std::copy(pieces_[0].begin(), pieces_[0].end(), buf.data());
+std::string_view KeyModel::FormatTemplateKey(uint64_t i, char* const begin) const {
+  char* out = std::copy(pieces_[0].begin(), pieces_[0].end(), begin);
   for (size_t k = 1; k < pieces_.size(); ++k) {
     out = std::to_chars(out, out + 20, i).ptr;
     out = std::copy(pieces_[k].begin(), pieces_[k].end(), out);
   }
-  return {buf.data(), static_cast<size_t>(out - buf.data())};
+  return {begin, static_cast<size_t>(out - begin)};
 }
 
 void KeyModel::ForEachTemplateHash(uint32_t first, uint32_t last,
@@ -267,6 +311,18 @@ std::string KeyModel::KeyString(uint32_t key_id) const {
   if (key_id >= stored_base_) return stored_[key_id - stored_base_].text;
   std::vector<char> buf(TemplateBufBytes());
   return std::string(FormatTemplateKey(key_id, buf));
+}
+
+std::vector<uint32_t> KeyModel::IdsOf(std::string_view key) const {
+  std::vector<uint32_t> ids;
+  if (stored_base_ > 0) {
+    const std::optional<uint32_t> id = TemplateIdOf(key);
+    if (id && *id < stored_base_) ids.push_back(*id);
+  }
+  for (size_t i = 0; i < stored_.size(); ++i) {
+    if (stored_[i].text == key) ids.push_back(stored_base_ + static_cast<uint32_t>(i));
+  }
+  return ids;
 }
 
 HashKey KeyModel::KeyHash(uint32_t key_id) const {
@@ -337,8 +393,21 @@ bool KeyModel::HashIsUniform() const {
 // ---------------------------------------------------------------- analyses
 
 std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map) const {
-  if (HashIsUniform()) return ExpectedShardShares(map, {});
-  return ExpectedShardShares(map, ShardsOn(map));
+  if (HashIsUniform() || hash_per_record_) return ExpectedShardShares(map, {});
+  if (!template_high_.empty() || stored_base_ == 0) return ExpectedShardShares(map, ShardsOn(map));
+  // No stored high words: route the keys as they are hashed again instead of holding a shard per
+  // key (400 MB at 10^8 keys). The same sums in the same id order: bit for bit the same shares.
+  const ShardRouter router(map);
+  std::vector<CompensatedSum> sums(map.shards().size());
+  ForEachTemplateHash(0, stored_base_, [&](uint32_t id, HashKey h) {
+    sums[router.Lookup(h.value())].Add(Probability(id));
+  });
+  for (uint32_t id = stored_base_; id < key_count_; ++id) {
+    sums[RouteKey(router, id)].Add(Probability(id));
+  }
+  std::vector<double> shares(sums.size());
+  for (size_t i = 0; i < shares.size(); ++i) shares[i] = sums[i].Value();
+  return shares;
 }
 
 std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map,
@@ -350,8 +419,24 @@ std::vector<double> KeyModel::ExpectedShardShares(const ShardMap& map,
     }
     return shares;
   }
-  SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
   std::vector<CompensatedSum> sums(shares.size());
+  if (hash_per_record_) {
+    const ShardRouter router(map);
+    ForEachTemplateHash(0, HeadCount(), [&](uint32_t id, HashKey h) {
+      sums[router.Lookup(h.value())].Add(Probability(id));
+    });
+    for (uint32_t id = stored_base_; id < key_count_; ++id) {
+      sums[RouteKey(router, id)].Add(Probability(id));
+    }
+    if (HotPastHead()) sums[RouteKey(router, hot_id_)].Add(Probability(hot_id_));
+    const double tail = TailMass();
+    for (int index : map.open_shards()) {
+      sums[static_cast<size_t>(index)].Add(tail * RangeShare(map.shard(index).range));
+    }
+    for (size_t i = 0; i < shares.size(); ++i) shares[i] = sums[i].Value();
+    return shares;
+  }
+  SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
   for (uint32_t id = 0; id < key_count_; ++id) sums[shard_of[id]].Add(Probability(id));
   for (size_t i = 0; i < shares.size(); ++i) shares[i] = sums[i].Value();
   return shares;
@@ -389,6 +474,85 @@ std::vector<KeyWeight> KeyModel::TopKeys(std::span<const uint32_t> shard_of, int
     if (shard_of[id] == target && !(dist_ == KeyDist::kHotKey && id == hot_id_)) add(id);
   }
   return top;
+}
+
+std::vector<KeyWeight> KeyModel::TopKeysOn(const ShardMap& map, int shard, size_t n) const {
+  const int shards[] = {shard};
+  return std::move(TopKeysOn(map, shards, n).front());
+}
+
+std::vector<std::vector<KeyWeight>> KeyModel::TopKeysOn(const ShardMap& map,
+                                                        std::span<const int> shards,
+                                                        size_t n) const {
+  std::vector<std::vector<KeyWeight>> top(shards.size());
+  // Uniform, Zipf and hot_key: the leading ids (below), exact whatever the model keeps per key.
+  const bool leading =
+      dist_ == KeyDist::kUniform || dist_ == KeyDist::kZipf || dist_ == KeyDist::kHotKey;
+  if (!leading) {
+    const std::vector<uint32_t> shard_of = ShardsOn(map);
+    for (size_t i = 0; i < shards.size(); ++i) top[i] = TopKeys(shard_of, shards[i], n);
+    return top;
+  }
+  // Slot of each wanted open shard index; ids are hashed in order until every slot is full.
+  std::vector<int> slot(map.shards().size(), -1);
+  size_t open = 0;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    if (n > 0 && map.IsOpen(shards[i]) && slot[static_cast<size_t>(shards[i])] < 0) {
+      slot[static_cast<size_t>(shards[i])] = static_cast<int>(i);
+      ++open;
+    }
+  }
+  const ShardRouter router(map);
+  size_t full = 0;
+  auto add = [&](uint32_t id, HashKey h, uint32_t shard) {
+    const int k = slot[shard];
+    if (k < 0 || top[static_cast<size_t>(k)].size() >= n) return;
+    std::vector<KeyWeight>& t = top[static_cast<size_t>(k)];
+    t.push_back({id, KeyString(id), h, Probability(id)});
+    if (t.size() == n) ++full;
+  };
+  // The hot key (the most probable) first, then the cold keys in id order: weights never increase.
+  const bool hot = dist_ == KeyDist::kHotKey;
+  if (hot) add(hot_id_, KeyHash(hot_id_), RouteKey(router, hot_id_));
+  constexpr uint32_t kChunk = 4096;
+  for (uint32_t from = 0; from < template_count_ && full < open;) {
+    const auto to =
+        static_cast<uint32_t>(std::min<uint64_t>(template_count_, uint64_t{from} + kChunk));
+    ForEachTemplateHash(from, to, [&](uint32_t id, HashKey h) {
+      if (!(hot && id == hot_id_)) add(id, h, router.Lookup(h.value()));
+    });
+    from = to;
+  }
+  return top;
+}
+
+uint32_t KeyModel::HeadCount() const { return std::min(template_count_, kHeadKeys); }
+
+bool KeyModel::HotPastHead() const {
+  return dist_ == KeyDist::kHotKey && hot_id_ >= HeadCount() && hot_id_ < template_count_;
+}
+
+double KeyModel::TailMass() const {
+  const uint32_t head = HeadCount();
+  if (head >= template_count_) return 0;
+  switch (dist_) {
+    case KeyDist::kZipf: {
+      // H(n, s) - H(head, s), both O(1) or O(head).
+      const double s = zipf_->s();
+      return std::max(0.0, 1 - Zipf::GeneralizedHarmonic(head, s) / zipf_harmonic_);
+    }
+    case KeyDist::kUniform:
+      return static_cast<double>(template_count_ - head) / template_count_;
+    case KeyDist::kHotKey: {
+      // Cold keys past the head; the hot key is summed with the head (a stored key or id 0).
+      const double cold = (1 - hot_share_) / cold_count_;
+      uint64_t tail_ids = template_count_ - head;
+      if (cold_skip_ != kNoKey && hot_id_ >= head) --tail_ids;  // the hot key is summed apart
+      return cold * static_cast<double>(tail_ids);
+    }
+    default:
+      return 0;
+  }
 }
 
 std::optional<SplitPoint> KeyModel::BalancingSplitPoint(const ShardMap& map, int shard) const {
@@ -453,7 +617,22 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(const ShardMap& map, int shard
   const uint64_t start_high = HashKey(start).high();
   const uint64_t end_high = HashKey(end).high();
   uint32_t first_id = 0;
-  if (!shard_of.empty()) {
+  if (hash_per_record_) {
+    // Only the head is hashed (header); a hot key past it is weighed apart.
+    if (HotPastHead()) {
+      const Uint128 h = KeyHash(hot_id_).value();
+      if (h >= start && h <= end && weight(hot_id_) > 0)
+        items.push_back({h, weight(hot_id_), hot_id_});
+    }
+    ForEachTemplateHash(0, HeadCount(), [&](uint32_t id, HashKey hk) {
+      const Uint128 h = hk.value();
+      if (h < start || h > end) return;
+      const double w = weight(id);
+      SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
+      if (w > 0) items.push_back({h, w, id});
+    });
+    first_id = stored_base_;
+  } else if (!shard_of.empty()) {
     // The keys' routes are known: the keys in [start, end] are those routed to `shard`, and only
     // they are hashed (to sort them), not the whole key space.
     SHARDSIM_CHECK(shard_of.size() == key_count_, "one shard per key id");
@@ -524,7 +703,10 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(const ShardMap& map, int shard
     best_gap = gap;
     best = SplitPoint{HashKey(hi), lower.Value() / total, false, kNoKey};
   }
-  if (best && items[heaviest].weight > total / 2) {
+  // Keys past a per-record space's head weigh their expected share of the range.
+  const double shard_weight =
+      hash_per_record_ ? total + TailMass() * RangeShare(map.shard(shard).range) : total;
+  if (best && items[heaviest].weight > shard_weight / 2) {
     best->dominant_key = true;
     best->dominant_key_id = items[heaviest].id;
   }

@@ -67,8 +67,26 @@ class KeyModel {
   // 10^8 keys take 0.4 GB (the routes' shard per key) instead of 1.2 GB. `store_hashes_below`
   // moves that threshold (tests).
   static constexpr uint64_t kStoreHashesBelow = uint64_t{1} << 22;
+  // `hash_per_record`: build nothing per key (HashesPerRecord below); the routes then hash each
+  // drawn key instead. Only for uniform, Zipf and hot_key specs; ignored for the others.
   static std::optional<KeyModel> Create(const KeySpec& spec, std::string* error,
-                                        uint64_t store_hashes_below = kStoreHashesBelow);
+                                        uint64_t store_hashes_below = kStoreHashesBelow,
+                                        bool hash_per_record = false);
+
+  // Whether a key space is cheaper to hash per record than once per key, decided from the
+  // scenario alone: uniform, Zipf or hot_key template keys, at least kHashPerRecordFromKeys of
+  // them, and more keys than the group's expected records in the run (`expected_records`, the
+  // arrival profile's expected count). Hashing a key costs the same either way (~35 ns batched),
+  // and the per-key pass also routes every key and weighs it (a pow for Zipf), so more keys than
+  // records means less work per record. Below kHashPerRecordFromKeys keys the per-key tables stay
+  // (their setup is a fraction of a second and they make a draw a table load).
+  static constexpr uint64_t kHashPerRecordFromKeys = uint64_t{1} << 22;
+  static bool HashesPerRecord(const KeySpec& spec, double expected_records);
+  // Built with hash_per_record: no per-key table anywhere (key_count() keys are drawn, hashed and
+  // routed per record by KeySampler); the analyses below then hash only the leading key ids
+  // (kHeadKeys; weights never increase with the key id) -- see each one.
+  bool hash_per_record() const { return hash_per_record_; }
+  static constexpr uint32_t kHeadKeys = uint32_t{1} << 20;
 
   KeyModel(KeyModel&&) noexcept = default;
   KeyModel& operator=(KeyModel&&) noexcept = default;
@@ -85,6 +103,9 @@ class KeyModel {
 
   // REQUIRES: key_id < key_count().
   std::string KeyString(uint32_t key_id) const;
+  // The key ids whose KeyString is `key`, ascending: O(1) for a template key, plus a scan of the
+  // stored keys (never of the template keys).
+  std::vector<uint32_t> IdsOf(std::string_view key) const;
   HashKey KeyHash(uint32_t key_id) const;  // MD5 of the key (recomputed), or the ExplicitHashKey
   uint64_t KeyHashHigh(uint32_t key_id) const;  // its high 64 bits (hashed if not stored)
   double Probability(uint32_t key_id) const;
@@ -104,6 +125,9 @@ class KeyModel {
   // Exact share of the group's records per shard index of `map` (closed shards get 0): key
   // probabilities summed per shard, or range width / 2^128 when the hash is uniform. O(keys);
   // `shard_of` (ShardsOn(map), e.g. a run's routing table) saves routing the keys again.
+  // hash_per_record(): `shard_of` is ignored; the first min(kHeadKeys, keys) ids (the most
+  // probable) are hashed and summed exactly, the rest of the mass (each key lighter than the
+  // head's lightest) is spread by range width / 2^128: its expectation over where MD5 puts them.
   std::vector<double> ExpectedShardShares(const ShardMap& map) const;
   std::vector<double> ExpectedShardShares(const ShardMap& map,
                                           std::span<const uint32_t> shard_of) const;
@@ -111,6 +135,14 @@ class KeyModel {
   // The `n` most probable keys routed to shard index `shard` by `shard_of` (ShardsOn of a map),
   // most probable first, ties by key id. Empty for random keys and uniform ExplicitHashKeys.
   std::vector<KeyWeight> TopKeys(std::span<const uint32_t> shard_of, int shard, size_t n) const;
+  // The same on `map`, without routing every key: a key's weight never increases with its id
+  // (uniform, Zipf, hot_key's cold keys), so the top n of a shard are the first n ids routed to
+  // it; ids are hashed in order until n are found (about n / the shard's share of the ids). Exact,
+  // also for hash_per_record(); weighted keys and ExplicitHashKeys route every key (TopKeys).
+  std::vector<KeyWeight> TopKeysOn(const ShardMap& map, int shard, size_t n) const;
+  // TopKeysOn for each of `shards` (shard indexes of `map`) in one pass over the ids.
+  std::vector<std::vector<KeyWeight>> TopKeysOn(const ShardMap& map, std::span<const int> shards,
+                                                size_t n) const;
 
   // The NewStartingHashKey that splits open shard `shard` of `map` closest to 50/50 by weight:
   // keys sorted by hash key, the cut between two consecutive distinct hashes whose lower side is
@@ -118,7 +150,10 @@ class KeyModel {
   // End - 1 if it equals End; cuts with no valid key are skipped. Random keys and uniform
   // ExplicitHashKeys: the range midpoint. nullopt if `shard` is not open in `map`, fewer than two
   // distinct hashes carry weight, or no cut is valid. Cost: a scan of the keys' high words, an MD5
-  // per key in the shard, a sort of those.
+  // per key in the shard, a sort of those. hash_per_record(): the cut balances the shard's keys
+  // among the first kHeadKeys ids (the most probable; a uniform key space's keys are a hash-
+  // uniform sample), and a key is dominant against the head's weight in the shard plus the tail's
+  // expected weight (range width); the keys past the head are not hashed.
   std::optional<SplitPoint> BalancingSplitPoint(const ShardMap& map, int shard) const;  // exact
   // The same, with the keys' shards on `map` known (KeyRoutes::shard_of): only the keys routed to
   // `shard` are hashed again. REQUIRES: shard_of routes every key id on `map`, or is empty.
@@ -154,7 +189,11 @@ class KeyModel {
   static uint32_t TemplateBytes(uint32_t affix_bytes, uint32_t copies, uint64_t i);
   uint32_t TemplateBytes(uint64_t i) const { return TemplateBytes(affix_bytes_, digit_copies_, i); }
   // Writes template key i into `buf` and returns it. REQUIRES: buf.size() >= TemplateBufBytes().
-  std::string_view FormatTemplateKey(uint64_t i, std::vector<char>& buf) const;
+  std::string_view FormatTemplateKey(uint64_t i, std::vector<char>& buf) const {
+    return FormatTemplateKey(i, buf.data());
+  }
+  // The same into `out`. REQUIRES: `out` holds TemplateBufBytes() bytes.
+  std::string_view FormatTemplateKey(uint64_t i, char* out) const;
   // Calls fn(id, hash key) for template keys first <= id < last, in id order, hashing them in
   // batches (PartitionKeyHashes). REQUIRES: last <= template count.
   void ForEachTemplateHash(uint32_t first, uint32_t last,
@@ -166,8 +205,15 @@ class KeyModel {
   std::optional<SplitPoint> SplitByWeight(const ShardMap& map, int shard,
                                           const std::function<double(uint32_t)>& weight,
                                           std::span<const uint32_t> shard_of = {}) const;
+  // Template ids hashed per record's worth of work: the first min(kHeadKeys, template count).
+  uint32_t HeadCount() const;
+  // Probability mass of the template ids from HeadCount() on but a hot key (hash_per_record()).
+  double TailMass() const;
+  // A hot_key template key past the head: summed apart from head and tail.
+  bool HotPastHead() const;
 
   KeyDist dist_ = KeyDist::kUniform;
+  bool hash_per_record_ = false;
   // Template keys: the format with every "{i}" replaced by decimal(i), i in
   // [0, template_count_): pieces_[0] + i + pieces_[1] + ... + i + pieces_.back(). Key ids
   // [0, stored_base_) for keyed distributions; only partition-key sizes for explicit_hash_key.

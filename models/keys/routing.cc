@@ -110,9 +110,10 @@ KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys
       affix_bytes_(model.affix_bytes_),
       digit_copies_(model.digit_copies_),
       stored_base_(model.stored_base_),
+      per_record_(model.hash_per_record()),
       router_(map),
-      shard_of_(model.key_count()) {
-  if (!route_keys) return;
+      shard_of_(per_record_ ? 0 : model.key_count()) {
+  if (!route_keys || per_record_) return;
   model.RouteAll(router_, {shard_of_.data(), shard_of_.size()});
   FillColumns();
   const bool cells =
@@ -128,6 +129,7 @@ KeyRoutes::KeyRoutes(const KeyModel& model, const ShardMap& map, bool route_keys
 
 KeyRoutes KeyRoutes::Rebuilt(const ShardMap& map) const {
   KeyRoutes next(*model_, map, false);
+  if (per_record_) return next;  // nothing per key to carry over
   // A shard index names one immutable range, so a key whose shard is still open with the same
   // range stays; after a split of one shard in N only ~1/N of the keys route again.
   std::vector<uint8_t> keep(map.shards().size(), 0);
@@ -239,8 +241,61 @@ void KeyRoutes::FillColumns() {
 }
 
 uint32_t KeyRoutes::ShardOf(uint32_t key_id) const {
+  if (per_record_) {
+    SHARDSIM_CHECK(key_id < model_->key_count(), "no such key id");
+    return model_->RouteKey(router_, key_id);
+  }
   SHARDSIM_CHECK(key_id < shard_of_.size(), "no such key id");
   return shard_of_[key_id];
+}
+
+uint32_t KeyRoutes::DrawId(Rng& rng) const {
+  const KeyModel& m = *model_;
+  switch (dist_) {
+    case KeyDist::kUniform:
+      return static_cast<uint32_t>(rng.Below(template_count_));
+    case KeyDist::kZipf:
+      return static_cast<uint32_t>(m.zipf_->Sample(rng) - 1);  // rank 1 is key 0
+    case KeyDist::kHotKey: {
+      if (rng.NextDouble() < m.hot_share_) return m.hot_id_;
+      const auto r = static_cast<uint32_t>(rng.Below(m.cold_count_));
+      return r + (r >= m.cold_skip_ ? 1 : 0);
+    }
+    default:
+      break;
+  }
+  SHARDSIM_CHECK(false, "only uniform, zipf and hot_key key spaces are hashed per record");
+  return 0;
+}
+
+KeyDraw KeyRoutes::SamplePerRecord(Rng& rng) const {
+  const uint32_t id = DrawId(rng);
+  return {id, model_->RouteKey(router_, id), KeyBytes(id)};
+}
+
+void KeyRoutes::DrawHashed(Rng& rng, std::span<uint32_t> ids, std::span<Uint128> hashes,
+                           std::vector<char>& text) const {
+  SHARDSIM_CHECK(per_record_ && ids.size() == hashes.size() && ids.size() <= kMd5Lanes,
+                 "DrawHashed takes up to kMd5Lanes draws of a per-record key space");
+  const KeyModel& m = *model_;
+  const size_t stride = m.TemplateBufBytes();
+  if (text.size() < stride * kMd5Lanes) text.resize(stride * kMd5Lanes);
+  std::string_view keys[kMd5Lanes];
+  HashKey out[kMd5Lanes];
+  size_t n = 0;  // template keys to hash
+  uint8_t lane[kMd5Lanes];
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const uint32_t id = DrawId(rng);
+    ids[k] = id;
+    if (id >= stored_base_) {  // an extra hot key: hashed once at build
+      hashes[k] = m.stored_[id - stored_base_].hash.value();
+      continue;
+    }
+    keys[n] = m.FormatTemplateKey(id, text.data() + n * stride);
+    lane[n++] = static_cast<uint8_t>(k);
+  }
+  PartitionKeyHashes({keys, n}, {out, n});
+  for (size_t i = 0; i < n; ++i) hashes[lane[i]] = out[i].value();
 }
 
 KeyDraw KeyRoutes::SampleExplicitOrRandom(Rng& rng) const {

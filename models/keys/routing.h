@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "models/keys/hash_key.h"
@@ -84,7 +86,8 @@ class KeyRoutes {
   // table entry the draw will read (KeySampler does). Only for uniform keys and Zipf keys with an
   // alias table: the two large random-access tables of the write path.
   bool SupportsLookahead() const {
-    return dist_ == KeyDist::kUniform || (dist_ == KeyDist::kZipf && !columns_.empty());
+    return !per_record_ &&
+           (dist_ == KeyDist::kUniform || (dist_ == KeyDist::kZipf && !columns_.empty()));
   }
   const void* LookaheadAddress(uint64_t u) const {
     return dist_ == KeyDist::kZipf
@@ -122,9 +125,25 @@ class KeyRoutes {
 
   // REQUIRES: key_id < model().key_count().
   uint32_t ShardOf(uint32_t key_id) const;
-  // The shard a record routes to by its key id, or by its hash when it has none.
+  // The shard a record routes to by its key id, or by its hash when it has none. A key space
+  // hashed per record hashes the key again (one MD5: a reshard's records in flight).
   uint32_t Route(uint32_t key_id, Uint128 hash) const {
-    return key_id != kNoKey ? shard_of_[key_id] : router_.Lookup(hash);
+    if (key_id == kNoKey) return router_.Lookup(hash);
+    return per_record_ ? model_->RouteKey(router_, key_id) : shard_of_[key_id];
+  }
+
+  // Key spaces hashed per record (KeyModel::hash_per_record()): no table per key; a draw takes a
+  // key id (uniform, Zipf rejection-inversion, hot key) and routes the key's MD5.
+  bool HashesPerRecord() const { return per_record_; }
+  // Draws ids.size() keys from `rng` in order and writes their ids and hash keys, hashing the
+  // template keys together (PartitionKeyHashes, kMd5Lanes at a time). `text` is scratch space the
+  // caller keeps (no allocation once it has grown). REQUIRES: HashesPerRecord(); ids.size() ==
+  // hashes.size() <= kMd5Lanes.
+  void DrawHashed(Rng& rng, std::span<uint32_t> ids, std::span<Uint128> hashes,
+                  std::vector<char>& text) const;
+  uint32_t KeyBytes(uint32_t key_id) const {
+    return key_id < stored_base_ ? KeyModel::TemplateBytes(affix_bytes_, digit_copies_, key_id)
+                                 : model_->stored_bytes_[key_id - stored_base_];
   }
 
  private:
@@ -176,6 +195,8 @@ class KeyRoutes {
   }
   // Kept out of line so that Sample stays small enough to inline into the producer's loop.
   KeyDraw SampleExplicitOrRandom(Rng& rng) const;
+  uint32_t DrawId(Rng& rng) const;          // a key id, without tables (per-record spaces)
+  KeyDraw SamplePerRecord(Rng& rng) const;  // DrawId, hashed and routed alone
 
   const KeyModel* model_;
   // The model's parameters a draw reads, copied so that the hot path reads one object.
@@ -184,6 +205,7 @@ class KeyRoutes {
   uint32_t affix_bytes_;
   uint32_t digit_copies_;
   uint32_t stored_base_;
+  bool per_record_;
   ShardRouter router_;
   std::vector<uint32_t, HugePageAllocator<uint32_t>> shard_of_;  // by key id
   std::vector<ZipfColumn, HugePageAllocator<ZipfColumn>> columns_;
@@ -250,6 +272,7 @@ class RoutingTable {
 
 inline KeyDraw KeyRoutes::Sample(Rng& rng) const {
   const KeyModel& m = *model_;
+  if (per_record_) return SamplePerRecord(rng);
   switch (dist_) {
     case KeyDist::kUniform:
       return Keyed(static_cast<uint32_t>(rng.Below(template_count_)));
@@ -284,6 +307,7 @@ class KeySampler {
         rng_(rng),
         cells_(!identity && routing.routes().HasCells()),
         lookahead_(!cells_ && routing.routes().SupportsLookahead()) {
+    if (routing.routes().HashesPerRecord()) hashed_.emplace();
     if (!lookahead_) return;
     for (uint64_t& u : ahead_) {
       u = rng_.Next();
@@ -294,7 +318,7 @@ class KeySampler {
   [[gnu::always_inline]] KeyDraw Next() {
     const KeyRoutes& routes = routing_->routes();
     if (cells_) return routes.SampleCell(rng_.Next());
-    if (!lookahead_) return routes.Sample(rng_);
+    if (!lookahead_) return hashed_ ? NextHashed() : routes.Sample(rng_);
     const uint64_t u = ahead_[slot_];
     ahead_[slot_] = rng_.Next();
     __builtin_prefetch(routes.LookaheadAddress(ahead_[slot_]));
@@ -304,12 +328,32 @@ class KeySampler {
 
  private:
   static constexpr size_t kAhead = 8;  // draws in flight: covers a memory miss at ~50 ns/record
+  // Key spaces hashed per record: the next kMd5Lanes draws, drawn and hashed together; each is
+  // routed when taken, through the routes current then (a reshard changes shards, not draws).
+  struct Hashed {
+    uint32_t ids[kMd5Lanes] = {};
+    Uint128 hashes[kMd5Lanes] = {};
+    size_t next = kMd5Lanes;
+    std::vector<char> text;
+  };
+  KeyDraw NextHashed() {
+    Hashed& h = *hashed_;
+    const KeyRoutes& routes = routing_->routes();
+    if (h.next == kMd5Lanes) {
+      routes.DrawHashed(rng_, h.ids, h.hashes, h.text);
+      h.next = 0;
+    }
+    const uint32_t id = h.ids[h.next];
+    const Uint128 hash = h.hashes[h.next++];
+    return {id, routes.router().Lookup(hash), routes.KeyBytes(id)};
+  }
   const KeyRouting* routing_;
   Rng rng_;
   bool cells_;
   bool lookahead_;
   size_t slot_ = 0;
   uint64_t ahead_[kAhead] = {};
+  std::optional<Hashed> hashed_;
 };
 
 }  // namespace shardsim

@@ -203,6 +203,8 @@ void KplProducerGroup::Start(Context& ctx) {
   PublishProducerCounters(ctx.metrics(), spec_.name, n_);
   arrival_rng_.emplace(ctx.MakeRng("arrivals"));
   record_rng_.emplace(ctx.MakeRng("records"));
+  // A key space hashed per record draws its keys 16 at a time from a stream of their own.
+  if (routing_.routes().HashesPerRecord()) key_sampler_.emplace(routing_, ctx.MakeRng("keys"));
   latency_rng_.emplace(ctx.MakeRng("latency"));
   // A stream of its own, so that the phases change no other draw.
   Rng phase_rng = ctx.MakeRng("start_phase");
@@ -228,7 +230,7 @@ void KplProducerGroup::DrawNext(Instance& in) {
   const SimTime t = in.arrivals->Next(*arrival_rng_);
   in.has_next = t < end_;
   if (!in.has_next) return;
-  const KeyDraw k = routing_.routes().Sample(*record_rng_);
+  const KeyDraw k = key_sampler_ ? key_sampler_->Next() : routing_.routes().Sample(*record_rng_);
   // A trace with a bytes column fixes the mean record size of its rows.
   const double trace_bytes = in.arrivals->MeanRecordBytes();
   const int64_t data = trace_bytes >= 0 ? std::llround(trace_bytes) : sizes_.Sample(*record_rng_);

@@ -120,6 +120,7 @@ class KplProducerGroup final : public ProducerModel {
   size_t aggregate_limit_;
   int64_t aggregate_max_count_;  // AggregationMaxCount, at most 65,535
   std::optional<Rng> arrival_rng_, record_rng_, latency_rng_;
+  std::optional<KeySampler> key_sampler_;  // key spaces hashed per record only
   std::vector<Instance> instances_;
   SlotPool<KinesisRecord> krecs_;
   SlotPool<KplAggregator> aggregators_;  // by KinesisRecord while it is being aggregated

@@ -40,7 +40,11 @@ PreparedScenario::Outcome PreparedScenario::Prepare(const Scenario& scenario,
     }
     if (!out.problems.empty()) continue;  // keys are the costly part: hash them only if needed
     std::string error;
-    std::optional<KeyModel> keys = KeyModel::Create(spec.keys, &error);
+    // A key space with more keys than the run has records is hashed per record, not per key.
+    const bool per_record = KeyModel::HashesPerRecord(
+        spec.keys, profile.value->ExpectedCount(SimTime::Zero(), SimTime::Zero() + duration));
+    std::optional<KeyModel> keys =
+        KeyModel::Create(spec.keys, &error, KeyModel::kStoreHashesBelow, per_record);
     if (!keys.has_value()) {
       out.problems.push_back({at + "/keys", error});
       continue;

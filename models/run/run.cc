@@ -288,7 +288,8 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
       r.shards[s].expected_share += w * shares[s];
     }
   }
-  FillTopKeys(usage, shard_of, static_cast<size_t>(scenario.analysis.top_keys), &r);
+  FillTopKeys(usage, shard_of, stream.shard_map(), static_cast<size_t>(scenario.analysis.top_keys),
+              &r);
   r.peak_demand_records_per_s = stream.peak_demand_records_per_s();
   r.peak_demand_bytes_per_s = stream.peak_demand_bytes_per_s();
   if (graph.resharder() != nullptr) r.operations = graph.resharder()->Results();
@@ -328,9 +329,24 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
 }
 
 void FillTopKeys(const std::vector<KeyUsage>& usage,
-                 const std::vector<std::span<const uint32_t>>& shard_of, size_t top_n,
-                 RunResult* result) {
+                 const std::vector<std::span<const uint32_t>>& shard_of, const ShardMap& map,
+                 size_t top_n, RunResult* result) {
   SHARDSIM_CHECK(shard_of.size() == usage.size(), "one routing per key usage");
+  // Key spaces hashed per record: every shard's top keys in one pass over the leading ids.
+  std::vector<std::vector<std::vector<KeyWeight>>> per_record(usage.size());
+  std::vector<int> wanted;
+  for (size_t s = 0; s < result->shards.size(); ++s) {
+    if (result->shards[s].expected_share > 0) wanted.push_back(static_cast<int>(s));
+  }
+  for (size_t g = 0; g < usage.size(); ++g) {
+    if (usage[g].weight > 0 && usage[g].keys->hash_per_record()) {
+      std::vector<std::vector<KeyWeight>> by_wanted = usage[g].keys->TopKeysOn(map, wanted, top_n);
+      per_record[g].resize(result->shards.size());
+      for (size_t i = 0; i < wanted.size(); ++i) {
+        per_record[g][static_cast<size_t>(wanted[i])] = std::move(by_wanted[i]);
+      }
+    }
+  }
   for (size_t s = 0; s < result->shards.size(); ++s) {
     ShardResult& shard = result->shards[s];
     if (shard.expected_share <= 0) continue;
@@ -338,7 +354,9 @@ void FillTopKeys(const std::vector<KeyUsage>& usage,
     for (size_t g = 0; g < usage.size(); ++g) {
       const KeyUsage& u = usage[g];
       if (u.weight <= 0) continue;
-      for (const KeyWeight& k : u.keys->TopKeys(shard_of[g], static_cast<int>(s), top_n)) {
+      for (const KeyWeight& k : u.keys->hash_per_record()
+                                    ? per_record[g][s]
+                                    : u.keys->TopKeys(shard_of[g], static_cast<int>(s), top_n)) {
         share_of_stream[k.key] += u.weight * k.probability;
       }
     }

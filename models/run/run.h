@@ -72,9 +72,10 @@ RunOutput SimulateRun(const PreparedScenario& prepared, uint64_t seed, uint64_t 
 // Fills result->shards[i].top_keys: the keys with the largest exact share of each shard's
 // records, merged across groups by key string; `records` is that share of the shard's first
 // attempts. REQUIRES: expected_share filled.
-// `shard_of[g]` routes usage[g]'s key ids on the stream's map (KeyRoutes::shard_of).
+// `shard_of[g]` routes usage[g]'s key ids on the stream's map `map` (KeyRoutes::shard_of; empty
+// for a key space hashed per record, whose top keys come from KeyModel::TopKeysOn(map)).
 void FillTopKeys(const std::vector<KeyUsage>& usage,
-                 const std::vector<std::span<const uint32_t>>& shard_of, size_t top_n,
-                 RunResult* result);
+                 const std::vector<std::span<const uint32_t>>& shard_of, const ShardMap& map,
+                 size_t top_n, RunResult* result);
 
 }  // namespace shardsim

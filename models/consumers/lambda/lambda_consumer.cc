@@ -442,7 +442,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
   using Tag = EventTag<Kind, 3>;  // index: the shard, the push group (kGroup) or the slot
 
   // Trigger ids for this mapping's poison records. A key resolves through the producers' key
-  // spaces (KeyString per key id, once at build time); a key found nowhere matches no record.
+  // spaces (KeyModel::IdsOf, once at build time); a key found nowhere matches no record.
   void RegisterPoison(const ConsumerContext& context) {
     for (const PoisonRecord& p : l_.function.poison_records) {
       std::vector<Stream::PoisonKey> keys;
@@ -450,11 +450,7 @@ class LambdaConsumer final : public ConsumerBase, public AppendWatcher {
         for (size_t g = 0; g < context.key_models.size(); ++g) {
           const KeyModel* ks = context.key_models[g];
           if (ks == nullptr) continue;
-          for (uint64_t id = 0; id < ks->key_count(); ++id) {
-            if (ks->KeyString(static_cast<uint32_t>(id)) == p.key) {
-              keys.push_back({static_cast<uint32_t>(g), static_cast<uint32_t>(id)});
-            }
-          }
+          for (uint32_t id : ks->IdsOf(p.key)) keys.push_back({static_cast<uint32_t>(g), id});
         }
         if (keys.empty()) continue;
       }
