@@ -355,7 +355,7 @@ const std::vector<BadCase>& BadCases() {
        "no firehose consumer is named \"archiv\"; did you mean \"archive\"?"},
       {"producer targeting a firehose that reads the stream",
        [](json& d) {
-         d["consumers"] = {Consumer("firehose")};
+         d["consumers"] = json::array({Consumer("firehose")});
          d["producers"][0]["target"] = "c";
        },
        "/producers/0/target",
@@ -376,7 +376,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          d["stream"]["max_record_size"] = "10MiB";
          d["producers"][0]["record_size"] = "5MiB";
-         d["consumers"] = {Consumer("lambda")};
+         d["consumers"] = json::array({Consumer("lambda")});
        },
        "/consumers/0",
        "producer \"p\" writes records of up to 5MiB, 6990508 bytes base64-encoded: no batch fits "
