@@ -5,8 +5,10 @@
 #   and libpng to check its screenshot); scripts/test.sh passes it.
 set -euo pipefail
 # libboost-mpi-dev, openmpi-bin, libopenmpi-dev: `mpirun shardsim sweep` (optional at build time);
-# librapidcheck-dev: the property tests.
-pkgs=(cmake ninja-build g++ pkg-config libeigen3-dev libboost-dev libboost-program-options-dev
+# librapidcheck-dev: the property tests; clang, libclang-rt-dev (compiler-rt: libFuzzer and the
+# sanitizer runtimes for Debian's default clang, only recommended by it): the ASan+UBSan suite
+# and the loader's fuzzer (scripts/asan-build.sh).
+pkgs=(cmake ninja-build g++ clang libclang-rt-dev pkg-config libeigen3-dev libboost-dev libboost-program-options-dev
       nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev libboost-mpi-dev openmpi-bin
       libopenmpi-dev librapidcheck-dev)
 if [[ "${1:-}" == "--with-chromium" ]]; then pkgs+=(chromium libpng-dev); fi

@@ -4,7 +4,6 @@
 #include "models/stream/shard_log.h"
 
 #include <algorithm>
-#include <ranges>
 
 #include "models/keys/key_model.h"
 
@@ -34,10 +33,21 @@ void ShardLog::Grow() {
   mask_ = mask;
 }
 
+// A binary search over sequence numbers by hand: std::ranges::partition_point over
+// std::views::iota does not compile with clang 14 and libstdc++ 12 (the sanitizer build's pair).
 uint64_t ShardLog::LowerBoundArrival(int64_t t_ns) const {
-  const auto retained = std::views::iota(base_, next_);
-  return *std::ranges::partition_point(
-      retained, [&](uint64_t s) { return ring_[s & mask_].arrival_ns < t_ns; });
+  uint64_t first = base_;
+  uint64_t count = next_ - base_;
+  while (count > 0) {  // arrivals are non-decreasing in sequence order
+    const uint64_t half = count / 2;
+    if (ring_[(first + half) & mask_].arrival_ns < t_ns) {
+      first += half + 1;
+      count -= half + 1;
+    } else {
+      count = half;
+    }
+  }
+  return first;
 }
 
 void ShardLog::ReleasePassed() {

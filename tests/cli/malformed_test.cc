@@ -4,6 +4,7 @@
 // not create DIR. Set SHARDSIM_MALFORMED_PRINT=1 to print every case's stderr.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -880,8 +881,11 @@ Outcome RunCli(const std::string& args, const fs::path& dir) {
 
 class MalformedScenario : public ::testing::TestWithParam<Case> {};
 
+// The process id keeps two suites on one machine (two build trees, or two checkouts) out of each
+// other's directories: a shared name let one run delete or fill the other's case directory.
 fs::path CaseDir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("shardsim_malformed_" + name);
+  const fs::path dir = fs::path(::testing::TempDir()) /
+                       ("shardsim_malformed_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -356,7 +356,7 @@ const std::vector<BadCase>& BadCases() {
          json f = Consumer("firehose");
          f["name"] = "archive";
          f["source"] = "direct_put";
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
          d["producers"].push_back(
              {{"name", "q"}, {"rate", "1/s"}, {"record_size", "1KB"}, {"target", "archiv"}});
          d["producers"][0]["target"] = "archive";
@@ -365,7 +365,7 @@ const std::vector<BadCase>& BadCases() {
        "no firehose consumer is named \"archiv\"; did you mean \"archive\"?"},
       {"producer targeting a firehose that reads the stream",
        [](json& d) {
-         d["consumers"] = {Consumer("firehose")};
+         d["consumers"] = json::array({Consumer("firehose")});
          d["producers"][0]["target"] = "c";
        },
        "/producers/0/target",
@@ -375,7 +375,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json f = Consumer("firehose");
          f["source"] = "direct_put";
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
        },
        "/consumers/0/source",
        "no producer writes to this direct_put firehose (set a producer's \"target\" to \"c\")"},
@@ -386,7 +386,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          d["stream"]["max_record_size"] = "10MiB";
          d["producers"][0]["record_size"] = "5MiB";
-         d["consumers"] = {Consumer("lambda")};
+         d["consumers"] = json::array({Consumer("lambda")});
        },
        "/consumers/0",
        "producer \"p\" writes records of up to 5MiB, 6990508 bytes base64-encoded: no batch fits "
@@ -396,7 +396,7 @@ const std::vector<BadCase>& BadCases() {
          d["producers"][0]["api"] = {{"type", "KPL"}};
          json l = Consumer("lambda");
          l["parallelization_factor"] = 2;
-         d["consumers"] = {l};
+         d["consumers"] = json::array({l});
        },
        "/consumers/0/parallelization_factor",
        "does not work with KPL-aggregated records (fact sheet 6); a producer here uses KPL "
@@ -405,7 +405,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json l = Consumer("lambda");
          l["function"] = {{"duration", {{"per_batch", "16min"}}}};
-         d["consumers"] = {l};
+         d["consumers"] = json::array({l});
        },
        "/consumers/0/function/duration/per_batch",
        "a Lambda invocation runs at most 15min (the maximum function timeout), got 16min"},
@@ -413,7 +413,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json l = Consumer("lambda");
          l["function"] = {{"duration", "16min"}};
-         d["consumers"] = {l};
+         d["consumers"] = json::array({l});
        },
        "/consumers/0/function/duration",
        "a Lambda invocation runs at most 15min (the maximum function timeout), got 16min"},
@@ -421,7 +421,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json l = Consumer("lambda");
          l["function"] = {{"duration", 200}};
-         d["consumers"] = {l};
+         d["consumers"] = json::array({l});
        },
        "/consumers/0/function/duration",
        "expected a duration like \"250ms\", got 200 (add a unit)"},
@@ -429,14 +429,14 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json f = Consumer("firehose");
          f["transform"] = {{"enabled", true}, {"duration", "2h"}};
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
        },
        "/consumers/0/transform/duration", "must be between 0s and 1h, got \"2h\""},
       {"firehose transform longer than five minutes",
        [](json& d) {
          json f = Consumer("firehose");
          f["transform"] = {{"enabled", true}, {"duration", {{"per_batch", "6min"}}}};
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
        },
        "/consumers/0/transform/duration/per_batch",
        "a Firehose transform invocation runs at most 5min, got 6min"},
@@ -444,7 +444,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json l = Consumer("lambda");
          l["batching_window"] = "1.5s";
-         d["consumers"] = {l};
+         d["consumers"] = json::array({l});
        },
        "/consumers/0/batching_window", "must be a whole number of seconds, got \"1.5s\""},
       {"format conversion with a small buffer",
@@ -452,7 +452,7 @@ const std::vector<BadCase>& BadCases() {
          json f = Consumer("firehose");
          f["format_conversion"] = {{"enabled", true}};
          f["buffering"] = {{"size", "5MiB"}};
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
        },
        "/consumers/0/buffering/size",
        "format conversion needs a buffer size of at least 64MiB, got 5MiB"},
@@ -470,7 +470,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json k = Consumer("kcl");
          k["idle_time_between_reads"] = "100ms";
-         d["consumers"] = {k};
+         d["consumers"] = json::array({k});
        },
        "/consumers/0/idle_time_between_reads",
        "must be between 200ms and 1h (the KCL minimum is 200ms), got \"100ms\""},
@@ -479,14 +479,14 @@ const std::vector<BadCase>& BadCases() {
          json k = Consumer("kcl");
          k["workers"] = 2;
          k["worker_failures"] = {{{"worker", 2}, {"at", "1min"}}};
-         d["consumers"] = {k};
+         d["consumers"] = json::array({k});
        },
        "/consumers/0/worker_failures/0/worker", "there are 2 workers, numbered from 0; got 2"},
       {"overlapping outages",
        [](json& d) {
          json k = Consumer("polling");
          k["outages"] = {{{"from", "1min"}, {"to", "3min"}}, {{"from", "2min"}, {"to", "4min"}}};
-         d["consumers"] = {k};
+         d["consumers"] = json::array({k});
        },
        "/consumers/0/outages/1/from",
        "outages must be in time order without overlap: 2min is before the end of the previous one "
@@ -547,7 +547,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json f = Consumer("firehose");
          f["direct_put_limits"] = {{"records_per_s", "1000/s"}};
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
        },
        "/consumers/0/direct_put_limits",
        "applies only to source \"direct_put\": Direct PUT quotas do not apply when a firehose "
@@ -556,7 +556,7 @@ const std::vector<BadCase>& BadCases() {
        [](json& d) {
          json f = Consumer("firehose");
          f["compression"] = {{"ratio", 0.5}};
-         d["consumers"] = {f};
+         d["consumers"] = json::array({f});
        },
        "/consumers/0/compression/ratio",
        "\"ratio\" applies only to codec \"gzip\", \"zip\", \"snappy\" or \"hadoop_snappy\", not "
@@ -1153,7 +1153,7 @@ TEST(ScenarioLoaderTest, FormatConversionRaisesTheDefaultBufferTo128MiB) {
   json doc = Base();
   json f = Consumer("firehose");
   f["format_conversion"] = {{"enabled", true}};
-  doc["consumers"] = {f};
+  doc["consumers"] = json::array({f});
   const LoadResult r = Load(doc);
   ASSERT_TRUE(r.ok()) << Errors(r);
   EXPECT_EQ(r.scenario->consumers[0].firehose.buffering.size_bytes, 128 * kMiB);
@@ -1261,7 +1261,7 @@ std::optional<std::string> Place(json& doc, const std::string& type, const std::
   };
   json& p0 = doc["producers"][0];
   auto consumer = [&doc](const std::string& consumer_type) -> json& {
-    doc["consumers"] = {Consumer(consumer_type)};
+    doc["consumers"] = json::array({Consumer(consumer_type)});
     return doc["consumers"][0];
   };
   if (type == "scenario") return "";
@@ -1321,7 +1321,7 @@ std::optional<std::string> Place(json& doc, const std::string& type, const std::
     if (e["op"] == "split") e["new_starting_hash_key"] = "even";
     if (e["op"] == "merge") e["adjacent"] = "shardId-000000000001";
     if (e["op"] == "update_shard_count") e["target"] = 3;
-    doc["stream"]["operations"] = {e};
+    doc["stream"]["operations"] = json::array({e});
     return "/stream/operations/0";
   }
   if (type == "reshard_limits") {
