@@ -293,6 +293,16 @@ inline KeyDraw KeyRoutes::Sample(Rng& rng) const {
   return SampleExplicitOrRandom(rng);
 }
 
+// A KeySampler's batch of draws hashed together (hash_per_record key spaces). At namespace scope:
+// clang cannot default-construct a nested class with member initializers inside its enclosing
+// class's own member functions.
+struct KeySamplerHashed {
+  uint32_t ids[kMd5Lanes] = {};
+  Uint128 hashes[kMd5Lanes] = {};
+  size_t next = kMd5Lanes;
+  std::vector<char> text;
+};
+
 // Draws a producer group's keys with a lookahead of a few draws: their random values are taken
 // early and their table entries prefetched, so the cache miss of a large key table overlaps the
 // rest of a record's work instead of stalling it (measured: Zipf over 10^6 keys, 36 -> ~12 ns per
@@ -330,12 +340,7 @@ class KeySampler {
   static constexpr size_t kAhead = 8;  // draws in flight: covers a memory miss at ~50 ns/record
   // Key spaces hashed per record: the next kMd5Lanes draws, drawn and hashed together; each is
   // routed when taken, through the routes current then (a reshard changes shards, not draws).
-  struct Hashed {
-    uint32_t ids[kMd5Lanes] = {};
-    Uint128 hashes[kMd5Lanes] = {};
-    size_t next = kMd5Lanes;
-    std::vector<char> text;
-  };
+  using Hashed = KeySamplerHashed;
   KeyDraw NextHashed() {
     Hashed& h = *hashed_;
     const KeyRoutes& routes = routing_->routes();
