@@ -617,6 +617,14 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(const ShardMap& map, int shard
   const uint64_t start_high = HashKey(start).high();
   const uint64_t end_high = HashKey(end).high();
   uint32_t first_id = 0;
+  // A hashed template key: kept when it lies in the shard and carries weight.
+  auto add_in_shard = [&](uint32_t id, HashKey hk) {
+    const Uint128 h = hk.value();
+    if (h < start || h > end) return;
+    const double w = weight(id);
+    SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
+    if (w > 0) items.push_back({h, w, id});
+  };
   if (hash_per_record_) {
     // Only the head is hashed (header); a hot key past it is weighed apart.
     if (HotPastHead()) {
@@ -624,13 +632,7 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(const ShardMap& map, int shard
       if (h >= start && h <= end && weight(hot_id_) > 0)
         items.push_back({h, weight(hot_id_), hot_id_});
     }
-    ForEachTemplateHash(0, HeadCount(), [&](uint32_t id, HashKey hk) {
-      const Uint128 h = hk.value();
-      if (h < start || h > end) return;
-      const double w = weight(id);
-      SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
-      if (w > 0) items.push_back({h, w, id});
-    });
+    ForEachTemplateHash(0, HeadCount(), add_in_shard);
     first_id = stored_base_;
   } else if (!shard_of.empty()) {
     // The keys' routes are known: the keys in [start, end] are those routed to `shard`, and only
@@ -648,13 +650,7 @@ std::optional<SplitPoint> KeyModel::SplitByWeight(const ShardMap& map, int shard
     first_id = key_count_;
   } else if (template_high_.empty() && stored_base_ > 0) {
     // No stored high words: every template key is hashed again, in batches.
-    ForEachTemplateHash(0, stored_base_, [&](uint32_t id, HashKey hk) {
-      const Uint128 h = hk.value();
-      if (h < start || h > end) return;
-      const double w = weight(id);
-      SHARDSIM_CHECK(std::isfinite(w) && w >= 0, "key weights must be finite and >= 0");
-      if (w > 0) items.push_back({h, w, id});
-    });
+    ForEachTemplateHash(0, stored_base_, add_in_shard);
     first_id = stored_base_;
   }
   for (uint32_t id = first_id; id < key_count_; ++id) {
